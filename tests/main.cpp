@@ -1,0 +1,3 @@
+// The one Catch2 main, compiled once into catch_main (STYLE.md §4: 12-20 s per compile).
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
