@@ -1,0 +1,41 @@
+// Helpers on the plain HTTP structs.
+#include "bot/common/http_types.hpp"
+
+#include "bot/common/errors.hpp"
+#include "bot/common/json_writer.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace gridbot {
+
+std::string_view header_value(const Headers& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return v;
+  }
+  return {};
+}
+
+HttpResponse error_response(std::error_code ec, std::string_view detail) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("error").value(ec.message());
+  if (!detail.empty()) w.key("detail").value(detail);
+  w.end_object();
+  return json_response(http_status(ec), w.take());
+}
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace gridbot

@@ -1,0 +1,36 @@
+// Plain HTTP message structs: what adapters, the core and bot/http exchange, so that Beast types
+// never leave bot/http (DESIGN.md "Beast stays in bot/http").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace gridbot {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// Case-insensitive header lookup; returns "" when absent.
+std::string_view header_value(const Headers& headers, std::string_view name);
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, e.g. "/hook/bridge?x=1"
+  Headers headers;
+  std::string body;
+  std::string url;     // outbound only: absolute URL the client sends to
+};
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;  // Content-Type defaults to application/json when absent
+  std::string body;
+};
+
+/// A JSON error body {"error": code, "message": text} with the status of the one table.
+HttpResponse error_response(std::error_code ec, std::string_view detail = {});
+HttpResponse json_response(int status, std::string body);
+
+}  // namespace gridbot

@@ -1,0 +1,18 @@
+// JsonSource's private state; included only by bot/config/*.cpp (it pulls in RapidJSON).
+#pragma once
+
+#include "bot/common/json_source.hpp"
+
+#include <rapidjson/document.h>
+
+#include <unordered_map>
+
+namespace gridbot {
+
+struct JsonSource::Impl {
+  std::string text;
+  rapidjson::Document doc;
+  std::unordered_map<std::string, int> lines;
+};
+
+}  // namespace gridbot

@@ -1,0 +1,315 @@
+// Loading gridbot.json: typed fields with defaults, ${VAR} substitution in strings, and one
+// "FILE:LINE: key.path: problem" line per problem.
+#include "bot/config/config.hpp"
+
+#include "bot/common/json_source_impl.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace gridbot::config {
+namespace {
+
+using Value = rapidjson::Value;
+using gridbot::JsonSource;
+
+// Reads the fields of one JSON object, reporting wrong types, out-of-range numbers and unknown keys.
+class Section {
+ public:
+  Section(const JsonSource& src, const Value* v, std::string path, const EnvLookup& env,
+          std::vector<std::string>* errors)
+      : src_(src), v_(v), path_(std::move(path)), env_(env), errors_(errors) {
+    if (v_ != nullptr && !v_->IsObject()) {
+      fail(path_, "must be an object");
+      v_ = nullptr;
+    }
+  }
+
+  const Value* get(const char* key) {
+    seen_.insert(key);
+    if (v_ == nullptr) return nullptr;
+    auto it = v_->FindMember(key);
+    return it == v_->MemberEnd() ? nullptr : &it->value;
+  }
+  std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  void fail(const std::string& path, const std::string& what) {
+    errors_->push_back(src_.error_at(path, what));
+  }
+
+  bool str(const char* key, std::string& out, bool required = false) {
+    const Value* v = get(key);
+    if (v == nullptr) {
+      if (required) fail(at(key), "is required");
+      return false;
+    }
+    if (!v->IsString()) {
+      fail(at(key), "must be a string");
+      return false;
+    }
+    return substitute(at(key), std::string(v->GetString(), v->GetStringLength()), out);
+  }
+  bool substitute(const std::string& path, const std::string& raw, std::string& out) {
+    std::string missing;
+    auto s = substitute_env(raw, env_, &missing);
+    if (!s) {
+      fail(path, "environment variable " + missing + " is not set (use ${" + missing +
+                     ":-default} for a default)");
+      return false;
+    }
+    out = std::move(*s);
+    return true;
+  }
+  template <typename T>
+  void num(const char* key, T& out, double lo, double hi) {
+    const Value* v = get(key);
+    if (v == nullptr) return;
+    double d = 0;
+    if (v->IsNumber()) {
+      d = v->GetDouble();
+    } else if (v->IsString()) {  // "${PORT:-8080}" is allowed for numbers too
+      std::string s;
+      if (!substitute(at(key), v->GetString(), s)) return;
+      char* end = nullptr;
+      d = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0') {
+        fail(at(key), "must be a number, got \"" + s + "\"");
+        return;
+      }
+    } else {
+      fail(at(key), "must be a number");
+      return;
+    }
+    if (!(d >= lo && d <= hi) || (std::is_integral_v<T> && std::floor(d) != d)) {
+      std::ostringstream os;
+      os << "must be " << (std::is_integral_v<T> ? "an integer" : "a number") << " in [" << lo
+         << ", " << hi << "]";
+      fail(at(key), os.str());
+      return;
+    }
+    out = static_cast<T>(d);
+  }
+  void str_list(const char* key, std::vector<std::string>& out) {
+    const Value* v = get(key);
+    if (v == nullptr) return;
+    if (!v->IsArray()) {
+      fail(at(key), "must be an array of strings");
+      return;
+    }
+    for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+      const std::string p = at(key) + "[" + std::to_string(i) + "]";
+      if (!(*v)[i].IsString()) {
+        fail(p, "must be a string");
+        continue;
+      }
+      std::string s;
+      if (substitute(p, (*v)[i].GetString(), s)) out.push_back(std::move(s));
+    }
+  }
+  /// Reports keys nobody asked for: a typo in a key would otherwise silently keep the default.
+  void reject_unknown() {
+    if (v_ == nullptr) return;
+    for (auto it = v_->MemberBegin(); it != v_->MemberEnd(); ++it) {
+      const std::string k = it->name.GetString();
+      if (!seen_.count(k)) fail(at(k), "unknown key");
+    }
+  }
+  const Value* raw() const { return v_; }
+
+ private:
+  const JsonSource& src_;
+  const Value* v_;
+  std::string path_;
+  const EnvLookup& env_;
+  std::vector<std::string>* errors_;
+  std::set<std::string> seen_;
+};
+
+std::string resolve(const std::string& base, const std::string& p) {
+  if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
+  return (std::filesystem::path(base) / p).lexically_normal().string();
+}
+
+void read_channel(const JsonSource& src, const Value& v, const std::string& path,
+                  const EnvLookup& env, std::vector<std::string>* errors, Config& cfg) {
+  Section s(src, &v, path, env, errors);
+  if (s.raw() == nullptr) return;
+  ChannelConfig ch;
+  ch.line = src.line_of(path);
+  s.str("name", ch.name, true);
+  s.str("type", ch.type, true);
+  s.str("bot_id", ch.bot_id);
+  s.str_list("other_bots", ch.other_bots);
+  s.num("rate_per_minute", ch.rate_per_minute, 0.01, 1e9);
+  s.num("max_skew_s", ch.max_skew_s, 1, 86400);
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    const std::string k = it->name.GetString();
+    if (k == "name" || k == "type" || k == "bot_id" || k == "other_bots" ||
+        k == "rate_per_minute" || k == "max_skew_s")
+      continue;
+    const std::string p = path + "." + k;
+    if (it->value.IsString()) {
+      std::string val;
+      if (s.substitute(p, it->value.GetString(), val)) ch.options[k] = std::move(val);
+    } else if (it->value.IsNumber() || it->value.IsBool()) {
+      ch.options[k] = it->value.IsBool() ? (it->value.GetBool() ? "true" : "false")
+                      : it->value.IsInt64() ? std::to_string(it->value.GetInt64())
+                                            : std::to_string(it->value.GetDouble());
+    } else {
+      s.fail(p, "must be a string, number or boolean");
+    }
+  }
+  if (!ch.name.empty()) {
+    if (ch.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+      s.fail(path + ".name", "may hold only a-z, 0-9, '-' and '_' (it is part of a URL)");
+    if (cfg.channel(ch.name) != nullptr) s.fail(path + ".name", "duplicate channel " + ch.name);
+  }
+  cfg.channels.push_back(std::move(ch));
+}
+
+}  // namespace
+
+const ChannelConfig* Config::channel(const std::string& name) const {
+  for (const auto& c : channels)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::optional<std::string> substitute_env(const std::string& in, const EnvLookup& env,
+                                          std::string* missing) {
+  std::string out;
+  size_t i = 0;
+  while (i < in.size()) {
+    const size_t open = in.find("${", i);
+    const size_t close = open == std::string::npos ? open : in.find('}', open);
+    if (open == std::string::npos || close == std::string::npos) {
+      out.append(in, i, std::string::npos);
+      break;
+    }
+    out.append(in, i, open - i);
+    std::string expr = in.substr(open + 2, close - open - 2);
+    std::optional<std::string> def;
+    if (auto d = expr.find(":-"); d != std::string::npos) {
+      def = expr.substr(d + 2);
+      expr.resize(d);
+    }
+    auto val = env(expr);
+    if (val && !val->empty()) out += *val;
+    else if (def) out += *def;
+    else if (val) out += *val;
+    else {
+      *missing = expr;
+      return std::nullopt;
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+std::optional<Config> parse_config(const std::string& file, const std::string& text,
+                                   const EnvLookup& env, std::vector<std::string>* errors) {
+  std::string err;
+  auto src = JsonSource::parse(file, text, &err);
+  if (!src) {
+    errors->push_back(err);
+    return std::nullopt;
+  }
+  const size_t before = errors->size();
+  Config cfg;
+  cfg.file = file;
+  cfg.base_dir = std::filesystem::path(file).parent_path().string();
+  const Value& root = src->impl().doc;
+  Section top(*src, &root, "", env, errors);
+  if (top.raw() == nullptr) return std::nullopt;
+
+  Section server(*src, top.get("server"), "server", env, errors);
+  server.str("listen", cfg.server.listen);
+  server.num("port", cfg.server.port, 0, 65535);
+  server.num("threads", cfg.server.threads, 1, 256);
+  server.num("read_timeout_ms", cfg.server.read_timeout_ms, 100, 3.6e6);
+  server.num("write_timeout_ms", cfg.server.write_timeout_ms, 100, 3.6e6);
+  server.num("idle_timeout_ms", cfg.server.idle_timeout_ms, 100, 3.6e6);
+  server.num("header_limit", cfg.server.header_limit, 1024, 1 << 20);
+  server.num("body_limit", cfg.server.body_limit, 1024, 64 << 20);
+  server.num("max_connections", cfg.server.max_connections, 1, 1e6);
+  server.num("drain_timeout_ms", cfg.server.drain_timeout_ms, 0, 3.6e6);
+  server.reject_unknown();
+
+  Section store(*src, top.get("store"), "store", env, errors);
+  store.str("path", cfg.store.path);
+  store.num("group_commit_max", cfg.store.group_commit_max, 1, 100000);
+  store.num("inbox_retention_days", cfg.store.inbox_retention_days, 1, 3650);
+  store.reject_unknown();
+
+  Section outbox(*src, top.get("outbox"), "outbox", env, errors);
+  outbox.num("max_attempts", cfg.outbox.max_attempts, 1, 1000);
+  outbox.num("backoff_initial_ms", cfg.outbox.backoff_initial_ms, 1, 3.6e6);
+  outbox.num("backoff_max_ms", cfg.outbox.backoff_max_ms, 1, 8.64e7);
+  outbox.num("max_in_flight", cfg.outbox.max_in_flight, 1, 100000);
+  outbox.num("poll_ms", cfg.outbox.poll_ms, 10, 3.6e6);
+  outbox.num("send_timeout_ms", cfg.outbox.send_timeout_ms, 100, 3.6e6);
+  outbox.reject_unknown();
+
+  Section api(*src, top.get("api"), "api", env, errors);
+  api.str("token", cfg.api_token);
+  api.reject_unknown();
+  if (!cfg.api_token.empty() && cfg.api_token.size() < 16)
+    api.fail("api.token", "must be at least 16 characters");
+
+  Section rules(*src, top.get("rules"), "rules", env, errors);
+  rules.str("dir", cfg.rules_dir);
+  rules.reject_unknown();
+
+  Section org(*src, top.get("org"), "org", env, errors);
+  org.str_list("files", cfg.org_files);
+  org.reject_unknown();
+
+  Section log(*src, top.get("log"), "log", env, errors);
+  if (log.str("level", cfg.log_level) && cfg.log_level != "debug" && cfg.log_level != "info" &&
+      cfg.log_level != "warn" && cfg.log_level != "error")
+    log.fail("log.level", "must be one of debug, info, warn, error");
+  log.reject_unknown();
+
+  if (const Value* chans = top.get("channels")) {
+    if (!chans->IsArray()) {
+      top.fail("channels", "must be an array");
+    } else {
+      for (rapidjson::SizeType i = 0; i < chans->Size(); ++i)
+        read_channel(*src, (*chans)[i], "channels[" + std::to_string(i) + "]", env, errors, cfg);
+    }
+  }
+  top.reject_unknown();
+
+  cfg.store.path = cfg.store.path == ":memory:" ? cfg.store.path
+                                                 : resolve(cfg.base_dir, cfg.store.path);
+  cfg.rules_dir = resolve(cfg.base_dir, cfg.rules_dir);
+  for (auto& f : cfg.org_files) f = resolve(cfg.base_dir, f);
+  if (errors->size() != before) return std::nullopt;
+  return cfg;
+}
+
+std::optional<Config> load_config(const std::string& file, const EnvLookup& env,
+                                  std::vector<std::string>* errors) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    errors->push_back(file + ":0: cannot read the file");
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_config(file, ss.str(), env, errors);
+}
+
+}  // namespace gridbot::config

@@ -1,0 +1,85 @@
+// gridbot.json: the server's configuration, loaded and validated at start (issue 2).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gridbot::config {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 2;
+  int64_t read_timeout_ms = 15'000;   // per read of a request (header and body)
+  int64_t write_timeout_ms = 15'000;
+  int64_t idle_timeout_ms = 60'000;   // keep-alive connection with no request
+  size_t header_limit = 16 * 1024;
+  size_t body_limit = 1024 * 1024;
+  size_t max_connections = 10'000;
+  int64_t drain_timeout_ms = 10'000;  // SIGTERM: how long in-flight work may take
+};
+
+struct StoreConfig {
+  std::string path = "gridbot.db";
+  size_t group_commit_max = 512;       // most writes folded into one transaction
+  int64_t inbox_retention_days = 30;   // far longer than any platform's retry window
+};
+
+struct OutboxConfig {
+  int max_attempts = 20;               // then the row is failed (throttling does not count)
+  int64_t backoff_initial_ms = 1'000;
+  int64_t backoff_max_ms = 300'000;
+  int max_in_flight = 64;              // sends in flight over all destinations
+  int64_t poll_ms = 1'000;             // idle re-check of the outbox
+  int64_t send_timeout_ms = 10'000;    // overall deadline of one send
+};
+
+struct ChannelConfig {
+  std::string name;  // the {channel} of /hook/{channel}
+  std::string type;  // adapter type: "bridge", ...
+  std::string bot_id;                 // this bot's user id on the platform (mentions, own messages)
+  std::vector<std::string> other_bots;  // user ids of other bots sharing groups: never answered
+  double rate_per_minute = 20;        // per destination chat
+  int64_t max_skew_s = 300;           // replay window for signed webhooks
+  /// Every other key of the channel object, as text; the adapter validates what it needs.
+  std::map<std::string, std::string> options;
+  int line = 0;  // where the channel was declared, for adapter errors
+};
+
+struct Config {
+  std::string file;     // path the config was read from
+  std::string base_dir; // relative paths are resolved against the config file's folder
+  ServerConfig server;
+  StoreConfig store;
+  OutboxConfig outbox;
+  std::string api_token;
+  std::string rules_dir;
+  std::vector<std::string> org_files;
+  std::vector<ChannelConfig> channels;
+  std::string log_level = "info";
+
+  const ChannelConfig* channel(const std::string& name) const;
+};
+
+/// Looks up an environment variable; returns nullopt when unset. Injected for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+/// Replaces ${VAR} and ${VAR:-default} in `in`. On an unset variable without default returns
+/// nullopt and names it in *missing.
+std::optional<std::string> substitute_env(const std::string& in, const EnvLookup& env,
+                                          std::string* missing);
+
+/// Reads and validates `text` as the configuration from `file`. On failure returns nullopt and
+/// appends one "FILE:LINE: key.path: problem" line per problem to *errors.
+std::optional<Config> parse_config(const std::string& file, const std::string& text,
+                                   const EnvLookup& env, std::vector<std::string>* errors);
+/// Reads `file` from disk, then as parse_config.
+std::optional<Config> load_config(const std::string& file, const EnvLookup& env,
+                                  std::vector<std::string>* errors);
+
+}  // namespace gridbot::config

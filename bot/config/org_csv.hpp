@@ -1,0 +1,37 @@
+// The org CSV format (docs/org-csv.md): one row per node, multi-valued cells separated by ';'.
+//
+//   id,parent,level,name,households,groups,heads,feeders,transformers,dept,categories
+//   b5,g2,building,5栋,48,bridge:room-b5,楼栋长:bridge:wxid_zhang:张三,10kV沙河线,沙河3号台区,,
+#pragma once
+
+#include "bot/model/org.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gridbot::config {
+
+/// The header every org CSV starts with; columns may come in any order, and the last five may be
+/// left out.
+inline constexpr const char* kOrgCsvHeader =
+    "id,parent,level,name,households,groups,heads,feeders,transformers,dept,categories";
+
+/// Parses an org CSV. Rows are all-or-nothing: on any bad row returns false, and *errors gets one
+/// "FILE:LINE: reason" per bad row; *nodes is then untouched.
+bool parse_org_csv(const std::string& file, std::string_view text, std::vector<OrgNode>* nodes,
+                   std::vector<std::string>* errors);
+
+/// Reads a file from disk, then as parse_org_csv.
+bool load_org_csv(const std::string& file, std::vector<OrgNode>* nodes,
+                  std::vector<std::string>* errors);
+
+/// One CSV line (no newline) for a node, in kOrgCsvHeader's column order.
+std::string format_org_row(const OrgNode& node);
+
+/// Merges `incoming` into `existing` by id (a row with the same id replaces the old one), then
+/// validates the whole tree. Used by `gridbot org import` and start-up; errors name the node.
+std::optional<OrgTree> merge_org(std::vector<OrgNode> existing, std::vector<OrgNode> incoming,
+                                 std::vector<std::string>* errors);
+
+}  // namespace gridbot::config

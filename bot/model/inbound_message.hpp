@@ -1,0 +1,32 @@
+// One message received from a platform, after its adapter verified and parsed it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gridbot {
+
+struct InboundMessage {
+  std::string channel;      // configured channel name ("bridge", "wecom-street", ...)
+  std::string chat_id;      // the group (room) on that platform
+  std::string chat_name;    // its topic, when the platform gives one
+  std::string msg_id;       // the platform's message id: the dedupe key with channel and chat
+  std::string sender_id;
+  std::string sender_name;
+  std::string text;         // UTF-8
+  std::vector<std::string> mentions;  // user ids @-mentioned
+  bool mentions_bot = false;  // the bot itself was @-mentioned
+  bool from_bot = false;      // sent by this or another bot: stored, never answered
+  int64_t sent_at_s = 0;      // platform timestamp
+  int64_t received_at_ms = 0;
+};
+
+/// A message as the store holds it.
+struct StoredMessage {
+  int64_t id = 0;
+  InboundMessage message;
+  std::string state;  // "received", "processed", "failed"
+};
+
+}  // namespace gridbot

@@ -1,0 +1,88 @@
+// The org tree: street → community → district → grid → building, departments beside it, each node
+// with its groups, heads, households and the utility assets that serve it (DOMAIN.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace gridbot {
+
+/// Ordered from the top of the tree down; department sits beside it.
+enum class Level { street, community, district, grid, building, department };
+
+enum class Role {
+  street_staff,    // 街道干部
+  community_head,  // 社区区长
+  district_head,   // 片区区长
+  grid_head,       // 网格长
+  grid_worker,     // 网格员
+  building_head,   // 楼栋长
+  property_head,   // 物业长
+  department,      // 部门人员
+  crew,            // 抢修人员
+  controller,      // 调度/服务指挥
+};
+
+const char* to_string(Level l);
+const char* to_string(Role r);
+const char* role_label(Role r);  // the Chinese name
+std::optional<Level> parse_level(std::string_view s);  // English code or 街道/社区/片区/网格/楼栋/部门
+std::optional<Role> parse_role(std::string_view s);    // English code or Chinese name
+
+struct GroupRef {
+  std::string channel;
+  std::string chat_id;
+  bool operator==(const GroupRef&) const = default;
+};
+
+struct Head {
+  Role role = Role::building_head;
+  std::string channel;  // the platform the user id belongs to
+  std::string user_id;
+  std::string name;
+};
+
+struct OrgNode {
+  std::string id;
+  Level level = Level::building;
+  std::string name;
+  std::string parent;  // empty only for a street
+  int households = 0;
+  std::vector<GroupRef> groups;
+  std::vector<Head> heads;
+  std::vector<std::string> feeders;       // 10kV lines serving it
+  std::vector<std::string> transformers;  // 台区
+  std::string dept;                       // departments: short name used in commands (供电)
+  std::vector<std::string> categories;    // departments: ticket categories they own
+};
+
+/// An immutable, validated tree with lookups. Build with OrgTree::build; share as
+/// shared_ptr<const OrgTree>. Thread safety: const methods are safe from any thread.
+class OrgTree {
+ public:
+  /// Validates and indexes nodes. On failure returns nullopt and appends one line per problem to
+  /// *errors ("node b5: parent g9 does not exist").
+  static std::optional<OrgTree> build(std::vector<OrgNode> nodes, std::vector<std::string>* errors);
+
+  const OrgNode* find(std::string_view id) const;
+  /// The node whose group is (channel, chat), or nullptr.
+  const OrgNode* by_group(std::string_view channel, std::string_view chat_id) const;
+  /// Parent chain from the node's parent up to the street.
+  std::vector<const OrgNode*> ancestors(const OrgNode& node) const;
+  std::vector<const OrgNode*> children(const OrgNode& node) const;
+  const std::vector<OrgNode>& nodes() const { return nodes_; }
+  size_t count(Level l) const;
+
+ private:
+  std::vector<OrgNode> nodes_;
+  std::unordered_map<std::string, size_t> by_id_;
+  std::unordered_map<std::string, size_t> by_group_;  // key: channel + '\x1f' + chat_id
+  std::unordered_map<std::string, std::vector<size_t>> children_;
+};
+
+}  // namespace gridbot

@@ -1,0 +1,27 @@
+// Names of delivery states, as the API and the store spell them.
+#include "bot/model/outbox_item.hpp"
+
+namespace gridbot {
+
+const char* to_string(DeliveryState s) {
+  switch (s) {
+    case DeliveryState::pending: return "pending";
+    case DeliveryState::delivered: return "delivered";
+    case DeliveryState::failed: return "failed";
+    case DeliveryState::disabled: return "disabled";
+  }
+  return "pending";
+}
+
+bool parse_delivery_state(const std::string& s, DeliveryState& out) {
+  for (auto st : {DeliveryState::pending, DeliveryState::delivered, DeliveryState::failed,
+                  DeliveryState::disabled}) {
+    if (s == to_string(st)) {
+      out = st;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace gridbot

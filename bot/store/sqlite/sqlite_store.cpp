@@ -1,0 +1,184 @@
+// The SQLite Store: one writer thread owning one connection, group-committing queued work with
+// synchronous=FULL; reads on a second connection. SQLiteCpp exceptions stop at this boundary.
+#include "bot/common/errors.hpp"
+#include "bot/common/log.hpp"
+#include "bot/store/sqlite/schema.hpp"
+#include "bot/store/sqlite/statements.hpp"
+#include "bot/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace gridbot::store {
+namespace {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const SqliteOptions& opt)
+      : options_(opt),
+        writer_db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+        reader_db_(nullptr) {
+    sqlite::configure(writer_db_);
+    sqlite::migrate(writer_db_);
+    reader_db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+    reader_db_->setBusyTimeout(5000);
+    tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_);
+    writer_ = std::thread([this] { writer_loop(); });
+  }
+  ~SqliteStore() override { close(); }
+
+  // Store
+  void write(Work work, Done done) override {
+    {
+      std::lock_guard lk(mu_);
+      if (!stopping_) {
+        queue_.push_back({std::move(work), std::move(done)});
+        cv_.notify_one();
+        return;
+      }
+    }
+    if (done) done(make_error_code(errc::store_unavailable));
+  }
+
+  void set_outbox_listener(OutboxListener listener) override {
+    std::lock_guard lk(mu_);
+    listener_ = std::move(listener);
+  }
+
+  std::vector<StoredMessage> messages(const MessageQuery& q) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<StoredMessage>>([&] { return sqlite::read_messages(*reader_db_, q); });
+  }
+  std::vector<OutboxItem> deliveries(const DeliveryQuery& q) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<OutboxItem>>([&] { return sqlite::read_deliveries(*reader_db_, q); });
+  }
+  std::vector<OutboxItem> pending_outbox() override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<OutboxItem>>([&] { return sqlite::read_pending(*reader_db_); });
+  }
+  std::vector<std::string> org_rows() override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<std::string>>([&] { return sqlite::read_org_rows(*reader_db_); });
+  }
+  int64_t count_inbox() override {
+    std::lock_guard lk(read_mu_);
+    return guarded<int64_t>(
+        [&] { return reader_db_->execAndGet("SELECT count(*) FROM inbox").getInt64(); });
+  }
+
+  void close() override {
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_ && !writer_.joinable()) return;
+      stopping_ = true;
+      cv_.notify_all();
+    }
+    if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+  }
+
+ private:
+  struct Job {
+    Work work;
+    Done done;
+  };
+
+  template <typename T, typename F>
+  T guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      log::error("store read failed: {}", e.what());
+      return T{};
+    }
+  }
+
+  void writer_loop() {
+    for (;;) {
+      std::vector<Job> batch;
+      OutboxListener listener;
+      {
+        std::unique_lock lk(mu_);
+        cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+        if (queue_.empty()) return;  // stopping, and everything queued is written
+        while (!queue_.empty() && batch.size() < options_.group_commit_max) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        listener = listener_;
+      }
+      std::vector<std::error_code> results(batch.size());
+      std::vector<OutboxItem> queued;
+      commit_batch(batch, results, queued);
+      if (listener && !queued.empty()) listener(queued);
+      for (size_t i = 0; i < batch.size(); ++i)
+        if (batch[i].done) batch[i].done(results[i]);
+    }
+  }
+
+  void commit_batch(std::vector<Job>& batch, std::vector<std::error_code>& results,
+                    std::vector<OutboxItem>& queued) {
+    try {
+      SQLite::Transaction tx(writer_db_, SQLite::TransactionBehavior::IMMEDIATE);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        writer_db_.exec("SAVEPOINT job");
+        const size_t mark = tx_->queued.size();
+        try {
+          batch[i].work(*tx_);
+          writer_db_.exec("RELEASE job");
+        } catch (const std::exception& e) {
+          log::error("store write rolled back: {}", e.what());
+          writer_db_.exec("ROLLBACK TO job");
+          writer_db_.exec("RELEASE job");
+          tx_->queued.resize(mark);
+          results[i] = make_error_code(errc::internal);
+        }
+      }
+      if (options_.fail_commit_for_test == 0) {
+        options_.fail_commit_for_test = -1;
+        throw SQLite::Exception("injected commit failure");
+      }
+      if (options_.fail_commit_for_test > 0) --options_.fail_commit_for_test;
+      tx.commit();
+      queued.swap(tx_->queued);
+    } catch (const std::exception& e) {
+      log::error("store commit failed: {}", e.what());
+      tx_->queued.clear();
+      for (auto& r : results) r = make_error_code(errc::store_unavailable);
+    }
+    tx_->queued.clear();
+  }
+
+  SqliteOptions options_;
+  SQLite::Database writer_db_;
+  std::unique_ptr<SQLite::Database> reader_db_;
+  std::unique_ptr<sqlite::WriterStatements> tx_;
+  std::mutex read_mu_;
+
+  std::mutex mu_;  // guards queue_, stopping_, listener_
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  OutboxListener listener_;
+  std::thread writer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options,
+                                         std::string* error) {
+  try {
+    return std::make_unique<SqliteStore>(path, options);
+  } catch (const std::exception& e) {
+    *error = path + ": " + e.what();
+    return nullptr;
+  }
+}
+
+}  // namespace gridbot::store

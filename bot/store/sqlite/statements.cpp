@@ -1,0 +1,224 @@
+// Prepared statements of the writer and the read queries.
+#include "bot/store/sqlite/statements.hpp"
+
+namespace gridbot::store::sqlite {
+namespace {
+
+constexpr const char* kOutboxColumns =
+    "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
+    "created_ms, delivered_ms, last_error";
+
+OutboxItem outbox_row(SQLite::Statement& s) {
+  OutboxItem o;
+  o.id = s.getColumn(0).getInt64();
+  o.channel = s.getColumn(1).getString();
+  o.chat_id = s.getColumn(2).getString();
+  o.text = s.getColumn(3).getString();
+  o.mentions = split_lines(s.getColumn(4).getString());
+  o.priority = s.getColumn(5).getInt();
+  o.idempotency_key = s.getColumn(6).getString();
+  parse_delivery_state(s.getColumn(7).getString(), o.state);
+  o.attempts = s.getColumn(8).getInt();
+  o.next_try_ms = s.getColumn(9).getInt64();
+  o.created_ms = s.getColumn(10).getInt64();
+  o.delivered_ms = s.getColumn(11).getInt64();
+  o.last_error = s.getColumn(12).getString();
+  return o;
+}
+
+}  // namespace
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "\n") + s;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    auto j = s.find('\n', i);
+    if (j == std::string::npos) j = s.size();
+    out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+WriterStatements::WriterStatements(SQLite::Database& db)
+    : db_(db),
+      insert_inbound_(db,
+                      "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
+                      "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms) "
+                      "VALUES(:channel, :chat, :msg, :chat_name, :sender, :sender_name, :text, "
+                      ":mentions, :mbot, :fbot, :sent, :recv) "
+                      "ON CONFLICT(channel, chat_id, msg_id) DO NOTHING"),
+      set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
+      enqueue_(db,
+               "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
+               "next_try_ms, created_ms) VALUES(:channel, :chat, :text, :mentions, :prio, :key, "
+               ":next, :created) ON CONFLICT(idem_key) DO NOTHING"),
+      delivered_(db,
+                 "UPDATE outbox SET state = 'delivered', delivered_ms = :at, attempts = attempts + 1, "
+                 "last_error = '' WHERE id = :id"),
+      retry_(db,
+             "UPDATE outbox SET state = 'pending', next_try_ms = :next, last_error = :err, "
+             "attempts = attempts + :inc WHERE id = :id"),
+      final_(db,
+             "UPDATE outbox SET state = :state, last_error = :err, attempts = attempts + 1 "
+             "WHERE id = :id"),
+      upsert_org_(db,
+                  "INSERT INTO org_nodes(id, row) VALUES(:id, :row) "
+                  "ON CONFLICT(id) DO UPDATE SET row = excluded.row"),
+      prune_(db, "DELETE FROM inbox WHERE received_ms < :before") {}
+
+int64_t WriterStatements::insert_inbound(const InboundMessage& m) {
+  auto& s = insert_inbound_;
+  s.bind(":channel", m.channel);
+  s.bind(":chat", m.chat_id);
+  s.bind(":msg", m.msg_id);
+  s.bind(":chat_name", m.chat_name);
+  s.bind(":sender", m.sender_id);
+  s.bind(":sender_name", m.sender_name);
+  s.bind(":text", m.text);
+  s.bind(":mentions", join_lines(m.mentions));
+  s.bind(":mbot", m.mentions_bot ? 1 : 0);
+  s.bind(":fbot", m.from_bot ? 1 : 0);
+  s.bind(":sent", m.sent_at_s);
+  s.bind(":recv", m.received_at_ms);
+  const int changed = s.exec();
+  s.reset();
+  return changed == 0 ? 0 : db_.getLastInsertRowid();
+}
+
+void WriterStatements::set_message_state(int64_t id, std::string_view state) {
+  set_message_state_.bind(":state", std::string(state));
+  set_message_state_.bind(":id", id);
+  set_message_state_.exec();
+  set_message_state_.reset();
+}
+
+int64_t WriterStatements::enqueue(const OutboxItem& item) {
+  auto& s = enqueue_;
+  s.bind(":channel", item.channel);
+  s.bind(":chat", item.chat_id);
+  s.bind(":text", item.text);
+  s.bind(":mentions", join_lines(item.mentions));
+  s.bind(":prio", item.priority);
+  s.bind(":key", item.idempotency_key);
+  s.bind(":next", item.next_try_ms);
+  s.bind(":created", item.created_ms);
+  const int changed = s.exec();
+  s.reset();
+  if (changed == 0) return 0;
+  OutboxItem copy = item;
+  copy.id = db_.getLastInsertRowid();
+  copy.state = DeliveryState::pending;
+  queued.push_back(std::move(copy));
+  return queued.back().id;
+}
+
+void WriterStatements::mark_delivered(int64_t id, int64_t at_ms) {
+  delivered_.bind(":at", at_ms);
+  delivered_.bind(":id", id);
+  delivered_.exec();
+  delivered_.reset();
+}
+
+void WriterStatements::mark_retry(int64_t id, int64_t next_try_ms, std::string_view error,
+                                  bool count_attempt) {
+  retry_.bind(":next", next_try_ms);
+  retry_.bind(":err", std::string(error));
+  retry_.bind(":inc", count_attempt ? 1 : 0);
+  retry_.bind(":id", id);
+  retry_.exec();
+  retry_.reset();
+}
+
+void WriterStatements::mark_final(int64_t id, DeliveryState state, std::string_view error) {
+  final_.bind(":state", to_string(state));
+  final_.bind(":err", std::string(error));
+  final_.bind(":id", id);
+  final_.exec();
+  final_.reset();
+}
+
+void WriterStatements::upsert_org_row(std::string_view id, std::string_view csv_row) {
+  upsert_org_.bind(":id", std::string(id));
+  upsert_org_.bind(":row", std::string(csv_row));
+  upsert_org_.exec();
+  upsert_org_.reset();
+}
+
+int64_t WriterStatements::prune_inbox(int64_t before_ms) {
+  prune_.bind(":before", before_ms);
+  const int n = prune_.exec();
+  prune_.reset();
+  return n;
+}
+
+std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q) {
+  SQLite::Statement s(db,
+                      "SELECT id, channel, chat_id, msg_id, chat_name, sender_id, sender_name, "
+                      "text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, state "
+                      "FROM inbox WHERE (:chan = '' OR channel = :chan) AND (:chat = '' OR "
+                      "chat_id = :chat) AND (:before = 0 OR id < :before) ORDER BY id DESC "
+                      "LIMIT :limit");
+  s.bind(":chan", q.channel);
+  s.bind(":chat", q.chat);
+  s.bind(":before", q.before_id);
+  s.bind(":limit", q.limit);
+  std::vector<StoredMessage> out;
+  while (s.executeStep()) {
+    StoredMessage m;
+    m.id = s.getColumn(0).getInt64();
+    auto& msg = m.message;
+    msg.channel = s.getColumn(1).getString();
+    msg.chat_id = s.getColumn(2).getString();
+    msg.msg_id = s.getColumn(3).getString();
+    msg.chat_name = s.getColumn(4).getString();
+    msg.sender_id = s.getColumn(5).getString();
+    msg.sender_name = s.getColumn(6).getString();
+    msg.text = s.getColumn(7).getString();
+    msg.mentions = split_lines(s.getColumn(8).getString());
+    msg.mentions_bot = s.getColumn(9).getInt() != 0;
+    msg.from_bot = s.getColumn(10).getInt() != 0;
+    msg.sent_at_s = s.getColumn(11).getInt64();
+    msg.received_at_ms = s.getColumn(12).getInt64();
+    m.state = s.getColumn(13).getString();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q) {
+  SQLite::Statement s(db, std::string("SELECT ") + kOutboxColumns +
+                              " FROM outbox WHERE (:chat = '' OR chat_id = :chat) AND (:state = '' "
+                              "OR state = :state) AND (:before = 0 OR id < :before) "
+                              "ORDER BY id DESC LIMIT :limit");
+  s.bind(":chat", q.chat);
+  s.bind(":state", q.state ? to_string(*q.state) : "");
+  s.bind(":before", q.before_id);
+  s.bind(":limit", q.limit);
+  std::vector<OutboxItem> out;
+  while (s.executeStep()) out.push_back(outbox_row(s));
+  return out;
+}
+
+std::vector<OutboxItem> read_pending(SQLite::Database& db) {
+  SQLite::Statement s(db, std::string("SELECT ") + kOutboxColumns +
+                              " FROM outbox WHERE state = 'pending' ORDER BY id");
+  std::vector<OutboxItem> out;
+  while (s.executeStep()) out.push_back(outbox_row(s));
+  return out;
+}
+
+std::vector<std::string> read_org_rows(SQLite::Database& db) {
+  SQLite::Statement s(db, "SELECT row FROM org_nodes ORDER BY rowid");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+}  // namespace gridbot::store::sqlite

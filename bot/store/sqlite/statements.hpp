@@ -1,0 +1,51 @@
+// The SQLite WriteTx (statements prepared once, bound and reset per call) and the read queries.
+// Private to store/sqlite.
+#pragma once
+
+#include "bot/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace gridbot::store::sqlite {
+
+/// Thread safety: writer thread only.
+class WriterStatements final : public WriteTx {
+ public:
+  explicit WriterStatements(SQLite::Database& db);
+
+  // WriteTx
+  int64_t insert_inbound(const InboundMessage& m) override;
+  void set_message_state(int64_t id, std::string_view state) override;
+  int64_t enqueue(const OutboxItem& item) override;
+  void mark_delivered(int64_t id, int64_t at_ms) override;
+  void mark_retry(int64_t id, int64_t next_try_ms, std::string_view error,
+                  bool count_attempt) override;
+  void mark_final(int64_t id, DeliveryState state, std::string_view error) override;
+  void upsert_org_row(std::string_view id, std::string_view csv_row) override;
+  int64_t prune_inbox(int64_t before_ms) override;
+
+  /// Outbox rows queued in the current transaction (the store hands them to its listener).
+  std::vector<OutboxItem> queued;
+
+ private:
+  SQLite::Database& db_;
+  SQLite::Statement insert_inbound_;
+  SQLite::Statement set_message_state_;
+  SQLite::Statement enqueue_;
+  SQLite::Statement delivered_;
+  SQLite::Statement retry_;
+  SQLite::Statement final_;
+  SQLite::Statement upsert_org_;
+  SQLite::Statement prune_;
+};
+
+std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q);
+std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q);
+std::vector<OutboxItem> read_pending(SQLite::Database& db);
+std::vector<std::string> read_org_rows(SQLite::Database& db);
+
+std::string join_lines(const std::vector<std::string>& v);
+std::vector<std::string> split_lines(const std::string& s);
+
+}  // namespace gridbot::store::sqlite

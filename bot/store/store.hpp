@@ -1,0 +1,102 @@
+// The Store seam (DESIGN.md "Scale, and past one machine"): SQLite now, PostgreSQL later. All writes
+// go through one writer that group-commits; the outbox row is written in the same transaction as
+// the change that caused it.
+#pragma once
+
+#include "bot/model/inbound_message.hpp"
+#include "bot/model/outbox_item.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace gridbot::store {
+
+/// What one write transaction may do. Only valid inside Store::write's work function, on the
+/// writer thread. Methods throw on database failure; the store rolls back that work item.
+class WriteTx {
+ public:
+  virtual ~WriteTx() = default;
+  /// Inserts into the inbox unless (channel, chat_id, msg_id) is already there.
+  /// Returns the new row id, or 0 for a duplicate (nothing written).
+  virtual int64_t insert_inbound(const InboundMessage& m) = 0;
+  virtual void set_message_state(int64_t id, std::string_view state) = 0;
+  /// Queues an outgoing message. Returns its id, or 0 when the idempotency key already exists
+  /// (nothing queued: a re-run of the same change never sends twice).
+  virtual int64_t enqueue(const OutboxItem& item) = 0;
+  virtual void mark_delivered(int64_t id, int64_t at_ms) = 0;
+  /// Puts a row back to pending at next_try_ms; count_attempt is false for throttling.
+  virtual void mark_retry(int64_t id, int64_t next_try_ms, std::string_view error,
+                          bool count_attempt) = 0;
+  /// Ends a row as failed or disabled with the reason.
+  virtual void mark_final(int64_t id, DeliveryState state, std::string_view error) = 0;
+  /// Inserts or replaces an org node, stored as its org CSV row.
+  virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
+  /// Deletes inbox rows received before `before_ms`. Returns how many.
+  virtual int64_t prune_inbox(int64_t before_ms) = 0;
+};
+
+struct MessageQuery {
+  std::string channel;  // empty: any
+  std::string chat;     // empty: any
+  int64_t before_id = 0;  // paging: rows with a smaller id; 0: newest
+  int limit = 100;
+};
+
+struct DeliveryQuery {
+  std::string chat;
+  std::optional<DeliveryState> state;
+  int64_t before_id = 0;
+  int limit = 100;
+};
+
+/// Thread safety: write() and the read methods are safe from any thread. Reads see committed data.
+class Store {
+ public:
+  using Work = std::function<void(WriteTx&)>;
+  /// Called once per write, on the writer thread, after the transaction is durable (or failed):
+  /// post to your own executor and return; never block or call write_sync from it.
+  using Done = std::function<void(std::error_code)>;
+  /// Called on the writer thread after each commit with the outbox rows it queued (ids set).
+  using OutboxListener = std::function<void(const std::vector<OutboxItem>&)>;
+
+  virtual ~Store() = default;
+
+  /// Queues `work` for the writer thread. Work items queued together share one transaction and one
+  /// fsync (group commit); each runs in its own savepoint, so one that throws rolls back alone and
+  /// gets errc::internal. A failed commit gives every item errc::store_unavailable.
+  /// After close() it completes at once with errc::store_unavailable.
+  virtual void write(Work work, Done done) = 0;
+  /// Blocks until `work` is durable. Not from the writer thread.
+  std::error_code write_sync(Work work);
+
+  virtual void set_outbox_listener(OutboxListener listener) = 0;
+
+  virtual std::vector<StoredMessage> messages(const MessageQuery& q) = 0;
+  virtual std::vector<OutboxItem> deliveries(const DeliveryQuery& q) = 0;
+  /// Every pending outbox row, for the dispatcher's start-up.
+  virtual std::vector<OutboxItem> pending_outbox() = 0;
+  virtual std::vector<std::string> org_rows() = 0;
+  virtual int64_t count_inbox() = 0;
+
+  /// Finishes queued writes, then stops the writer. Idempotent.
+  virtual void close() = 0;
+};
+
+struct SqliteOptions {
+  size_t group_commit_max = 512;
+  /// Test hook (Beast fail_count): the n-th commit from now fails as if the disk did; -1 never.
+  int fail_commit_for_test = -1;
+};
+
+/// Opens (creating and migrating) a SQLite store at `path`. Returns nullptr and sets *error when
+/// the file cannot be opened or migrated.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options,
+                                         std::string* error);
+
+}  // namespace gridbot::store
