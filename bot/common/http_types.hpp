@@ -29,6 +29,14 @@ struct HttpResponse {
   std::string body;
 };
 
+/// What an outbound send came back with: a transport error, or a status and body.
+struct TransportResult {
+  std::error_code error;  // connect/TLS/timeout failure; status is then 0
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
 /// A JSON error body {"error": code, "message": text} with the status of the one table.
 HttpResponse error_response(std::error_code ec, std::string_view detail = {});
 HttpResponse json_response(int status, std::string body);

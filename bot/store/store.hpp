@@ -37,6 +37,9 @@ class WriteTx {
   virtual void mark_final(int64_t id, DeliveryState state, std::string_view error) = 0;
   /// Inserts or replaces an org node, stored as its org CSV row.
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
+  /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
+  /// logged, and false comes back; the rest of the transaction goes on.
+  virtual bool guarded(const std::function<void()>& f) = 0;
   /// Deletes inbox rows received before `before_ms`. Returns how many.
   virtual int64_t prune_inbox(int64_t before_ms) = 0;
 };

@@ -1,6 +1,8 @@
 // Prepared statements of the writer and the read queries.
 #include "bot/store/sqlite/statements.hpp"
 
+#include "bot/common/log.hpp"
+
 namespace gridbot::store::sqlite {
 namespace {
 
@@ -156,6 +158,22 @@ int64_t WriterStatements::prune_inbox(int64_t before_ms) {
   const int n = prune_.exec();
   prune_.reset();
   return n;
+}
+
+bool WriterStatements::guarded(const std::function<void()>& f) {
+  const size_t mark = queued.size();
+  db_.exec("SAVEPOINT guarded");
+  try {
+    f();
+    db_.exec("RELEASE guarded");
+    return true;
+  } catch (const std::exception& e) {
+    log::error("store: a guarded step was rolled back: {}", e.what());
+    db_.exec("ROLLBACK TO guarded");
+    db_.exec("RELEASE guarded");
+    queued.resize(mark);
+    return false;
+  }
 }
 
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q) {

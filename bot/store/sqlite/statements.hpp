@@ -24,6 +24,7 @@ class WriterStatements final : public WriteTx {
   void mark_final(int64_t id, DeliveryState state, std::string_view error) override;
   void upsert_org_row(std::string_view id, std::string_view csv_row) override;
   int64_t prune_inbox(int64_t before_ms) override;
+  bool guarded(const std::function<void()>& f) override;
 
   /// Outbox rows queued in the current transaction (the store hands them to its listener).
   std::vector<OutboxItem> queued;

@@ -1,0 +1,79 @@
+// The Adapter seam: one implementation per platform, pure functions on plain structs (no sockets),
+// so adapters compile fast and are tested without a network (DESIGN.md, STYLE.md §2).
+#pragma once
+
+#include "bot/common/http_types.hpp"
+#include "bot/model/inbound_message.hpp"
+#include "bot/model/outbox_item.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace gridbot::config { struct ChannelConfig; }
+
+namespace gridbot::adapters {
+
+template <typename T>
+using Result = boost::system::result<T, std::error_code>;
+
+/// A verified webhook request.
+struct ParseResult {
+  /// Messages to commit; may be empty (events that matter to nobody, URL checks).
+  std::vector<InboundMessage> messages;
+  /// What to answer the platform once the messages are durable.
+  HttpResponse reply;
+};
+
+enum class Verdict {
+  delivered,  // the platform took it
+  retry,      // transient: try again after backoff (counts as an attempt)
+  throttled,  // the platform said "too fast": wait retry_after_ms, does not count as an attempt
+  failed,     // permanent for this message: record and stop
+  disabled,   // permanent for the destination (bot removed from the group): stop all its rows
+};
+
+struct SendOutcome {
+  Verdict verdict = Verdict::retry;
+  int64_t retry_after_ms = 0;  // 0: the outbox's own backoff
+  std::string detail;          // recorded as the row's last_error
+};
+
+/// Thread safety: const methods are safe from any thread; adapters hold only immutable config.
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+
+  virtual std::string_view type() const = 0;
+
+  /// Verifies and parses one webhook request at time now_ms. Expected failures come back as
+  /// gridbot::errc values (bad_signature, stale_timestamp → 401; malformed → 400;
+  /// method_not_allowed → 405). On success the caller must commit `messages` before sending `reply`.
+  virtual Result<ParseResult> parse(const HttpRequest& request, int64_t now_ms) const = 0;
+
+  /// Builds the request that delivers `item` (url, headers, body, signature). Fails with
+  /// errc::bad_request when the item cannot be expressed on this platform.
+  virtual Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const = 0;
+
+  /// Classifies the platform's answer to a request made by build_send.
+  virtual SendOutcome interpret(const TransportResult& result) const = 0;
+
+  /// The most bytes of text one outgoing message may carry; longer text is split before queueing.
+  virtual size_t max_text_bytes() const = 0;
+};
+
+/// The explicit adapter table (adapters/registry.cpp): builds the adapter for a configured
+/// channel, or returns nullptr with one error line per problem in the channel's options.
+std::unique_ptr<Adapter> make_adapter(const config::ChannelConfig& channel,
+                                      const std::string& config_file,
+                                      std::vector<std::string>* errors);
+
+/// The adapter types the registry knows, for error messages and docs.
+std::vector<std::string> adapter_types();
+
+}  // namespace gridbot::adapters

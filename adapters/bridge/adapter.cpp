@@ -1,0 +1,144 @@
+// Bridge protocol: verify timestamp and HMAC, parse the room message, sign outbound sends.
+#include "adapters/bridge/adapter.hpp"
+
+#include "adapters/common/crypto.hpp"
+#include "adapters/common/text.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/common/json_writer.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace gridbot::adapters::bridge {
+namespace {
+
+using rapidjson::Value;
+
+bool parse_int(std::string_view s, int64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// Accepts a JSON string, or a number (some bridges send numeric ids).
+bool read_id(const Value& obj, const char* key, std::string& out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd()) return false;
+  if (it->value.IsString()) out.assign(it->value.GetString(), it->value.GetStringLength());
+  else if (it->value.IsInt64()) out = std::to_string(it->value.GetInt64());
+  else if (it->value.IsUint64()) out = std::to_string(it->value.GetUint64());
+  else return false;
+  return !out.empty() && out.size() <= 256;
+}
+
+std::string read_str(const Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+}  // namespace
+
+std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body) {
+  std::string data(timestamp);
+  data.push_back('\n');
+  data.append(body);
+  return "sha256=" + to_hex(hmac_sha256(secret, data));
+}
+
+Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
+  if (req.method != "POST") return make_error_code(errc::method_not_allowed);
+  const auto ts_text = header_value(req.headers, "X-Gridbot-Timestamp");
+  const auto sig = header_value(req.headers, "X-Gridbot-Signature");
+  int64_t ts = 0;
+  if (sig.empty() || !parse_int(ts_text, ts)) return make_error_code(errc::bad_signature);
+  // Signature before freshness: an attacker learns nothing about the clock from unsigned probes.
+  if (!constant_time_equal(sign(options_.secret, ts_text, req.body), sig))
+    return make_error_code(errc::bad_signature);
+  const int64_t now_s = now_ms / 1000;
+  if (ts < now_s - options_.max_skew_s || ts > now_s + options_.max_skew_s)
+    return make_error_code(errc::stale_timestamp);
+
+  rapidjson::Document doc;
+  doc.Parse(req.body.data(), req.body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return make_error_code(errc::malformed);
+  InboundMessage m;
+  m.channel = "";  // set by the pipeline, which knows the channel name
+  if (!read_id(doc, "id", m.msg_id)) return make_error_code(errc::malformed);
+  auto room = doc.FindMember("room");
+  if (room == doc.MemberEnd() || !room->value.IsObject() || !read_id(room->value, "id", m.chat_id))
+    return make_error_code(errc::malformed);
+  m.chat_name = read_str(room->value, "topic");
+  auto talker = doc.FindMember("talker");
+  if (talker == doc.MemberEnd() || !talker->value.IsObject() ||
+      !read_id(talker->value, "id", m.sender_id))
+    return make_error_code(errc::malformed);
+  m.sender_name = read_str(talker->value, "name");
+  auto text = doc.FindMember("text");
+  if (text == doc.MemberEnd() || !text->value.IsString()) return make_error_code(errc::malformed);
+  m.text = sanitize_utf8({text->value.GetString(), text->value.GetStringLength()});
+  if (auto men = doc.FindMember("mentions"); men != doc.MemberEnd()) {
+    if (!men->value.IsArray()) return make_error_code(errc::malformed);
+    for (const auto& v : men->value.GetArray()) {
+      if (!v.IsString()) return make_error_code(errc::malformed);
+      m.mentions.emplace_back(v.GetString(), v.GetStringLength());
+    }
+  }
+  if (auto t = doc.FindMember("timestamp"); t != doc.MemberEnd()) {
+    if (!t->value.IsNumber()) return make_error_code(errc::malformed);
+    m.sent_at_s = static_cast<int64_t>(t->value.GetDouble());
+  }
+  const bool self_flag = doc.HasMember("self") && doc["self"].IsBool() && doc["self"].GetBool();
+  m.from_bot = self_flag || (!options_.bot_id.empty() && m.sender_id == options_.bot_id) ||
+               std::find(options_.other_bots.begin(), options_.other_bots.end(), m.sender_id) !=
+                   options_.other_bots.end();
+  m.mentions_bot = !options_.bot_id.empty() &&
+                   std::find(m.mentions.begin(), m.mentions.end(), options_.bot_id) != m.mentions.end();
+  m.received_at_ms = now_ms;
+
+  ParseResult out;
+  out.messages.push_back(std::move(m));
+  out.reply = json_response(200, R"({"ok":true})");
+  return out;
+}
+
+Result<HttpRequest> BridgeAdapter::build_send(const OutboxItem& item, int64_t now_ms) const {
+  JsonWriter w;
+  w.begin_object();
+  w.key("id").value(item.idempotency_key);
+  w.key("room").value(item.chat_id);
+  w.key("text").value(item.text);
+  w.key("mentions").begin_array();
+  for (const auto& m : item.mentions) w.value(m);
+  w.end_array();
+  w.end_object();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = options_.outbound_url;
+  req.body = w.take();
+  const auto ts = std::to_string(now_ms / 1000);
+  req.headers = {{"Content-Type", "application/json; charset=utf-8"},
+                 {"X-Gridbot-Timestamp", ts},
+                 {"X-Gridbot-Signature", sign(options_.secret, ts, req.body)},
+                 {"Idempotency-Key", item.idempotency_key}};
+  return req;
+}
+
+SendOutcome BridgeAdapter::interpret(const TransportResult& r) const {
+  if (r.error) return {Verdict::retry, 0, "transport: " + r.error.message()};
+  const std::string detail = "HTTP " + std::to_string(r.status);
+  if (r.status >= 200 && r.status < 300) return {Verdict::delivered, 0, {}};
+  if (r.status == 429) return {Verdict::throttled, retry_after_ms(r.headers), detail};
+  if (r.status >= 500 || r.status == 408) return {Verdict::retry, retry_after_ms(r.headers), detail};
+  return {Verdict::failed, 0, detail + ": " + r.body.substr(0, 200)};
+}
+
+int64_t retry_after_ms(const Headers& headers) {
+  int64_t s = 0;
+  if (!parse_int(header_value(headers, "Retry-After"), s) || s < 0) return 0;
+  return std::min<int64_t>(s, 86400) * 1000;
+}
+
+}  // namespace gridbot::adapters::bridge

@@ -1,0 +1,40 @@
+// The bridge adapter: generic signed JSON for personal-WeChat bridges such as a Wechaty bot
+// (docs/adapters/bridge.md).
+#pragma once
+
+#include "adapters/adapter.hpp"
+
+namespace gridbot::adapters::bridge {
+
+struct Options {
+  std::string secret;        // HMAC-SHA256 key, shared with the bridge
+  std::string outbound_url;  // where replies are POSTed
+  std::string bot_id;        // the bot's own talker id on the bridge
+  std::vector<std::string> other_bots;
+  int64_t max_skew_s = 300;
+  size_t max_text_bytes = 4096;
+};
+
+/// Signs as the protocol says: "sha256=" + hex(HMAC-SHA256(secret, timestamp + "\n" + body)).
+std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body);
+
+/// Thread safety: immutable after construction.
+class BridgeAdapter final : public Adapter {
+ public:
+  explicit BridgeAdapter(Options options) : options_(std::move(options)) {}
+
+  // Adapter
+  std::string_view type() const override { return "bridge"; }
+  Result<ParseResult> parse(const HttpRequest& request, int64_t now_ms) const override;
+  Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const override;
+  SendOutcome interpret(const TransportResult& result) const override;
+  size_t max_text_bytes() const override { return options_.max_text_bytes; }
+
+ private:
+  Options options_;
+};
+
+/// Parses a Retry-After header given in seconds; returns 0 when absent or not a number.
+int64_t retry_after_ms(const Headers& headers);
+
+}  // namespace gridbot::adapters::bridge

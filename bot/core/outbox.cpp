@@ -1,0 +1,278 @@
+// Outbox scheduling: per destination one send in flight (order kept), a sliding rate window,
+// retry backoff; across destinations the highest priority, then the oldest row, goes first.
+#include "bot/core/outbox.hpp"
+
+#include "adapters/common/text.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/common/log.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace gridbot::core {
+
+struct Outbox::Dest {
+  std::string channel, chat;
+  std::map<std::pair<int, int64_t>, OutboxItem> queue;  // (-priority, id): head first
+  RateWindow window = RateWindow::per_minute(20);
+  bool in_flight = false;
+  bool disabled = false;
+  int64_t blocked_until = 0;  // backoff after a retry or throttle
+  uint64_t gen = 0;           // bumps on every reschedule; stale heap entries are skipped
+};
+
+namespace {
+std::string dest_key(const std::string& channel, const std::string& chat) {
+  return channel + '\x1f' + chat;
+}
+}  // namespace
+
+int queue_message(store::WriteTx& tx, const ChannelTable& channels, const OutboxItem& item) {
+  const Channel* ch = channels.find(item.channel);
+  const size_t limit = ch ? ch->adapter->max_text_bytes() : 2048;
+  auto pieces = adapters::split_text(item.text, limit);
+  int added = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    OutboxItem row = item;
+    row.text = std::move(pieces[i]);
+    if (i > 0) {
+      row.idempotency_key += "#" + std::to_string(i + 1);
+      row.mentions.clear();  // mention once, in the first piece
+    }
+    added += tx.enqueue(row) != 0 ? 1 : 0;
+  }
+  return added;
+}
+
+RateWindow RateWindow::per_minute(double rate) {
+  const double limit = std::max(1.0, std::floor(rate));
+  return RateWindow(static_cast<size_t>(limit), static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
+}
+
+int64_t RateWindow::ready_at(int64_t now_ms) {
+  while (!sent_.empty() && sent_.front() <= now_ms - window_ms_) sent_.pop_front();
+  if (sent_.size() < limit_) return now_ms;
+  return sent_[sent_.size() - limit_] + window_ms_;
+}
+
+Outbox::Outbox(const config::OutboxConfig& cfg, const ChannelTable& channels, store::Store& store,
+               Transport& transport, const Clock& clock)
+    : cfg_(cfg), channels_(channels), store_(store), transport_(transport), clock_(clock) {}
+
+Outbox::~Outbox() { stop(0); }
+
+void Outbox::start() {
+  store_.set_outbox_listener([this](const std::vector<OutboxItem>& items) { on_committed(items); });
+  auto pending = store_.pending_outbox();
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& item : pending) add_locked(item);
+  }
+  log::info("outbox: {} pending rows resumed", pending.size());
+  thread_ = std::thread([this] { run(); });
+}
+
+void Outbox::on_committed(const std::vector<OutboxItem>& items) {
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& item : items) add_locked(item);
+  }
+  cv_.notify_one();
+}
+
+void Outbox::add_locked(const OutboxItem& item) {
+  const auto key = dest_key(item.channel, item.chat_id);
+  auto& slot = dests_[key];
+  if (!slot) {
+    slot = std::make_unique<Dest>();
+    slot->channel = item.channel;
+    slot->chat = item.chat_id;
+    const Channel* ch = channels_.find(item.channel);
+    slot->window = RateWindow::per_minute(ch ? ch->config.rate_per_minute : 20);
+  }
+  Dest& d = *slot;
+  if (d.disabled) {
+    store_.write([id = item.id](store::WriteTx& tx) {
+      tx.mark_final(id, DeliveryState::disabled, "destination disabled");
+    }, nullptr);
+    return;
+  }
+  if (d.queue.emplace(std::make_pair(-item.priority, item.id), item).second) ++queued_;
+  if (!d.in_flight) schedule_locked(d, clock_.now_ms());
+}
+
+void Outbox::schedule_locked(Dest& d, int64_t now) {
+  ++d.gen;
+  if (d.queue.empty() || d.in_flight || d.disabled) return;
+  const auto& head = d.queue.begin()->second;
+  const int64_t at = std::max({d.blocked_until, head.next_try_ms, d.window.ready_at(now)});
+  const auto key = dest_key(d.channel, d.chat);
+  if (at <= now) ready_.push({head.priority, head.id, key, d.gen});
+  else waiting_.push({at, key, d.gen});
+}
+
+void Outbox::run() {
+  std::unique_lock lk(mu_);
+  while (!stopping_) {
+    const int64_t now = clock_.now_ms();
+    while (!waiting_.empty() && waiting_.top().at <= now) {
+      Wake w = waiting_.top();
+      waiting_.pop();
+      auto it = dests_.find(w.key);
+      if (it != dests_.end() && it->second->gen == w.gen) schedule_locked(*it->second, now);
+    }
+    bool started = false;
+    while (!ready_.empty() && in_flight_ < static_cast<size_t>(cfg_.max_in_flight) && !stopping_) {
+      Ready r = ready_.top();
+      ready_.pop();
+      auto it = dests_.find(r.key);
+      if (it == dests_.end() || it->second->gen != r.gen) continue;
+      start_send_locked(*it->second, now, lk);
+      started = true;
+    }
+    if (started) continue;
+    int64_t wait = cfg_.poll_ms;
+    if (!waiting_.empty()) wait = std::min(wait, std::max<int64_t>(1, waiting_.top().at - now));
+    if (!ready_.empty() && in_flight_ >= static_cast<size_t>(cfg_.max_in_flight)) wait = cfg_.poll_ms;
+    cv_.wait_for(lk, std::chrono::milliseconds(wait));
+  }
+}
+
+void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk) {
+  OutboxItem item = d.queue.begin()->second;
+  const Channel* ch = channels_.find(item.channel);
+  auto request = ch ? ch->adapter->build_send(item, now)
+                    : adapters::Result<HttpRequest>(make_error_code(errc::unknown_channel));
+  const auto key = dest_key(d.channel, d.chat);
+  if (!request) {
+    d.queue.erase(d.queue.begin());
+    --queued_;
+    ++failed_;
+    schedule_locked(d, now);
+    std::string why = request.error().message();
+    store_.write([id = item.id, why](store::WriteTx& tx) {
+      tx.mark_final(id, DeliveryState::failed, why);
+    }, nullptr);
+    return;
+  }
+  d.in_flight = true;
+  ++d.gen;
+  ++in_flight_;
+  d.window.record(now);  // the platform counts attempts, not successes
+  lk.unlock();
+  transport_.send(std::move(*request), cfg_.send_timeout_ms,
+                  [this, key, item](TransportResult r) mutable {
+                    on_result(key, std::move(item), std::move(r));
+                  });
+  lk.lock();
+}
+
+int64_t Outbox::backoff_ms(const OutboxItem& item) const {
+  const int shift = std::min(item.attempts, 20);
+  const int64_t base = std::min(cfg_.backoff_max_ms, cfg_.backoff_initial_ms << shift);
+  // Deterministic ±20% spread so that rows failing together do not retry together.
+  const int64_t spread = base / 5;
+  return base - spread + (spread > 0 ? (item.id * 7919) % (2 * spread + 1) : 0);
+}
+
+void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result) {
+  const Channel* ch = channels_.find(item.channel);
+  const adapters::SendOutcome outcome =
+      ch ? ch->adapter->interpret(result)
+         : adapters::SendOutcome{adapters::Verdict::failed, 0, "channel gone"};
+  const int64_t now = clock_.now_ms();
+  std::lock_guard lk(mu_);
+  auto it = dests_.find(key);
+  if (it == dests_.end()) return;
+  Dest& d = *it->second;
+  d.in_flight = false;
+  --in_flight_;
+  const auto qkey = std::make_pair(-item.priority, item.id);
+  auto finish = [&] {
+    if (d.queue.erase(qkey)) --queued_;
+  };
+  using adapters::Verdict;
+  switch (outcome.verdict) {
+    case Verdict::delivered:
+      finish();
+      ++delivered_;
+      store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); }, nullptr);
+      break;
+    case Verdict::retry:
+    case Verdict::throttled: {
+      const bool counts = outcome.verdict == Verdict::retry;
+      auto found = d.queue.find(qkey);
+      if (found == d.queue.end()) break;
+      auto& queued_item = found->second;
+      if (counts) ++queued_item.attempts;
+      if (counts && queued_item.attempts >= cfg_.max_attempts) {
+        finish();
+        ++failed_;
+        std::string why = "gave up: " + outcome.detail;
+        store_.write([id = item.id, why](store::WriteTx& tx) {
+          tx.mark_final(id, DeliveryState::failed, why);
+        }, nullptr);
+        break;
+      }
+      ++retried_;
+      const int64_t delay = outcome.retry_after_ms > 0 ? outcome.retry_after_ms
+                            : counts ? backoff_ms(queued_item)
+                                     : 60'000;  // throttled without a hint: the window is a minute
+      queued_item.next_try_ms = now + delay;
+      d.blocked_until = now + delay;
+      log::warn("outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
+                counts ? "failed" : "throttled", outcome.detail, delay);
+      std::string why = outcome.detail;
+      store_.write([id = item.id, next = now + delay, why, counts](store::WriteTx& tx) {
+        tx.mark_retry(id, next, why, counts);
+      }, nullptr);
+      break;
+    }
+    case Verdict::failed: {
+      finish();
+      ++failed_;
+      log::warn("outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
+      std::string why = outcome.detail;
+      store_.write([id = item.id, why](store::WriteTx& tx) {
+        tx.mark_final(id, DeliveryState::failed, why);
+      }, nullptr);
+      break;
+    }
+    case Verdict::disabled: {
+      d.disabled = true;
+      std::vector<int64_t> ids;
+      for (const auto& [k, v] : d.queue) ids.push_back(v.id);
+      queued_ -= d.queue.size();
+      d.queue.clear();
+      log::error("outbox: destination {} disabled: {}", item.chat_id, outcome.detail);
+      std::string why = outcome.detail;
+      store_.write([ids, why](store::WriteTx& tx) {
+        for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
+      }, nullptr);
+      break;
+    }
+  }
+  schedule_locked(d, now);
+  cv_.notify_all();  // the dispatcher, and stop() when it waits for in-flight sends
+}
+
+void Outbox::stop(int64_t drain_ms) {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  // Let sends already on the wire finish, so that their results are recorded.
+  std::unique_lock lk(mu_);
+  cv_.wait_for(lk, std::chrono::milliseconds(drain_ms), [&] { return in_flight_ == 0; });
+}
+
+Outbox::Stats Outbox::stats() const {
+  std::lock_guard lk(mu_);
+  return {queued_, in_flight_, delivered_, retried_, failed_};
+}
+
+}  // namespace gridbot::core

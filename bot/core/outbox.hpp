@@ -1,0 +1,103 @@
+// The outbox dispatcher: delivers committed outbox rows through each channel's adapter, paced per
+// destination to the platform's limit, highest priority first, retried with backoff, resumed
+// after a restart (DESIGN.md "Every outgoing message goes through the outbox").
+#pragma once
+
+#include "bot/common/clock.hpp"
+#include "bot/config/config.hpp"
+#include "bot/core/channels.hpp"
+#include "bot/core/transport.hpp"
+#include "bot/store/store.hpp"
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace gridbot::core {
+
+/// Queues `item` (its text split to the channel's byte limit, one row per piece, keys
+/// "<key>" then "<key>#2", …) inside the caller's transaction. Returns how many rows were new.
+int queue_message(store::WriteTx& tx, const ChannelTable& channels, const OutboxItem& item);
+
+/// Sliding-window limiter: at most `limit` sends in any window of `window_ms`.
+class RateWindow {
+ public:
+  RateWindow(size_t limit, int64_t window_ms) : limit_(limit), window_ms_(window_ms) {}
+  /// From a rate per minute (0.5 → one send per two minutes).
+  static RateWindow per_minute(double rate);
+  /// The earliest time a send may start, given now.
+  int64_t ready_at(int64_t now_ms);
+  void record(int64_t at_ms) { sent_.push_back(at_ms); }
+
+ private:
+  size_t limit_;
+  int64_t window_ms_;
+  std::deque<int64_t> sent_;
+};
+
+/// Thread safety: all public methods are safe from any thread (one mutex guards the schedule;
+/// sends are started outside it).
+class Outbox {
+ public:
+  Outbox(const config::OutboxConfig& cfg, const ChannelTable& channels, store::Store& store,
+         Transport& transport, const Clock& clock);
+  ~Outbox();
+
+  /// Registers as the store's outbox listener, loads every pending row, starts the dispatcher.
+  void start();
+  /// Rows just committed (the store's listener calls this).
+  void on_committed(const std::vector<OutboxItem>& items);
+  /// Stops starting sends and waits up to drain_ms for those in flight. Idempotent.
+  void stop(int64_t drain_ms);
+
+  struct Stats {
+    size_t queued = 0;
+    size_t in_flight = 0;
+    uint64_t delivered = 0;
+    uint64_t retried = 0;
+    uint64_t failed = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Dest;
+  void run();
+  void add_locked(const OutboxItem& item);
+  void schedule_locked(Dest& d, int64_t now);
+  void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
+  void on_result(const std::string& key, OutboxItem item, TransportResult result);
+  int64_t backoff_ms(const OutboxItem& item) const;
+
+  const config::OutboxConfig cfg_;
+  const ChannelTable& channels_;
+  store::Store& store_;
+  Transport& transport_;
+  const Clock& clock_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<std::string, std::unique_ptr<Dest>> dests_;
+  // Destinations waiting for a time (retry, rate window), and those ready now by priority.
+  struct Wake { int64_t at; std::string key; uint64_t gen; };
+  struct WakeLater { bool operator()(const Wake& a, const Wake& b) const { return a.at > b.at; } };
+  std::priority_queue<Wake, std::vector<Wake>, WakeLater> waiting_;
+  struct Ready { int priority; int64_t id; std::string key; uint64_t gen; };
+  struct ReadyLess {
+    bool operator()(const Ready& a, const Ready& b) const {
+      return a.priority != b.priority ? a.priority < b.priority : a.id > b.id;
+    }
+  };
+  std::priority_queue<Ready, std::vector<Ready>, ReadyLess> ready_;
+  size_t in_flight_ = 0;
+  size_t queued_ = 0;
+  uint64_t delivered_ = 0, retried_ = 0, failed_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace gridbot::core

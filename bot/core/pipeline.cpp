@@ -1,0 +1,45 @@
+// Pipeline::handle_hook: ack means durable.
+#include "bot/core/pipeline.hpp"
+
+#include "bot/common/errors.hpp"
+#include "bot/common/log.hpp"
+
+namespace gridbot::core {
+
+void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request, Reply reply) {
+  const Channel* ch = channels_.find(channel);
+  if (ch == nullptr) {
+    ++rejected_;
+    return reply(error_response(make_error_code(errc::unknown_channel), channel));
+  }
+  auto parsed = ch->adapter->parse(request, clock_.now_ms());
+  if (!parsed) {
+    ++rejected_;
+    log::info("hook {}: rejected: {}", channel, parsed.error().message());
+    return reply(error_response(parsed.error()));
+  }
+  auto messages = std::move(parsed->messages);
+  for (auto& m : messages) m.channel = std::string(channel);
+  if (messages.empty()) return reply(std::move(parsed->reply));
+
+  auto work = [this, messages](store::WriteTx& tx) {
+    for (const auto& m : messages) {
+      const int64_t id = tx.insert_inbound(m);
+      if (id == 0) {
+        ++duplicates_;  // a platform retry: already stored (and processed) once
+        continue;
+      }
+      ++accepted_;
+      if (m.from_bot || !processor_) continue;
+      const bool ok = tx.guarded([&] { processor_(m, id, tx); });
+      tx.set_message_state(id, ok ? "processed" : "failed");
+    }
+  };
+  store_.write(std::move(work), [reply = std::move(reply), ok = std::move(parsed->reply)](
+                                    std::error_code ec) mutable {
+    if (ec) return reply(error_response(ec));
+    reply(std::move(ok));
+  });
+}
+
+}  // namespace gridbot::core

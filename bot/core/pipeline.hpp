@@ -1,0 +1,46 @@
+// The inbound path: adapter verify+parse → commit to the inbox (dedupe on channel, chat and
+// message id) with the processing of each new message in the same transaction → ack.
+#pragma once
+
+#include "bot/common/clock.hpp"
+#include "bot/common/http_types.hpp"
+#include "bot/core/channels.hpp"
+#include "bot/store/store.hpp"
+
+#include <atomic>
+#include <functional>
+
+namespace gridbot::core {
+
+/// Thread safety: handle_hook is safe from any thread; set_processor only before serving.
+class Pipeline {
+ public:
+  /// Runs inside the inbox transaction for each newly stored message that is not from a bot, with
+  /// its inbox row id. Whatever it queues (tickets, outbox rows) commits with the message or not
+  /// at all; if it throws, its own changes are rolled back and the message is kept as "failed".
+  using Processor = std::function<void(const InboundMessage&, int64_t row_id, store::WriteTx&)>;
+  using Reply = std::function<void(HttpResponse)>;
+
+  Pipeline(const ChannelTable& channels, store::Store& store, const Clock& clock)
+      : channels_(channels), store_(store), clock_(clock) {}
+
+  void set_processor(Processor p) { processor_ = std::move(p); }
+
+  /// Handles POST /hook/{channel}. `reply` is called exactly once: with the adapter's answer after
+  /// the messages are durable, or with an error (404 unknown channel, 401/400/405 from the
+  /// adapter, 503 when the store cannot commit). Called on the store's writer thread or the
+  /// caller's: post to your executor.
+  void handle_hook(std::string_view channel, const HttpRequest& request, Reply reply);
+
+  struct Stats { uint64_t accepted = 0, duplicates = 0, rejected = 0; };
+  Stats stats() const { return {accepted_.load(), duplicates_.load(), rejected_.load()}; }
+
+ private:
+  const ChannelTable& channels_;
+  store::Store& store_;
+  const Clock& clock_;
+  Processor processor_;
+  std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
+};
+
+}  // namespace gridbot::core

@@ -1,0 +1,166 @@
+// Router: path matching, bearer check, and the JSON of the read API.
+#include "bot/core/router.hpp"
+
+#include "adapters/common/crypto.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/common/json_writer.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+#include <map>
+
+namespace gridbot::core {
+namespace {
+
+using Params = std::map<std::string, std::string>;
+
+bool parse_target(std::string_view target, std::string& path, Params& params) {
+  auto u = boost::urls::parse_origin_form(target);
+  if (!u) return false;
+  path = std::string(u->encoded_path());
+  for (auto p : u->params()) params[std::string(p.key)] = std::string(p.value);
+  return true;
+}
+
+bool read_int(const Params& p, const char* key, int64_t lo, int64_t hi, int64_t& out) {
+  auto it = p.find(key);
+  if (it == p.end()) return true;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc() || end != it->second.data() + it->second.size() || v < lo || v > hi)
+    return false;
+  out = v;
+  return true;
+}
+
+void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
+  w.begin_array();
+  for (const auto& s : v) w.value(s);
+  w.end_array();
+}
+
+}  // namespace
+
+void Router::handle(const HttpRequest& req, Reply reply) {
+  std::string path;
+  Params params;
+  if (!parse_target(req.target, path, params))
+    return reply(error_response(make_error_code(errc::bad_request), "bad request target"));
+  if (path == "/healthz") {
+    if (req.method != "GET" && req.method != "HEAD")
+      return reply(error_response(make_error_code(errc::method_not_allowed)));
+    return reply(health());
+  }
+  constexpr std::string_view kHook = "/hook/";
+  if (path.rfind(kHook, 0) == 0) {
+    const std::string_view channel = std::string_view(path).substr(kHook.size());
+    if (channel.empty() || channel.find('/') != std::string_view::npos)
+      return reply(error_response(make_error_code(errc::unknown_channel)));
+    return pipeline_.handle_hook(channel, req, std::move(reply));
+  }
+  constexpr std::string_view kApi = "/api/v1/";
+  if (path.rfind(kApi, 0) == 0) return reply(api(req, std::string_view(path).substr(kApi.size())));
+  reply(error_response(make_error_code(errc::not_found), path));
+}
+
+HttpResponse Router::health() const {
+  JsonWriter w;
+  w.begin_object().key("status").value("ok");
+  if (outbox_ != nullptr) {
+    const auto s = outbox_->stats();
+    w.key("outbox").begin_object();
+    w.key("queued").value(static_cast<int64_t>(s.queued));
+    w.key("in_flight").value(static_cast<int64_t>(s.in_flight));
+    w.key("delivered").value(static_cast<int64_t>(s.delivered));
+    w.key("failed").value(static_cast<int64_t>(s.failed));
+    w.end_object();
+  }
+  const auto p = pipeline_.stats();
+  w.key("inbound").begin_object();
+  w.key("accepted").value(static_cast<int64_t>(p.accepted));
+  w.key("duplicates").value(static_cast<int64_t>(p.duplicates));
+  w.key("rejected").value(static_cast<int64_t>(p.rejected));
+  w.end_object();
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+HttpResponse Router::api(const HttpRequest& req, std::string_view path) {
+  const auto auth = header_value(req.headers, "Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (api_token_.empty() || auth.rfind(kBearer, 0) != 0 ||
+      !adapters::constant_time_equal(auth.substr(kBearer.size()), api_token_)) {
+    auto r = error_response(make_error_code(errc::unauthorized));
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (req.method != "GET") return error_response(make_error_code(errc::method_not_allowed));
+  std::string ignored;
+  Params params;
+  parse_target(req.target, ignored, params);
+  int64_t limit = 100, before = 0;
+  if (!read_int(params, "limit", 1, 1000, limit) || !read_int(params, "before", 0, INT64_MAX, before))
+    return error_response(make_error_code(errc::bad_request), "limit is 1..1000, before an id");
+
+  JsonWriter w;
+  if (path == "messages") {
+    store::MessageQuery q{params["channel"], params["chat"], before, static_cast<int>(limit)};
+    w.begin_object().key("messages").begin_array();
+    for (const auto& sm : store_.messages(q)) {
+      const auto& m = sm.message;
+      w.begin_object();
+      w.key("id").value(sm.id);
+      w.key("channel").value(m.channel);
+      w.key("chat").value(m.chat_id);
+      w.key("chat_name").value(m.chat_name);
+      w.key("msg_id").value(m.msg_id);
+      w.key("sender").value(m.sender_id);
+      w.key("sender_name").value(m.sender_name);
+      w.key("text").value(m.text);
+      w.key("mentions");
+      write_strings(w, m.mentions);
+      w.key("from_bot").value(m.from_bot);
+      w.key("sent_at").value(m.sent_at_s);
+      w.key("received_ms").value(m.received_at_ms);
+      w.key("state").value(sm.state);
+      w.end_object();
+    }
+    w.end_array().end_object();
+    return json_response(200, w.take());
+  }
+  if (path == "deliveries") {
+    store::DeliveryQuery q{params["chat"], std::nullopt, before, static_cast<int>(limit)};
+    if (auto s = params.find("state"); s != params.end() && !s->second.empty()) {
+      DeliveryState st;
+      if (!parse_delivery_state(s->second, st))
+        return error_response(make_error_code(errc::bad_request),
+                              "state is pending, delivered, failed or disabled");
+      q.state = st;
+    }
+    w.begin_object().key("deliveries").begin_array();
+    for (const auto& o : store_.deliveries(q)) {
+      w.begin_object();
+      w.key("id").value(o.id);
+      w.key("channel").value(o.channel);
+      w.key("chat").value(o.chat_id);
+      w.key("text").value(o.text);
+      w.key("mentions");
+      write_strings(w, o.mentions);
+      w.key("priority").value(o.priority);
+      w.key("idempotency_key").value(o.idempotency_key);
+      w.key("state").value(to_string(o.state));
+      w.key("attempts").value(o.attempts);
+      w.key("next_try_ms").value(o.next_try_ms);
+      w.key("created_ms").value(o.created_ms);
+      w.key("delivered_ms").value(o.delivered_ms);
+      w.key("last_error").value(o.last_error);
+      w.end_object();
+    }
+    w.end_array().end_object();
+    return json_response(200, w.take());
+  }
+  return error_response(make_error_code(errc::not_found), path);
+}
+
+}  // namespace gridbot::core
