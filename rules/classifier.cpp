@@ -1,0 +1,149 @@
+// classify() and to_json(): one automaton pass, weighted entries, then the decisions.
+#include "rules/classifier.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "rules/normalizer.hpp"
+#include "rules/rules.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+constexpr std::size_t kMaxCategories = 32;  // the taxonomy has 19; the loader rejects others
+
+// Per-thread buffers reused across calls, so classify() allocates nothing in steady state.
+struct Scratch {
+  std::string text;
+  std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
+  std::vector<std::uint32_t> matched;
+  std::uint32_t epoch = 0;
+
+  void begin(std::size_t terms) {
+    if (stamp.size() < terms) stamp.resize(terms, 0);
+    if (++epoch == 0) {  // wrapped: old stamps could collide
+      std::fill(stamp.begin(), stamp.end(), 0);
+      epoch = 1;
+    }
+    matched.clear();
+  }
+};
+
+struct Scores {
+  std::array<float, kMaxCategories> category{};
+  std::array<std::array<float, 4>, kMaxCategories> category_tier{};
+  std::array<float, 4> tier{};
+  float report = 0;
+  float urgent = 0;
+};
+
+void accumulate(const Rules& rules, const Scratch& s, Scores& out) {
+  for (const std::uint32_t term : s.matched) {
+    for (std::uint32_t i = rules.entry_begin[term]; i < rules.entry_begin[term + 1]; ++i) {
+      const Entry& e = rules.entries[i];
+      bool all = true;
+      for (std::uint32_t x = e.extra_begin; x < e.extra_end && all; ++x) {
+        all = s.stamp[rules.extra_terms[x]] == s.epoch;
+      }
+      if (!all) continue;
+      switch (e.target) {
+        case Target::category: out.category[e.index] += e.weight; break;
+        case Target::report: out.report += e.weight; break;
+        case Target::tier: out.tier[e.index] += e.weight; break;
+        case Target::category_tier: out.category_tier[e.category][e.index] += e.weight; break;
+        case Target::urgent: out.urgent += e.weight; break;
+      }
+    }
+  }
+}
+
+std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t category) {
+  const std::uint8_t def = rules.categories[category].default_tier;
+  std::uint8_t best = def;
+  float best_score = rules.tier_threshold;  // a cue must reach the threshold to beat the default
+  for (std::uint8_t t = 0; t < 4; ++t) {
+    const float v = sc.tier[t] + sc.category_tier[category][t];
+    if (t != def && v > best_score) {
+      best = t;
+      best_score = v;
+    }
+  }
+  return best;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (static_cast<unsigned char>(c) < 0x20) continue;  // location parts are digits/letters
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+Classification classify(const Rules& rules, std::string_view utf8_text) {
+  thread_local Scratch s;
+  normalize(utf8_text, s.text);
+  s.begin(rules.term_count);
+  rules.automaton.scan(s.text, [&](std::uint32_t id, std::size_t) {
+    if (s.stamp[id] != s.epoch) {
+      s.stamp[id] = s.epoch;
+      s.matched.push_back(id);
+    }
+  });
+  Scores sc;
+  accumulate(rules, s, sc);
+
+  std::uint8_t best = rules.other_category;
+  float best_score = 0;
+  for (std::uint8_t i = 0; i < rules.categories.size(); ++i) {
+    if (sc.category[i] > best_score) {
+      best = i;
+      best_score = sc.category[i];
+    }
+  }
+  const float score =
+      (best_score > 0 ? best_score : -rules.uncategorised_penalty) + sc.report - rules.report_threshold;
+
+  Classification c;
+  c.score = score;
+  c.is_report = score >= 0;
+  c.confident = std::fabs(score) >= rules.confident_margin;
+  if (!c.is_report) return c;
+  c.category = rules.categories[best].code;
+  c.tier = kTierCodes[choose_tier(rules, sc, best)];
+  c.urgent = sc.urgent >= rules.urgent_threshold;
+  c.location = rules.location.extract(s.text);
+  return c;
+}
+
+std::string to_json(const Classification& c) {
+  if (!c.is_report) return R"({"is_report": false})";
+  std::string out = R"({"is_report": true, "category": )";
+  append_json_string(out, c.category);
+  out += ", \"tier\": ";
+  append_json_string(out, c.tier);
+  out += c.urgent ? ", \"urgent\": true" : ", \"urgent\": false";
+  if (!c.location.empty()) {
+    out += ", \"location\": {";
+    const char* sep = "";
+    for (const auto& [key, value] : {std::pair{"building", &c.location.building},
+                                     std::pair{"unit", &c.location.unit},
+                                     std::pair{"room", &c.location.room}}) {
+      if (value->empty()) continue;
+      out += sep;
+      out += "\"";
+      out += key;
+      out += "\": ";
+      append_json_string(out, *value);
+      sep = ", ";
+    }
+    out += "}";
+  }
+  out += "}";
+  return out;
+}
+
+}  // namespace gridbot::rules

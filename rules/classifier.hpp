@@ -1,0 +1,54 @@
+// Public API of gridbot_rules: load the rule files, classify one message, print and score results.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rules/location.hpp"
+
+namespace gridbot::rules {
+
+/// The decision for one message.
+struct Classification {
+  bool is_report = false;   ///< a real report (category set)
+  bool confident = true;    ///< false: classifier unsure -> store the message, open no ticket
+  std::string category;     ///< one of the 19 codes of DOMAIN.md, "" for a non-report
+  std::string tier;         ///< private|small|big|hard ("" for a non-report)
+  bool urgent = false;      ///< gas smell, fire, someone trapped or fallen, burst pipe... (reports only)
+  Location location;        ///< what the text names; empty parts are unknown
+  double score = 0;         ///< report score minus the threshold, for diagnostics
+};
+
+class Rules;  // immutable compiled rule set (rules/rules.hpp)
+
+/// Loads the rule files of `dir` (categories.json, report.json, tiers.json, urgency.json,
+/// location.json; other files such as templates.json are ignored) and compiles them once.
+///
+/// Returns nullptr on any problem and, when `error` is not null, sets it to one line per problem:
+/// "FILE:LINE: key.path: what is wrong". Nothing is partially loaded: keep serving the previous
+/// rule set when a reload fails.
+std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error);
+
+/// Classifies one UTF-8 message. Never throws; any text (empty, invalid UTF-8) gets an answer.
+///
+/// *Thread safety*: safe to call concurrently with the same Rules (scratch state is thread-local).
+Classification classify(const Rules& rules, std::string_view utf8_text);
+
+/// The `gridbot classify` line for `c`, e.g.
+/// {"is_report": true, "category": "facility", "tier": "small", "urgent": false,
+///  "location": {"building": "3", "unit": "2"}} — absent location parts are omitted, and a
+/// non-report is just {"is_report": false}.
+std::string to_json(const Classification& c);
+
+/// `gridbot classify`: one message per input line, one to_json() line out per input line.
+/// Returns 0.
+int run_classify(const Rules& rules, std::istream& in, std::ostream& out);
+
+/// `gridbot eval FILE.tsv`: scores a messages.tsv-format file (whole file, then the tune and
+/// report splits) and prints the metrics and the costliest confusions. Returns 0, or 1 when the
+/// file cannot be read.
+int run_eval(const Rules& rules, const std::string& tsv_path, std::ostream& out);
+
+}  // namespace gridbot::rules

@@ -1,0 +1,56 @@
+// Finds building / unit / room in normalised message text (三栋二单元, 十二幢, 5号楼, 1-3-501, 702室).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/location.hpp"
+
+namespace gridbot::rules {
+
+/// The words that follow a number to make it a location part; loaded from `location.json`.
+struct LocationVocab {
+  std::vector<std::string> building_suffixes;    ///< 号楼 栋楼 栋 幢 座
+  std::vector<std::string> unit_prefixed_building_suffixes;  ///< 号: a building only before a unit
+  std::vector<std::string> unit_suffixes;        ///< 单元
+  std::vector<std::string> room_suffixes;        ///< 室
+  std::vector<std::string> floor_suffixes;       ///< 楼 层: a number before these is a floor
+  int room_min_digits = 3;
+  int room_max_digits = 4;
+};
+
+/// Parses a Chinese numeral ("三", "十二", "二十一", "一百零三", "五零二") into its decimal value.
+/// Returns nullopt when `text` holds anything but numeral characters or is empty.
+std::optional<int> parse_chinese_numeral(std::string_view text);
+
+/// Extracts the first building, unit and room named in a message.
+///
+/// Numbers are ASCII digits (after normalize()) or Chinese numerals; a number followed by a floor
+/// suffix (「住18楼」, 「卡在9楼」) is a floor and never a location, while 「5号楼」 is building 5.
+/// Rooms are a number with a room suffix, 3-4 digits straight after a unit or building
+/// (「1栋3单元501」), or the third part of the dashed form 「1-3-501」.
+///
+/// *Thread safety*: immutable; extract() may run concurrently.
+class LocationExtractor {
+ public:
+  explicit LocationExtractor(LocationVocab vocab);
+
+  /// Expects text already passed through normalize().
+  Location extract(std::string_view text) const;
+
+ private:
+  struct Number {
+    std::string value;     // decimal digits, or one upper-case letter
+    std::size_t end = 0;   // offset just past the number
+    bool ascii_digits = false;
+  };
+  std::optional<Number> read_number(std::string_view text, std::size_t at) const;
+  bool read_dashed(std::string_view text, std::size_t at, Location& loc) const;
+  std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
+
+  LocationVocab vocab_;
+};
+
+}  // namespace gridbot::rules

@@ -1,0 +1,83 @@
+// Byte-level normaliser: no allocation beyond `out`, no locale, no regex.
+#include "rules/normalizer.hpp"
+
+#include <algorithm>
+
+namespace gridbot::rules {
+namespace {
+
+constexpr std::size_t kMaxMentionBytes = 32;
+
+// Length of the space that ends a mention at `i` (ASCII space, U+2005, U+3000), or 0.
+std::size_t space_len(std::string_view s, std::size_t i) {
+  if (s[i] == ' ') return 1;
+  if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x80' && s[i + 2] == '\x85') return 3;
+  if (i + 2 < s.size() && s[i] == '\xE3' && s[i + 1] == '\x80' && s[i + 2] == '\x80') return 3;
+  return 0;
+}
+
+// If a mention starts at `at` ('@'), returns the offset just past it, else `at`.
+std::size_t skip_mention(std::string_view s, std::size_t at) {
+  const std::size_t limit = std::min(s.size(), at + 1 + kMaxMentionBytes);
+  for (std::size_t i = at + 1; i < limit; ++i) {
+    if (const std::size_t n = space_len(s, i); n != 0) return i == at + 1 ? at : i + n;
+  }
+  return at;
+}
+
+}  // namespace
+
+void normalize(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    if (b == '@') {
+      if (const std::size_t end = skip_mention(in, i); end != i) {
+        i = end;
+        continue;
+      }
+    }
+    if (b < 0x80) {
+      out.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    // U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E; they map to 0x21..0x7E.
+    if (b == 0xEF && i + 2 < in.size()) {
+      const auto b1 = static_cast<unsigned char>(in[i + 1]);
+      const auto b2 = static_cast<unsigned char>(in[i + 2]);
+      unsigned cp = 0;
+      if (b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF) cp = 0xFF00u + (b2 - 0x80u);
+      if (b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E) cp = 0xFF40u + (b2 - 0x80u);
+      if (cp != 0) {
+        auto c = static_cast<unsigned char>(cp - 0xFEE0u);
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        out.push_back(static_cast<char>(c));
+        i += 3;
+        continue;
+      }
+    }
+    if (b == 0xE3 && i + 2 < in.size() && in[i + 1] == '\x80' && in[i + 2] == '\x80') {
+      out.push_back(' ');
+      i += 3;
+      continue;
+    }
+    if (b == 0xE2 && i + 2 < in.size() && in[i + 1] == '\x80' && in[i + 2] == '\x85') {
+      out.push_back(' ');
+      i += 3;
+      continue;
+    }
+    out.push_back(static_cast<char>(b));
+    ++i;
+  }
+}
+
+std::string normalized(std::string_view in) {
+  std::string out;
+  normalize(in, out);
+  return out;
+}
+
+}  // namespace gridbot::rules

@@ -1,0 +1,315 @@
+// load_rules(): reads the JSON rule files, validates them with file:line:key errors, compiles.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include <rapidjson/document.h>
+
+#include "rules/classifier.hpp"
+#include "rules/json_source.hpp"
+#include "rules/normalizer.hpp"
+#include "rules/rules.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+using rapidjson::Value;
+
+// The taxonomy of DOMAIN.md; rule files may not invent codes.
+constexpr std::array<const char*, 19> kCategoryCodes{
+    "water", "power", "gas",      "leak",     "elevator", "facility", "sanitation",
+    "noise", "parking", "safety", "fire",     "falling",  "dispute",  "property",
+    "road",  "greening", "vendor", "care",    "other"};
+
+constexpr float kMaxWeight = 100;
+
+int tier_index(std::string_view code) {
+  for (std::size_t i = 0; i < kTierCodes.size(); ++i) {
+    if (code == kTierCodes[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Collects problems and the compiled pieces while files are walked.
+class Compiler {
+ public:
+  std::vector<std::string> problems;
+  std::vector<std::string> terms;
+  std::unordered_map<std::string, std::uint32_t> term_ids;
+  std::vector<std::pair<std::uint32_t, Entry>> anchored;  // anchor term, entry
+  std::vector<std::uint32_t> extra_terms;
+
+  // Adds every "keyword": weight member of `obj` (at `path`) as entries aimed at `proto`.
+  void keywords(const JsonSource& src, const Value& obj, const std::string& path, Entry proto) {
+    if (!obj.IsObject()) {
+      problems.push_back(src.problem(path, "must be an object of \"keyword\": weight"));
+      return;
+    }
+    for (const auto& m : obj.GetObject()) {
+      const std::string key(m.name.GetString(), m.name.GetStringLength());
+      const std::string kpath = path + "." + key;
+      if (!m.value.IsNumber()) {
+        problems.push_back(src.problem(kpath, "weight must be a number"));
+        continue;
+      }
+      const double w = m.value.GetDouble();
+      if (w == 0 || w < -kMaxWeight || w > kMaxWeight) {
+        problems.push_back(src.problem(kpath, "weight must be non-zero and within ±100"));
+        continue;
+      }
+      add(src, kpath, key, proto, static_cast<float>(w));
+    }
+  }
+
+ private:
+  void add(const JsonSource& src, const std::string& kpath, const std::string& key, Entry e,
+           float weight) {
+    // "A+B" fires only when both A and B occur (anywhere, any order).
+    std::vector<std::uint32_t> ids;
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t plus = key.find('+', start);
+      const std::string part = normalized(key.substr(start, plus - start));
+      if (part.find_first_not_of(' ') == std::string::npos) {
+        problems.push_back(src.problem(kpath, "empty keyword (or empty part around '+')"));
+        return;
+      }
+      ids.push_back(term(part));
+      if (plus == std::string::npos) break;
+      start = plus + 1;
+    }
+    e.weight = weight;
+    e.extra_begin = static_cast<std::uint32_t>(extra_terms.size());
+    extra_terms.insert(extra_terms.end(), ids.begin() + 1, ids.end());
+    e.extra_end = static_cast<std::uint32_t>(extra_terms.size());
+    anchored.emplace_back(ids.front(), e);
+  }
+
+  std::uint32_t term(const std::string& text) {
+    const auto [it, fresh] = term_ids.emplace(text, static_cast<std::uint32_t>(terms.size()));
+    if (fresh) terms.push_back(text);
+    return it->second;
+  }
+};
+
+std::unique_ptr<JsonSource> read_source(const std::string& dir, const std::string& name,
+                                        std::vector<std::string>& problems) {
+  const std::string path = dir + "/" + name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    problems.push_back(path + ":0: cannot open rule file");
+    return nullptr;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto src = std::make_unique<JsonSource>(path, text.str());
+  if (!src->ok()) {
+    problems.push_back(src->error());
+    return nullptr;
+  }
+  if (!static_cast<const rapidjson::Document*>(src->document())->IsObject()) {
+    problems.push_back(path + ":1: (root): must be an object");
+    return nullptr;
+  }
+  return src;
+}
+
+const Value& root(const JsonSource& src) {
+  return *static_cast<const rapidjson::Document*>(src.document());
+}
+
+// A number member `key` of `obj`, or `fallback` when absent; a problem when of the wrong type.
+float number(const JsonSource& src, const Value& obj, const char* key, float fallback,
+             std::vector<std::string>& problems) {
+  const auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd()) return fallback;
+  if (!it->value.IsNumber()) {
+    problems.push_back(src.problem(key, "must be a number"));
+    return fallback;
+  }
+  return static_cast<float>(it->value.GetDouble());
+}
+
+const Value* member(const JsonSource& src, const Value& obj, const std::string& path,
+                    const char* key, std::vector<std::string>& problems) {
+  const auto it = obj.FindMember(key);
+  if (it != obj.MemberEnd()) return &it->value;
+  problems.push_back(src.problem(path, std::string("missing \"") + key + "\""));
+  return nullptr;
+}
+
+void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInfo>& out) {
+  const Value* cats = member(src, root(src), "(root)", "categories", c.problems);
+  if (cats == nullptr) return;
+  if (!cats->IsObject()) {
+    c.problems.push_back(src.problem("categories", "must be an object keyed by category code"));
+    return;
+  }
+  for (const auto& m : cats->GetObject()) {
+    const std::string code = m.name.GetString();
+    const std::string path = "categories." + code;
+    if (std::find(kCategoryCodes.begin(), kCategoryCodes.end(), code) == kCategoryCodes.end()) {
+      c.problems.push_back(src.problem(path, "unknown category code \"" + code +
+                                                 "\" (see DOMAIN.md, the ticket taxonomy)"));
+      continue;
+    }
+    if (!m.value.IsObject()) {
+      c.problems.push_back(src.problem(path, "must be an object"));
+      continue;
+    }
+    CategoryInfo info{code, "", 1};
+    const auto idx = static_cast<std::uint8_t>(out.size());
+    if (const auto n = m.value.FindMember("name"); n != m.value.MemberEnd()) {
+      if (n->value.IsString()) info.name = n->value.GetString();
+      else c.problems.push_back(src.problem(path + ".name", "must be a string"));
+    }
+    if (const Value* t = member(src, m.value, path, "tier", c.problems)) {
+      const int ti = t->IsString() ? tier_index(t->GetString()) : -1;
+      if (ti < 0) c.problems.push_back(src.problem(path + ".tier", "must be private|small|big|hard"));
+      else info.default_tier = static_cast<std::uint8_t>(ti);
+    }
+    if (const Value* k = member(src, m.value, path, "keywords", c.problems)) {
+      c.keywords(src, *k, path + ".keywords", Entry{Target::category, idx, idx, 0, 0, 0});
+    }
+    if (const auto tc = m.value.FindMember("tier_cues"); tc != m.value.MemberEnd()) {
+      if (!tc->value.IsObject()) {
+        c.problems.push_back(src.problem(path + ".tier_cues", "must be an object keyed by tier"));
+      } else {
+        for (const auto& t : tc->value.GetObject()) {
+          const std::string tpath = path + ".tier_cues." + t.name.GetString();
+          const int ti = tier_index(t.name.GetString());
+          if (ti < 0) {
+            c.problems.push_back(src.problem(tpath, "unknown tier (private|small|big|hard)"));
+            continue;
+          }
+          c.keywords(src, t.value, tpath,
+                     Entry{Target::category_tier, static_cast<std::uint8_t>(ti), idx, 0, 0, 0});
+        }
+      }
+    }
+    out.push_back(std::move(info));
+  }
+}
+
+void load_tiers(const JsonSource& src, Compiler& c, Rules& r) {
+  r.tier_threshold = number(src, root(src), "threshold", r.tier_threshold, c.problems);
+  const Value* cues = member(src, root(src), "(root)", "cues", c.problems);
+  if (cues == nullptr) return;
+  if (!cues->IsObject()) {
+    c.problems.push_back(src.problem("cues", "must be an object keyed by tier"));
+    return;
+  }
+  for (const auto& t : cues->GetObject()) {
+    const std::string tpath = std::string("cues.") + t.name.GetString();
+    const int ti = tier_index(t.name.GetString());
+    if (ti < 0) {
+      c.problems.push_back(src.problem(tpath, "unknown tier (private|small|big|hard)"));
+      continue;
+    }
+    c.keywords(src, t.value, tpath, Entry{Target::tier, static_cast<std::uint8_t>(ti), 0, 0, 0, 0});
+  }
+}
+
+void string_list(const JsonSource& src, const Value& obj, const char* key,
+                 std::vector<std::string>& out, std::vector<std::string>& problems) {
+  const Value* v = member(src, obj, "(root)", key, problems);
+  if (v == nullptr) return;
+  if (!v->IsArray()) {
+    problems.push_back(src.problem(key, "must be an array of strings"));
+    return;
+  }
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    const std::string path = std::string(key) + "[" + std::to_string(i) + "]";
+    if (!(*v)[i].IsString() || (*v)[i].GetStringLength() == 0) {
+      problems.push_back(src.problem(path, "must be a non-empty string"));
+      continue;
+    }
+    out.push_back(normalized((*v)[i].GetString()));
+  }
+}
+
+LocationVocab load_location(const JsonSource& src, std::vector<std::string>& problems) {
+  LocationVocab v;
+  const Value& r = root(src);
+  string_list(src, r, "building_suffixes", v.building_suffixes, problems);
+  string_list(src, r, "unit_prefixed_building_suffixes", v.unit_prefixed_building_suffixes, problems);
+  string_list(src, r, "unit_suffixes", v.unit_suffixes, problems);
+  string_list(src, r, "room_suffixes", v.room_suffixes, problems);
+  string_list(src, r, "floor_suffixes", v.floor_suffixes, problems);
+  v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
+  v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
+  if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {
+    problems.push_back(src.problem("room_min_digits", "need 1 <= room_min_digits <= room_max_digits"));
+  }
+  return v;
+}
+
+}  // namespace
+
+std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error) {
+  Compiler c;
+  const auto categories = read_source(dir, "categories.json", c.problems);
+  const auto report = read_source(dir, "report.json", c.problems);
+  const auto tiers = read_source(dir, "tiers.json", c.problems);
+  const auto urgency = read_source(dir, "urgency.json", c.problems);
+  const auto location = read_source(dir, "location.json", c.problems);
+
+  std::vector<CategoryInfo> cats;
+  Rules scratch(AhoCorasick({}), LocationExtractor({}));  // thresholds land here first
+  if (categories) load_categories(*categories, c, cats);
+  if (report) {
+    const Value& r = root(*report);
+    scratch.report_threshold = number(*report, r, "threshold", 3, c.problems);
+    scratch.confident_margin = number(*report, r, "confident_margin", 1, c.problems);
+    scratch.uncategorised_penalty = number(*report, r, "uncategorised_penalty", 2, c.problems);
+    if (const Value* cues = member(*report, r, "(root)", "cues", c.problems)) {
+      c.keywords(*report, *cues, "cues", Entry{Target::report, 0, 0, 0, 0, 0});
+    }
+  }
+  if (tiers) load_tiers(*tiers, c, scratch);
+  if (urgency) {
+    const Value& r = root(*urgency);
+    scratch.urgent_threshold = number(*urgency, r, "threshold", 3, c.problems);
+    if (const Value* cues = member(*urgency, r, "(root)", "cues", c.problems)) {
+      c.keywords(*urgency, *cues, "cues", Entry{Target::urgent, 0, 0, 0, 0, 0});
+    }
+  }
+  LocationVocab vocab;
+  if (location) vocab = load_location(*location, c.problems);
+  const auto other = std::find_if(cats.begin(), cats.end(),
+                                  [](const CategoryInfo& i) { return i.code == "other"; });
+  if (categories && other == cats.end()) {
+    c.problems.push_back(categories->problem("categories", "missing the \"other\" category"));
+  }
+
+  if (!c.problems.empty()) {
+    if (error != nullptr) {
+      error->clear();
+      for (const auto& p : c.problems) *error += p + "\n";
+    }
+    return nullptr;
+  }
+
+  auto rules = std::make_shared<Rules>(AhoCorasick(c.terms), LocationExtractor(std::move(vocab)));
+  rules->report_threshold = scratch.report_threshold;
+  rules->confident_margin = scratch.confident_margin;
+  rules->uncategorised_penalty = scratch.uncategorised_penalty;
+  rules->tier_threshold = scratch.tier_threshold;
+  rules->urgent_threshold = scratch.urgent_threshold;
+  rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
+  rules->categories = std::move(cats);
+  rules->term_count = c.terms.size();
+  std::stable_sort(c.anchored.begin(), c.anchored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  rules->entry_begin.assign(c.terms.size() + 1, 0);
+  for (const auto& [term, e] : c.anchored) {
+    ++rules->entry_begin[term + 1];
+    rules->entries.push_back(e);
+  }
+  for (std::size_t t = 0; t < c.terms.size(); ++t) rules->entry_begin[t + 1] += rules->entry_begin[t];
+  rules->extra_terms = std::move(c.extra_terms);
+  return rules;
+}
+
+}  // namespace gridbot::rules

@@ -1,0 +1,68 @@
+// The compiled, immutable rule set behind classify(): one automaton plus weighted entries.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/aho_corasick.hpp"
+#include "rules/location_extractor.hpp"
+
+namespace gridbot::rules {
+
+/// What a matched keyword entry adds its weight to.
+enum class Target : std::uint8_t {
+  category,      ///< score of category `index`
+  report,        ///< report score (positive: problem words; negative: thanks, notices, ads)
+  tier,          ///< score of tier `index`, for every category
+  category_tier, ///< score of tier `index`, only when the chosen category is `category`
+  urgent,        ///< urgency score
+};
+
+/// One keyword rule: fires when its anchor term and all its extra terms occur in the message.
+struct Entry {
+  Target target = Target::report;
+  std::uint8_t index = 0;
+  std::uint8_t category = 0;
+  float weight = 0;
+  std::uint32_t extra_begin = 0;  ///< extra term ids: Rules::extra_terms[extra_begin, extra_end)
+  std::uint32_t extra_end = 0;
+};
+
+/// A category of DOMAIN.md's taxonomy as configured.
+struct CategoryInfo {
+  std::string code;
+  std::string name;
+  std::uint8_t default_tier = 1;
+};
+
+/// Tier codes in index order.
+inline constexpr std::array<const char*, 4> kTierCodes{"private", "small", "big", "hard"};
+
+/// The result of load_rules(): built once, shared as shared_ptr<const Rules>, never modified.
+/// A reload builds a new object; in-flight messages keep the one they started with.
+///
+/// *Thread safety*: immutable after load; any number of threads may classify with it.
+class Rules {
+ public:
+  explicit Rules(AhoCorasick automaton, LocationExtractor location)
+      : automaton(std::move(automaton)), location(std::move(location)) {}
+
+  AhoCorasick automaton;                   ///< patterns are term ids
+  LocationExtractor location;
+  std::size_t term_count = 0;
+  std::vector<std::uint32_t> entry_begin;  ///< entries anchored on term t: [entry_begin[t], entry_begin[t+1])
+  std::vector<Entry> entries;
+  std::vector<std::uint32_t> extra_terms;
+  std::vector<CategoryInfo> categories;
+  std::uint8_t other_category = 0;
+
+  float report_threshold = 3;
+  float confident_margin = 1;
+  float uncategorised_penalty = 2;  ///< subtracted when no category keyword matched ("other")
+  float tier_threshold = 2;
+  float urgent_threshold = 3;
+};
+
+}  // namespace gridbot::rules

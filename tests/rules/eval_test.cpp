@@ -1,0 +1,74 @@
+// The issue-3 goals, asserted on the labelled corpus: the build fails when accuracy regresses.
+#include "rules/eval.hpp"
+
+#include <catch2/catch.hpp>
+#include <iostream>
+
+#include "rules/classifier.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+const std::string kCorpus = std::string(GRIDBOT_TEST_DATA) + "/messages.tsv";
+
+std::shared_ptr<const Rules> shipped_rules() {
+  std::string error;
+  auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  INFO(error);
+  REQUIRE(rules != nullptr);
+  return rules;
+}
+
+void require_goals(const EvalMetrics& m) {
+  INFO(format_metrics("metrics", m));
+  CHECK(m.report_f1 >= EvalGoals::report_f1);
+  CHECK(m.category_accuracy >= EvalGoals::category);
+  CHECK(m.tier_accuracy >= EvalGoals::tier);
+  CHECK(m.urgent_recall >= EvalGoals::urgent_recall);
+  CHECK(m.urgent_precision >= EvalGoals::urgent_precision);
+  CHECK(m.location_accuracy >= EvalGoals::location);
+}
+
+TEST_CASE("shipped rules meet the issue-3 goals on the whole labelled corpus") {
+  const auto rules = shipped_rules();
+  const EvalMetrics m = evaluate(*rules, kCorpus);
+  REQUIRE(m.file_ok);
+  REQUIRE(m.bad_rows.empty());
+  REQUIRE(m.messages == 240);
+  require_goals(m);
+}
+
+TEST_CASE("shipped rules meet the issue-3 goals on each split of the corpus") {
+  const auto rules = shipped_rules();
+  SECTION("tune split") { require_goals(evaluate(*rules, kCorpus, EvalSplit::tune)); }
+  SECTION("report split") { require_goals(evaluate(*rules, kCorpus, EvalSplit::report)); }
+}
+
+TEST_CASE("splits partition the corpus into two thirds and one third") {
+  const auto rules = shipped_rules();
+  const auto tune = evaluate(*rules, kCorpus, EvalSplit::tune);
+  const auto report = evaluate(*rules, kCorpus, EvalSplit::report);
+  CHECK(tune.messages == 160);
+  CHECK(report.messages == 80);
+}
+
+TEST_CASE("eval of a missing file reports it and returns 1") {
+  const auto rules = shipped_rules();
+  std::ostringstream out;
+  CHECK(run_eval(*rules, "/nonexistent/messages.tsv", out) == 1);
+  CHECK(out.str().find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("eval prints every metric of the issue and the confusions") {
+  const auto rules = shipped_rules();
+  std::ostringstream out;
+  REQUIRE(run_eval(*rules, kCorpus, out) == 0);
+  const std::string text = out.str();
+  for (const char* part : {"precision", "recall", "F1", "category", "tier", "urgent", "location",
+                           "tune split", "report split", "costliest confusions"}) {
+    CHECK(text.find(part) != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace gridbot::rules
