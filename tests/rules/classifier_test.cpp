@@ -1,1 +1,126 @@
-// placeholder
+// classify() with the shipped rule files: cues for reports, categories, tiers, urgency; JSON lines.
+#include "rules/classifier.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+namespace gridbot::rules {
+namespace {
+
+const Rules& shipped() {
+  static const auto rules = [] {
+    std::string error;
+    auto r = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+    if (r == nullptr) FAIL(error);
+    return r;
+  }();
+  return *rules;
+}
+
+Classification of(std::string_view text) { return classify(shipped(), text); }
+
+TEST_CASE("a plain report gets category, tier and location") {
+  const auto c = of("3栋2单元楼道灯坏了好几天了");
+  CHECK(c.is_report);
+  CHECK(c.category == "facility");
+  CHECK(c.tier == "small");
+  CHECK_FALSE(c.urgent);
+  CHECK(c.location == Location{"3", "2", ""});
+}
+
+TEST_CASE("thanks, greetings, acks and group-buying are not reports") {
+  for (const char* text : {"谢谢网格员！", "收到", "大家早上好☀️", "好的👌", "团购开始了！脐橙39.9，要的接龙👇",
+                           "电梯终于修好了，感谢网格员跑前跑后🙏"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("staff notices and questions about announced events are not reports") {
+  for (const char* text : {"明天停水，请储水", "【停水通知】本小区将于6月12日停水，请各位业主提前储水",
+                           "@楼栋长 请问明天停水是停一整天吗？",
+                           "电梯年检通知：本周四电梯暂停使用两小时，谢谢配合。"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("news, elsewhere and relief are not reports even with problem words") {
+  CHECK_FALSE(of("新闻上说隔壁区有个小区电梯困人了，好吓人").is_report);
+  CHECK_FALSE(of("刚才好大的雷，还好没停电").is_report);
+}
+
+TEST_CASE("reporting a missing notice is still a report") {
+  const auto c = of("又停水！！！通知都没得一个，饭都煮不成了😡");
+  CHECK(c.is_report);
+  CHECK(c.category == "water");
+}
+
+TEST_CASE("urgent cues: gas smell, fire, trapped in a lift, burst pipe, sparks") {
+  for (const char* text : {"楼道头好大一股燃气味！！", "着火了！！十五栋六楼阳台在冒黑烟", "电梯关人了！！",
+                           "五栋一单元门口的水管爆了！水哗哗的往外冒", "电表箱在冒火花，噼里啪啦的响"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.urgent);
+  }
+}
+
+TEST_CASE("worries and hypotheticals are reports but not urgent") {
+  const auto c = of("楼道里天天有人推电瓶车上楼充电，万一着火咋个办");
+  CHECK(c.is_report);
+  CHECK(c.category == "fire");
+  CHECK_FALSE(c.urgent);
+  CHECK_FALSE(of("六栋外墙那根燃气管子锈得好凶，怕哪天漏气").urgent);
+}
+
+TEST_CASE("tier cues: own appliance is private, estate-wide is big, years-old is hard") {
+  CHECK(of("我家卫生间马桶堵了，搋子搋了半天都不通").tier == "private");
+  CHECK(of("整个小区停电六个钟头了还没来电").tier == "big");
+  CHECK(of("房子买了八年了还没拿到房产证，开发商说在办").tier == "hard");
+}
+
+TEST_CASE("@mentions and full-width digits do not change the decision") {
+  const auto a = of("@网格助手 ３栋电梯坏了");
+  const auto b = of("3栋电梯坏了");
+  CHECK(a.is_report);
+  CHECK(a.category == b.category);
+  CHECK(a.location == b.location);
+}
+
+TEST_CASE("empty and junk input is a confident non-report") {
+  CHECK_FALSE(of("").is_report);
+  CHECK_FALSE(of("\xff\xfe\x80").is_report);
+  CHECK_FALSE(of("1").is_report);
+}
+
+TEST_CASE("to_json writes the issue-3 line format and omits absent parts") {
+  Classification c;
+  CHECK(to_json(c) == R"({"is_report": false})");
+  c.is_report = true;
+  c.category = "facility";
+  c.tier = "small";
+  c.location = {"3", "2", "501"};
+  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false, )"
+                      R"("location": {"building": "3", "unit": "2", "room": "501"}})");
+  c.location = {"", "2", ""};
+  c.urgent = true;
+  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": true, )"
+                      R"("location": {"unit": "2"}})");
+  c.location = {};
+  c.urgent = false;
+  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false})");
+}
+
+TEST_CASE("run_classify answers one JSON line per input line") {
+  std::istringstream in("3栋2单元楼道灯坏了好几天了\r\n收到\n");
+  std::ostringstream out;
+  CHECK(run_classify(shipped(), in, out) == 0);
+  CHECK(out.str() ==
+        "{\"is_report\": true, \"category\": \"facility\", \"tier\": \"small\", \"urgent\": false, "
+        "\"location\": {\"building\": \"3\", \"unit\": \"2\"}}\n"
+        "{\"is_report\": false}\n");
+}
+
+}  // namespace
+}  // namespace gridbot::rules

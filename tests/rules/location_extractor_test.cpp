@@ -1,1 +1,84 @@
-// placeholder
+// Location extraction: buildings, units, rooms, Chinese numerals, and floors that are not places.
+#include "rules/location_extractor.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "rules/normalizer.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+LocationExtractor extractor() {
+  LocationVocab v;
+  v.building_suffixes = {"号楼", "栋楼", "栋", "幢", "座"};
+  v.unit_prefixed_building_suffixes = {"号"};
+  v.unit_suffixes = {"单元"};
+  v.room_suffixes = {"室"};
+  v.floor_suffixes = {"楼", "层"};
+  return LocationExtractor(v);
+}
+
+Location at(std::string_view text) { return extractor().extract(normalized(text)); }
+Location loc(std::string b, std::string u = "", std::string r = "") {
+  return Location{std::move(b), std::move(u), std::move(r)};
+}
+
+TEST_CASE("Chinese numerals are parsed in positional and multiplier forms") {
+  CHECK(parse_chinese_numeral("三") == 3);
+  CHECK(parse_chinese_numeral("十") == 10);
+  CHECK(parse_chinese_numeral("十二") == 12);
+  CHECK(parse_chinese_numeral("二十一") == 21);
+  CHECK(parse_chinese_numeral("一百零三") == 103);
+  CHECK(parse_chinese_numeral("五零二") == 502);
+  CHECK(parse_chinese_numeral("两") == 2);
+  CHECK_FALSE(parse_chinese_numeral("三个").has_value());
+  CHECK_FALSE(parse_chinese_numeral("").has_value());
+}
+
+TEST_CASE("building and unit suffixes with Chinese numerals are normalised") {
+  CHECK(at("三栋二单元楼道灯坏了") == loc("3", "2"));
+  CHECK(at("十二幢两部电梯都停了") == loc("12"));
+  CHECK(at("二十一栋车库顶板渗水") == loc("21"));
+  CHECK(at("二十栋楼道里天天有人充电") == loc("20"));
+  CHECK(at("5号楼下面那个商铺装修") == loc("5"));
+  CHECK(at("七号楼大门闭门器坏了") == loc("7"));
+  CHECK(at("四幢一单元对讲门铃坏了") == loc("4", "1"));
+  CHECK(at("Ａ栋门口") == loc("A"));
+}
+
+TEST_CASE("rooms come from 室, from digits after a unit, and from the dashed form") {
+  CHECK(at("11栋1单元603室卫生间") == loc("11", "1", "603"));
+  CHECK(at("7幢2单元1502屋头水管爆了") == loc("7", "2", "1502"));
+  CHECK(at("我住2栋1单元502，楼上小孩") == loc("2", "1", "502"));
+  CHECK(at("@网格助手 1-3-501 燃气灶没关") == loc("1", "3", "501"));
+  CHECK(at("我是3-2-801的") == loc("3", "2", "801"));
+  CHECK(at("702室门口") == loc("", "", "702"));
+  CHECK(at("我是9栋301的") == loc("9", "", "301"));
+}
+
+TEST_CASE("floors are not locations, even next to a building or unit") {
+  CHECK(at("住18楼的洗个澡水都上不来").empty());
+  CHECK(at("卡在9楼了").empty());
+  CHECK(at("我们9号楼这几天水压小，住18楼的") == loc("9"));
+  CHECK(at("2号楼1单元的电梯卡在12楼和13楼中间") == loc("2", "1"));
+  CHECK(at("十九栋三楼阳台") == loc("19"));
+  CHECK(at("1单元2楼那户养的鸡") == loc("", "1"));
+  CHECK(at("一楼二楼的坚决不同意").empty());
+  CHECK(at("五单元电梯按9楼都没反应") == loc("", "5"));
+}
+
+TEST_CASE("dates, counts, phone numbers and plates are not locations") {
+  CHECK(at("截止到12月31号").empty());
+  CHECK(at("电话138xxxx5678").empty());
+  CHECK(at("渝A开头的车").empty());
+  CHECK(at("7月12日9:00-18:00停水").empty());
+  CHECK(at("七栋两家的电瓶车") == loc("7"));
+}
+
+TEST_CASE("号 is a building only when a unit follows") {
+  CHECK(at("5号2单元楼道") == loc("5", "2"));
+  CHECK(at("3号那天停水").empty());
+}
+
+}  // namespace
+}  // namespace gridbot::rules

@@ -1,1 +1,121 @@
-// placeholder
+// load_rules(): bad rule files are rejected with "FILE:LINE: key.path: what" lines.
+#include "rules/classifier.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+namespace gridbot::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A copy of the shipped rule files in a fresh temp dir, so a test can break one of them.
+class RuleDir {
+ public:
+  RuleDir() {
+    static int n = 0;
+    path_ = fs::temp_directory_path() /
+            ("gridbot_rules_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+    for (const auto& e : fs::directory_iterator(fs::path(GRIDBOT_SOURCE_DIR) / "rules")) {
+      if (e.path().extension() == ".json") fs::copy_file(e.path(), path_ / e.path().filename());
+    }
+  }
+  ~RuleDir() { fs::remove_all(path_); }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(path_ / name, std::ios::trunc) << text;
+  }
+  std::string dir() const { return path_.string(); }
+  std::string load_error() const {
+    std::string error;
+    const auto rules = load_rules(dir(), &error);
+    CHECK(rules == nullptr);
+    return error;
+  }
+
+ private:
+  fs::path path_;
+};
+
+const char* kMinimalCategories = R"({
+  // comment allowed
+  "categories": {
+    "other": {"tier": "small", "keywords": {"坏": 2,},},
+  },
+})";
+
+TEST_CASE("the shipped rule files load without error") {
+  std::string error;
+  CHECK(load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error) != nullptr);
+  CHECK(error.empty());
+}
+
+TEST_CASE("comments and trailing commas are accepted") {
+  RuleDir d;
+  d.write("categories.json", kMinimalCategories);
+  std::string error;
+  CHECK(load_rules(d.dir(), &error) != nullptr);
+  CHECK(error.empty());
+}
+
+TEST_CASE("an unknown category code is reported with file, line and key path") {
+  RuleDir d;
+  d.write("categories.json",
+          "{\n  \"categories\": {\n    \"other\": {\"tier\": \"small\", \"keywords\": {\"坏\": 1}},\n"
+          "    \"plumbing\": {\"tier\": \"small\", \"keywords\": {\"水\": 1}}\n  }\n}\n");
+  const std::string error = d.load_error();
+  CHECK(error.find("categories.json:4: categories.plumbing: unknown category code") != std::string::npos);
+}
+
+TEST_CASE("a weight of the wrong type is reported at its keyword") {
+  RuleDir d;
+  d.write("categories.json",
+          "{\"categories\": {\n\"other\": {\"tier\": \"small\",\n \"keywords\": {\n \"坏\": \"high\"}}}}");
+  CHECK(d.load_error().find("categories.json:4: categories.other.keywords.坏: weight must be a number") !=
+        std::string::npos);
+}
+
+TEST_CASE("an empty keyword or an empty part of A+B is rejected") {
+  RuleDir d;
+  d.write("urgency.json", "{\"threshold\": 3,\n\"cues\": {\n\"\": 2,\n\"燃气+\": 3}}");
+  const std::string error = d.load_error();
+  CHECK(error.find("urgency.json:3: cues.: empty keyword") != std::string::npos);
+  CHECK(error.find("urgency.json:4: cues.燃气+: empty keyword") != std::string::npos);
+}
+
+TEST_CASE("an unknown tier and a missing section are reported") {
+  RuleDir d;
+  d.write("tiers.json", "{\"threshold\": 2,\n\"cues\": {\"urgent\": {\"x\": 1}}}");
+  d.write("report.json", "{\"threshold\": \"3\"}");
+  const std::string error = d.load_error();
+  CHECK(error.find("tiers.json:2: cues.urgent: unknown tier") != std::string::npos);
+  CHECK(error.find("report.json:1: threshold: must be a number") != std::string::npos);
+  CHECK(error.find("report.json:1: (root): missing \"cues\"") != std::string::npos);
+}
+
+TEST_CASE("a JSON syntax error names the file and line") {
+  RuleDir d;
+  d.write("location.json", "{\n\"unit_suffixes\": [\"单元\"\n\"室\"]\n}");
+  CHECK(d.load_error().find("location.json:3: JSON syntax") != std::string::npos);
+}
+
+TEST_CASE("a missing rule file is reported and nothing is loaded") {
+  RuleDir d;
+  fs::remove(fs::path(d.dir()) / "urgency.json");
+  CHECK(d.load_error().find("urgency.json:0: cannot open rule file") != std::string::npos);
+}
+
+TEST_CASE("every problem is reported, one line each") {
+  RuleDir d;
+  d.write("urgency.json", "{\"threshold\": 3, \"cues\": {\"a\": \"x\", \"b\": 0, \"c\": 500}}");
+  const std::string error = d.load_error();
+  CHECK(std::count(error.begin(), error.end(), '\n') == 3);
+}
+
+}  // namespace
+}  // namespace gridbot::rules
