@@ -56,6 +56,11 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
     }
   }
 
+  // Premultiply targets into row offsets and flag states that report something (see scan()).
+  for (auto& target : next_) {
+    target = (target * k) << 1 | (outputs[target].empty() ? 0u : 1u);
+  }
+
   out_begin_.reserve(outputs.size() + 1);
   for (const auto& o : outputs) {
     out_begin_.push_back(static_cast<std::uint32_t>(out_.size()));

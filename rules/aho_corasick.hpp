@@ -27,12 +27,17 @@ class AhoCorasick {
   /// overlapping ones included, in order of their end offset.
   template <class OnMatch>
   void scan(std::string_view text, OnMatch&& on_match) const {
-    std::uint32_t state = 0;
+    // One dependent load per byte: an entry is (row offset of the next state) << 1 | has-output,
+    // so states without outputs never touch out_begin_.
+    std::uint32_t row = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-      const auto byte = static_cast<unsigned char>(text[i]);
-      state = next_[state * num_classes_ + byte_class_[byte]];
-      for (std::uint32_t o = out_begin_[state]; o < out_begin_[state + 1]; ++o) {
-        on_match(out_[o], i + 1);
+      const std::uint32_t entry = next_[row + byte_class_[static_cast<unsigned char>(text[i])]];
+      row = entry >> 1;
+      if ((entry & 1u) != 0) {
+        const std::uint32_t state = row / num_classes_;
+        for (std::uint32_t o = out_begin_[state]; o < out_begin_[state + 1]; ++o) {
+          on_match(out_[o], i + 1);
+        }
       }
     }
   }
@@ -43,7 +48,7 @@ class AhoCorasick {
  private:
   std::array<std::uint32_t, 256> byte_class_{};
   std::uint32_t num_classes_ = 1;
-  std::vector<std::uint32_t> next_;       // dense DFA: state * num_classes_ + class
+  std::vector<std::uint32_t> next_;       // dense DFA, indexed by row offset (state * num_classes_) + class
   std::vector<std::uint32_t> out_begin_;  // outputs of state s: out_[out_begin_[s] .. out_begin_[s+1])
   std::vector<std::uint32_t> out_;        // pattern ids, suffix outputs already merged in
 };

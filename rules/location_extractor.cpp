@@ -3,38 +3,41 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 namespace gridbot::rules {
 namespace {
 
-struct NumeralChar {
-  std::string_view utf8;
-  int value;  // 0-9 digits, 10/100/1000 multipliers
-};
-
-constexpr std::array<NumeralChar, 15> kNumerals{{{"零", 0},
-                                                 {"〇", 0},
-                                                 {"一", 1},
-                                                 {"二", 2},
-                                                 {"两", 2},
-                                                 {"三", 3},
-                                                 {"四", 4},
-                                                 {"五", 5},
-                                                 {"六", 6},
-                                                 {"七", 7},
-                                                 {"八", 8},
-                                                 {"九", 9},
-                                                 {"十", 10},
-                                                 {"百", 100},
-                                                 {"千", 1000}}};
-
-// The numeral character at `at`, or nullptr.
-const NumeralChar* numeral_at(std::string_view text, std::size_t at) {
-  for (const auto& n : kNumerals) {
-    if (text.substr(at, n.utf8.size()) == n.utf8) return &n;
+// Value of the Chinese numeral character at `at` (0-9, or 10/100/1000 for 十百千), or -1.
+// Decodes the code point once: this runs at every character of every report.
+int numeral_at(std::string_view text, std::size_t at) {
+  if (at + 3 > text.size()) return -1;
+  const auto b0 = static_cast<unsigned char>(text[at]);
+  if (b0 < 0xE3 || b0 > 0xE9) return -1;
+  const auto b1 = static_cast<unsigned char>(text[at + 1]);
+  const auto b2 = static_cast<unsigned char>(text[at + 2]);
+  const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+  switch (cp) {
+    case 0x96F6: return 0;     // 零
+    case 0x3007: return 0;     // 〇
+    case 0x4E00: return 1;     // 一
+    case 0x4E8C: return 2;     // 二
+    case 0x4E24: return 2;     // 两
+    case 0x4E09: return 3;     // 三
+    case 0x56DB: return 4;     // 四
+    case 0x4E94: return 5;     // 五
+    case 0x516D: return 6;     // 六
+    case 0x4E03: return 7;     // 七
+    case 0x516B: return 8;     // 八
+    case 0x4E5D: return 9;     // 九
+    case 0x5341: return 10;    // 十
+    case 0x767E: return 100;   // 百
+    case 0x5343: return 1000;  // 千
+    default: return -1;
   }
-  return nullptr;
 }
+
+constexpr std::size_t kNumeralBytes = 3;  // every numeral above is a 3-byte UTF-8 sequence
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return c >= 'a' && c <= 'z'; }
@@ -68,22 +71,23 @@ std::string strip_zeros(std::string_view digits) {
 }  // namespace
 
 std::optional<int> parse_chinese_numeral(std::string_view text) {
-  std::vector<int> values;
-  for (std::size_t i = 0; i < text.size();) {
-    const NumeralChar* n = numeral_at(text, i);
-    if (n == nullptr) return std::nullopt;
-    values.push_back(n->value);
-    i += n->utf8.size();
+  std::array<int, 8> values{};  // no location number has more than 8 numeral characters
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); i += kNumeralBytes) {
+    const int n = numeral_at(text, i);
+    if (n < 0 || count == values.size()) return std::nullopt;
+    values[count++] = n;
   }
-  if (values.empty()) return std::nullopt;
-  const bool positional = std::none_of(values.begin(), values.end(), [](int v) { return v >= 10; });
+  if (count == 0) return std::nullopt;
+  const auto used = std::span(values.data(), count);
+  const bool positional = std::none_of(used.begin(), used.end(), [](int v) { return v >= 10; });
   int total = 0;
   if (positional) {  // 五零二 -> 502
-    for (const int v : values) total = total * 10 + v;
+    for (const int v : used) total = total * 10 + v;
     return total;
   }
   int current = 0;  // 二十一 -> 21, 十二 -> 12, 一百零三 -> 103
-  for (const int v : values) {
+  for (const int v : used) {
     if (v < 10) {
       current = v;
     } else {
@@ -115,9 +119,8 @@ std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::str
   }
   std::size_t end = at;
   while (end < text.size()) {
-    const NumeralChar* n = numeral_at(text, end);
-    if (n == nullptr) break;
-    end += n->utf8.size();
+    if (numeral_at(text, end) < 0) break;
+    end += kNumeralBytes;
   }
   if (end == at) return std::nullopt;
   const auto value = parse_chinese_numeral(text.substr(at, end - at));
@@ -165,12 +168,13 @@ Location LocationExtractor::extract(std::string_view text) const {
   std::size_t i = 0;
   bool prev_numeric = false;  // a number may not start inside another one (138xxxx5678, 渝a)
   while (i < text.size()) {
-    const bool starts = !prev_numeric;
-    prev_numeric = is_digit(text[i]) || is_alpha(text[i]) || numeral_at(text, i) != nullptr;
-    if (!starts) {
+    const bool numeric = is_digit(text[i]) || is_alpha(text[i]) || numeral_at(text, i) >= 0;
+    if (!numeric || prev_numeric) {
+      prev_numeric = numeric;
       i = next_char(text, i);
       continue;
     }
+    prev_numeric = true;
     if (is_digit(text[i]) && read_dashed(text, i, loc)) break;
     const auto num = read_number(text, i);
     if (!num) {

@@ -28,24 +28,25 @@ std::size_t skip_mention(std::string_view s, std::size_t at) {
 }  // namespace
 
 void normalize(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
+  // The output never grows, so write through a pointer into a buffer sized once.
+  out.resize(in.size());
+  char* w = out.data();
   std::size_t i = 0;
   while (i < in.size()) {
     const auto b = static_cast<unsigned char>(in[i]);
-    if (b == '@') {
-      if (const std::size_t end = skip_mention(in, i); end != i) {
-        i = end;
-        continue;
-      }
-    }
     if (b < 0x80) {
-      out.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b));
+      if (b == '@') {
+        if (const std::size_t end = skip_mention(in, i); end != i) {
+          i = end;
+          continue;
+        }
+      }
+      *w++ = b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b);
       ++i;
       continue;
     }
-    // U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E; they map to 0x21..0x7E.
     if (b == 0xEF && i + 2 < in.size()) {
+      // U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E; they map to 0x21..0x7E.
       const auto b1 = static_cast<unsigned char>(in[i + 1]);
       const auto b2 = static_cast<unsigned char>(in[i + 2]);
       unsigned cp = 0;
@@ -54,24 +55,20 @@ void normalize(std::string_view in, std::string& out) {
       if (cp != 0) {
         auto c = static_cast<unsigned char>(cp - 0xFEE0u);
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-        out.push_back(static_cast<char>(c));
+        *w++ = static_cast<char>(c);
         i += 3;
         continue;
       }
     }
-    if (b == 0xE3 && i + 2 < in.size() && in[i + 1] == '\x80' && in[i + 2] == '\x80') {
-      out.push_back(' ');
+    if ((b == 0xE3 || b == 0xE2) && space_len(in, i) == 3) {  // U+3000, U+2005
+      *w++ = ' ';
       i += 3;
       continue;
     }
-    if (b == 0xE2 && i + 2 < in.size() && in[i + 1] == '\x80' && in[i + 2] == '\x85') {
-      out.push_back(' ');
-      i += 3;
-      continue;
-    }
-    out.push_back(static_cast<char>(b));
+    *w++ = static_cast<char>(b);
     ++i;
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 std::string normalized(std::string_view in) {
