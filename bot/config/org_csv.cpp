@@ -155,6 +155,7 @@ bool parse_org_csv(const std::string& file, std::string_view text, std::vector<O
       ok = false;
       continue;
     }
+    n.source_line = row.line;
     if (auto [it, fresh] = seen.emplace(n.id, row.line); !fresh) {
       errors->push_back(where + "id " + n.id + " already defined on line " +
                         std::to_string(it->second));

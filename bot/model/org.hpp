@@ -59,6 +59,7 @@ struct OrgNode {
   std::vector<std::string> transformers;  // 台区
   std::string dept;                       // departments: short name used in commands (供电)
   std::vector<std::string> categories;    // departments: ticket categories they own
+  int source_line = 0;                    // the CSV line it was read from, for error messages
 };
 
 /// An immutable, validated tree with lookups. Build with OrgTree::build; share as

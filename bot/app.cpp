@@ -1,0 +1,272 @@
+// Wiring of the subcommands: config → channels → store → org → outbox → pipeline → router → http.
+#include "bot/app.hpp"
+
+#include "adapters/bridge/adapter.hpp"
+#include "bot/common/clock.hpp"
+#include "bot/common/log.hpp"
+#include "bot/config/config.hpp"
+#include "bot/core/channels.hpp"
+#include "bot/core/org_loader.hpp"
+#include "bot/core/outbox.hpp"
+#include "bot/core/pipeline.hpp"
+#include "bot/core/receipt.hpp"
+#include "bot/core/router.hpp"
+#include "bot/core/templates.hpp"
+#include "bot/http/client.hpp"
+#include "bot/http/server.hpp"
+#include "rules/classifier.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace gridbot::app {
+namespace {
+
+struct Loaded {
+  config::Config cfg;
+  core::ChannelTable channels;
+  std::shared_ptr<const core::Templates> templates;
+  std::shared_ptr<const rules::Rules> rules;
+};
+
+void print_errors(const std::vector<std::string>& errors) {
+  for (const auto& e : errors) std::cerr << "error: " << e << "\n";
+}
+
+std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::string>* errors) {
+  auto cfg = config::load_config(file, config::process_env(), errors);
+  if (!cfg) return nullptr;
+  auto out = std::make_unique<Loaded>();
+  out->cfg = std::move(*cfg);
+  out->channels.build(out->cfg, errors);
+  const std::string dir = out->cfg.rules_dir.empty() ? "rules" : out->cfg.rules_dir;
+  out->templates = core::Templates::load(dir + "/templates.json", errors);
+  std::string rules_error;
+  out->rules = rules::load_rules(dir, &rules_error);
+  if (!out->rules) errors->push_back(rules_error);
+  if (!errors->empty()) return nullptr;
+  return out;
+}
+
+bool write_port_file(const std::string& path, uint16_t port) {
+  if (path.empty()) return true;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    f << port << "\n";
+    if (!f) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// core::Transport over the Beast client.
+class ClientTransport final : public core::Transport {
+ public:
+  explicit ClientTransport(http::Client& client) : client_(client) {}
+  void send(HttpRequest request, int64_t timeout_ms,
+            std::function<void(TransportResult)> done) override {
+    client_.send(std::move(request), timeout_ms, std::move(done));
+  }
+
+ private:
+  http::Client& client_;
+};
+
+// Deletes inbox rows older than the retention, hourly; the dedupe window is the retention.
+class Janitor {
+ public:
+  Janitor(store::Store& store, const Clock& clock, int64_t retention_days)
+      : thread_([this, &store, &clock, retention_days] {
+          std::unique_lock lk(mu_);
+          do {
+            const int64_t before = clock.now_ms() - retention_days * 86'400'000;
+            store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
+          } while (!cv_.wait_for(lk, std::chrono::hours(1), [this] { return stop_; }));
+        }) {}
+  ~Janitor() {
+    {
+      std::lock_guard lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int check(const std::string& config_file) {
+  std::vector<std::string> errors;
+  auto loaded = load_all(config_file, &errors);
+  std::optional<OrgTree> tree;
+  if (loaded) tree = core::import_org(loaded->cfg.org_files, nullptr, &errors);
+  if (!loaded || !tree) {
+    print_errors(errors);
+    return 1;
+  }
+  std::cout << config_file << ": ok: " << loaded->channels.all().size() << " channel(s); org: "
+            << tree->count(Level::street) << " street, " << tree->count(Level::community)
+            << " community, " << tree->count(Level::district) << " district, "
+            << tree->count(Level::grid) << " grid, " << tree->count(Level::building)
+            << " building, " << tree->count(Level::department) << " department nodes\n";
+  return 0;
+}
+
+int org_import(const std::string& config_file, const std::string& csv_file) {
+  std::vector<std::string> errors;
+  auto cfg = config::load_config(config_file, config::process_env(), &errors);
+  if (!cfg) {
+    print_errors(errors);
+    return 1;
+  }
+  std::string err;
+  auto store = store::open_sqlite_store(cfg->store.path, {}, &err);
+  if (!store) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  auto tree = core::import_org({csv_file}, store.get(), &errors);
+  store->close();
+  if (!tree) {
+    print_errors(errors);
+    std::cerr << "nothing imported\n";
+    return 1;
+  }
+  std::cout << "imported " << csv_file << " into " << cfg->store.path << ": tree of "
+            << tree->nodes().size() << " nodes\n";
+  return 0;
+}
+
+int serve(const std::string& config_file, const std::string& port_file) {
+  std::vector<std::string> errors;
+  auto loaded = load_all(config_file, &errors);
+  if (!loaded) {
+    print_errors(errors);
+    return 1;
+  }
+  const auto& cfg = loaded->cfg;
+  log::set_level(cfg.log_level);
+  std::string err;
+  store::SqliteOptions sopt;
+  sopt.group_commit_max = cfg.store.group_commit_max;
+  auto store = store::open_sqlite_store(cfg.store.path, sopt, &err);
+  if (!store) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  auto tree = core::import_org(cfg.org_files, store.get(), &errors);
+  if (!tree) {
+    print_errors(errors);
+    return 1;
+  }
+  log::info("org: {} nodes, {} buildings", tree->nodes().size(), tree->count(Level::building));
+
+  SystemClock clock;
+  http::Runtime runtime;
+  http::Client client(runtime, {});
+  ClientTransport transport(client);
+  core::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
+  core::Pipeline pipeline(loaded->channels, *store, clock);
+  pipeline.set_processor(core::make_receipt_processor(loaded->channels, loaded->templates, clock));
+  core::Router router(pipeline, *store, cfg.api_token, &outbox);
+
+  http::ServerOptions sopts{cfg.server.listen,        cfg.server.port,
+                            cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
+                            cfg.server.idle_timeout_ms, cfg.server.header_limit,
+                            cfg.server.body_limit,      cfg.server.max_connections};
+  http::Server server(runtime, sopts, [&router](HttpRequest req, auto reply) {
+    router.handle(req, std::move(reply));
+  });
+  if (auto ec = server.listen()) {
+    std::cerr << "error: " << config_file << ": server.listen/port: cannot listen on "
+              << cfg.server.listen << ":" << cfg.server.port << ": " << ec.message() << "\n";
+    return 1;
+  }
+  runtime.start(cfg.server.threads);
+  outbox.start();
+  Janitor janitor(*store, clock, cfg.store.inbox_retention_days);
+  if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
+  log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
+            loaded->channels.all().size());
+
+  const int sig = runtime.wait_for_signal();
+  log::info("signal {}: draining", sig);
+  server.drain();
+  if (!server.wait_idle(cfg.server.drain_timeout_ms))
+    log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
+  outbox.stop(cfg.server.drain_timeout_ms);
+  store->close();
+  runtime.stop();
+  log::info("stopped");
+  return 0;
+}
+
+int stub(const std::string& listen, uint16_t port, const std::string& secret,
+         const std::string& port_file, int fail_first) {
+  SystemClock clock;
+  http::Runtime runtime;
+  std::mutex out_mu;
+  std::atomic<int> to_fail{fail_first};
+  http::Server server(runtime, {listen, port}, [&](HttpRequest req, auto reply) {
+    std::string verdict;
+    if (!secret.empty()) {
+      const auto ts = header_value(req.headers, "X-Gridbot-Timestamp");
+      const auto sig = header_value(req.headers, "X-Gridbot-Signature");
+      verdict = adapters::bridge::sign(secret, ts, req.body) == sig ? " signature ok"
+                                                                    : " SIGNATURE BAD";
+    }
+    {
+      std::lock_guard lk(out_mu);
+      std::cout << req.method << " " << req.target << verdict << "\n" << req.body << "\n"
+                << std::flush;
+    }
+    if (to_fail.fetch_sub(1) > 0) return reply(json_response(503, R"({"error":"stub busy"})"));
+    reply(json_response(200, R"({"ok":true})"));
+  });
+  if (auto ec = server.listen()) {
+    std::cerr << "error: cannot listen on " << listen << ":" << port << ": " << ec.message() << "\n";
+    return 1;
+  }
+  runtime.start(1);
+  write_port_file(port_file, server.port());
+  std::cerr << "stub listening on " << listen << ":" << server.port() << "\n";
+  runtime.wait_for_signal();
+  server.drain();
+  runtime.stop();
+  (void)clock;
+  return 0;
+}
+
+int classify(const std::string& rules_dir) {
+  std::string err;
+  auto rules = rules::load_rules(rules_dir, &err);
+  if (!rules) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  return rules::run_classify(*rules, std::cin, std::cout);
+}
+
+int eval(const std::string& rules_dir, const std::string& tsv) {
+  std::string err;
+  auto rules = rules::load_rules(rules_dir, &err);
+  if (!rules) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  return rules::run_eval(*rules, tsv, std::cout);
+}
+
+}  // namespace gridbot::app

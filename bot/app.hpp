@@ -1,0 +1,22 @@
+// The gridbot subcommands, wired from the libraries. main.cpp only parses the command line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gridbot::app {
+
+/// Validates config, channels, rules and org without serving; prints one line per problem.
+int check(const std::string& config_file);
+/// Runs the server until SIGINT/SIGTERM; writes the bound port to port_file when given.
+int serve(const std::string& config_file, const std::string& port_file);
+/// Imports org CSV files into the configured store: all rows or none.
+int org_import(const std::string& config_file, const std::string& csv_file);
+/// A stub bridge receiver that prints what it receives (the demo's outbound end).
+int stub(const std::string& listen, uint16_t port, const std::string& secret,
+         const std::string& port_file, int fail_first);
+/// Rules CLIs (issue 3).
+int classify(const std::string& rules_dir);
+int eval(const std::string& rules_dir, const std::string& tsv);
+
+}  // namespace gridbot::app

@@ -1,0 +1,248 @@
+// Beast HTTP server: listener and per-connection session coroutines on their own strands
+// (Beast example/http/server/awaitable, with a strand per connection and the deadlines of
+// flex-awaitable). Errors are values: every co_await yields (ec, …) through as_tuple.
+#include "bot/http/server.hpp"
+
+#include "bot/common/log.hpp"
+#include "bot/http/runtime_impl.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace gridbot::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(Runtime& rt, ServerOptions o, Handler h)
+      : ioc(rt.impl().ioc), options(std::move(o)), handler(std::move(h)), acceptor(net::make_strand(ioc)) {}
+
+  net::io_context& ioc;
+  ServerOptions options;
+  Handler handler;
+  tcp::acceptor acceptor;
+  std::atomic<bool> draining{false};
+  std::atomic<size_t> connections{0};
+  std::mutex idle_mu;
+  std::condition_variable idle_cv;
+  size_t active = 0;  // requests inside the handler, guarded by idle_mu
+
+  void begin_request() {
+    std::lock_guard lk(idle_mu);
+    ++active;
+  }
+  void end_request() {
+    std::lock_guard lk(idle_mu);
+    if (--active == 0) idle_cv.notify_all();
+  }
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(beast::tcp_stream stream);
+  net::awaitable<HttpResponse> call_handler(std::shared_ptr<HttpRequest> req);
+};
+
+namespace {
+
+HttpRequest to_plain(const bhttp::request<bhttp::string_body>& r) {
+  HttpRequest out;
+  out.method = std::string(r.method_string());
+  out.target = std::string(r.target());
+  for (const auto& f : r) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  out.body = r.body();
+  return out;
+}
+
+bhttp::response<bhttp::string_body> to_beast(HttpResponse&& r, unsigned version) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "gridbot");
+  bool has_type = false;
+  for (auto& [k, v] : r.headers) {
+    has_type = has_type || beast::iequals(k, "Content-Type");
+    res.set(k, v);
+  }
+  if (!has_type) res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse status_only(int status, const char* error) {
+  return json_response(status, std::string(R"({"error":")") + error + "\"}");
+}
+
+}  // namespace
+
+namespace {
+
+// Bridges the callback-style handler (which may reply from the store's writer thread) back onto
+// the connection's strand. A named type rather than a lambda: GCC 12 mishandles lambdas with
+// init-captures created inside coroutines.
+struct HandlerInitiation {
+  std::shared_ptr<Server::Impl> impl;
+  std::shared_ptr<HttpRequest> request;
+
+  template <typename Completion>
+  void operator()(Completion completion) const {
+    auto shared = std::make_shared<Completion>(std::move(completion));
+    impl->handler(std::move(*request), [shared](HttpResponse resp) {
+      auto ex = net::get_associated_executor(*shared);
+      auto boxed = std::make_shared<HttpResponse>(std::move(resp));
+      net::post(ex, [shared, boxed] { (*shared)(std::move(*boxed)); });
+    });
+  }
+};
+
+}  // namespace
+
+net::awaitable<HttpResponse> Server::Impl::call_handler(std::shared_ptr<HttpRequest> req) {
+  return net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
+      HandlerInitiation{shared_from_this(), std::move(req)}, net::use_awaitable);
+}
+
+net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
+  auto self = shared_from_this();
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(options.body_limit);
+    // A kept-alive connection may sit idle longer than a request may take to arrive.
+    stream.expires_after(std::chrono::milliseconds(
+        first || buffer.size() > 0 ? options.read_timeout_ms : options.idle_timeout_ms));
+    first = false;
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+    std::optional<HttpResponse> early;
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof) break;
+    if (ec == bhttp::error::header_limit) early = status_only(431, "header over the size limit");
+    else if (ec) break;  // timeout, reset or garbage: nothing useful to answer
+    if (!early && parser.content_length() && *parser.content_length() > options.body_limit)
+      early = status_only(413, "body over the size limit");
+    if (!early) {
+      // curl and others wait for "100 Continue" before sending a larger body.
+      if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+        stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
+        auto [wec, wn] = co_await bhttp::async_write(stream, cont, use_tuple);
+        if (wec) break;
+      }
+      stream.expires_after(std::chrono::milliseconds(options.read_timeout_ms));
+      auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+      if (rec == bhttp::error::body_limit) early = status_only(413, "body over the size limit");
+      else if (rec) break;
+    }
+    const auto& req = parser.get();
+    bool keep_alive = !early && req.keep_alive();
+    HttpResponse resp;
+    if (early) {
+      resp = std::move(*early);
+    } else if (draining) {
+      resp = status_only(503, "server is shutting down");
+      keep_alive = false;
+    } else {
+      stream.expires_never();  // the handler waits for a durable commit; its own limits apply
+      begin_request();
+      resp = co_await call_handler(std::make_shared<HttpRequest>(to_plain(req)));
+      end_request();
+      keep_alive = keep_alive && !draining;
+    }
+    auto res = to_beast(std::move(resp), req.version() ? req.version() : 11);
+    res.keep_alive(keep_alive);
+    stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+    if (wec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  // The peer may already be gone; a failed shutdown changes nothing for us.
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  --connections;
+}
+
+net::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;  // drain() closed it
+    if (ec) {
+      log::warn("accept: {}", ec.message());
+      continue;
+    }
+    if (connections.load() >= options.max_connections) {
+      beast::error_code ignored;  // over the limit: refuse by closing; the client retries later
+      socket.close(ignored);
+      continue;
+    }
+    ++connections;
+    auto ex = socket.get_executor();
+    net::co_spawn(ex, session(beast::tcp_stream(std::move(socket))),
+                  [](std::exception_ptr e) {
+                    if (!e) return;
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                      log::error("http session: unhandled exception: {}", ex.what());
+                    }
+                  });
+  }
+}
+
+Server::Server(Runtime& runtime, ServerOptions options, Handler handler)
+    : impl_(std::make_shared<Impl>(runtime, std::move(options), std::move(handler))) {}
+
+Server::~Server() {
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+std::error_code Server::listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.listen, ec);
+  if (ec) return ec;
+  tcp::endpoint ep{address, impl_->options.port};
+  auto& a = impl_->acceptor;
+  if (a.open(ep.protocol(), ec); ec) return ec;
+  if (a.set_option(net::socket_base::reuse_address(true), ec); ec) return ec;
+  if (a.bind(ep, ec); ec) return ec;
+  if (a.listen(net::socket_base::max_listen_connections, ec); ec) return ec;
+  net::co_spawn(a.get_executor(), impl_->accept_loop(), net::detached);
+  return {};
+}
+
+uint16_t Server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Server::drain() {
+  impl_->draining = true;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;  // closing an acceptor that is already closed is harmless
+    impl->acceptor.close(ignored);
+  });
+}
+
+bool Server::wait_idle(int64_t timeout_ms) {
+  std::unique_lock lk(impl_->idle_mu);
+  return impl_->idle_cv.wait_for(lk, std::chrono::milliseconds(timeout_ms),
+                                 [&] { return impl_->active == 0; });
+}
+
+}  // namespace gridbot::http

@@ -1,0 +1,53 @@
+// gridbot's command line (CLI11): only parses arguments and calls bot/app.
+#include "bot/app.hpp"
+#include "bot/http/runtime.hpp"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that every thread leaves SIGINT/SIGTERM to the main thread.
+  gridbot::http::Runtime::block_signals();
+
+  CLI::App cli{"gridbot: group chats wired into the grid-governance chain"};
+  cli.require_subcommand(1);
+  std::string config = "config/gridbot.json";
+  std::string port_file, csv, rules_dir = "rules", tsv, secret, listen = "127.0.0.1";
+  uint16_t port = 8081;
+  int fail_first = 0;
+
+  auto* serve = cli.add_subcommand("serve", "run the server");
+  serve->add_option("-c,--config", config, "configuration file")->capture_default_str();
+  serve->add_option("--port-file", port_file, "write the bound port here once listening");
+
+  auto* check = cli.add_subcommand("check", "validate configuration, channels, rules and org");
+  check->add_option("-c,--config", config, "configuration file")->capture_default_str();
+
+  auto* org = cli.add_subcommand("org", "org tree commands");
+  org->require_subcommand(1);
+  auto* import = org->add_subcommand("import", "import an org CSV into the store (all or nothing)");
+  import->add_option("file", csv, "CSV file (docs/org-csv.md)")->required();
+  import->add_option("-c,--config", config, "configuration file")->capture_default_str();
+
+  auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
+  classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
+  auto* eval = cli.add_subcommand("eval", "score the classifier on a labelled TSV");
+  eval->add_option("file", tsv, "messages.tsv format")->required();
+  eval->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
+
+  auto* stub = cli.add_subcommand("stub", "a bridge receiver that prints what it receives");
+  stub->add_option("--listen", listen, "address")->capture_default_str();
+  stub->add_option("--port", port, "port (0: any)")->capture_default_str();
+  stub->add_option("--secret", secret, "verify X-Gridbot-Signature with this secret");
+  stub->add_option("--port-file", port_file, "write the bound port here once listening");
+  stub->add_option("--fail-first", fail_first, "answer 503 to the first N requests (testing)");
+
+  CLI11_PARSE(cli, argc, argv);
+  using namespace gridbot;
+  if (*serve) return app::serve(config, port_file);
+  if (*check) return app::check(config);
+  if (*import) return app::org_import(config, csv);
+  if (*classify) return app::classify(rules_dir);
+  if (*eval) return app::eval(rules_dir, tsv);
+  if (*stub) return app::stub(listen, port, secret, port_file, fail_first);
+  return 2;
+}
