@@ -16,6 +16,7 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
   const std::uint32_t k = num_classes_;
 
   // Trie in the dense table directly; 0 means "no child" while building (the root is never a child).
+  std::vector<std::uint32_t> next_;
   std::vector<std::vector<std::uint32_t>> outputs(1);
   next_.assign(k, 0);
   for (std::uint32_t id = 0; id < patterns.size(); ++id) {
@@ -56,10 +57,14 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
     }
   }
 
-  // Premultiply targets into row offsets and flag states that report something (see scan()).
-  for (auto& target : next_) {
-    target = (target * k) << 1 | (outputs[target].empty() ? 0u : 1u);
+  // Flag states that report something (see scan_with()) and pick the narrowest entry type.
+  for (auto& target : next_) target = target << 1 | (outputs[target].empty() ? 0u : 1u);
+  if (outputs.size() < (1u << 15)) {
+    next16_.assign(next_.begin(), next_.end());
+  } else {
+    next32_ = std::move(next_);
   }
+  next_ = {};
 
   out_begin_.reserve(outputs.size() + 1);
   for (const auto& o : outputs) {

@@ -27,18 +27,10 @@ class AhoCorasick {
   /// overlapping ones included, in order of their end offset.
   template <class OnMatch>
   void scan(std::string_view text, OnMatch&& on_match) const {
-    // One dependent load per byte: an entry is (row offset of the next state) << 1 | has-output,
-    // so states without outputs never touch out_begin_.
-    std::uint32_t row = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const std::uint32_t entry = next_[row + byte_class_[static_cast<unsigned char>(text[i])]];
-      row = entry >> 1;
-      if ((entry & 1u) != 0) {
-        const std::uint32_t state = row / num_classes_;
-        for (std::uint32_t o = out_begin_[state]; o < out_begin_[state + 1]; ++o) {
-          on_match(out_[o], i + 1);
-        }
-      }
+    if (!next16_.empty()) {
+      scan_with(next16_, text, on_match);
+    } else {
+      scan_with(next32_, text, on_match);
     }
   }
 
@@ -46,9 +38,28 @@ class AhoCorasick {
   std::size_t state_count() const { return out_begin_.size() - 1; }
 
  private:
+  // One dependent load per byte: an entry is (next state << 1 | has-output), so states without
+  // outputs never touch out_begin_. The table is 16-bit when the states fit (half the cache
+  // footprint; the scan is bound by the latency of that load), else 32-bit.
+  template <class Entry, class OnMatch>
+  void scan_with(const std::vector<Entry>& next, std::string_view text, OnMatch& on_match) const {
+    std::uint32_t state = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const std::uint32_t entry =
+          next[state * num_classes_ + byte_class_[static_cast<unsigned char>(text[i])]];
+      state = entry >> 1;
+      if ((entry & 1u) != 0) {
+        for (std::uint32_t o = out_begin_[state]; o < out_begin_[state + 1]; ++o) {
+          on_match(out_[o], i + 1);
+        }
+      }
+    }
+  }
+
   std::array<std::uint32_t, 256> byte_class_{};
   std::uint32_t num_classes_ = 1;
-  std::vector<std::uint32_t> next_;       // dense DFA, indexed by row offset (state * num_classes_) + class
+  std::vector<std::uint16_t> next16_;     // dense DFA [state * num_classes_ + class], or
+  std::vector<std::uint32_t> next32_;     // the same with 32-bit entries for large rule sets
   std::vector<std::uint32_t> out_begin_;  // outputs of state s: out_[out_begin_[s] .. out_begin_[s+1])
   std::vector<std::uint32_t> out_;        // pattern ids, suffix outputs already merged in
 };

@@ -115,7 +115,12 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   c.category = rules.categories[best].code;
   c.tier = kTierCodes[choose_tier(rules, sc, best)];
   c.urgent = sc.urgent >= rules.urgent_threshold;
-  c.location = rules.location.extract(s.text);
+  for (const std::uint32_t t : rules.location_terms) {
+    if (s.stamp[t] == s.epoch) {
+      c.location = rules.location.extract(s.text);
+      break;
+    }
+  }
   return c;
 }
 

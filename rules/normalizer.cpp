@@ -45,6 +45,14 @@ void normalize(std::string_view in, std::string& out) {
       ++i;
       continue;
     }
+    if (b >= 0xE4 && b <= 0xE9 && i + 2 < in.size()) {  // CJK ideographs: copy the whole character
+      w[0] = in[i];
+      w[1] = in[i + 1];
+      w[2] = in[i + 2];
+      w += 3;
+      i += 3;
+      continue;
+    }
     if (b == 0xEF && i + 2 < in.size()) {
       // U+FF01..U+FF5E are EF BC 81..BF and EF BD 80..9E; they map to 0x21..0x7E.
       const auto b1 = static_cast<unsigned char>(in[i + 1]);

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <rapidjson/document.h>
 
@@ -40,15 +41,26 @@ class Compiler {
   std::vector<std::pair<std::uint32_t, Entry>> anchored;  // anchor term, entry
   std::vector<std::uint32_t> extra_terms;
 
+  std::uint32_t term(const std::string& text) {
+    const auto [it, fresh] = term_ids.emplace(text, static_cast<std::uint32_t>(terms.size()));
+    if (fresh) terms.push_back(text);
+    return it->second;
+  }
+
   // Adds every "keyword": weight member of `obj` (at `path`) as entries aimed at `proto`.
   void keywords(const JsonSource& src, const Value& obj, const std::string& path, Entry proto) {
     if (!obj.IsObject()) {
       problems.push_back(src.problem(path, "must be an object of \"keyword\": weight"));
       return;
     }
+    std::unordered_set<std::string> seen;
     for (const auto& m : obj.GetObject()) {
       const std::string key(m.name.GetString(), m.name.GetStringLength());
       const std::string kpath = path + "." + key;
+      if (!seen.insert(key).second) {
+        problems.push_back(src.problem(kpath, "duplicate keyword (its weights would add up)"));
+        continue;
+      }
       if (!m.value.IsNumber()) {
         problems.push_back(src.problem(kpath, "weight must be a number"));
         continue;
@@ -84,12 +96,6 @@ class Compiler {
     extra_terms.insert(extra_terms.end(), ids.begin() + 1, ids.end());
     e.extra_end = static_cast<std::uint32_t>(extra_terms.size());
     anchored.emplace_back(ids.front(), e);
-  }
-
-  std::uint32_t term(const std::string& text) {
-    const auto [it, fresh] = term_ids.emplace(text, static_cast<std::uint32_t>(terms.size()));
-    if (fresh) terms.push_back(text);
-    return it->second;
   }
 };
 
@@ -277,6 +283,14 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   }
   LocationVocab vocab;
   if (location) vocab = load_location(*location, c.problems);
+  // The automaton also tells whether a message holds any location word, so that messages without
+  // one skip the extractor. A dash can start the 1-3-501 form.
+  std::vector<std::uint32_t> location_terms;
+  for (const auto* list : {&vocab.building_suffixes, &vocab.unit_prefixed_building_suffixes,
+                           &vocab.unit_suffixes, &vocab.room_suffixes}) {
+    for (const auto& word : *list) location_terms.push_back(c.term(word));
+  }
+  location_terms.push_back(c.term("-"));
   const auto other = std::find_if(cats.begin(), cats.end(),
                                   [](const CategoryInfo& i) { return i.code == "other"; });
   if (categories && other == cats.end()) {
@@ -300,6 +314,7 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);
   rules->term_count = c.terms.size();
+  rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   rules->entry_begin.assign(c.terms.size() + 1, 0);

@@ -55,6 +55,7 @@ class Rules {
   std::vector<std::uint32_t> entry_begin;  ///< entries anchored on term t: [entry_begin[t], entry_begin[t+1])
   std::vector<Entry> entries;
   std::vector<std::uint32_t> extra_terms;
+  std::vector<std::uint32_t> location_terms;  ///< suffix words: extract a location only if one matched
   std::vector<CategoryInfo> categories;
   std::uint8_t other_category = 0;
 
