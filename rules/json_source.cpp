@@ -71,7 +71,10 @@ class RecordingHandler {
     if (!frames_.empty() && frames_.back().array) {
       Frame& f = frames_.back();
       path_.resize(f.base);
-      path_ += "[" + std::to_string(f.index++) + "]";
+      // Appended piecewise: `"[" + to_string(..)` trips GCC 12's false -Wrestrict at -O2.
+      path_.push_back('[');
+      path_ += std::to_string(f.index++);
+      path_.push_back(']');
       offsets_.emplace_back(path_, stream_.Tell());
     }
     return true;
