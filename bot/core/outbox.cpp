@@ -169,7 +169,7 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
 }
 
 int64_t Outbox::backoff_ms(const OutboxItem& item) const {
-  const int shift = std::min(item.attempts, 20);
+  const int shift = std::clamp(item.attempts - 1, 0, 20);
   const int64_t base = std::min(cfg_.backoff_max_ms, cfg_.backoff_initial_ms << shift);
   // Deterministic ±20% spread so that rows failing together do not retry together.
   const int64_t spread = base / 5;

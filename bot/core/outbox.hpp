@@ -64,6 +64,9 @@ class Outbox {
   };
   Stats stats() const;
 
+  /// Makes the dispatcher look at the schedule now (tests move a FakeClock, then call this).
+  void wake_for_test() { cv_.notify_all(); }
+
  private:
   struct Dest;
   void run();

@@ -1,0 +1,161 @@
+#include "adapters/bridge/adapter.hpp"
+
+#include "adapters/common/crypto.hpp"
+#include "bot/common/errors.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace gridbot;
+using namespace gridbot::adapters;
+
+namespace {
+
+constexpr int64_t kNowMs = 1'700'000'000'000;
+const std::string kSecret = "bridge-secret-0123";
+
+bridge::BridgeAdapter make() {
+  bridge::Options o;
+  o.secret = kSecret;
+  o.outbound_url = "http://127.0.0.1:9/send";
+  o.bot_id = "wxid_bot";
+  o.other_bots = {"wxid_other_bot"};
+  return bridge::BridgeAdapter(o);
+}
+
+HttpRequest signed_request(const std::string& body, int64_t ts_s = kNowMs / 1000,
+                           const std::string& secret = kSecret) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/hook/bridge";
+  const auto ts = std::to_string(ts_s);
+  r.headers = {{"x-gridbot-timestamp", ts},  // header names are case-insensitive
+               {"X-Gridbot-Signature", bridge::sign(secret, ts, body)}};
+  r.body = body;
+  return r;
+}
+
+const std::string kBody =
+    R"({"id":"msg-1","room":{"id":"room-b5","topic":"5栋业主群"},"talker":{"id":"wxid_r","name":"李阿姨"},)"
+    R"("text":"@网格助手 5栋电梯关人了！","mentions":["wxid_bot"],"timestamp":1700000000})";
+
+}  // namespace
+
+TEST_CASE("a signed message parses into one InboundMessage", "[bridge]") {
+  auto a = make();
+  auto r = a.parse(signed_request(kBody), kNowMs);
+  REQUIRE(r.has_value());
+  REQUIRE(r->messages.size() == 1);
+  const auto& m = r->messages[0];
+  CHECK(m.msg_id == "msg-1");
+  CHECK(m.chat_id == "room-b5");
+  CHECK(m.chat_name == "5栋业主群");
+  CHECK(m.sender_id == "wxid_r");
+  CHECK(m.sender_name == "李阿姨");
+  CHECK(m.text == "@网格助手 5栋电梯关人了！");
+  CHECK(m.mentions_bot);
+  CHECK_FALSE(m.from_bot);
+  CHECK(m.sent_at_s == 1700000000);
+  CHECK(r->reply.status == 200);
+}
+
+TEST_CASE("the signature is HMAC-SHA256 over timestamp, newline, body", "[bridge]") {
+  // Independent computation of the documented formula.
+  const std::string expected = "sha256=" + to_hex(hmac_sha256(kSecret, "1700000000\n" + kBody));
+  CHECK(bridge::sign(kSecret, "1700000000", kBody) == expected);
+}
+
+TEST_CASE("wrong, missing or stale signatures are refused", "[bridge]") {
+  auto a = make();
+  SECTION("wrong secret → bad_signature") {
+    auto r = a.parse(signed_request(kBody, kNowMs / 1000, "another-secret-xx"), kNowMs);
+    CHECK(r.error() == make_error_code(errc::bad_signature));
+    CHECK(http_status(r.error()) == 401);
+  }
+  SECTION("body changed after signing → bad_signature") {
+    auto req = signed_request(kBody);
+    req.body[10] = 'X';
+    CHECK(a.parse(req, kNowMs).error() == make_error_code(errc::bad_signature));
+  }
+  SECTION("missing headers → bad_signature") {
+    auto req = signed_request(kBody);
+    req.headers.clear();
+    CHECK(a.parse(req, kNowMs).error() == make_error_code(errc::bad_signature));
+  }
+  SECTION("timestamp 301 s old or ahead → stale_timestamp (401)") {
+    auto old = a.parse(signed_request(kBody, kNowMs / 1000 - 301), kNowMs);
+    CHECK(old.error() == make_error_code(errc::stale_timestamp));
+    auto ahead = a.parse(signed_request(kBody, kNowMs / 1000 + 301), kNowMs);
+    CHECK(ahead.error() == make_error_code(errc::stale_timestamp));
+    CHECK(http_status(old.error()) == 401);
+  }
+  SECTION("300 s is still inside the window") {
+    CHECK(a.parse(signed_request(kBody, kNowMs / 1000 - 300), kNowMs).has_value());
+  }
+}
+
+TEST_CASE("malformed payloads are 400 even when signed", "[bridge]") {
+  auto a = make();
+  for (const std::string& body :
+       {std::string("not json"), std::string("[]"), std::string(R"({"room":{"id":"r"},"talker":{"id":"t"},"text":"x"})"),
+        std::string(R"({"id":"1","room":"r","talker":{"id":"t"},"text":"x"})"),
+        std::string(R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":5})"),
+        std::string(R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":"x","mentions":[1]})")}) {
+    INFO(body);
+    auto r = a.parse(signed_request(body), kNowMs);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(http_status(r.error()) == 400);
+  }
+}
+
+TEST_CASE("messages from this or another bot are marked from_bot", "[bridge]") {
+  auto a = make();
+  for (const char* talker : {"wxid_bot", "wxid_other_bot"}) {
+    const std::string body = R"({"id":"1","room":{"id":"r"},"talker":{"id":")" + std::string(talker) +
+                             R"("},"text":"收到"})";
+    auto r = a.parse(signed_request(body), kNowMs);
+    REQUIRE(r.has_value());
+    CHECK(r->messages[0].from_bot);
+  }
+  auto self = a.parse(signed_request(R"({"id":"1","room":{"id":"r"},"talker":{"id":"x"},"text":"a","self":true})"), kNowMs);
+  REQUIRE(self.has_value());
+  CHECK(self->messages[0].from_bot);
+}
+
+TEST_CASE("only POST is accepted", "[bridge]") {
+  auto a = make();
+  auto req = signed_request(kBody);
+  req.method = "GET";
+  CHECK(http_status(a.parse(req, kNowMs).error()) == 405);
+}
+
+TEST_CASE("outbound sends are signed the same way and carry the idempotency key", "[bridge]") {
+  auto a = make();
+  OutboxItem item;
+  item.chat_id = "room-b5";
+  item.text = "收到，已记录";
+  item.mentions = {"wxid_r"};
+  item.idempotency_key = "receipt:bridge:room-b5:msg-1";
+  auto req = a.build_send(item, kNowMs);
+  REQUIRE(req.has_value());
+  CHECK(req->url == "http://127.0.0.1:9/send");
+  CHECK(req->body ==
+        R"({"id":"receipt:bridge:room-b5:msg-1","room":"room-b5","text":"收到，已记录","mentions":["wxid_r"]})");
+  const auto ts = std::string(header_value(req->headers, "X-Gridbot-Timestamp"));
+  CHECK(ts == "1700000000");
+  CHECK(header_value(req->headers, "X-Gridbot-Signature") == bridge::sign(kSecret, ts, req->body));
+}
+
+TEST_CASE("send answers map to delivered, retry, throttled and failed", "[bridge]") {
+  auto a = make();
+  CHECK(a.interpret({{}, 200, {}, ""}).verdict == Verdict::delivered);
+  CHECK(a.interpret({{}, 204, {}, ""}).verdict == Verdict::delivered);
+  auto throttled = a.interpret({{}, 429, {{"Retry-After", "7"}}, ""});
+  CHECK(throttled.verdict == Verdict::throttled);
+  CHECK(throttled.retry_after_ms == 7000);
+  CHECK(a.interpret({{}, 503, {}, ""}).verdict == Verdict::retry);
+  CHECK(a.interpret({{}, 500, {}, ""}).verdict == Verdict::retry);
+  CHECK(a.interpret({std::make_error_code(std::errc::connection_refused), 0, {}, ""}).verdict ==
+        Verdict::retry);
+  CHECK(a.interpret({{}, 400, {}, "bad"}).verdict == Verdict::failed);
+  CHECK(a.interpret({{}, 404, {}, ""}).verdict == Verdict::failed);
+}

@@ -1,0 +1,167 @@
+#include "bot/core/outbox.hpp"
+
+#include "../temp_dir.hpp"
+#include "fakes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace gridbot;
+using namespace gridbot::core;
+using gridbot::test::eventually;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> store;
+  ChannelTable channels;
+  test::FakeTransport transport;
+  FakeClock clock;
+  config::OutboxConfig cfg;
+
+  explicit Fixture(double rate = 1000) {
+    std::string err;
+    store = store::open_sqlite_store(dir.file("o.db"), {}, &err);
+    REQUIRE(store);
+    test::add_bridge(channels, rate);
+    cfg.backoff_initial_ms = 1000;
+    cfg.poll_ms = 10;
+  }
+
+  void queue(const std::string& key, int prio = priority::kRoutine, std::string chat = "room-1",
+             std::string text = "收到") {
+    REQUIRE_FALSE(store->write_sync([&](store::WriteTx& tx) {
+      OutboxItem o;
+      o.channel = "bridge";
+      o.chat_id = chat;
+      o.text = text;
+      o.priority = prio;
+      o.idempotency_key = key;
+      o.created_ms = clock.now_ms();
+      queue_message(tx, channels, o);
+    }));
+  }
+  std::vector<std::string> keys_sent() {
+    std::vector<std::string> out;
+    for (const auto& r : transport.sent()) out.emplace_back(header_value(r.headers, "Idempotency-Key"));
+    return out;
+  }
+  size_t count(DeliveryState s) { return store->deliveries({"", s, 0, 1000}).size(); }
+};
+
+}  // namespace
+
+TEST_CASE("each committed row is delivered once and recorded as delivered", "[outbox]") {
+  Fixture f;
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  for (int i = 0; i < 20; ++i) f.queue("k" + std::to_string(i), 0, "room-" + std::to_string(i % 4));
+  REQUIRE(f.transport.wait_for(20) == 20);
+  REQUIRE(eventually([&] { return f.count(DeliveryState::delivered) == 20; }));
+  auto keys = f.keys_sent();
+  CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == 20);
+  outbox.stop(1000);
+}
+
+TEST_CASE("rows pending at start-up are resumed", "[outbox]") {
+  Fixture f;
+  f.queue("before-1");
+  f.queue("before-2", 0, "room-2");
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE(f.transport.wait_for(2) == 2);
+  REQUIRE(eventually([&] { return f.count(DeliveryState::delivered) == 2; }));
+  outbox.stop(1000);
+}
+
+TEST_CASE("higher priority goes first", "[outbox]") {
+  Fixture f;
+  f.cfg.max_in_flight = 1;
+  for (int i = 0; i < 5; ++i) f.queue("routine-" + std::to_string(i), priority::kRoutine, "room-r" + std::to_string(i));
+  f.queue("urgent", priority::kUrgent, "room-u");
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE(f.transport.wait_for(6) == 6);
+  CHECK(f.keys_sent().front() == "urgent");
+  outbox.stop(1000);
+}
+
+TEST_CASE("a destination never gets more than its rate in any window", "[outbox]") {
+  Fixture f(3);  // three per minute per chat
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  for (int i = 0; i < 8; ++i) f.queue("k" + std::to_string(i));
+  f.queue("other-chat", 0, "room-2");
+  REQUIRE(f.transport.wait_for(4) == 4);  // three to room-1, one to room-2
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.transport.sent().size() == 4);  // the window holds the rest: none dropped, none early
+  f.clock.advance_ms(60'000);
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(7) == 7);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.transport.sent().size() == 7);
+  f.clock.advance_ms(60'000);
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(9) == 9);
+  CHECK(eventually([&] { return f.count(DeliveryState::delivered) == 9; }));
+  // Order within a destination is the queue order.
+  auto keys = f.keys_sent();
+  std::vector<std::string> room1;
+  for (auto& k : keys) if (k != "other-chat") room1.push_back(k);
+  CHECK(room1 == std::vector<std::string>{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"});
+  outbox.stop(1000);
+}
+
+TEST_CASE("5xx is retried after backoff; 4xx fails; throttling waits without spending attempts",
+          "[outbox]") {
+  Fixture f;
+  std::map<std::string, int> calls;
+  f.transport.answer = [&](const HttpRequest& r) {
+    const std::string key(header_value(r.headers, "Idempotency-Key"));
+    const int n = ++calls[key];
+    if (key == "flaky") return TransportResult{{}, n < 3 ? 503 : 200, {}, ""};
+    if (key == "bad") return TransportResult{{}, 400, {}, "no such room"};
+    if (key == "slow") return TransportResult{{}, n < 2 ? 429 : 200, {{"Retry-After", "30"}}, ""};
+    return TransportResult{{}, 200, {}, ""};
+  };
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  f.queue("flaky", 0, "room-a");
+  f.queue("bad", 0, "room-b");
+  f.queue("slow", 0, "room-c");
+  REQUIRE(f.transport.wait_for(3) == 3);
+  REQUIRE(eventually([&] { return f.count(DeliveryState::failed) == 1; }));
+  CHECK(f.store->deliveries({"room-b", std::nullopt, 0, 10})[0].last_error.find("HTTP 400") == 0);
+  // Nothing is retried before its time.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(f.transport.sent().size() == 3);
+  f.clock.advance_ms(2'000);  // past the first backoff (1 s ± 20%), before Retry-After
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(4) == 4);
+  CHECK(calls["slow"] == 1);
+  f.clock.advance_ms(30'000);
+  outbox.wake_for_test();
+  REQUIRE(eventually([&] {
+    f.clock.advance_ms(5'000);
+    outbox.wake_for_test();
+    return f.count(DeliveryState::delivered) == 2;
+  }));
+  CHECK(calls["flaky"] == 3);
+  CHECK(calls["slow"] == 2);
+  auto slow = f.store->deliveries({"room-c", std::nullopt, 0, 10})[0];
+  CHECK(slow.attempts == 1);  // the throttle did not count
+  outbox.stop(1000);
+}
+
+TEST_CASE("long text is split to the channel's byte limit before it is queued", "[outbox]") {
+  Fixture f;  // the test bridge takes 256 bytes
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "停电抢修进展。";
+  f.queue("long", 0, "room-1", text);
+  auto rows = f.store->pending_outbox();
+  REQUIRE(rows.size() > 1);
+  for (const auto& r : rows) CHECK(r.text.size() <= 256);
+  CHECK(rows[1].idempotency_key == "long#2");
+}

@@ -1,0 +1,118 @@
+#include "bot/core/pipeline.hpp"
+
+#include "../temp_dir.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/core/outbox.hpp"
+#include "bot/core/receipt.hpp"
+#include "fakes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+
+using namespace gridbot;
+using namespace gridbot::core;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> store;
+  ChannelTable channels;
+  FakeClock clock{1'700'000'000'000};
+  Pipeline pipeline{channels, *(store = open()), clock};
+
+  std::unique_ptr<store::Store> open() {
+    std::string err;
+    auto s = store::open_sqlite_store(dir.file("p.db"), {}, &err);
+    REQUIRE(s);
+    test::add_bridge(channels);
+    return s;
+  }
+
+  HttpResponse post(const std::string& channel, const std::string& body,
+                    const std::string& secret = test::kSecret, int64_t skew_s = 0) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/hook/" + channel;
+    const auto ts = std::to_string(clock.now_s() + skew_s);
+    r.headers = {{"X-Gridbot-Timestamp", ts},
+                 {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, body)}};
+    r.body = body;
+    std::promise<HttpResponse> p;
+    pipeline.handle_hook(channel, r, [&](HttpResponse resp) { p.set_value(std::move(resp)); });
+    return p.get_future().get();
+  }
+};
+
+std::string body(const std::string& id, const std::string& text = "5栋电梯坏了",
+                 const std::string& mentions = "[]") {
+  return R"({"id":")" + id + R"(","room":{"id":"room-b5"},"talker":{"id":"wxid_r","name":"李阿姨"},"text":")" +
+         text + R"(","mentions":)" + mentions + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a signed message is stored before the 2xx; a retry stores nothing new", "[pipeline]") {
+  Fixture f;
+  auto r1 = f.post("bridge", body("m1"));
+  CHECK(r1.status == 200);
+  CHECK(f.store->count_inbox() == 1);  // durable by the time the reply exists
+  auto r2 = f.post("bridge", body("m1"));
+  CHECK(r2.status == 200);
+  CHECK(f.store->count_inbox() == 1);
+  CHECK(f.pipeline.stats().duplicates == 1);
+}
+
+TEST_CASE("bad input gets its status and changes nothing", "[pipeline]") {
+  Fixture f;
+  CHECK(f.post("bridge", body("m1"), "wrong-secret-xxxxx").status == 401);
+  CHECK(f.post("bridge", body("m2"), test::kSecret, -3600).status == 401);
+  CHECK(f.post("bridge", "{not json").status == 400);
+  CHECK(f.post("nochannel", body("m3")).status == 404);
+  CHECK(f.store->count_inbox() == 0);
+  CHECK(f.store->pending_outbox().empty());
+}
+
+TEST_CASE("an @-mention gets one receipt, queued with the message", "[pipeline]") {
+  Fixture f;
+  auto templates = Templates::from_map({{"receipt", "@{name} 收到（编号 M{id}）"}});
+  f.pipeline.set_processor(make_receipt_processor(f.channels, templates, f.clock));
+  CHECK(f.post("bridge", body("m1", "@网格助手 你好", R"(["wxid_bot"])")).status == 200);
+  CHECK(f.post("bridge", body("m1", "@网格助手 你好", R"(["wxid_bot"])")).status == 200);
+  CHECK(f.post("bridge", body("m2", "大家好")).status == 200);  // chatter: no answer
+  auto rows = f.store->pending_outbox();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].text == "@李阿姨 收到（编号 M1）");
+  CHECK(rows[0].mentions == std::vector<std::string>{"wxid_r"});
+  CHECK(rows[0].chat_id == "room-b5");
+}
+
+TEST_CASE("a failing processor keeps the message, marked failed, and still acks", "[pipeline]") {
+  Fixture f;
+  f.pipeline.set_processor([](const InboundMessage&, int64_t, store::WriteTx& tx) {
+    OutboxItem o;
+    o.channel = "bridge";
+    o.chat_id = "x";
+    o.text = "half";
+    o.idempotency_key = "half";
+    tx.enqueue(o);
+    throw std::runtime_error("bug in processing");
+  });
+  CHECK(f.post("bridge", body("m1")).status == 200);
+  auto msgs = f.store->messages({});
+  REQUIRE(msgs.size() == 1);
+  CHECK(msgs[0].state == "failed");
+  CHECK(f.store->pending_outbox().empty());  // its half-done work is gone
+}
+
+TEST_CASE("messages from bots are stored but never processed", "[pipeline]") {
+  Fixture f;
+  int calls = 0;
+  f.pipeline.set_processor([&](const InboundMessage&, int64_t, store::WriteTx&) { ++calls; });
+  const std::string from_bot =
+      R"({"id":"b1","room":{"id":"room-b5"},"talker":{"id":"wxid_bot"},"text":"收到"})";
+  CHECK(f.post("bridge", from_bot).status == 200);
+  CHECK(calls == 0);
+  CHECK(f.store->count_inbox() == 1);
+}

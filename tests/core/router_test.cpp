@@ -1,0 +1,87 @@
+#include "bot/core/router.hpp"
+
+#include "../temp_dir.hpp"
+#include "fakes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+
+using namespace gridbot;
+using namespace gridbot::core;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> store;
+  ChannelTable channels;
+  FakeClock clock;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<Router> router;
+
+  Fixture() {
+    std::string err;
+    store = store::open_sqlite_store(dir.file("r.db"), {}, &err);
+    REQUIRE(store);
+    test::add_bridge(channels);
+    pipeline = std::make_unique<Pipeline>(channels, *store, clock);
+    router = std::make_unique<Router>(*pipeline, *store, "api-token-0123456789", nullptr);
+  }
+  HttpResponse get(const std::string& target, const std::string& token = "api-token-0123456789") {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = target;
+    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+    std::promise<HttpResponse> p;
+    router->handle(r, [&](HttpResponse resp) { p.set_value(std::move(resp)); });
+    return p.get_future().get();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("healthz answers without a token", "[router]") {
+  Fixture f;
+  auto r = f.get("/healthz", "");
+  CHECK(r.status == 200);
+  CHECK(r.body.find(R"("status":"ok")") != std::string::npos);
+}
+
+TEST_CASE("the API wants the bearer token", "[router]") {
+  Fixture f;
+  CHECK(f.get("/api/v1/messages", "").status == 401);
+  CHECK(f.get("/api/v1/messages", "wrong-token-0123456").status == 401);
+  CHECK(f.get("/api/v1/messages").status == 200);
+}
+
+TEST_CASE("deliveries and messages filter by chat and state", "[router]") {
+  Fixture f;
+  REQUIRE_FALSE(f.store->write_sync([](store::WriteTx& tx) {
+    InboundMessage m;
+    m.channel = "bridge";
+    m.chat_id = "room-b5";
+    m.msg_id = "1";
+    m.sender_id = "wxid_r";
+    m.text = "楼道灯坏了";
+    tx.insert_inbound(m);
+    m.chat_id = "room-b6";
+    tx.insert_inbound(m);
+    OutboxItem o;
+    o.channel = "bridge";
+    o.chat_id = "room-b5";
+    o.text = "收到";
+    o.idempotency_key = "k1";
+    tx.enqueue(o);
+  }));
+  auto msgs = f.get("/api/v1/messages?chat=room-b5");
+  CHECK(msgs.status == 200);
+  CHECK(msgs.body.find("楼道灯坏了") != std::string::npos);
+  CHECK(msgs.body.find("room-b6") == std::string::npos);
+  CHECK(f.get("/api/v1/deliveries?chat=room-b5&state=pending").body.find("\"k1\"") != std::string::npos);
+  CHECK(f.get("/api/v1/deliveries?state=delivered").body == R"({"deliveries":[]})");
+  CHECK(f.get("/api/v1/deliveries?state=bogus").status == 400);
+  CHECK(f.get("/api/v1/messages?limit=0").status == 400);
+  CHECK(f.get("/api/v1/nothing").status == 404);
+  CHECK(f.get("/elsewhere").status == 404);
+}

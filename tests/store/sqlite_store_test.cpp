@@ -1,0 +1,228 @@
+#include "bot/store/store.hpp"
+
+#include "bot/common/errors.hpp"
+
+#include "../temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <thread>
+
+using namespace gridbot;
+using namespace gridbot::store;
+
+namespace {
+
+InboundMessage msg(const std::string& id, const std::string& chat = "room-1") {
+  InboundMessage m;
+  m.channel = "bridge";
+  m.chat_id = chat;
+  m.msg_id = id;
+  m.sender_id = "wxid_a";
+  m.text = "3栋2单元楼道灯坏了";
+  m.mentions = {"wxid_bot", "wxid_b"};
+  m.received_at_ms = 1000;
+  return m;
+}
+
+OutboxItem out(const std::string& key) {
+  OutboxItem o;
+  o.channel = "bridge";
+  o.chat_id = "room-1";
+  o.text = "收到";
+  o.idempotency_key = key;
+  o.created_ms = 1;
+  return o;
+}
+
+std::unique_ptr<Store> open(const test::TempDir& dir, SqliteOptions opt = {}) {
+  std::string err;
+  auto s = open_sqlite_store(dir.file("t.db"), opt, &err);
+  INFO(err);
+  REQUIRE(s);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the inbox dedupes on channel, chat and message id", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  int64_t first = -1, again = -1, other_chat = -1;
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { first = tx.insert_inbound(msg("m1")); }));
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { again = tx.insert_inbound(msg("m1")); }));
+  REQUIRE_FALSE(store->write_sync(
+      [&](WriteTx& tx) { other_chat = tx.insert_inbound(msg("m1", "room-2")); }));
+  CHECK(first > 0);
+  CHECK(again == 0);
+  CHECK(other_chat > 0);
+  CHECK(store->count_inbox() == 2);
+  auto rows = store->messages({"", "room-1", 0, 10});
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].message.text == "3栋2单元楼道灯坏了");
+  CHECK(rows[0].message.mentions == std::vector<std::string>{"wxid_bot", "wxid_b"});
+}
+
+TEST_CASE("committed data survives closing and reopening the file", "[store]") {
+  test::TempDir dir;
+  {
+    auto store = open(dir);
+    REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+      tx.insert_inbound(msg("m1"));
+      tx.enqueue(out("k1"));
+    }));
+  }
+  auto store = open(dir);
+  CHECK(store->count_inbox() == 1);
+  auto pending = store->pending_outbox();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].idempotency_key == "k1");
+}
+
+TEST_CASE("an idempotency key queues once", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  int64_t a = 0, b = 0;
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+    a = tx.enqueue(out("k"));
+    b = tx.enqueue(out("k"));
+  }));
+  CHECK(a > 0);
+  CHECK(b == 0);
+  CHECK(store->pending_outbox().size() == 1);
+}
+
+TEST_CASE("work that throws is rolled back alone; its neighbours in the batch commit", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  std::promise<void> gate;
+  auto opened = gate.get_future().share();
+  // Hold the writer busy so that the next three writes land in one group commit.
+  store->write([opened](WriteTx&) { opened.wait(); }, nullptr);
+  std::promise<std::error_code> r1, r2, r3;
+  store->write([](WriteTx& tx) { tx.insert_inbound(msg("a")); },
+               [&](std::error_code ec) { r1.set_value(ec); });
+  store->write([](WriteTx& tx) {
+    tx.insert_inbound(msg("b"));
+    tx.enqueue(out("kb"));
+    throw std::runtime_error("boom");
+  }, [&](std::error_code ec) { r2.set_value(ec); });
+  store->write([](WriteTx& tx) { tx.insert_inbound(msg("c")); },
+               [&](std::error_code ec) { r3.set_value(ec); });
+  gate.set_value();
+  CHECK_FALSE(r1.get_future().get());
+  CHECK(r2.get_future().get() == make_error_code(gridbot::errc::internal));
+  CHECK_FALSE(r3.get_future().get());
+  CHECK(store->count_inbox() == 2);
+  CHECK(store->pending_outbox().empty());
+}
+
+TEST_CASE("guarded steps roll back without undoing the rest of the work", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  bool ok = true;
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+    tx.insert_inbound(msg("a"));
+    ok = tx.guarded([&] {
+      tx.enqueue(out("k"));
+      throw std::runtime_error("processing failed");
+    });
+  }));
+  CHECK_FALSE(ok);
+  CHECK(store->count_inbox() == 1);
+  CHECK(store->pending_outbox().empty());
+}
+
+TEST_CASE("a failed commit reports store_unavailable to every waiter and keeps nothing",
+          "[store]") {
+  // Beast-style failure injection: fail the n-th commit for n = 0..3; whatever was acknowledged
+  // before the failure is still there, what failed is not.
+  for (int n = 0; n <= 3; ++n) {
+    test::TempDir dir;
+    SqliteOptions opt;
+    opt.fail_commit_for_test = n;
+    auto store = open(dir, opt);
+    std::vector<std::string> acked;
+    for (int i = 0; i < 5; ++i) {
+      const std::string id = "m" + std::to_string(i);
+      auto ec = store->write_sync([&](WriteTx& tx) { tx.insert_inbound(msg(id)); });
+      if (!ec) acked.push_back(id);
+      else CHECK(ec == make_error_code(gridbot::errc::store_unavailable));
+    }
+    CHECK(acked.size() == 4);
+    store.reset();
+    auto reopened = open(dir);
+    CHECK(reopened->count_inbox() == static_cast<int64_t>(acked.size()));
+  }
+}
+
+TEST_CASE("the outbox listener sees exactly the rows committed, with ids", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  std::vector<OutboxItem> seen;
+  std::mutex mu;
+  store->set_outbox_listener([&](const std::vector<OutboxItem>& items) {
+    std::lock_guard lk(mu);
+    seen.insert(seen.end(), items.begin(), items.end());
+  });
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+    tx.enqueue(out("k1"));
+    tx.enqueue(out("k1"));  // duplicate: not seen
+    tx.enqueue(out("k2"));
+  }));
+  std::lock_guard lk(mu);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].id > 0);
+  CHECK(seen[1].idempotency_key == "k2");
+}
+
+TEST_CASE("delivery states move as the dispatcher reports", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  int64_t a = 0, b = 0, c = 0;
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+    a = tx.enqueue(out("a"));
+    b = tx.enqueue(out("b"));
+    c = tx.enqueue(out("c"));
+  }));
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+    tx.mark_delivered(a, 5);
+    tx.mark_retry(b, 99, "HTTP 503", true);
+    tx.mark_final(c, DeliveryState::failed, "HTTP 400");
+  }));
+  auto pending = store->pending_outbox();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].id == b);
+  CHECK(pending[0].attempts == 1);
+  CHECK(pending[0].next_try_ms == 99);
+  auto failed = store->deliveries({"", DeliveryState::failed, 0, 10});
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].last_error == "HTTP 400");
+}
+
+TEST_CASE("many writers from many threads all commit, in fewer transactions", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        if (!store->write_sync([&](WriteTx& tx) { tx.insert_inbound(msg(id)); })) ++ok;
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(ok == 400);
+  CHECK(store->count_inbox() == 400);
+}
+
+TEST_CASE("after close, writes fail at once with store_unavailable", "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  store->close();
+  CHECK(store->write_sync([](WriteTx&) {}) == make_error_code(gridbot::errc::store_unavailable));
+}
