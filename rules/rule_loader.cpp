@@ -7,14 +7,16 @@
 
 #include <rapidjson/document.h>
 
+#include "bot/common/json_source.hpp"
+#include "bot/common/json_source_impl.hpp"
 #include "rules/classifier.hpp"
-#include "rules/json_source.hpp"
 #include "rules/normalizer.hpp"
 #include "rules/rules.hpp"
 
 namespace gridbot::rules {
 namespace {
 
+using gridbot::JsonSource;
 using rapidjson::Value;
 
 // The taxonomy of DOMAIN.md; rule files may not invent codes.
@@ -50,7 +52,7 @@ class Compiler {
   // Adds every "keyword": weight member of `obj` (at `path`) as entries aimed at `proto`.
   void keywords(const JsonSource& src, const Value& obj, const std::string& path, Entry proto) {
     if (!obj.IsObject()) {
-      problems.push_back(src.problem(path, "must be an object of \"keyword\": weight"));
+      problems.push_back(src.error_at(path, "must be an object of \"keyword\": weight"));
       return;
     }
     std::unordered_set<std::string> seen;
@@ -58,16 +60,16 @@ class Compiler {
       const std::string key(m.name.GetString(), m.name.GetStringLength());
       const std::string kpath = path + "." + key;
       if (!seen.insert(key).second) {
-        problems.push_back(src.problem(kpath, "duplicate keyword (its weights would add up)"));
+        problems.push_back(src.error_at(kpath, "duplicate keyword (its weights would add up)"));
         continue;
       }
       if (!m.value.IsNumber()) {
-        problems.push_back(src.problem(kpath, "weight must be a number"));
+        problems.push_back(src.error_at(kpath, "weight must be a number"));
         continue;
       }
       const double w = m.value.GetDouble();
       if (w == 0 || w < -kMaxWeight || w > kMaxWeight) {
-        problems.push_back(src.problem(kpath, "weight must be non-zero and within ±100"));
+        problems.push_back(src.error_at(kpath, "weight must be non-zero and within ±100"));
         continue;
       }
       add(src, kpath, key, proto, static_cast<float>(w));
@@ -84,7 +86,7 @@ class Compiler {
       const std::size_t plus = key.find('+', start);
       const std::string part = normalized(key.substr(start, plus - start));
       if (part.find_first_not_of(' ') == std::string::npos) {
-        problems.push_back(src.problem(kpath, "empty keyword (or empty part around '+')"));
+        problems.push_back(src.error_at(kpath, "empty keyword (or empty part around '+')"));
         return;
       }
       ids.push_back(term(part));
@@ -109,12 +111,13 @@ std::unique_ptr<JsonSource> read_source(const std::string& dir, const std::strin
   }
   std::ostringstream text;
   text << in.rdbuf();
-  auto src = std::make_unique<JsonSource>(path, text.str());
-  if (!src->ok()) {
-    problems.push_back(src->error());
+  std::string error;
+  auto src = JsonSource::parse(path, text.str(), &error);
+  if (src == nullptr) {
+    problems.push_back(error);
     return nullptr;
   }
-  if (!static_cast<const rapidjson::Document*>(src->document())->IsObject()) {
+  if (!src->impl().doc.IsObject()) {
     problems.push_back(path + ":1: (root): must be an object");
     return nullptr;
   }
@@ -122,7 +125,7 @@ std::unique_ptr<JsonSource> read_source(const std::string& dir, const std::strin
 }
 
 const Value& root(const JsonSource& src) {
-  return *static_cast<const rapidjson::Document*>(src.document());
+  return src.impl().doc;
 }
 
 // A number member `key` of `obj`, or `fallback` when absent; a problem when of the wrong type.
@@ -131,7 +134,7 @@ float number(const JsonSource& src, const Value& obj, const char* key, float fal
   const auto it = obj.FindMember(key);
   if (it == obj.MemberEnd()) return fallback;
   if (!it->value.IsNumber()) {
-    problems.push_back(src.problem(key, "must be a number"));
+    problems.push_back(src.error_at(key, "must be a number"));
     return fallback;
   }
   return static_cast<float>(it->value.GetDouble());
@@ -141,7 +144,7 @@ const Value* member(const JsonSource& src, const Value& obj, const std::string& 
                     const char* key, std::vector<std::string>& problems) {
   const auto it = obj.FindMember(key);
   if (it != obj.MemberEnd()) return &it->value;
-  problems.push_back(src.problem(path, std::string("missing \"") + key + "\""));
+  problems.push_back(src.error_at(path, std::string("missing \"") + key + "\""));
   return nullptr;
 }
 
@@ -149,30 +152,30 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
   const Value* cats = member(src, root(src), "(root)", "categories", c.problems);
   if (cats == nullptr) return;
   if (!cats->IsObject()) {
-    c.problems.push_back(src.problem("categories", "must be an object keyed by category code"));
+    c.problems.push_back(src.error_at("categories", "must be an object keyed by category code"));
     return;
   }
   for (const auto& m : cats->GetObject()) {
     const std::string code = m.name.GetString();
     const std::string path = "categories." + code;
     if (std::find(kCategoryCodes.begin(), kCategoryCodes.end(), code) == kCategoryCodes.end()) {
-      c.problems.push_back(src.problem(path, "unknown category code \"" + code +
+      c.problems.push_back(src.error_at(path, "unknown category code \"" + code +
                                                  "\" (see DOMAIN.md, the ticket taxonomy)"));
       continue;
     }
     if (!m.value.IsObject()) {
-      c.problems.push_back(src.problem(path, "must be an object"));
+      c.problems.push_back(src.error_at(path, "must be an object"));
       continue;
     }
     CategoryInfo info{code, "", 1};
     const auto idx = static_cast<std::uint8_t>(out.size());
     if (const auto n = m.value.FindMember("name"); n != m.value.MemberEnd()) {
       if (n->value.IsString()) info.name = n->value.GetString();
-      else c.problems.push_back(src.problem(path + ".name", "must be a string"));
+      else c.problems.push_back(src.error_at(path + ".name", "must be a string"));
     }
     if (const Value* t = member(src, m.value, path, "tier", c.problems)) {
       const int ti = t->IsString() ? tier_index(t->GetString()) : -1;
-      if (ti < 0) c.problems.push_back(src.problem(path + ".tier", "must be private|small|big|hard"));
+      if (ti < 0) c.problems.push_back(src.error_at(path + ".tier", "must be private|small|big|hard"));
       else info.default_tier = static_cast<std::uint8_t>(ti);
     }
     if (const Value* k = member(src, m.value, path, "keywords", c.problems)) {
@@ -180,13 +183,13 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
     }
     if (const auto tc = m.value.FindMember("tier_cues"); tc != m.value.MemberEnd()) {
       if (!tc->value.IsObject()) {
-        c.problems.push_back(src.problem(path + ".tier_cues", "must be an object keyed by tier"));
+        c.problems.push_back(src.error_at(path + ".tier_cues", "must be an object keyed by tier"));
       } else {
         for (const auto& t : tc->value.GetObject()) {
           const std::string tpath = path + ".tier_cues." + t.name.GetString();
           const int ti = tier_index(t.name.GetString());
           if (ti < 0) {
-            c.problems.push_back(src.problem(tpath, "unknown tier (private|small|big|hard)"));
+            c.problems.push_back(src.error_at(tpath, "unknown tier (private|small|big|hard)"));
             continue;
           }
           c.keywords(src, t.value, tpath,
@@ -203,14 +206,14 @@ void load_tiers(const JsonSource& src, Compiler& c, Rules& r) {
   const Value* cues = member(src, root(src), "(root)", "cues", c.problems);
   if (cues == nullptr) return;
   if (!cues->IsObject()) {
-    c.problems.push_back(src.problem("cues", "must be an object keyed by tier"));
+    c.problems.push_back(src.error_at("cues", "must be an object keyed by tier"));
     return;
   }
   for (const auto& t : cues->GetObject()) {
     const std::string tpath = std::string("cues.") + t.name.GetString();
     const int ti = tier_index(t.name.GetString());
     if (ti < 0) {
-      c.problems.push_back(src.problem(tpath, "unknown tier (private|small|big|hard)"));
+      c.problems.push_back(src.error_at(tpath, "unknown tier (private|small|big|hard)"));
       continue;
     }
     c.keywords(src, t.value, tpath, Entry{Target::tier, static_cast<std::uint8_t>(ti), 0, 0, 0, 0});
@@ -222,13 +225,13 @@ void string_list(const JsonSource& src, const Value& obj, const char* key,
   const Value* v = member(src, obj, "(root)", key, problems);
   if (v == nullptr) return;
   if (!v->IsArray()) {
-    problems.push_back(src.problem(key, "must be an array of strings"));
+    problems.push_back(src.error_at(key, "must be an array of strings"));
     return;
   }
   for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
     const std::string path = std::string(key) + "[" + std::to_string(i) + "]";
     if (!(*v)[i].IsString() || (*v)[i].GetStringLength() == 0) {
-      problems.push_back(src.problem(path, "must be a non-empty string"));
+      problems.push_back(src.error_at(path, "must be a non-empty string"));
       continue;
     }
     out.push_back(normalized((*v)[i].GetString()));
@@ -246,7 +249,7 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
   v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
   if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {
-    problems.push_back(src.problem("room_min_digits", "need 1 <= room_min_digits <= room_max_digits"));
+    problems.push_back(src.error_at("room_min_digits", "need 1 <= room_min_digits <= room_max_digits"));
   }
   return v;
 }
@@ -294,7 +297,7 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   const auto other = std::find_if(cats.begin(), cats.end(),
                                   [](const CategoryInfo& i) { return i.code == "other"; });
   if (categories && other == cats.end()) {
-    c.problems.push_back(categories->problem("categories", "missing the \"other\" category"));
+    c.problems.push_back(categories->error_at("categories", "missing the \"other\" category"));
   }
 
   if (!c.problems.empty()) {

@@ -101,7 +101,7 @@ TEST_CASE("an unknown tier and a missing section are reported") {
 TEST_CASE("a JSON syntax error names the file and line") {
   RuleDir d;
   d.write("location.json", "{\n\"unit_suffixes\": [\"单元\"\n\"室\"]\n}");
-  CHECK(d.load_error().find("location.json:3: JSON syntax") != std::string::npos);
+  CHECK(d.load_error().find("location.json:3: syntax error") != std::string::npos);
 }
 
 TEST_CASE("a missing rule file is reported and nothing is loaded") {
