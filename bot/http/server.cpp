@@ -17,6 +17,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -132,9 +133,10 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     std::optional<HttpResponse> early;
     if (ec == bhttp::error::end_of_stream || ec == net::error::eof) break;
     if (ec == bhttp::error::header_limit) early = status_only(431, "header over the size limit");
-    else if (ec) break;  // timeout, reset or garbage: nothing useful to answer
-    if (!early && parser.content_length() && *parser.content_length() > options.body_limit)
-      early = status_only(413, "body over the size limit");
+    else if (ec == bhttp::error::body_limit) early = status_only(413, "body over the size limit");
+    else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+      early = status_only(400, "malformed HTTP request");  // garbage: say so, then close
+    else if (ec) break;  // timeout or reset: nobody to answer
     if (!early) {
       // curl and others wait for "100 Continue" before sending a larger body.
       if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -167,7 +169,22 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     res.keep_alive(keep_alive);
     stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
     auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
-    if (wec || !keep_alive) break;
+    if (wec) break;
+    if (early) {
+      // Lingering close (as nginx does): the client may still be sending the body we refused;
+      // closing now would reset the connection and lose our answer. Read and discard, bounded.
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream.expires_after(std::chrono::milliseconds(2000));
+      std::array<char, 16384> sink;
+      for (size_t drained = 0; drained < 8 * options.body_limit + (1 << 20);) {
+        auto [dec, dn] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
+        if (dec) break;
+        drained += dn;
+      }
+      break;
+    }
+    if (!keep_alive) break;
   }
   beast::error_code ignored;
   // The peer may already be gone; a failed shutdown changes nothing for us.

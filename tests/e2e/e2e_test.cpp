@@ -1,0 +1,180 @@
+// End-to-end tests of the gridbot binary: durability, dedupe, errors, crash recovery, shutdown.
+#include "harness.hpp"
+
+#include "adapters/bridge/adapter.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <thread>
+
+using namespace gridbot;
+using namespace gridbot::test;
+
+namespace {
+
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms = 10'000) {
+  for (int waited = 0; waited < timeout_ms; waited += 20) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+struct World {
+  http::Runtime runtime;
+  TempDir dir;
+  std::unique_ptr<StubReceiver> stub;
+  std::unique_ptr<TestClient> client;
+  std::unique_ptr<GridbotProcess> bot;
+
+  explicit World(const std::string& extra_server = "") {
+    runtime.start(2);
+    stub = std::make_unique<StubReceiver>(runtime);
+    client = std::make_unique<TestClient>(runtime);
+    bot = std::make_unique<GridbotProcess>(dir, stub->port(), extra_server);
+    bot->start();
+  }
+  ~World() {
+    bot.reset();
+    runtime.stop();
+  }
+  std::string messages(const std::string& query = "") {
+    auto r = client->api_get(bot->url("/api/v1/messages?limit=1000" + query));
+    REQUIRE(r.status == 200);
+    return r.body;
+  }
+  std::string deliveries(const std::string& query = "") {
+    auto r = client->api_get(bot->url("/api/v1/deliveries?limit=1000" + query));
+    REQUIRE(r.status == 200);
+    return r.body;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("e2e: a posted message is stored, a retry is deduplicated, a bad signature stores nothing",
+          "[e2e]") {
+  World w;
+  auto url = w.bot->url("/hook/bridge");
+  CHECK(w.client->post_message(url, "m-1", "room-b5", "5栋楼道灯坏了", false).status == 200);
+  CHECK(w.client->post_message(url, "m-1", "room-b5", "5栋楼道灯坏了", false).status == 200);
+  CHECK(w.client->post_message(url, "m-2", "room-b5", "伪造", false, "not-the-secret-xxxx").status == 401);
+  auto body = w.messages();
+  CHECK(count_of(body, R"("msg_id":"m-1")") == 1);
+  CHECK(count_of(body, R"("msg_id":"m-2")") == 0);
+  CHECK(count_of(body, "5栋楼道灯坏了") == 1);
+}
+
+TEST_CASE("e2e: errors map to their statuses and change nothing", "[e2e]") {
+  World w;
+  HttpRequest big;
+  big.method = "POST";
+  big.url = w.bot->url("/hook/bridge");
+  big.body = std::string(2 * 1024 * 1024, 'x');
+  CHECK(w.client->request(big).status == 413);
+  HttpRequest malformed;
+  malformed.method = "POST";
+  malformed.url = w.bot->url("/hook/bridge");
+  malformed.body = "{\"id\": ";
+  const auto ts = std::to_string(std::time(nullptr));
+  malformed.headers = {{"X-Gridbot-Timestamp", ts},
+                       {"X-Gridbot-Signature", adapters::bridge::sign(kBridgeSecret, ts, malformed.body)}};
+  CHECK(w.client->request(malformed).status == 400);
+  CHECK(w.client->post_message(w.bot->url("/hook/nosuch"), "x", "r", "t", false).status == 404);
+  HttpRequest health;
+  health.method = "GET";
+  health.url = w.bot->url("/healthz");
+  CHECK(w.client->request(health).status == 200);
+  CHECK(count_of(w.messages(), "\"msg_id\"") == 0);
+}
+
+TEST_CASE("e2e: an @-mention is answered through the outbox, signed, once", "[e2e]") {
+  World w;
+  CHECK(w.client->post_message(w.bot->url("/hook/bridge"), "m-1", "room-b5", "@网格助手 你好", true)
+            .status == 200);
+  REQUIRE(eventually([&] { return w.stub->delivered_counts().size() == 1; }));
+  auto counts = w.stub->delivered_counts();
+  CHECK(counts.begin()->first == "receipt:bridge:room-b5:m-1");
+  CHECK(counts.begin()->second == 1);
+  CHECK(w.stub->bodies()[0].find(R"("room":"room-b5")") != std::string::npos);
+  REQUIRE(eventually([&] { return count_of(w.deliveries("&state=delivered"), "receipt:") == 1; }));
+}
+
+TEST_CASE("e2e: every acked message survives kill -9 and pending replies go out once after restart",
+          "[e2e][crash]") {
+  World w;
+  w.stub->status = 503;  // the platform is down: replies stay pending
+  const int n = 40;
+  for (int i = 0; i < n; ++i)
+    REQUIRE(w.client->post_message(w.bot->url("/hook/bridge"), "c-" + std::to_string(i),
+                                   "room-b" + std::to_string(i % 7 + 1), "@网格助手 电梯坏了", true)
+                .status == 200);
+  w.bot->kill_hard();
+  w.stub->status = 200;  // the platform is back
+  w.bot->start();
+  auto body = w.messages();
+  for (int i = 0; i < n; ++i) CHECK(count_of(body, "\"msg_id\":\"c-" + std::to_string(i) + "\"") == 1);
+  REQUIRE(eventually([&] { return w.stub->delivered_counts().size() == static_cast<size_t>(n); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const auto& [key, count] : w.stub->delivered_counts()) {
+    INFO(key);
+    CHECK(count == 1);
+  }
+  REQUIRE(eventually([&] { return count_of(w.deliveries("&state=delivered"), "receipt:") == n; }));
+}
+
+TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message", "[e2e][crash]") {
+  World w;
+  std::mutex mu;
+  std::set<std::string> acked;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t)
+    senders.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        const std::string id = "f" + std::to_string(t) + "-" + std::to_string(i);
+        auto r = w.client->post_message(w.bot->url("/hook/bridge"), id, "room-b" + std::to_string(t + 1),
+                                        "楼道灯坏了", false);
+        if (r.status == 200) {
+          std::lock_guard lk(mu);
+          acked.insert(id);
+        }
+        if (r.error) return;  // the server is gone
+      }
+    });
+  REQUIRE(eventually([&] {
+    std::lock_guard lk(mu);
+    return acked.size() >= 200;
+  }));
+  w.bot->kill_hard();
+  stop = true;
+  for (auto& s : senders) s.join();
+  w.bot->start();
+  // Page through the whole inbox, newest first, with before=<smallest row id seen>.
+  std::string all;
+  int64_t before = 0;
+  for (;;) {
+    auto body = w.messages(before ? "&before=" + std::to_string(before) : "");
+    int64_t smallest = 0;
+    for (size_t p = body.find("{\"id\":"); p != std::string::npos; p = body.find("{\"id\":", p + 1))
+      smallest = std::stoll(body.substr(p + 6));
+    all += body;
+    if (smallest == 0) break;
+    before = smallest;
+  }
+  std::lock_guard lk(mu);
+  INFO("acked " << acked.size());
+  size_t missing = 0;
+  for (const auto& id : acked) missing += count_of(all, "\"msg_id\":\"" + id + "\"") == 1 ? 0 : 1;
+  CHECK(missing == 0);
+}
+
+TEST_CASE("e2e: SIGTERM drains and exits cleanly", "[e2e]") {
+  World w;
+  CHECK(w.client->post_message(w.bot->url("/hook/bridge"), "t-1", "room-b5", "@网格助手 在吗", true)
+            .status == 200);
+  REQUIRE(eventually([&] { return w.stub->delivered_counts().size() == 1; }));
+  CHECK(w.bot->terminate() == 0);
+}

@@ -1,0 +1,154 @@
+// The end-to-end harness: child processes, a stub receiver and a client, all on loopback.
+#include "harness.hpp"
+
+#include "adapters/bridge/adapter.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <future>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace gridbot::test {
+
+StubReceiver::StubReceiver(http::Runtime& runtime) {
+  server_ = std::make_unique<http::Server>(
+      runtime, http::ServerOptions{}, [this](HttpRequest req, std::function<void(HttpResponse)> reply) {
+        const int st = status.load();
+        {
+          std::lock_guard lk(mu_);
+          bodies_.push_back(req.body);
+          if (st >= 200 && st < 300) ++ok_[std::string(header_value(req.headers, "Idempotency-Key"))];
+        }
+        reply(json_response(st, "{}"));
+      });
+  REQUIRE_FALSE(server_->listen());
+}
+
+std::map<std::string, int> StubReceiver::delivered_counts() const {
+  std::lock_guard lk(mu_);
+  return ok_;
+}
+size_t StubReceiver::requests() const {
+  std::lock_guard lk(mu_);
+  return bodies_.size();
+}
+std::vector<std::string> StubReceiver::bodies() const {
+  std::lock_guard lk(mu_);
+  return bodies_;
+}
+
+GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
+                               const std::string& extra_server)
+    : dir_(dir), config_(dir.file("gridbot.json")) {
+  const std::string src = GRIDBOT_SOURCE_DIR;
+  std::ofstream f(config_);
+  f << R"({
+  "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 )" << extra_server << R"( },
+  "store": { "path": "e2e.db" },
+  "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50 },
+  "api": { "token": ")" << kApiToken << R"(" },
+  "rules": { "dir": ")" << src << R"(/rules" },
+  "org": { "files": [")" << src << R"(/config/demo/org.csv"] },
+  "log": { "level": "warn" },
+  "channels": [ { "name": "bridge", "type": "bridge", "secret": ")" << kBridgeSecret << R"(",
+      "outbound_url": "http://127.0.0.1:)" << outbound_port << R"(/send",
+      "bot_id": "wxid_gridbot", "rate_per_minute": 100000 } ],
+})";
+}
+
+GridbotProcess::~GridbotProcess() {
+  if (pid_ > 0) kill_hard();
+}
+
+void GridbotProcess::start() {
+  const std::string port_file = dir_.file("port");
+  std::remove(port_file.c_str());
+  pid_ = fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    execl(GRIDBOT_BINARY, GRIDBOT_BINARY, "serve", "-c", config_.c_str(), "--port-file",
+          port_file.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in(port_file);
+    if (in >> port_ && port_ != 0) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      FAIL("gridbot exited during start-up");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("gridbot did not start listening");
+}
+
+void GridbotProcess::kill_hard() {
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int GridbotProcess::terminate() {
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string GridbotProcess::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+TransportResult TestClient::request(HttpRequest r, int64_t timeout_ms) {
+  std::promise<TransportResult> p;
+  client_.send(std::move(r), timeout_ms, [&p](TransportResult res) { p.set_value(std::move(res)); });
+  return p.get_future().get();
+}
+
+std::string message_body(const std::string& id, const std::string& room, const std::string& text,
+                         bool mention_bot) {
+  return R"({"id":")" + id + R"(","room":{"id":")" + room +
+         R"("},"talker":{"id":"wxid_resident","name":"李阿姨"},"text":")" + text +
+         R"(","mentions":)" + (mention_bot ? R"(["wxid_gridbot"])" : "[]") + "}";
+}
+
+TransportResult TestClient::post_message(const std::string& url, const std::string& id,
+                                         const std::string& room, const std::string& text,
+                                         bool mention_bot, const std::string& secret) {
+  HttpRequest r;
+  r.method = "POST";
+  r.url = url;
+  r.body = message_body(id, room, text, mention_bot);
+  const auto ts = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count());
+  r.headers = {{"Content-Type", "application/json"},
+               {"X-Gridbot-Timestamp", ts},
+               {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, r.body)}};
+  return request(std::move(r));
+}
+
+TransportResult TestClient::api_get(const std::string& url) {
+  HttpRequest r;
+  r.method = "GET";
+  r.url = url;
+  r.headers = {{"Authorization", "Bearer " + kApiToken}};
+  return request(std::move(r));
+}
+
+size_t count_of(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size()))
+    ++n;
+  return n;
+}
+
+}  // namespace gridbot::test

@@ -1,0 +1,82 @@
+// End-to-end harness: a gridbot child process with its own config and store in a temp folder,
+// a stub bridge receiver on 127.0.0.1:0, and a signed-message client.
+#pragma once
+
+#include "../temp_dir.hpp"
+#include "bot/common/http_types.hpp"
+#include "bot/http/client.hpp"
+#include "bot/http/runtime.hpp"
+#include "bot/http/server.hpp"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace gridbot::test {
+
+inline const std::string kBridgeSecret = "e2e-bridge-secret-0123";
+inline const std::string kApiToken = "e2e-api-token-0123456789";
+
+/// A bridge receiver: records every request; answers 200 unless told to fail.
+class StubReceiver {
+ public:
+  explicit StubReceiver(http::Runtime& runtime);
+  uint16_t port() const { return server_->port(); }
+  std::atomic<int> status{200};
+  /// Bodies of requests answered 2xx, by idempotency key.
+  std::map<std::string, int> delivered_counts() const;
+  size_t requests() const;
+  std::vector<std::string> bodies() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> bodies_;
+  std::map<std::string, int> ok_;
+  std::unique_ptr<http::Server> server_;
+};
+
+/// A gridbot process. The config points the bridge channel at `outbound_port`.
+class GridbotProcess {
+ public:
+  GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "");
+  ~GridbotProcess();
+  void start();                    // waits until it listens
+  void kill_hard();                // SIGKILL, then reap
+  int terminate();                 // SIGTERM, returns the exit status
+  uint16_t port() const { return port_; }
+  std::string url(const std::string& path) const;
+  const std::string& config_file() const { return config_; }
+
+ private:
+  const TempDir& dir_;
+  std::string config_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
+/// Synchronous HTTP over the project's client.
+class TestClient {
+ public:
+  explicit TestClient(http::Runtime& runtime) : client_(runtime, {}) {}
+  TransportResult request(HttpRequest r, int64_t timeout_ms = 10'000);
+  /// POSTs a bridge message signed with kBridgeSecret (or `secret`).
+  TransportResult post_message(const std::string& url, const std::string& id,
+                               const std::string& room, const std::string& text,
+                               bool mention_bot, const std::string& secret = kBridgeSecret);
+  TransportResult api_get(const std::string& url);
+
+ private:
+  http::Client client_;
+};
+
+std::string message_body(const std::string& id, const std::string& room, const std::string& text,
+                         bool mention_bot);
+
+/// Counts occurrences of `needle` in `hay`.
+size_t count_of(const std::string& hay, const std::string& needle);
+
+}  // namespace gridbot::test
