@@ -149,14 +149,16 @@ bool LocationExtractor::read_dashed(std::string_view text, std::size_t at, Locat
 
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
                                                Location& loc) const {
-  // 「2单元1502」, 「9栋301」: a 3-4 digit number straight after, unless it is a floor (「1201楼」).
+  // 「2单元1502」, 「9栋301」: a 3-4 digit number straight after, unless it is a floor (「1201楼」);
+  // 「5栋302楼上」 is a room: 楼上 / 楼下 (not_floor_words) begin with 楼 but name no floor.
   const std::size_t n = digit_run(text, at);
   if (n < static_cast<std::size_t>(vocab_.room_min_digits) ||
       n > static_cast<std::size_t>(vocab_.room_max_digits)) {
     return at;
   }
   if (suffix_at(text, at + n, vocab_.floor_suffixes) != 0 &&
-      suffix_at(text, at + n, vocab_.building_suffixes) == 0) {
+      suffix_at(text, at + n, vocab_.building_suffixes) == 0 &&
+      suffix_at(text, at + n, vocab_.not_floor_words) == 0) {
     return at;
   }
   if (loc.room.empty()) loc.room = std::string(text.substr(at, n));

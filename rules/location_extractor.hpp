@@ -17,6 +17,7 @@ struct LocationVocab {
   std::vector<std::string> unit_suffixes;        ///< 单元
   std::vector<std::string> room_suffixes;        ///< 室
   std::vector<std::string> floor_suffixes;       ///< 楼 层: a number before these is a floor
+  std::vector<std::string> not_floor_words;      ///< 楼上 楼下: start with a floor suffix, name no floor
   int room_min_digits = 3;
   int room_max_digits = 4;
 };

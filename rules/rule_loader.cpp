@@ -246,6 +246,7 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   string_list(src, r, "unit_suffixes", v.unit_suffixes, problems);
   string_list(src, r, "room_suffixes", v.room_suffixes, problems);
   string_list(src, r, "floor_suffixes", v.floor_suffixes, problems);
+  if (r.HasMember("not_floor_words")) string_list(src, r, "not_floor_words", v.not_floor_words, problems);
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
   v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
   if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {

@@ -15,6 +15,7 @@ LocationExtractor extractor() {
   v.unit_suffixes = {"单元"};
   v.room_suffixes = {"室"};
   v.floor_suffixes = {"楼", "层"};
+  v.not_floor_words = {"楼上", "楼下"};
   return LocationExtractor(v);
 }
 
@@ -65,6 +66,13 @@ TEST_CASE("floors are not locations, even next to a building or unit") {
   CHECK(at("1单元2楼那户养的鸡") == loc("", "1"));
   CHECK(at("一楼二楼的坚决不同意").empty());
   CHECK(at("五单元电梯按9楼都没反应") == loc("", "5"));
+  CHECK(at("2单元1201楼的窗户") == loc("", "2"));
+}
+
+TEST_CASE("a room number before 楼上 / 楼下 stays a room (upstairs, not a floor)") {
+  CHECK(at("5栋302楼上天天往下丢烟头") == loc("5", "", "302"));
+  CHECK(at("3单元501楼下在装修") == loc("", "3", "501"));
+  CHECK(at("住18楼上面").empty());
 }
 
 TEST_CASE("dates, counts, phone numbers and plates are not locations") {
