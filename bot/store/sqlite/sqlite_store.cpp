@@ -29,6 +29,9 @@ class SqliteStore final : public Store {
     reader_db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
     reader_db_->setBusyTimeout(5000);
     tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_);
+    savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
+    release_ = std::make_unique<SQLite::Statement>(writer_db_, "RELEASE job");
+    rollback_to_ = std::make_unique<SQLite::Statement>(writer_db_, "ROLLBACK TO job");
     writer_ = std::thread([this] { writer_loop(); });
   }
   ~SqliteStore() override { close(); }
@@ -127,15 +130,15 @@ class SqliteStore final : public Store {
     try {
       SQLite::Transaction tx(writer_db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (size_t i = 0; i < batch.size(); ++i) {
-        writer_db_.exec("SAVEPOINT job");
+        run(*savepoint_);
         const size_t mark = tx_->queued.size();
         try {
           batch[i].work(*tx_);
-          writer_db_.exec("RELEASE job");
+          run(*release_);
         } catch (const std::exception& e) {
           log::error("store write rolled back: {}", e.what());
-          writer_db_.exec("ROLLBACK TO job");
-          writer_db_.exec("RELEASE job");
+          run(*rollback_to_);
+          run(*release_);
           tx_->queued.resize(mark);
           results[i] = make_error_code(errc::internal);
         }
@@ -155,8 +158,15 @@ class SqliteStore final : public Store {
     tx_->queued.clear();
   }
 
+  static void run(SQLite::Statement& s) {
+    s.exec();
+    s.reset();
+  }
+
   SqliteOptions options_;
   SQLite::Database writer_db_;
+  // Prepared once: one savepoint per work item is on the hot path of every inbound message.
+  std::unique_ptr<SQLite::Statement> savepoint_, release_, rollback_to_;
   std::unique_ptr<SQLite::Database> reader_db_;
   std::unique_ptr<sqlite::WriterStatements> tx_;
   std::mutex read_mu_;
