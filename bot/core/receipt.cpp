@@ -18,6 +18,7 @@ Pipeline::Processor make_receipt_processor(const ChannelTable& channels,
         "receipt", {{"name", m.sender_name.empty() ? m.sender_id : m.sender_name},
                     {"id", std::to_string(row_id)}});
     reply.mentions = {m.sender_id};
+    reply.reply_token = m.reply_token;
     // One receipt per inbound message, whatever happens: the key is the message's own identity.
     reply.idempotency_key = "receipt:" + m.channel + ":" + m.chat_id + ":" + m.msg_id;
     reply.created_ms = clock.now_ms();

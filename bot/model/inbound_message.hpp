@@ -18,6 +18,9 @@ struct InboundMessage {
   std::vector<std::string> mentions;  // user ids @-mentioned
   bool mentions_bot = false;  // the bot itself was @-mentioned
   bool from_bot = false;      // sent by this or another bot: stored, never answered
+  /// Platform handle for answering this very message (a WeCom AI bot's response_url, …); opaque
+  /// to the core, copied onto replies' OutboxItem::reply_token.
+  std::string reply_token;
   int64_t sent_at_s = 0;      // platform timestamp
   int64_t received_at_ms = 0;
 };

@@ -26,6 +26,7 @@ struct OutboxItem {
   std::string chat_id;
   std::string text;  // UTF-8, already split to the platform's size limit
   std::vector<std::string> mentions;
+  std::string reply_token;  // from the InboundMessage this answers, when the platform needs it
   int priority = priority::kRoutine;
   std::string idempotency_key;  // unique; sent to platforms that dedupe, guards re-enqueue
   DeliveryState state = DeliveryState::pending;

@@ -36,6 +36,11 @@ CREATE INDEX outbox_pending ON outbox(id) WHERE state = 'pending';
 CREATE INDEX outbox_chat ON outbox(chat_id, id);
 CREATE TABLE org_nodes(id TEXT PRIMARY KEY, row TEXT NOT NULL);
 )sql",
+    // 2: per-message reply handles (WeCom AI bot response_url and the like).
+    R"sql(
+ALTER TABLE inbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
-    "created_ms, delivered_ms, last_error";
+    "created_ms, delivered_ms, last_error, reply_token";
 
 OutboxItem outbox_row(SQLite::Statement& s) {
   OutboxItem o;
@@ -25,6 +25,7 @@ OutboxItem outbox_row(SQLite::Statement& s) {
   o.created_ms = s.getColumn(10).getInt64();
   o.delivered_ms = s.getColumn(11).getInt64();
   o.last_error = s.getColumn(12).getString();
+  o.reply_token = s.getColumn(13).getString();
   return o;
 }
 
@@ -52,15 +53,15 @@ WriterStatements::WriterStatements(SQLite::Database& db)
     : db_(db),
       insert_inbound_(db,
                       "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
-                      "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms) "
-                      "VALUES(:channel, :chat, :msg, :chat_name, :sender, :sender_name, :text, "
-                      ":mentions, :mbot, :fbot, :sent, :recv) "
+                      "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, "
+                      "reply_token) VALUES(:channel, :chat, :msg, :chat_name, :sender, "
+                      ":sender_name, :text, :mentions, :mbot, :fbot, :sent, :recv, :reply) "
                       "ON CONFLICT(channel, chat_id, msg_id) DO NOTHING"),
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
-               "next_try_ms, created_ms) VALUES(:channel, :chat, :text, :mentions, :prio, :key, "
-               ":next, :created) ON CONFLICT(idem_key) DO NOTHING"),
+               "next_try_ms, created_ms, reply_token) VALUES(:channel, :chat, :text, :mentions, "
+               ":prio, :key, :next, :created, :reply) ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(db,
                  "UPDATE outbox SET state = 'delivered', delivered_ms = :at, attempts = attempts + 1, "
                  "last_error = '' WHERE id = :id"),
@@ -89,6 +90,7 @@ int64_t WriterStatements::insert_inbound(const InboundMessage& m) {
   s.bind(":fbot", m.from_bot ? 1 : 0);
   s.bind(":sent", m.sent_at_s);
   s.bind(":recv", m.received_at_ms);
+  s.bind(":reply", m.reply_token);
   const int changed = s.exec();
   s.reset();
   return changed == 0 ? 0 : db_.getLastInsertRowid();
@@ -111,6 +113,7 @@ int64_t WriterStatements::enqueue(const OutboxItem& item) {
   s.bind(":key", item.idempotency_key);
   s.bind(":next", item.next_try_ms);
   s.bind(":created", item.created_ms);
+  s.bind(":reply", item.reply_token);
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;
@@ -179,7 +182,7 @@ bool WriterStatements::guarded(const std::function<void()>& f) {
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q) {
   SQLite::Statement s(db,
                       "SELECT id, channel, chat_id, msg_id, chat_name, sender_id, sender_name, "
-                      "text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, state "
+                      "text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, state, reply_token "
                       "FROM inbox WHERE (:chan = '' OR channel = :chan) AND (:chat = '' OR "
                       "chat_id = :chat) AND (:before = 0 OR id < :before) ORDER BY id DESC "
                       "LIMIT :limit");
@@ -205,6 +208,7 @@ std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuer
     msg.sent_at_s = s.getColumn(11).getInt64();
     msg.received_at_ms = s.getColumn(12).getInt64();
     m.state = s.getColumn(13).getString();
+    msg.reply_token = s.getColumn(14).getString();
     out.push_back(std::move(m));
   }
   return out;
