@@ -2,10 +2,14 @@
 // static library can silently drop at link time).
 #include "adapters/adapter.hpp"
 #include "adapters/bridge/adapter.hpp"
+#include "adapters/wecom/aibot_adapter.hpp"
+#include "adapters/wecom/app_adapter.hpp"
+#include "adapters/wecom/robot_adapter.hpp"
 #include "bot/config/config.hpp"
 
 #include <charconv>
 #include <functional>
+#include <optional>
 
 namespace gridbot::adapters {
 namespace {
@@ -68,12 +72,77 @@ std::unique_ptr<Adapter> make_bridge(const OptionReader& r) {
   return std::make_unique<bridge::BridgeAdapter>(std::move(o));
 }
 
+// WeCom (docs/adapters/wecom.md). base_url: http(s)://host[:port], no trailing slash kept.
+std::string wecom_base_url(const OptionReader& r) {
+  std::string url = r.optional("base_url", "https://qyapi.weixin.qq.com");
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    r.errors->push_back(r.where("base_url") + "must start with http:// or https://");
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+std::optional<wecom::MsgCrypt> wecom_crypt(const OptionReader& r) {
+  const std::string token = r.required("token");
+  if (!token.empty() && (token.size() > 32 || token.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos))
+    r.errors->push_back(r.where("token") + "must be 1..32 letters or digits (the console's Token)");
+  const std::string key = r.required("encoding_aes_key");
+  if (key.empty()) return std::nullopt;
+  auto crypt = wecom::MsgCrypt::create(token, key);
+  if (!crypt) {
+    r.errors->push_back(r.where("encoding_aes_key") + "must be the console's 43-character "
+                        "EncodingAESKey (letters and digits; got " + std::to_string(key.size()) +
+                        " characters)");
+    return std::nullopt;
+  }
+  return std::move(*crypt);
+}
+
+std::unique_ptr<Adapter> make_wecom_aibot(const OptionReader& r) {
+  r.only({"token", "encoding_aes_key", "base_url", "bot_name"});
+  wecom::AibotOptions o;
+  o.base_url = wecom_base_url(r);
+  o.bot_name = r.optional("bot_name");
+  o.other_bots = r.ch.other_bots;
+  o.max_skew_s = r.ch.max_skew_s;
+  auto crypt = wecom_crypt(r);
+  if (!crypt) return nullptr;
+  return std::make_unique<wecom::AibotAdapter>(std::move(*crypt), std::move(o));
+}
+
+std::unique_ptr<Adapter> make_wecom_app(const OptionReader& r) {
+  r.only({"token", "encoding_aes_key", "corp_id", "agent_id"});
+  wecom::AppOptions o;
+  o.corp_id = r.required("corp_id");
+  o.agent_id = r.optional("agent_id");
+  if (!o.agent_id.empty() && o.agent_id.find_first_not_of("0123456789") != std::string::npos)
+    r.errors->push_back(r.where("agent_id") + "must be the app's numeric AgentId");
+  o.other_bots = r.ch.other_bots;
+  o.max_skew_s = r.ch.max_skew_s;
+  auto crypt = wecom_crypt(r);
+  if (!crypt) return nullptr;
+  return std::make_unique<wecom::AppAdapter>(std::move(*crypt), std::move(o));
+}
+
+std::unique_ptr<Adapter> make_wecom_robot(const OptionReader& r) {
+  r.only({"base_url", "mode"});
+  wecom::RobotOptions o;
+  o.base_url = wecom_base_url(r);
+  const std::string mode = r.optional("mode", "text");
+  if (mode == "markdown") o.mode = wecom::RobotMode::markdown;
+  else if (mode != "text") r.errors->push_back(r.where("mode") + "must be \"text\" or \"markdown\"");
+  return std::make_unique<wecom::RobotAdapter>(std::move(o));
+}
+
 struct Entry {
   const char* type;
   std::unique_ptr<Adapter> (*make)(const OptionReader&);
 };
 constexpr Entry kTable[] = {
     {"bridge", make_bridge},
+    {"wecom_aibot", make_wecom_aibot},
+    {"wecom_app", make_wecom_app},
+    {"wecom_robot", make_wecom_robot},
 };
 
 }  // namespace

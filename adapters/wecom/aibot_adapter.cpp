@@ -1,0 +1,163 @@
+// AI-bot callbacks: verify, decrypt (receive id ""), parse the message JSON; replies go to the
+// message's response_url.
+#include "adapters/wecom/aibot_adapter.hpp"
+
+#include "adapters/common/text.hpp"
+#include "adapters/wecom/callback.hpp"
+#include "adapters/wecom/errcode.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/common/json_writer.hpp"
+#include "bot/common/log.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+namespace gridbot::adapters::wecom {
+namespace {
+
+using rapidjson::Value;
+
+// The AI bot's ciphertexts carry an empty receive id (WC-AIBOT 101033; the official demo builds
+// its crypto object with receiveid "").
+constexpr std::string_view kAibotReceiveId = "";
+
+std::string read_str(const Value& obj, const char* key) {
+  if (!obj.IsObject()) return {};
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+const Value* member(const Value& obj, const char* key) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(key);
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+// Length of the mention separator at the start of s: ASCII space, U+2005, U+00A0, or 0.
+size_t separator_len(std::string_view s) {
+  if (!s.empty() && (s[0] == ' ' || s[0] == '\t')) return 1;
+  if (s.substr(0, 3) == "\xE2\x80\x85") return 3;  // U+2005 FOUR-PER-EM SPACE
+  if (s.substr(0, 2) == "\xC2\xA0") return 2;      // U+00A0 NO-BREAK SPACE
+  return 0;
+}
+
+}  // namespace
+
+std::string strip_leading_mention(std::string_view text, std::string_view bot_name) {
+  std::string_view t = text;
+  while (separator_len(t) > 0) t.remove_prefix(separator_len(t));
+  if (t.empty() || t[0] != '@') return std::string(text);
+  size_t end = 1;
+  if (!bot_name.empty()) {
+    if (t.substr(1, bot_name.size()) != bot_name) return std::string(text);
+    end = 1 + bot_name.size();
+    if (end < t.size() && separator_len(t.substr(end)) == 0) return std::string(text);
+  } else {
+    while (end < t.size() && separator_len(t.substr(end)) == 0) ++end;
+  }
+  t.remove_prefix(end);
+  while (separator_len(t) > 0) t.remove_prefix(separator_len(t));
+  return std::string(t);
+}
+
+Result<ParseResult> AibotAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
+  if (req.method == "GET")
+    return answer_url_verification(crypt_, req.target, kAibotReceiveId, now_ms,
+                                   options_.max_skew_s, type());
+  if (req.method != "POST") return gridbot::make_error_code(errc::method_not_allowed);
+  return parse_callback(req, now_ms);
+}
+
+Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t now_ms) const {
+  auto q = read_callback_query(req.target, false);
+  if (!q) return q.error();
+  rapidjson::Document env;
+  env.Parse(req.body.data(), req.body.size());
+  if (env.HasParseError() || !env.IsObject()) return gridbot::make_error_code(errc::malformed);
+  const std::string encrypt = read_str(env, "encrypt");
+  if (encrypt.empty()) return gridbot::make_error_code(errc::malformed);
+  if (auto ec = verify_callback(crypt_, *q, encrypt, now_ms, options_.max_skew_s)) return ec;
+  auto plain = open_envelope(crypt_, encrypt, kAibotReceiveId, type());
+  if (!plain) return plain.error();
+  return parse_message(*plain, now_ms);
+}
+
+Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t now_ms) const {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return gridbot::make_error_code(errc::malformed);
+  ParseResult out;
+  out.reply = empty_ack();  // no passive reply: answers go through the outbox and response_url
+
+  const std::string msgtype = read_str(doc, "msgtype");
+  if (msgtype.empty()) return gridbot::make_error_code(errc::malformed);
+  if (msgtype != "text") {
+    // Events (enter_chat, template_card_event, feedback_event), stream refresh polls, and media
+    // the bot cannot act on: acknowledged so that WeCom does not retry, and nothing is stored.
+    log::debug("wecom_aibot: acknowledged a {} callback without a message", msgtype);
+    return out;
+  }
+
+  InboundMessage m;
+  m.msg_id = read_str(doc, "msgid");
+  const Value* from = member(doc, "from");
+  m.sender_id = from ? read_str(*from, "userid") : std::string{};
+  const Value* text = member(doc, "text");
+  const Value* content = text ? member(*text, "content") : nullptr;
+  if (m.msg_id.empty() || m.sender_id.empty() || !content || !content->IsString())
+    return gridbot::make_error_code(errc::malformed);
+  const std::string chattype = read_str(doc, "chattype");
+  const std::string raw = sanitize_utf8({content->GetString(), content->GetStringLength()});
+  if (chattype == "group") {
+    m.chat_id = read_str(doc, "chatid");
+    if (m.chat_id.empty()) return gridbot::make_error_code(errc::malformed);
+    // In a group the bot is only called when @-mentioned, and the text starts with that mention.
+    m.text = strip_leading_mention(raw, options_.bot_name);
+  } else {
+    // A single chat has no chatid: the conversation is the user.
+    m.chat_id = m.sender_id;
+    m.text = raw;
+  }
+  // Every AI-bot message is addressed to the bot: group messages arrive only when it is
+  // @-mentioned, single-chat messages are to it by definition.
+  m.mentions_bot = true;
+  m.from_bot = std::find(options_.other_bots.begin(), options_.other_bots.end(), m.sender_id) !=
+               options_.other_bots.end();
+  m.reply_token = read_str(doc, "response_url");
+  if (const Value* ct = member(doc, "create_time"); ct && ct->IsInt64())
+    m.sent_at_s = ct->GetInt64();
+  else
+    m.sent_at_s = now_ms / 1000;
+  m.received_at_ms = now_ms;
+  out.messages.push_back(std::move(m));
+  return out;
+}
+
+Result<HttpRequest> AibotAdapter::build_send(const OutboxItem& item, int64_t /*now_ms*/) const {
+  // Without a response_url the AI bot has no way to speak unprompted (API mode); the core routes
+  // such messages to another channel (a group robot).
+  if (item.reply_token.empty()) return gridbot::make_error_code(errc::bad_request);
+  if (item.reply_token.rfind(options_.base_url + "/", 0) != 0) {
+    log::warn("wecom_aibot: response_url outside {} refused", options_.base_url);
+    return gridbot::make_error_code(errc::bad_request);
+  }
+  JsonWriter w;
+  w.begin_object();
+  w.key("msgtype").value("markdown");
+  w.key("markdown").begin_object().key("content").value(item.text).end_object();
+  w.end_object();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = item.reply_token;
+  req.body = w.take();
+  req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+  return req;
+}
+
+SendOutcome AibotAdapter::interpret(const TransportResult& result) const {
+  return interpret_send_answer(result, SendTarget::response_url);
+}
+
+}  // namespace gridbot::adapters::wecom
