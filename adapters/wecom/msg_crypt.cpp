@@ -200,6 +200,13 @@ std::string MsgCrypt::encrypt_with_random_for_test(std::string_view random,
   return seal(random, message, receive_id);
 }
 
+std::string MsgCrypt::encrypt_blocks_for_test(std::string_view aligned) const {
+  if (aligned.size() % 16 != 0) throw std::invalid_argument("not block-aligned");
+  std::string cipher;
+  if (!aes_cbc(true, key_, aligned, cipher)) throw std::runtime_error("AES-256-CBC encrypt failed");
+  return base64_encode(cipher);
+}
+
 std::string MsgCrypt::seal(std::string_view random, std::string_view message,
                            std::string_view receive_id) const {
   if (message.size() > 0xffffffffu) throw std::length_error("message over 4 GiB");

@@ -77,6 +77,10 @@ class MsgCrypt {
   std::string encrypt_with_random_for_test(std::string_view random, std::string_view message,
                                            std::string_view receive_id) const;
 
+  /// AES-256-CBC of already block-aligned bytes, no framing or padding added: lets tests build
+  /// ciphertexts with broken padding or length fields. Returns Base64.
+  std::string encrypt_blocks_for_test(std::string_view aligned) const;
+
   const std::array<unsigned char, 32>& key() const { return key_; }
 
  private:
