@@ -3,5 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CMAKE_EXTRA="-DGRIDBOT_WERROR=ON" scripts/setup.sh Debug
+# The @wecom/crypto interop oracle (tests/interop/wecom, pinned by its package-lock.json).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  npm ci --prefix tests/interop/wecom --no-audit --no-fund --silent \
+    || echo "test: npm ci failed (offline?); the @wecom/crypto interop test is skipped"
+else
+  echo "test: node/npm not found; the @wecom/crypto interop test is skipped"
+fi
 cd build
 ctest --output-on-failure --timeout 600 -j2

@@ -32,6 +32,14 @@ function run(args, input = '') {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { status: `unparseable tool output: ${text.slice(0, 200)}` };
+  }
+}
+
 // Official sample key and token (PROTOCOLS.md §9, V1) and a fresh random one.
 const keys = [
   { token: 'QDG6eK', aes: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' },
@@ -55,7 +63,12 @@ for (const { token, aes } of keys) {
       // (b) gridbot → SDK
       const mine = run(['encrypt', aes, id], msg);
       check(`gridbot encrypt exits 0 (${tag})`, mine.code, 0);
-      const back = sdk.decrypt(aes, mine.out);
+      let back = {};
+      try {
+        back = sdk.decrypt(aes, mine.out);
+      } catch (e) {
+        back = { message: `SDK threw: ${e.message}`, id: null };
+      }
       check(`SDK decrypts gridbot ciphertext: message (${tag})`, back.message, msg);
       check(`SDK decrypts gridbot ciphertext: id (${tag})`, back.id, id);
       // Signatures agree.
@@ -90,15 +103,15 @@ function signedTarget(token, enc, extra = '') {
 for (const { token, aes } of keys) {
   const echo = '7310946521984567321';
   const aiEcho = sdk.encrypt(aes, echo, '');
-  const ai = JSON.parse(run(['aibot', token, aes, nowMs, 'GET',
+  const ai = parseJson(run(['aibot', token, aes, nowMs, 'GET',
     signedTarget(token, aiEcho, `&echostr=${encodeURIComponent(aiEcho)}`)]).out);
   check('AI-bot URL verification answers the echostr', `${ai.status} ${ai.body}`, `200 ${echo}`);
   const appEcho = sdk.encrypt(aes, echo, 'wwCORP');
-  const app = JSON.parse(run(['app', token, aes, 'wwCORP', nowMs, 'GET',
+  const app = parseJson(run(['app', token, aes, 'wwCORP', nowMs, 'GET',
     signedTarget(token, appEcho, `&echostr=${encodeURIComponent(appEcho)}`)]).out);
   check('app URL verification answers the echostr', `${app.status} ${app.body}`, `200 ${echo}`);
-  const wrong = JSON.parse(run(['aibot', token + 'x', aes, nowMs, 'GET',
-    signedTarget(token + 'x', aiEcho, `&echostr=${encodeURIComponent(aiEcho)}`).replace(/msg_signature=./, 'msg_signature=0')]).out);
+  const wrong = parseJson(run(['aibot', token + 'x', aes, nowMs, 'GET',
+    signedTarget(token + 'x', aiEcho, `&echostr=${encodeURIComponent(aiEcho)}`).replace(/msg_signature=(.)/, (_, c) => `msg_signature=${c === '0' ? '1' : '0'}`)]).out);
   check('a wrong signature is 401', wrong.status, 401);
 
   // An AI-bot group message encrypted by the SDK becomes gridbot's InboundMessage.
@@ -108,7 +121,7 @@ for (const { token, aes } of keys) {
     msgtype: 'text', text: { content: '@网格助手\u2005受理 #12' },
   });
   const enc = sdk.encrypt(aes, plain, '');
-  const post = JSON.parse(run(['aibot', token, aes, nowMs, 'POST', signedTarget(token, enc)],
+  const post = parseJson(run(['aibot', token, aes, nowMs, 'POST', signedTarget(token, enc)],
     JSON.stringify({ encrypt: enc })).out);
   check('AI-bot callback status', post.status, 200);
   const m = (post.messages || [])[0] || {};
@@ -122,7 +135,7 @@ for (const { token, aes } of keys) {
     + '<MsgId>987654321</MsgId><AgentID>1000002</AgentID></xml>';
   const xenc = sdk.encrypt(aes, xml, 'wwCORP');
   const env = `<xml><ToUserName><![CDATA[wwCORP]]></ToUserName><Encrypt><![CDATA[${xenc}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>`;
-  const ap = JSON.parse(run(['app', token, aes, 'wwCORP', nowMs, 'POST', signedTarget(token, xenc)], env).out);
+  const ap = parseJson(run(['app', token, aes, 'wwCORP', nowMs, 'POST', signedTarget(token, xenc)], env).out);
   const am = (ap.messages || [])[0] || {};
   check('app callback message', JSON.stringify([ap.status, am.msg_id, am.sender_id, am.text]),
     JSON.stringify([200, '987654321', 'lisi', '路灯坏了']));
