@@ -9,9 +9,10 @@
 #include "bot/core/org_loader.hpp"
 #include "bot/core/outbox.hpp"
 #include "bot/core/pipeline.hpp"
-#include "bot/core/receipt.hpp"
 #include "bot/core/router.hpp"
 #include "bot/core/templates.hpp"
+#include "bot/core/ticket_service.hpp"
+#include "bot/core/command_grammar.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
 #include "rules/classifier.hpp"
@@ -33,6 +34,7 @@ struct Loaded {
   core::ChannelTable channels;
   std::shared_ptr<const core::Templates> templates;
   std::shared_ptr<const rules::Rules> rules;
+  std::shared_ptr<const core::CommandGrammar> grammar;
 };
 
 void print_errors(const std::vector<std::string>& errors) {
@@ -47,6 +49,7 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   out->channels.build(out->cfg, errors);
   const std::string dir = out->cfg.rules_dir.empty() ? "rules" : out->cfg.rules_dir;
   out->templates = core::Templates::load(dir + "/templates.json", errors);
+  out->grammar = core::CommandGrammar::load(dir + "/commands.json", errors);
   std::string rules_error;
   out->rules = rules::load_rules(dir, &rules_error);
   if (!out->rules) errors->push_back(rules_error);
@@ -172,6 +175,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
     return 1;
   }
   log::info("org: {} nodes, {} buildings", tree->nodes().size(), tree->count(Level::building));
+  if (cfg.api_token.empty()) log::warn("api.token is not set: /api/v1 is closed");
 
   SystemClock clock;
   http::Runtime runtime;
@@ -179,7 +183,16 @@ int serve(const std::string& config_file, const std::string& port_file) {
   ClientTransport transport(client);
   core::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
   core::Pipeline pipeline(loaded->channels, *store, clock);
-  pipeline.set_processor(core::make_receipt_processor(loaded->channels, loaded->templates, clock));
+  auto knowledge = std::make_shared<core::Knowledge>();
+  knowledge->tree = std::make_shared<const OrgTree>(std::move(*tree));
+  knowledge->rules = loaded->rules;
+  knowledge->templates = loaded->templates;
+  knowledge->grammar = loaded->grammar;
+  core::TicketService tickets(loaded->channels, knowledge, clock,
+                              {cfg.tickets.merge_window_h * 3600 * 1000});
+  pipeline.set_processor([&tickets](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+    return tickets.process(m, id, tx);
+  });
   core::Router router(pipeline, *store, cfg.api_token, &outbox);
 
   http::ServerOptions sopts{cfg.server.listen,        cfg.server.port,
@@ -267,6 +280,33 @@ int eval(const std::string& rules_dir, const std::string& tsv) {
     return 1;
   }
   return rules::run_eval(*rules, tsv, std::cout);
+}
+
+int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int cv_folds) {
+  std::string err;
+  auto rules = rules::load_rules(rules_dir, &err);
+  if (!rules) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  if (cv_folds > 1) return rules::run_cross_validation(*rules, tsvs, cv_folds, std::cout);
+  int rc = 0;
+  for (const auto& tsv : tsvs) {
+    if (tsvs.size() > 1) std::cout << "== " << tsv << "\n";
+    rc |= rules::run_eval(*rules, tsv, std::cout);
+  }
+  return rc;
+}
+
+int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
+          const std::string& model_out) {
+  std::string err;
+  auto rules = rules::load_rules(rules_dir, &err);
+  if (!rules) {
+    std::cerr << "error: " << err << "\n";
+    return 1;
+  }
+  return rules::run_train(*rules, tsvs, model_out, std::cout);
 }
 
 }  // namespace gridbot::app

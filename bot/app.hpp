@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gridbot::app {
 
@@ -18,5 +19,10 @@ int stub(const std::string& listen, uint16_t port, const std::string& secret,
 /// Rules CLIs (issue 3).
 int classify(const std::string& rules_dir);
 int eval(const std::string& rules_dir, const std::string& tsv);
+/// eval of several files, or with cv_folds > 1 their pooled k-fold cross-validation.
+int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int cv_folds);
+/// Trains the n-gram model on the files and writes it to model_out.
+int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
+          const std::string& model_out);
 
 }  // namespace gridbot::app

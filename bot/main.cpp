@@ -31,8 +31,16 @@ int main(int argc, char** argv) {
   auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
   classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
   auto* eval = cli.add_subcommand("eval", "score the classifier on a labelled TSV");
-  eval->add_option("file", tsv, "messages.tsv format")->required();
+  std::vector<std::string> tsvs, train_tsvs;
+  std::string model_out;
+  int cv_folds = 0;
+  eval->add_option("files", tsvs, "messages.tsv format")->required();
   eval->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
+  eval->add_option("--cv", cv_folds, "k-fold cross-validation over all files (retrains the model)");
+  auto* train = cli.add_subcommand("train", "train the n-gram model on labelled TSVs");
+  train->add_option("files", train_tsvs, "messages.tsv format")->required();
+  train->add_option("--out", model_out, "model file to write (rules/model.json)")->required();
+  train->add_option("-r,--rules", rules_dir, "rules folder (categories)")->capture_default_str();
 
   auto* stub = cli.add_subcommand("stub", "a bridge receiver that prints what it receives");
   stub->add_option("--listen", listen, "address")->capture_default_str();
@@ -47,7 +55,8 @@ int main(int argc, char** argv) {
   if (*check) return app::check(config);
   if (*import) return app::org_import(config, csv);
   if (*classify) return app::classify(rules_dir);
-  if (*eval) return app::eval(rules_dir, tsv);
+  if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
+  if (*train) return app::train(rules_dir, train_tsvs, model_out);
   if (*stub) return app::stub(listen, port, secret, port_file, fail_first);
   return 2;
 }

@@ -262,6 +262,10 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   outbox.num("send_timeout_ms", cfg.outbox.send_timeout_ms, 100, 3.6e6);
   outbox.reject_unknown();
 
+  Section tickets(*src, top.get("tickets"), "tickets", env, errors);
+  tickets.num("merge_window_h", cfg.tickets.merge_window_h, 0, 24 * 365);
+  tickets.reject_unknown();
+
   Section api(*src, top.get("api"), "api", env, errors);
   api.str("token", cfg.api_token);
   api.reject_unknown();

@@ -38,6 +38,10 @@ struct OutboxConfig {
   int64_t send_timeout_ms = 10'000;    // overall deadline of one send
 };
 
+struct TicketsConfig {
+  int64_t merge_window_h = 72;  // same category from the same building/unit merges within this
+};
+
 struct ChannelConfig {
   std::string name;  // the {channel} of /hook/{channel}
   std::string type;  // adapter type: "bridge", ...
@@ -56,6 +60,7 @@ struct Config {
   ServerConfig server;
   StoreConfig store;
   OutboxConfig outbox;
+  TicketsConfig tickets;
   std::string api_token;
   std::string rules_dir;
   std::vector<std::string> org_files;

@@ -31,8 +31,9 @@ void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request,
       }
       ++accepted_;
       if (m.from_bot || !processor_) continue;
-      const bool ok = tx.guarded([&] { processor_(m, id, tx); });
-      tx.set_message_state(id, ok ? "processed" : "failed");
+      std::string state;
+      const bool ok = tx.guarded([&] { state = processor_(m, id, tx); });
+      tx.set_message_state(id, !ok ? "failed" : state.empty() ? "processed" : state);
     }
   };
   store_.write(std::move(work), [reply = std::move(reply), ok = std::move(parsed->reply)](

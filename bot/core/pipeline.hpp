@@ -18,7 +18,9 @@ class Pipeline {
   /// Runs inside the inbox transaction for each newly stored message that is not from a bot, with
   /// its inbox row id. Whatever it queues (tickets, outbox rows) commits with the message or not
   /// at all; if it throws, its own changes are rolled back and the message is kept as "failed".
-  using Processor = std::function<void(const InboundMessage&, int64_t row_id, store::WriteTx&)>;
+  /// Returns the message's inbox state ("processed", "ticket", "ignored", …).
+  using Processor =
+      std::function<std::string(const InboundMessage&, int64_t row_id, store::WriteTx&)>;
   using Reply = std::function<void(HttpResponse)>;
 
   Pipeline(const ChannelTable& channels, store::Store& store, const Clock& clock)

@@ -5,6 +5,7 @@
 
 #include "bot/model/inbound_message.hpp"
 #include "bot/model/outbox_item.hpp"
+#include "bot/model/ticket.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,18 @@ class WriteTx {
   virtual void mark_final(int64_t id, DeliveryState state, std::string_view error) = 0;
   /// Inserts or replaces an org node, stored as its org CSV row.
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
+  /// Creates a ticket numbered one past the highest so far (the first is 1001), with its first
+  /// reporter (t.reporters[0]). Returns the number. Events are added with add_event.
+  virtual int64_t create_ticket(const Ticket& t) = 0;
+  /// Writes status, owner, department, marks and timestamps of an existing ticket.
+  virtual void update_ticket(const Ticket& t) = 0;
+  /// The ticket with its reporters (no events), as of this transaction.
+  virtual std::optional<Ticket> load_ticket(int64_t no) = 0;
+  /// The newest open ticket with this merge key created at or after since_ms.
+  virtual std::optional<Ticket> find_open_ticket(const std::string& merge_key, int64_t since_ms) = 0;
+  /// Adds a reporter; false when (channel, user) already reported this ticket.
+  virtual bool add_reporter(int64_t no, const Reporter& r) = 0;
+  virtual void add_event(int64_t no, const TicketEvent& e) = 0;
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
   virtual bool guarded(const std::function<void()>& f) = 0;
@@ -55,6 +68,15 @@ struct DeliveryQuery {
   std::string chat;
   std::optional<DeliveryState> state;
   int64_t before_id = 0;
+  int limit = 100;
+};
+
+struct TicketQuery {
+  std::optional<TicketStatus> status;
+  bool open_only = false;
+  std::string node;      // tickets whose origin is in this node's subtree, or that it owns
+  std::string category;
+  int64_t before_no = 0;  // paging
   int limit = 100;
 };
 
@@ -86,6 +108,10 @@ class Store {
   virtual std::vector<OutboxItem> pending_outbox() = 0;
   virtual std::vector<std::string> org_rows() = 0;
   virtual int64_t count_inbox() = 0;
+  /// Tickets newest first, with reporters.
+  virtual std::vector<Ticket> tickets(const TicketQuery& q) = 0;
+  /// One ticket with reporters and its full event history.
+  virtual std::optional<Ticket> ticket(int64_t no) = 0;
 
   /// Finishes queued writes, then stops the writer. Idempotent.
   virtual void close() = 0;

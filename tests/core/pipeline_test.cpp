@@ -3,7 +3,6 @@
 #include "../temp_dir.hpp"
 #include "bot/common/errors.hpp"
 #include "bot/core/outbox.hpp"
-#include "bot/core/receipt.hpp"
 #include "fakes.hpp"
 
 #include <catch2/catch.hpp>
@@ -74,18 +73,25 @@ TEST_CASE("bad input gets its status and changes nothing", "[pipeline]") {
   CHECK(f.store->pending_outbox().empty());
 }
 
-TEST_CASE("an @-mention gets one receipt, queued with the message", "[pipeline]") {
+TEST_CASE("the processor runs once per new message, in its transaction, and sets its state",
+          "[pipeline]") {
   Fixture f;
-  auto templates = Templates::from_map({{"receipt", "@{name} 收到（编号 M{id}）"}});
-  f.pipeline.set_processor(make_receipt_processor(f.channels, templates, f.clock));
-  CHECK(f.post("bridge", body("m1", "@网格助手 你好", R"(["wxid_bot"])")).status == 200);
-  CHECK(f.post("bridge", body("m1", "@网格助手 你好", R"(["wxid_bot"])")).status == 200);
-  CHECK(f.post("bridge", body("m2", "大家好")).status == 200);  // chatter: no answer
-  auto rows = f.store->pending_outbox();
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].text == "@李阿姨 收到（编号 M1）");
-  CHECK(rows[0].mentions == std::vector<std::string>{"wxid_r"});
-  CHECK(rows[0].chat_id == "room-b5");
+  int calls = 0;
+  f.pipeline.set_processor([&](const InboundMessage& m, int64_t, store::WriteTx& tx) {
+    ++calls;
+    OutboxItem o;
+    o.channel = "bridge";
+    o.chat_id = m.chat_id;
+    o.text = "收到";
+    o.idempotency_key = "reply:" + m.msg_id;
+    tx.enqueue(o);
+    return std::string("ticket");
+  });
+  CHECK(f.post("bridge", body("m1")).status == 200);
+  CHECK(f.post("bridge", body("m1")).status == 200);  // a retry: not processed again
+  CHECK(calls == 1);
+  REQUIRE(f.store->pending_outbox().size() == 1);
+  CHECK(f.store->messages({})[0].state == "ticket");
 }
 
 TEST_CASE("a failing processor keeps the message, marked failed, and still acks", "[pipeline]") {
@@ -98,6 +104,7 @@ TEST_CASE("a failing processor keeps the message, marked failed, and still acks"
     o.idempotency_key = "half";
     tx.enqueue(o);
     throw std::runtime_error("bug in processing");
+    return std::string();
   });
   CHECK(f.post("bridge", body("m1")).status == 200);
   auto msgs = f.store->messages({});
@@ -109,7 +116,10 @@ TEST_CASE("a failing processor keeps the message, marked failed, and still acks"
 TEST_CASE("messages from bots are stored but never processed", "[pipeline]") {
   Fixture f;
   int calls = 0;
-  f.pipeline.set_processor([&](const InboundMessage&, int64_t, store::WriteTx&) { ++calls; });
+  f.pipeline.set_processor([&](const InboundMessage&, int64_t, store::WriteTx&) {
+    ++calls;
+    return std::string();
+  });
   const std::string from_bot =
       R"({"id":"b1","room":{"id":"room-b5"},"talker":{"id":"wxid_bot"},"text":"收到"})";
   CHECK(f.post("bridge", from_bot).status == 200);

@@ -18,7 +18,8 @@ TEST_CASE("the shipped templates load", "[templates]") {
   std::vector<std::string> errors;
   auto t = Templates::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/templates.json", &errors);
   REQUIRE(t);
-  CHECK(t->has("receipt"));
+  CHECK(t->has("ticket.ack"));
+  CHECK(t->has("ticket.relay"));
 }
 
 TEST_CASE("a template that is not a string is an error with file and line", "[templates]") {

@@ -41,6 +41,33 @@ CREATE TABLE org_nodes(id TEXT PRIMARY KEY, row TEXT NOT NULL);
 ALTER TABLE inbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN reply_token TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: tickets, their reporters and their history.
+    R"sql(
+CREATE TABLE tickets(
+  no INTEGER PRIMARY KEY,
+  text TEXT NOT NULL, category TEXT NOT NULL, tier TEXT NOT NULL,
+  urgent INTEGER NOT NULL DEFAULT 0, leader_marked INTEGER NOT NULL DEFAULT 0,
+  building TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '', room TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  origin_node TEXT NOT NULL, origin_channel TEXT NOT NULL, origin_chat TEXT NOT NULL,
+  origin_msg_id TEXT NOT NULL, origin_path TEXT NOT NULL,
+  owner_level TEXT NOT NULL, owner_node TEXT NOT NULL, department TEXT NOT NULL DEFAULT '',
+  merge_key TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  accepted_ms INTEGER NOT NULL DEFAULT 0, resolved_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX tickets_merge ON tickets(merge_key, created_ms);
+CREATE INDEX tickets_status ON tickets(status, no);
+CREATE TABLE ticket_reporters(
+  ticket_no INTEGER NOT NULL REFERENCES tickets(no), channel TEXT NOT NULL, user_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '', chat_id TEXT NOT NULL, joined_ms INTEGER NOT NULL,
+  PRIMARY KEY(ticket_no, channel, user_id));
+CREATE TABLE ticket_events(
+  id INTEGER PRIMARY KEY, ticket_no INTEGER NOT NULL REFERENCES tickets(no),
+  at_ms INTEGER NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '',
+  from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '');
+CREATE INDEX ticket_events_no ON ticket_events(ticket_no, id);
+)sql",
 };
 
 }  // namespace

@@ -70,6 +70,14 @@ class SqliteStore final : public Store {
     std::lock_guard lk(read_mu_);
     return guarded<std::vector<std::string>>([&] { return sqlite::read_org_rows(*reader_db_); });
   }
+  std::vector<Ticket> tickets(const TicketQuery& q) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<Ticket>>([&] { return sqlite::read_tickets(*reader_db_, q); });
+  }
+  std::optional<Ticket> ticket(int64_t no) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::optional<Ticket>>([&] { return sqlite::read_ticket(*reader_db_, no); });
+  }
   int64_t count_inbox() override {
     std::lock_guard lk(read_mu_);
     return guarded<int64_t>(

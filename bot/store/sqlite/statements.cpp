@@ -6,6 +6,16 @@
 namespace gridbot::store::sqlite {
 namespace {
 
+constexpr const char* kInsertTicket =
+    "INSERT INTO tickets(no, text, category, tier, urgent, leader_marked, building, unit, room, "
+    "status, origin_node, origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, "
+    "owner_node, department, merge_key, created_ms, updated_ms, accepted_ms, resolved_ms) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpdateTicket =
+    "UPDATE tickets SET status = ?, owner_level = ?, owner_node = ?, department = ?, "
+    "leader_marked = ?, urgent = ?, tier = ?, updated_ms = ?, accepted_ms = ?, resolved_ms = ? "
+    "WHERE no = ?";
+
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
     "created_ms, delivered_ms, last_error, reply_token";
@@ -74,7 +84,23 @@ WriterStatements::WriterStatements(SQLite::Database& db)
       upsert_org_(db,
                   "INSERT INTO org_nodes(id, row) VALUES(:id, :row) "
                   "ON CONFLICT(id) DO UPDATE SET row = excluded.row"),
-      prune_(db, "DELETE FROM inbox WHERE received_ms < :before") {}
+      prune_(db, "DELETE FROM inbox WHERE received_ms < :before"),
+      next_no_(db, "SELECT COALESCE(MAX(no), 1000) + 1 FROM tickets"),
+      insert_ticket_(db, kInsertTicket),
+      update_ticket_(db, kUpdateTicket),
+      select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?"),
+      find_open_(db, std::string("SELECT ") + kTicketColumns +
+                         " FROM tickets WHERE merge_key = ? AND created_ms >= ? AND status NOT IN "
+                         "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
+      insert_reporter_(db,
+                       "INSERT INTO ticket_reporters(ticket_no, channel, user_id, name, chat_id, "
+                       "joined_ms) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+      select_reporters_(db,
+                        "SELECT channel, user_id, name, chat_id, joined_ms FROM ticket_reporters "
+                        "WHERE ticket_no = ? ORDER BY joined_ms, rowid"),
+      insert_event_(db,
+                    "INSERT INTO ticket_events(ticket_no, at_ms, actor_id, actor_name, kind, "
+                    "detail, from_status, to_status) VALUES(?, ?, ?, ?, ?, ?, ?, ?)") {}
 
 int64_t WriterStatements::insert_inbound(const InboundMessage& m) {
   auto& s = insert_inbound_;

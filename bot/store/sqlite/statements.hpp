@@ -25,6 +25,13 @@ class WriterStatements final : public WriteTx {
   void upsert_org_row(std::string_view id, std::string_view csv_row) override;
   int64_t prune_inbox(int64_t before_ms) override;
   bool guarded(const std::function<void()>& f) override;
+  // Tickets (ticket_statements.cpp)
+  int64_t create_ticket(const Ticket& t) override;
+  void update_ticket(const Ticket& t) override;
+  std::optional<Ticket> load_ticket(int64_t no) override;
+  std::optional<Ticket> find_open_ticket(const std::string& merge_key, int64_t since_ms) override;
+  bool add_reporter(int64_t no, const Reporter& r) override;
+  void add_event(int64_t no, const TicketEvent& e) override;
 
   /// Outbox rows queued in the current transaction (the store hands them to its listener).
   std::vector<OutboxItem> queued;
@@ -39,7 +46,16 @@ class WriterStatements final : public WriteTx {
   SQLite::Statement final_;
   SQLite::Statement upsert_org_;
   SQLite::Statement prune_;
+  SQLite::Statement next_no_, insert_ticket_, update_ticket_, select_ticket_, find_open_;
+  SQLite::Statement insert_reporter_, select_reporters_, insert_event_;
 };
+
+/// Column list and row reader shared by the writer and the reads.
+extern const char* const kTicketColumns;
+Ticket ticket_row(SQLite::Statement& s);
+std::vector<Reporter> read_reporters(SQLite::Statement& select_by_no, int64_t no);
+std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q);
+std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
 
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q);
 std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q);

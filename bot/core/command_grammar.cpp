@@ -1,0 +1,162 @@
+// Command words and the one-message parser.
+#include "bot/core/command_grammar.hpp"
+
+#include "bot/common/json_source.hpp"
+#include "bot/common/json_source_impl.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace gridbot::core {
+namespace {
+
+constexpr std::string_view kSixPerEmSpace = "\xE2\x80\x85";  // WeChat puts U+2005 after @name
+constexpr std::string_view kIdeoSpace = "\xE3\x80\x80";
+
+std::string_view skip_spaces(std::string_view s) {
+  for (;;) {
+    if (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r')) s.remove_prefix(1);
+    else if (s.substr(0, 3) == kSixPerEmSpace || s.substr(0, 3) == kIdeoSpace) s.remove_prefix(3);
+    else return s;
+  }
+}
+
+std::string trim(std::string_view s) {
+  s = skip_spaces(s);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+std::string_view strip_mentions(std::string_view text) {
+  text = skip_spaces(text);
+  while (!text.empty() && (text[0] == '@' || text.substr(0, 3) == "\xEF\xBC\xA0")) {  // @ or ＠
+    size_t end = 0;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\n' &&
+           text.substr(end, 3) != kSixPerEmSpace && text.substr(end, 3) != kIdeoSpace)
+      ++end;
+    if (end == text.size()) return text;  // "@" with nothing after: keep it as text
+    text = skip_spaces(text.substr(end));
+  }
+  return text;
+}
+
+std::string ascii_digits(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Full-width digits U+FF10..FF19 are EF BC 90..99; ＃ is EF BC 83.
+    if (i + 2 < text.size() && static_cast<unsigned char>(text[i]) == 0xEF &&
+        static_cast<unsigned char>(text[i + 1]) == 0xBC) {
+      const auto c = static_cast<unsigned char>(text[i + 2]);
+      if (c >= 0x90 && c <= 0x99) {
+        out.push_back(static_cast<char>('0' + (c - 0x90)));
+        i += 2;
+        continue;
+      }
+      if (c == 0x83) {
+        out.push_back('#');
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::shared_ptr<const CommandGrammar> CommandGrammar::from(
+    std::map<std::string, std::vector<std::string>> words, std::vector<std::string> prefixes) {
+  auto g = std::make_shared<CommandGrammar>();
+  for (auto& [name, list] : words)
+    for (auto& w : list) g->words_.emplace_back(w, name);
+  std::sort(g->words_.begin(), g->words_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  g->report_prefixes_ = std::move(prefixes);
+  return g;
+}
+
+std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& file,
+                                                           std::vector<std::string>* errors) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    errors->push_back(file + ":0: cannot read the file");
+    return nullptr;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string err;
+  auto src = JsonSource::parse(file, ss.str(), &err);
+  if (!src) {
+    errors->push_back(err);
+    return nullptr;
+  }
+  const auto& doc = src->impl().doc;
+  const size_t before = errors->size();
+  std::map<std::string, std::vector<std::string>> words;
+  std::vector<std::string> prefixes;
+  auto read_list = [&](const rapidjson::Value& v, const std::string& path, std::vector<std::string>& out) {
+    if (!v.IsArray()) return errors->push_back(src->error_at(path, "must be an array of strings"));
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      if (!v[i].IsString() || v[i].GetStringLength() == 0)
+        errors->push_back(src->error_at(path + "[" + std::to_string(i) + "]", "must be a non-empty string"));
+      else
+        out.emplace_back(v[i].GetString());
+    }
+  };
+  if (!doc.IsObject() || !doc.HasMember("commands") || !doc["commands"].IsObject()) {
+    errors->push_back(src->error_at("commands", "an object of command name: [words] is required"));
+    return nullptr;
+  }
+  for (auto it = doc["commands"].MemberBegin(); it != doc["commands"].MemberEnd(); ++it)
+    read_list(it->value, std::string("commands.") + it->name.GetString(), words[it->name.GetString()]);
+  if (doc.HasMember("report_prefixes")) read_list(doc["report_prefixes"], "report_prefixes", prefixes);
+  if (errors->size() != before) return nullptr;
+  return from(std::move(words), std::move(prefixes));
+}
+
+std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
+  const std::string text = ascii_digits(strip_mentions(raw));
+  std::string_view s = text;
+  for (const auto& [word, name] : words_) {
+    if (s.substr(0, word.size()) != word) continue;
+    std::string_view rest = skip_spaces(s.substr(word.size()));
+    if (!rest.empty() && rest[0] == '#') rest = skip_spaces(rest.substr(1));
+    size_t digits = 0;
+    while (digits < rest.size() && digits < 12 && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+    if (digits == 0) return std::nullopt;
+    ParsedCommand c;
+    c.name = name;
+    c.word = word;
+    c.ticket_no = std::stoll(std::string(rest.substr(0, digits)));
+    rest = rest.substr(digits);
+    if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
+    c.note = trim(rest);
+    return c;
+  }
+  return std::nullopt;
+}
+
+bool CommandGrammar::has_report_prefix(std::string_view text) const {
+  const auto s = strip_mentions(text);
+  for (const auto& p : report_prefixes_)
+    if (s.substr(0, p.size()) == p) return true;
+  return false;
+}
+
+std::string CommandGrammar::strip_prefix(std::string_view text) const {
+  auto s = strip_mentions(text);
+  for (const auto& p : report_prefixes_)
+    if (s.substr(0, p.size()) == p) {
+      s.remove_prefix(p.size());
+      break;
+    }
+  s = skip_spaces(s);
+  if (!s.empty() && (s[0] == ':' )) s = skip_spaces(s.substr(1));
+  if (s.substr(0, 3) == "：") s = skip_spaces(s.substr(3));
+  return std::string(s);
+}
+
+}  // namespace gridbot::core

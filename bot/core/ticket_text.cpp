@@ -1,0 +1,63 @@
+// Ticket text helpers.
+#include "bot/core/ticket_text.hpp"
+
+namespace gridbot::core {
+namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+std::string mask_phones(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    // A number starts after a non-digit, or after the country code 86 (+86 or a bare 86).
+    const bool after_86 = i >= 2 && text.substr(i - 2, 2) == "86" && (i == 2 || !is_digit(text[i - 3]));
+    if (text[i] == '1' && (i == 0 || !is_digit(text[i - 1]) || after_86)) {
+      // Collect up to 11 digits, allowing one space or dash between groups.
+      std::vector<size_t> pos;
+      size_t j = i;
+      while (j < text.size() && pos.size() < 11) {
+        if (is_digit(text[j])) {
+          pos.push_back(j++);
+        } else if ((text[j] == ' ' || text[j] == '-') && j + 1 < text.size() && is_digit(text[j + 1]) &&
+                   (pos.size() == 3 || pos.size() == 7)) {
+          ++j;
+        } else {
+          break;
+        }
+      }
+      const bool whole = pos.size() == 11 && (j >= text.size() || !is_digit(text[j]));
+      if (whole) {
+        std::string number(text.substr(i, j - i));
+        for (size_t k = 3; k < 7; ++k) number[pos[k] - i] = '*';
+        out += number;
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(text[i++]);
+  }
+  return out;
+}
+
+std::string location_text(const Ticket& t) {
+  std::string s;
+  auto numeric = [](const std::string& v) {
+    return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!t.building.empty()) s += numeric(t.building) || t.building.size() == 1 ? t.building + "栋" : t.building;
+  if (!t.unit.empty()) s += t.unit + "单元";
+  if (!t.room.empty()) s += t.room + "室";
+  return s;
+}
+
+std::string mention_text(const std::vector<std::pair<std::string, std::string>>& id_name) {
+  std::string out;
+  for (const auto& [id, name] : id_name) {
+    if (!out.empty()) out += ' ';
+    out += '@' + (name.empty() ? id : name);
+  }
+  return out;
+}
+
+}  // namespace gridbot::core

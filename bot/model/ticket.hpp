@@ -1,0 +1,65 @@
+// A ticket: one resident matter, its owner in the tree, its reporters and its full history
+// (DESIGN.md "The model").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gridbot {
+
+/// new → accepted → (transferred | escalated | returned)* → resolved → confirmed | reopened; closed.
+enum class TicketStatus { new_, accepted, transferred, escalated, returned, resolved, confirmed, reopened, closed };
+
+const char* to_string(TicketStatus s);
+std::optional<TicketStatus> parse_ticket_status(std::string_view s);
+/// Open means someone still has to act: everything before resolved, and reopened.
+bool is_open(TicketStatus s);
+
+struct Reporter {
+  std::string channel;
+  std::string user_id;
+  std::string name;
+  std::string chat_id;  // the group they reported from
+  int64_t joined_ms = 0;
+};
+
+struct TicketEvent {
+  int64_t id = 0;
+  int64_t at_ms = 0;
+  std::string actor_id;    // platform user id, or "gridbot"
+  std::string actor_name;
+  std::string kind;        // created, merged, relayed, accepted, resolved, refused, …
+  std::string detail;      // free text (the note of 办结, the reason of a refusal)
+  std::string from_status, to_status;
+};
+
+struct Ticket {
+  int64_t no = 0;  // the short human number (#1024), unique per deployment
+  std::string text;
+  std::string category;
+  std::string tier;      // private | small | big | hard
+  bool urgent = false;
+  bool leader_marked = false;  // hard matters: a district leader supervises
+  std::string building, unit, room;  // location
+  TicketStatus status = TicketStatus::new_;
+  std::string origin_node;     // the building node
+  std::string origin_channel;
+  std::string origin_chat;
+  std::string origin_msg_id;
+  std::string owner_level;     // street | community | district | grid | building
+  std::string owner_node;
+  std::string department;      // department node id handling it, if any
+  std::string merge_key;       // origin node + unit + category: the duplicate-merge key
+  std::string origin_path;     // "/street/community/…/building/": subtree queries match "/node/"
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int64_t accepted_ms = 0;
+  int64_t resolved_ms = 0;
+  std::vector<Reporter> reporters;  // first is the original reporter
+  std::vector<TicketEvent> events;  // oldest first; filled on reads that ask for it
+};
+
+}  // namespace gridbot

@@ -1,0 +1,195 @@
+// SQLite statements for tickets, reporters and ticket events (writer side and reads).
+#include "bot/store/sqlite/statements.hpp"
+
+namespace gridbot::store::sqlite {
+
+const char* const kTicketColumns =
+    "no, text, category, tier, urgent, leader_marked, building, unit, room, status, origin_node, "
+    "origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, owner_node, department, "
+    "merge_key, created_ms, updated_ms, accepted_ms, resolved_ms";
+
+Ticket ticket_row(SQLite::Statement& s) {
+  Ticket t;
+  int c = 0;
+  t.no = s.getColumn(c++).getInt64();
+  t.text = s.getColumn(c++).getString();
+  t.category = s.getColumn(c++).getString();
+  t.tier = s.getColumn(c++).getString();
+  t.urgent = s.getColumn(c++).getInt() != 0;
+  t.leader_marked = s.getColumn(c++).getInt() != 0;
+  t.building = s.getColumn(c++).getString();
+  t.unit = s.getColumn(c++).getString();
+  t.room = s.getColumn(c++).getString();
+  t.status = parse_ticket_status(s.getColumn(c++).getString()).value_or(TicketStatus::new_);
+  t.origin_node = s.getColumn(c++).getString();
+  t.origin_channel = s.getColumn(c++).getString();
+  t.origin_chat = s.getColumn(c++).getString();
+  t.origin_msg_id = s.getColumn(c++).getString();
+  t.origin_path = s.getColumn(c++).getString();
+  t.owner_level = s.getColumn(c++).getString();
+  t.owner_node = s.getColumn(c++).getString();
+  t.department = s.getColumn(c++).getString();
+  t.merge_key = s.getColumn(c++).getString();
+  t.created_ms = s.getColumn(c++).getInt64();
+  t.updated_ms = s.getColumn(c++).getInt64();
+  t.accepted_ms = s.getColumn(c++).getInt64();
+  t.resolved_ms = s.getColumn(c++).getInt64();
+  return t;
+}
+
+std::vector<Reporter> read_reporters(SQLite::Statement& s, int64_t no) {
+  s.bind(1, no);
+  std::vector<Reporter> out;
+  while (s.executeStep())
+    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
+                   s.getColumn(2).getString(), s.getColumn(3).getString(),
+                   s.getColumn(4).getInt64()});
+  s.reset();
+  return out;
+}
+
+int64_t WriterStatements::create_ticket(const Ticket& t) {
+  next_no_.executeStep();
+  const int64_t no = next_no_.getColumn(0).getInt64();
+  next_no_.reset();
+  auto& s = insert_ticket_;
+  int i = 1;
+  s.bind(i++, no);
+  s.bind(i++, t.text);
+  s.bind(i++, t.category);
+  s.bind(i++, t.tier);
+  s.bind(i++, t.urgent ? 1 : 0);
+  s.bind(i++, t.leader_marked ? 1 : 0);
+  s.bind(i++, t.building);
+  s.bind(i++, t.unit);
+  s.bind(i++, t.room);
+  s.bind(i++, to_string(t.status));
+  s.bind(i++, t.origin_node);
+  s.bind(i++, t.origin_channel);
+  s.bind(i++, t.origin_chat);
+  s.bind(i++, t.origin_msg_id);
+  s.bind(i++, t.origin_path);
+  s.bind(i++, t.owner_level);
+  s.bind(i++, t.owner_node);
+  s.bind(i++, t.department);
+  s.bind(i++, t.merge_key);
+  s.bind(i++, t.created_ms);
+  s.bind(i++, t.updated_ms);
+  s.bind(i++, t.accepted_ms);
+  s.bind(i++, t.resolved_ms);
+  s.exec();
+  s.reset();
+  if (!t.reporters.empty()) add_reporter(no, t.reporters.front());
+  return no;
+}
+
+void WriterStatements::update_ticket(const Ticket& t) {
+  auto& s = update_ticket_;
+  int i = 1;
+  s.bind(i++, to_string(t.status));
+  s.bind(i++, t.owner_level);
+  s.bind(i++, t.owner_node);
+  s.bind(i++, t.department);
+  s.bind(i++, t.leader_marked ? 1 : 0);
+  s.bind(i++, t.urgent ? 1 : 0);
+  s.bind(i++, t.tier);
+  s.bind(i++, t.updated_ms);
+  s.bind(i++, t.accepted_ms);
+  s.bind(i++, t.resolved_ms);
+  s.bind(i++, t.no);
+  s.exec();
+  s.reset();
+}
+
+std::optional<Ticket> WriterStatements::load_ticket(int64_t no) {
+  select_ticket_.bind(1, no);
+  std::optional<Ticket> t;
+  if (select_ticket_.executeStep()) t = ticket_row(select_ticket_);
+  select_ticket_.reset();
+  if (t) t->reporters = read_reporters(select_reporters_, no);
+  return t;
+}
+
+std::optional<Ticket> WriterStatements::find_open_ticket(const std::string& merge_key,
+                                                         int64_t since_ms) {
+  find_open_.bind(1, merge_key);
+  find_open_.bind(2, since_ms);
+  std::optional<Ticket> t;
+  if (find_open_.executeStep()) t = ticket_row(find_open_);
+  find_open_.reset();
+  if (t) t->reporters = read_reporters(select_reporters_, t->no);
+  return t;
+}
+
+bool WriterStatements::add_reporter(int64_t no, const Reporter& r) {
+  auto& s = insert_reporter_;
+  s.bind(1, no);
+  s.bind(2, r.channel);
+  s.bind(3, r.user_id);
+  s.bind(4, r.name);
+  s.bind(5, r.chat_id);
+  s.bind(6, r.joined_ms);
+  const int changed = s.exec();
+  s.reset();
+  return changed > 0;
+}
+
+void WriterStatements::add_event(int64_t no, const TicketEvent& e) {
+  auto& s = insert_event_;
+  s.bind(1, no);
+  s.bind(2, e.at_ms);
+  s.bind(3, e.actor_id);
+  s.bind(4, e.actor_name);
+  s.bind(5, e.kind);
+  s.bind(6, e.detail);
+  s.bind(7, e.from_status);
+  s.bind(8, e.to_status);
+  s.exec();
+  s.reset();
+}
+
+std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q) {
+  SQLite::Statement s(
+      db, std::string("SELECT ") + kTicketColumns +
+              " FROM tickets WHERE (:status = '' OR status = :status) AND (:open = 0 OR status "
+              "NOT IN ('resolved', 'confirmed', 'closed')) AND (:node = '' OR instr(origin_path, "
+              "'/' || :node || '/') > 0 OR owner_node = :node OR department = :node) AND "
+              "(:cat = '' OR category = :cat) AND (:before = 0 OR no < :before) "
+              "ORDER BY no DESC LIMIT :limit");
+  s.bind(":status", q.status ? to_string(*q.status) : "");
+  s.bind(":open", q.open_only ? 1 : 0);
+  s.bind(":node", q.node);
+  s.bind(":cat", q.category);
+  s.bind(":before", q.before_no);
+  s.bind(":limit", q.limit);
+  std::vector<Ticket> out;
+  while (s.executeStep()) out.push_back(ticket_row(s));
+  SQLite::Statement rep(db,
+                        "SELECT channel, user_id, name, chat_id, joined_ms FROM ticket_reporters "
+                        "WHERE ticket_no = ? ORDER BY joined_ms, rowid");
+  for (auto& t : out) t.reporters = read_reporters(rep, t.no);
+  return out;
+}
+
+std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no) {
+  SQLite::Statement s(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?");
+  s.bind(1, no);
+  if (!s.executeStep()) return std::nullopt;
+  Ticket t = ticket_row(s);
+  SQLite::Statement rep(db,
+                        "SELECT channel, user_id, name, chat_id, joined_ms FROM ticket_reporters "
+                        "WHERE ticket_no = ? ORDER BY joined_ms, rowid");
+  t.reporters = read_reporters(rep, no);
+  SQLite::Statement ev(db,
+                       "SELECT id, at_ms, actor_id, actor_name, kind, detail, from_status, "
+                       "to_status FROM ticket_events WHERE ticket_no = ? ORDER BY id");
+  ev.bind(1, no);
+  while (ev.executeStep())
+    t.events.push_back({ev.getColumn(0).getInt64(), ev.getColumn(1).getInt64(),
+                        ev.getColumn(2).getString(), ev.getColumn(3).getString(),
+                        ev.getColumn(4).getString(), ev.getColumn(5).getString(),
+                        ev.getColumn(6).getString(), ev.getColumn(7).getString()});
+  return t;
+}
+
+}  // namespace gridbot::store::sqlite

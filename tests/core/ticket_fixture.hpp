@@ -1,0 +1,86 @@
+// A ticket world for core tests: the demo org, the shipped rules, templates and commands, a
+// bridge channel, a temp store and the pipeline with the TicketService as its processor.
+#pragma once
+
+#include "../temp_dir.hpp"
+#include "bot/config/org_csv.hpp"
+#include "bot/core/pipeline.hpp"
+#include "bot/core/ticket_service.hpp"
+#include "fakes.hpp"
+#include "rules/classifier.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+
+namespace gridbot::test {
+
+struct TicketWorld {
+  TempDir dir;
+  std::unique_ptr<store::Store> store;
+  core::ChannelTable channels;
+  FakeClock clock{1'700'000'000'000};
+  std::shared_ptr<core::Knowledge> knowledge = std::make_shared<core::Knowledge>();
+  std::unique_ptr<core::TicketService> service;
+  std::unique_ptr<core::Pipeline> pipeline;
+  int seq = 0;
+
+  TicketWorld() {
+    std::string err;
+    store = store::open_sqlite_store(dir.file("t.db"), {}, &err);
+    REQUIRE(store);
+    add_bridge(channels);
+    const std::string src = GRIDBOT_SOURCE_DIR;
+    std::vector<OrgNode> nodes;
+    std::vector<std::string> errors;
+    REQUIRE(config::load_org_csv(src + "/config/demo/org.csv", &nodes, &errors));
+    auto tree = config::merge_org({}, nodes, &errors);
+    REQUIRE(tree);
+    knowledge->tree = std::make_shared<const OrgTree>(std::move(*tree));
+    knowledge->rules = rules::load_rules(src + "/rules", &err);
+    INFO(err);
+    REQUIRE(knowledge->rules);
+    knowledge->templates = core::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->grammar = core::CommandGrammar::load(src + "/rules/commands.json", &errors);
+    REQUIRE(knowledge->templates);
+    REQUIRE(knowledge->grammar);
+    service = std::make_unique<core::TicketService>(channels, knowledge, clock, core::TicketConfig{});
+    pipeline = std::make_unique<core::Pipeline>(channels, *store, clock);
+    pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+      return service->process(m, id, tx);
+    });
+  }
+
+  /// Posts a message as `user` in `room`; returns the HTTP status.
+  int say(const std::string& room, const std::string& user, const std::string& name,
+          const std::string& text, bool mention_bot = false) {
+    const std::string body = R"({"id":"t)" + std::to_string(++seq) + R"(","room":{"id":")" + room +
+                             R"("},"talker":{"id":")" + user + R"(","name":")" + name +
+                             R"("},"text":")" + text + R"(","mentions":)" +
+                             (mention_bot ? R"(["wxid_bot"])" : "[]") + "}";
+    HttpRequest r;
+    r.method = "POST";
+    const auto ts = std::to_string(clock.now_s());
+    r.headers = {{"X-Gridbot-Timestamp", ts},
+                 {"X-Gridbot-Signature", adapters::bridge::sign(kSecret, ts, body)}};
+    r.body = body;
+    std::promise<int> p;
+    pipeline->handle_hook("bridge", r, [&](HttpResponse resp) { p.set_value(resp.status); });
+    return p.get_future().get();
+  }
+
+  /// Pending outbox rows to `room`, oldest first.
+  std::vector<OutboxItem> to(const std::string& room) {
+    std::vector<OutboxItem> out;
+    for (auto& o : store->pending_outbox())
+      if (o.chat_id == room) out.push_back(o);
+    return out;
+  }
+  std::vector<Ticket> tickets() { return store->tickets({}); }
+};
+
+inline bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+}  // namespace gridbot::test

@@ -1,0 +1,31 @@
+#include "bot/core/ticket_text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace gridbot;
+using namespace gridbot::core;
+
+TEST_CASE("mobile numbers are masked in all their usual forms", "[ticket_text]") {
+  CHECK(mask_phones("电话13812345678") == "电话138****5678");
+  CHECK(mask_phones("138-1234-5678 找我") == "138-****-5678 找我");
+  CHECK(mask_phones("138 1234 5678") == "138 **** 5678");
+  CHECK(mask_phones("+8613812345678") == "+86138****5678");
+}
+
+TEST_CASE("other numbers are left alone", "[ticket_text]") {
+  CHECK(mask_phones("1-3-501") == "1-3-501");
+  CHECK(mask_phones("订单123456789012") == "订单123456789012");  // 12 digits: not a phone
+  CHECK(mask_phones("2381234567") == "2381234567");
+}
+
+TEST_CASE("locations read naturally", "[ticket_text]") {
+  Ticket t;
+  t.building = "5";
+  t.unit = "2";
+  t.room = "501";
+  CHECK(location_text(t) == "5栋2单元501室");
+  t.building = "5栋";
+  t.unit.clear();
+  t.room.clear();
+  CHECK(location_text(t) == "5栋");
+}
