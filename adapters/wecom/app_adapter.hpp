@@ -17,7 +17,7 @@ struct AppOptions {
   int64_t max_skew_s = 300;
 };
 
-/// app messages are at most 2048 bytes of text (WC-APP /90236, as for appchat).
+/// App and appchat text content is at most 2048 bytes (PROTOCOLS.md §4.2).
 inline constexpr size_t kAppMaxTextBytes = 2048;
 
 /// Thread safety: immutable after construction.

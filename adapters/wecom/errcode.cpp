@@ -22,7 +22,7 @@ SendOutcome interpret_send_answer(const TransportResult& r, SendTarget target) {
     return {Verdict::failed, 0, http + ": " + short_body(r.body)};
 
   rapidjson::Document doc;
-  doc.Parse(r.body.data(), r.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(r.body.data(), r.body.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("errcode") ||
       !doc["errcode"].IsInt64())
     // A 200 that is not WeCom's answer is a proxy or captive portal: worth another try.

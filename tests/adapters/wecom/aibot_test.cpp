@@ -130,6 +130,9 @@ TEST_CASE("bad AI-bot callbacks are refused with the status of the table", "[wec
     CHECK(a.parse(r, kNowMs).error() == make_error_code(errc::malformed));
     r.body = R"({"Encrypt":"x"})";
     CHECK(a.parse(r, kNowMs).error() == make_error_code(errc::malformed));
+    // Unsigned nesting deep enough to overflow a recursive parser's stack: parsed iteratively.
+    r.body = std::string(500'000, '[');
+    CHECK(a.parse(r, kNowMs).error() == make_error_code(errc::malformed));
   }
   SECTION("decrypted plaintext that is not JSON, or lacks fields → 400") {
     CHECK(a.parse(post("<xml/>"), kNowMs).error() == make_error_code(errc::malformed));
