@@ -40,6 +40,64 @@ void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
   w.end_array();
 }
 
+void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
+  w.begin_object();
+  w.key("no").value(t.no);
+  w.key("status").value(to_string(t.status));
+  w.key("category").value(t.category);
+  w.key("tier").value(t.tier);
+  w.key("urgent").value(t.urgent);
+  w.key("leader_marked").value(t.leader_marked);
+  w.key("text").value(t.text);
+  w.key("location").begin_object();
+  if (!t.building.empty()) w.key("building").value(t.building);
+  if (!t.unit.empty()) w.key("unit").value(t.unit);
+  if (!t.room.empty()) w.key("room").value(t.room);
+  w.end_object();
+  w.key("origin").begin_object();
+  w.key("node").value(t.origin_node);
+  w.key("channel").value(t.origin_channel);
+  w.key("chat").value(t.origin_chat);
+  w.key("msg_id").value(t.origin_msg_id);
+  w.end_object();
+  w.key("owner").begin_object();
+  w.key("level").value(t.owner_level);
+  w.key("node").value(t.owner_node);
+  w.key("department").value(t.department);
+  w.end_object();
+  w.key("created_ms").value(t.created_ms);
+  w.key("updated_ms").value(t.updated_ms);
+  w.key("accepted_ms").value(t.accepted_ms);
+  w.key("resolved_ms").value(t.resolved_ms);
+  w.key("reporters").begin_array();
+  for (const auto& r : t.reporters) {
+    w.begin_object();
+    w.key("channel").value(r.channel);
+    w.key("user").value(r.user_id);
+    w.key("name").value(r.name);
+    w.key("chat").value(r.chat_id);
+    w.key("joined_ms").value(r.joined_ms);
+    w.end_object();
+  }
+  w.end_array();
+  if (with_events) {
+    w.key("history").begin_array();
+    for (const auto& e : t.events) {
+      w.begin_object();
+      w.key("at_ms").value(e.at_ms);
+      w.key("actor").value(e.actor_id);
+      w.key("actor_name").value(e.actor_name);
+      w.key("kind").value(e.kind);
+      w.key("detail").value(e.detail);
+      w.key("from").value(e.from_status);
+      w.key("to").value(e.to_status);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
 }  // namespace
 
 void Router::handle(const HttpRequest& req, Reply reply) {
@@ -158,6 +216,39 @@ HttpResponse Router::api(const HttpRequest& req, std::string_view path) {
       w.end_object();
     }
     w.end_array().end_object();
+    return json_response(200, w.take());
+  }
+  if (path == "tickets") {
+    store::TicketQuery q;
+    q.node = params["node"];
+    q.category = params["category"];
+    q.before_no = before;
+    q.limit = static_cast<int>(limit);
+    if (auto s = params.find("status"); s != params.end() && !s->second.empty()) {
+      if (s->second == "open") {
+        q.open_only = true;
+      } else if (auto st = parse_ticket_status(s->second)) {
+        q.status = st;
+      } else {
+        return error_response(make_error_code(errc::bad_request),
+                              "status is open, new, accepted, … or closed");
+      }
+    }
+    w.begin_object().key("tickets").begin_array();
+    for (const auto& t : store_.tickets(q)) write_ticket(w, t, false);
+    w.end_array().end_object();
+    return json_response(200, w.take());
+  }
+  constexpr std::string_view kTicket = "tickets/";
+  if (path.rfind(kTicket, 0) == 0) {
+    int64_t no = 0;
+    const auto digits = path.substr(kTicket.size());
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), no);
+    if (ec != std::errc() || end != digits.data() + digits.size() || no <= 0)
+      return error_response(make_error_code(errc::bad_request), "a ticket number");
+    auto t = store_.ticket(no);
+    if (!t) return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
+    write_ticket(w, *t, true);
     return json_response(200, w.take());
   }
   return error_response(make_error_code(errc::not_found), path);

@@ -44,12 +44,13 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
     auto own = rules::classify(*k.rules, c.node->name).location.building;
     t.building = own.empty() ? c.node->name : own;
   }
-  t.merge_key = c.node->id + "|" + t.unit + "|" + t.category;
+  // Same building group and category; units only keep two reports apart when both name one.
+  t.merge_key = c.node->id + "|" + t.category;
   const Reporter reporter{c.m.channel, c.m.sender_id, c.m.sender_name, c.m.chat_id, c.now};
   const std::string ack_key = "ack:" + c.m.channel + ":" + c.m.chat_id + ":" + c.m.msg_id;
   const int prio = t.urgent ? priority::kUrgent : priority::kRoutine;
 
-  if (auto open = c.tx.find_open_ticket(t.merge_key, c.now - config_.merge_window_ms)) {
+  if (auto open = c.tx.find_open_ticket(t.merge_key, t.unit, c.now - config_.merge_window_ms)) {
     const bool added = c.tx.add_reporter(open->no, reporter);
     if (added) c.tx.add_event(open->no, c.event("merged", text));
     const auto count = std::to_string(open->reporters.size() + (added ? 1 : 0));

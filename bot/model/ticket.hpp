@@ -52,7 +52,7 @@ struct Ticket {
   std::string owner_level;     // street | community | district | grid | building
   std::string owner_node;
   std::string department;      // department node id handling it, if any
-  std::string merge_key;       // origin node + unit + category: the duplicate-merge key
+  std::string merge_key;       // origin node + category: the duplicate-merge key (with unit)
   std::string origin_path;     // "/street/community/…/building/": subtree queries match "/node/"
   int64_t created_ms = 0;
   int64_t updated_ms = 0;

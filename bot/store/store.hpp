@@ -45,8 +45,10 @@ class WriteTx {
   virtual void update_ticket(const Ticket& t) = 0;
   /// The ticket with its reporters (no events), as of this transaction.
   virtual std::optional<Ticket> load_ticket(int64_t no) = 0;
-  /// The newest open ticket with this merge key created at or after since_ms.
-  virtual std::optional<Ticket> find_open_ticket(const std::string& merge_key, int64_t since_ms) = 0;
+  /// The newest open ticket with this merge key created at or after since_ms whose unit is
+  /// `unit`, or where either side names no unit.
+  virtual std::optional<Ticket> find_open_ticket(const std::string& merge_key,
+                                                 const std::string& unit, int64_t since_ms) = 0;
   /// Adds a reporter; false when (channel, user) already reported this ticket.
   virtual bool add_reporter(int64_t no, const Reporter& r) = 0;
   virtual void add_event(int64_t no, const TicketEvent& e) = 0;

@@ -208,3 +208,52 @@ TEST_CASE("phone numbers are masked in every group above the building", "[ticket
   CHECK(contains(relay.text, "138****5678"));
   CHECK_FALSE(contains(relay.text, "13812345678"));
 }
+
+#include "bot/core/router.hpp"
+
+TEST_CASE("the tickets API lists with filters and shows one ticket with its history", "[tickets][api]") {
+  TicketWorld w;
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋楼道灯坏了，晚上看不见") == 200);
+  REQUIRE(w.say("room-b20", "wxid_qin", "秦姐", "20栋门口垃圾好几天没人收了，臭得很") == 200);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
+  core::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
+  auto get = [&](const std::string& target) {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = target;
+    r.headers = {{"Authorization", "Bearer api-token-0123456789"}};
+    HttpResponse out;
+    router.handle(r, [&](HttpResponse resp) { out = std::move(resp); });
+    return out;
+  };
+  auto all = get("/api/v1/tickets");
+  CHECK(all.status == 200);
+  CHECK(contains(all.body, R"("no":1001)"));
+  CHECK(contains(all.body, R"("no":1002)"));
+  auto accepted = get("/api/v1/tickets?status=accepted");
+  CHECK(contains(accepted.body, R"("no":1001)"));
+  CHECK_FALSE(contains(accepted.body, R"("no":1002)"));
+  auto grid1 = get("/api/v1/tickets?node=g1");
+  CHECK(contains(grid1.body, R"("no":1001)"));
+  CHECK_FALSE(contains(grid1.body, R"("no":1002)"));
+  CHECK_FALSE(contains(get("/api/v1/tickets?category=sanitation").body, R"("no":1001)"));
+  auto one = get("/api/v1/tickets/1001");
+  CHECK(one.status == 200);
+  CHECK(contains(one.body, R"("kind":"created")"));
+  CHECK(contains(one.body, R"("kind":"accepted")"));
+  CHECK(contains(one.body, R"("from":"new","to":"accepted")"));
+  CHECK(get("/api/v1/tickets/4242").status == 404);
+  CHECK(get("/api/v1/tickets/abc").status == 400);
+  CHECK(get("/api/v1/tickets?status=bogus").status == 400);
+}
+
+TEST_CASE("reports naming different units of one building stay apart; naming none merges",
+          "[tickets]") {
+  TicketWorld w;
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋2单元楼道灯坏了") == 200);
+  REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "5栋3单元楼道灯也坏了") == 200);
+  REQUIRE(w.say("room-b5", "wxid_qian", "钱姐", "我们楼道灯不亮了") == 200);
+  auto tickets = w.tickets();
+  REQUIRE(tickets.size() == 2);
+  CHECK(tickets[0].reporters.size() == 2);  // the newest open one took the unit-less report
+}

@@ -19,10 +19,15 @@ StubReceiver::StubReceiver(http::Runtime& runtime) {
   server_ = std::make_unique<http::Server>(
       runtime, http::ServerOptions{}, [this](HttpRequest req, std::function<void(HttpResponse)> reply) {
         const int st = status.load();
+        if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
         {
           std::lock_guard lk(mu_);
           bodies_.push_back(req.body);
-          if (st >= 200 && st < 300) ++ok_[std::string(header_value(req.headers, "Idempotency-Key"))];
+          if (st >= 200 && st < 300) {
+            const std::string key(header_value(req.headers, "Idempotency-Key"));
+            ++ok_[key];
+            order_.push_back(key);
+          }
         }
         reply(json_response(st, "{}"));
       });
@@ -32,6 +37,10 @@ StubReceiver::StubReceiver(http::Runtime& runtime) {
 std::map<std::string, int> StubReceiver::delivered_counts() const {
   std::lock_guard lk(mu_);
   return ok_;
+}
+std::vector<std::string> StubReceiver::delivered_order() const {
+  std::lock_guard lk(mu_);
+  return order_;
 }
 size_t StubReceiver::requests() const {
   std::lock_guard lk(mu_);
@@ -43,14 +52,15 @@ std::vector<std::string> StubReceiver::bodies() const {
 }
 
 GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
-                               const std::string& extra_server)
+                               const std::string& extra_server, int max_in_flight)
     : dir_(dir), config_(dir.file("gridbot.json")) {
   const std::string src = GRIDBOT_SOURCE_DIR;
   std::ofstream f(config_);
   f << R"({
   "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 )" << extra_server << R"( },
   "store": { "path": "e2e.db" },
-  "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50 },
+  "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50,
+              "max_in_flight": )" << max_in_flight << R"( },
   "api": { "token": ")" << kApiToken << R"(" },
   "rules": { "dir": ")" << src << R"(/rules" },
   "org": { "files": [")" << src << R"(/config/demo/org.csv"] },
@@ -114,19 +124,20 @@ TransportResult TestClient::request(HttpRequest r, int64_t timeout_ms) {
 }
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
-                         bool mention_bot) {
+                         bool mention_bot, const std::string& talker) {
   return R"({"id":")" + id + R"(","room":{"id":")" + room +
-         R"("},"talker":{"id":"wxid_resident","name":"李阿姨"},"text":")" + text +
+         R"("},"talker":{"id":")" + talker + R"(","name":")" + talker + R"("},"text":")" + text +
          R"(","mentions":)" + (mention_bot ? R"(["wxid_gridbot"])" : "[]") + "}";
 }
 
 TransportResult TestClient::post_message(const std::string& url, const std::string& id,
                                          const std::string& room, const std::string& text,
-                                         bool mention_bot, const std::string& secret) {
+                                         bool mention_bot, const std::string& secret,
+                                         const std::string& talker) {
   HttpRequest r;
   r.method = "POST";
   r.url = url;
-  r.body = message_body(id, room, text, mention_bot);
+  r.body = message_body(id, room, text, mention_bot, talker);
   const auto ts = std::to_string(
       std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::system_clock::now().time_since_epoch()).count());

@@ -27,6 +27,9 @@ class StubReceiver {
   explicit StubReceiver(http::Runtime& runtime);
   uint16_t port() const { return server_->port(); }
   std::atomic<int> status{200};
+  std::atomic<int> delay_ms{0};  // a slow platform: each answer waits this long
+  /// Idempotency keys of requests answered 2xx, in the order they arrived.
+  std::vector<std::string> delivered_order() const;
   /// Bodies of requests answered 2xx, by idempotency key.
   std::map<std::string, int> delivered_counts() const;
   size_t requests() const;
@@ -36,13 +39,15 @@ class StubReceiver {
   mutable std::mutex mu_;
   std::vector<std::string> bodies_;
   std::map<std::string, int> ok_;
+  std::vector<std::string> order_;
   std::unique_ptr<http::Server> server_;
 };
 
 /// A gridbot process. The config points the bridge channel at `outbound_port`.
 class GridbotProcess {
  public:
-  GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "");
+  GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "",
+                 int max_in_flight = 64);
   ~GridbotProcess();
   void start();                    // waits until it listens
   void kill_hard();                // SIGKILL, then reap
@@ -66,7 +71,8 @@ class TestClient {
   /// POSTs a bridge message signed with kBridgeSecret (or `secret`).
   TransportResult post_message(const std::string& url, const std::string& id,
                                const std::string& room, const std::string& text,
-                               bool mention_bot, const std::string& secret = kBridgeSecret);
+                               bool mention_bot, const std::string& secret = kBridgeSecret,
+                               const std::string& talker = "wxid_resident");
   TransportResult api_get(const std::string& url);
 
  private:
@@ -74,7 +80,7 @@ class TestClient {
 };
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
-                         bool mention_bot);
+                         bool mention_bot, const std::string& talker = "wxid_resident");
 
 /// Counts occurrences of `needle` in `hay`.
 size_t count_of(const std::string& hay, const std::string& needle);

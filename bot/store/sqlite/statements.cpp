@@ -90,7 +90,8 @@ WriterStatements::WriterStatements(SQLite::Database& db)
       update_ticket_(db, kUpdateTicket),
       select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?"),
       find_open_(db, std::string("SELECT ") + kTicketColumns +
-                         " FROM tickets WHERE merge_key = ? AND created_ms >= ? AND status NOT IN "
+                         " FROM tickets WHERE merge_key = ?1 AND created_ms >= ?2 AND (unit = '' OR ?3 = '' "
+                         "OR unit = ?3) AND status NOT IN "
                          "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
       insert_reporter_(db,
                        "INSERT INTO ticket_reporters(ticket_no, channel, user_id, name, chat_id, "
