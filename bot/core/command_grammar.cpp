@@ -5,6 +5,7 @@
 #include "bot/common/json_source_impl.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -68,8 +69,10 @@ std::string ascii_digits(std::string_view text) {
 }
 
 std::shared_ptr<const CommandGrammar> CommandGrammar::from(
-    std::map<std::string, std::vector<std::string>> words, std::vector<std::string> prefixes) {
+    std::map<std::string, std::vector<std::string>> words, std::vector<std::string> prefixes,
+    std::map<std::string, CommandArgs> args) {
   auto g = std::make_shared<CommandGrammar>();
+  g->args_ = std::move(args);
   for (auto& [name, list] : words)
     for (auto& w : list) g->words_.emplace_back(w, name);
   std::sort(g->words_.begin(), g->words_.end(),
@@ -96,6 +99,7 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
   const auto& doc = src->impl().doc;
   const size_t before = errors->size();
   std::map<std::string, std::vector<std::string>> words;
+  std::map<std::string, CommandArgs> args;
   std::vector<std::string> prefixes;
   auto read_list = [&](const rapidjson::Value& v, const std::string& path, std::vector<std::string>& out) {
     if (!v.IsArray()) return errors->push_back(src->error_at(path, "must be an array of strings"));
@@ -110,11 +114,30 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
     errors->push_back(src->error_at("commands", "an object of command name: [words] is required"));
     return nullptr;
   }
-  for (auto it = doc["commands"].MemberBegin(); it != doc["commands"].MemberEnd(); ++it)
-    read_list(it->value, std::string("commands.") + it->name.GetString(), words[it->name.GetString()]);
+  for (auto it = doc["commands"].MemberBegin(); it != doc["commands"].MemberEnd(); ++it) {
+    const std::string name = it->name.GetString();
+    const std::string path = "commands." + name;
+    if (it->value.IsArray()) {
+      read_list(it->value, path, words[name]);
+      continue;
+    }
+    if (!it->value.IsObject() || !it->value.HasMember("words")) {
+      errors->push_back(src->error_at(path, "must be [words] or {\"words\": [...], \"args\": ...}"));
+      continue;
+    }
+    read_list(it->value["words"], path + ".words", words[name]);
+    if (it->value.HasMember("args")) {
+      const auto& a = it->value["args"];
+      const std::string kind = a.IsString() ? a.GetString() : "";
+      if (kind == "ticket") args[name] = CommandArgs::ticket;
+      else if (kind == "ticket?") args[name] = CommandArgs::optional_ticket;
+      else if (kind == "text") args[name] = CommandArgs::text;
+      else errors->push_back(src->error_at(path + ".args", "must be \"ticket\", \"ticket?\" or \"text\""));
+    }
+  }
   if (doc.HasMember("report_prefixes")) read_list(doc["report_prefixes"], "report_prefixes", prefixes);
   if (errors->size() != before) return nullptr;
-  return from(std::move(words), std::move(prefixes));
+  return from(std::move(words), std::move(prefixes), std::move(args));
 }
 
 std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
@@ -122,18 +145,34 @@ std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
   std::string_view s = text;
   for (const auto& [word, name] : words_) {
     if (s.substr(0, word.size()) != word) continue;
-    std::string_view rest = skip_spaces(s.substr(word.size()));
-    if (!rest.empty() && rest[0] == '#') rest = skip_spaces(rest.substr(1));
-    size_t digits = 0;
-    while (digits < rest.size() && digits < 12 && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-    if (digits == 0) return std::nullopt;
+    const auto found = args_.find(name);
+    const CommandArgs kind = found == args_.end() ? CommandArgs::ticket : found->second;
+    const std::string_view after = s.substr(word.size());
+    std::string_view rest = skip_spaces(after);
     ParsedCommand c;
     c.name = name;
     c.word = word;
-    c.ticket_no = std::stoll(std::string(rest.substr(0, digits)));
-    rest = rest.substr(digits);
-    if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
+    if (kind != CommandArgs::text) {
+      std::string_view num = rest;
+      if (!num.empty() && num[0] == '#') num = skip_spaces(num.substr(1));
+      size_t digits = 0;
+      while (digits < num.size() && digits < 12 && num[digits] >= '0' && num[digits] <= '9') ++digits;
+      if (digits > 0) {
+        c.ticket_no = std::stoll(std::string(num.substr(0, digits)));
+        rest = num.substr(digits);
+        if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
+      } else if (kind == CommandArgs::ticket) {
+        continue;  // 「受理了吗」: the word without a number is chatter (a shorter word may still match)
+      } else if (!rest.empty() && after.size() == rest.size() && !std::ispunct(static_cast<unsigned char>(rest[0]))) {
+        continue;  // 「满意度调查」: the word runs on into other text
+      }
+    } else if (!after.empty() && after.size() == rest.size() &&
+               !std::ispunct(static_cast<unsigned char>(rest[0])) && rest.substr(0, 3) != "：") {
+      continue;  // 「通知一下大家」 is not 通知 followed by a scope: a text command wants a space
+    }
     c.note = trim(rest);
+    if (!c.note.empty() && (c.note[0] == ':' )) c.note = trim(std::string_view(c.note).substr(1));
+    if (c.note.substr(0, 3) == "：") c.note = trim(std::string_view(c.note).substr(3));
     return c;
   }
   return std::nullopt;

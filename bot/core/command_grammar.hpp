@@ -10,6 +10,9 @@
 
 namespace gridbot::core {
 
+/// What may follow a command word (commands.json "args").
+enum class CommandArgs { ticket, optional_ticket, text };
+
 struct ParsedCommand {
   std::string name;     // "accept", "resolve", … (the key in commands.json)
   std::string word;     // as written (受理, 接单 …), for replies
@@ -23,8 +26,10 @@ class CommandGrammar {
   /// Loads commands.json; errors name file, line and key.
   static std::shared_ptr<const CommandGrammar> load(const std::string& file,
                                                     std::vector<std::string>* errors);
-  static std::shared_ptr<const CommandGrammar> from(std::map<std::string, std::vector<std::string>> words,
-                                                    std::vector<std::string> report_prefixes);
+  static std::shared_ptr<const CommandGrammar> from(
+      std::map<std::string, std::vector<std::string>> words,
+      std::vector<std::string> report_prefixes,
+      std::map<std::string, CommandArgs> args = {});  // missing: ticket
 
   /// Parses a message as a command: the longest command word at its start (after @mentions and
   /// spaces), then a ticket number (#1024, 1024, ＃１０２４, #1024号). A word with no number after it
@@ -37,6 +42,7 @@ class CommandGrammar {
 
  private:
   std::vector<std::pair<std::string, std::string>> words_;  // (word, name), longest word first
+  std::map<std::string, CommandArgs> args_;
   std::vector<std::string> report_prefixes_;
 };
 

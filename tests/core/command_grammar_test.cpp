@@ -48,3 +48,25 @@ TEST_CASE("the shipped commands.json loads", "[commands]") {
   REQUIRE(g);
   CHECK(g->parse("接单 #1")->name == "accept");
 }
+
+TEST_CASE("argument kinds: optional numbers and free text", "[commands]") {
+  auto g = CommandGrammar::from(
+      {{"satisfied", {"满意"}}, {"unsatisfied", {"不满意"}}, {"notice", {"通知"}}, {"help", {"帮助"}}},
+      {}, {{"satisfied", CommandArgs::optional_ticket}, {"unsatisfied", CommandArgs::optional_ticket},
+           {"notice", CommandArgs::text}, {"help", CommandArgs::text}});
+  auto s = g->parse("满意");
+  REQUIRE(s);
+  CHECK(s->ticket_no == 0);
+  auto u = g->parse("不满意 #1001 灯还是不亮");
+  REQUIRE(u);
+  CHECK(u->name == "unsatisfied");
+  CHECK(u->ticket_no == 1001);
+  CHECK(u->note == "灯还是不亮");
+  CHECK_FALSE(g->parse("满意度调查开始了"));  // the word runs on into other text
+  auto n = g->parse("通知 第1网格 明天上午停水，请提前储水");
+  REQUIRE(n);
+  CHECK(n->note == "第1网格 明天上午停水，请提前储水");
+  CHECK(g->parse("通知：全部 今晚消防演练"));
+  CHECK_FALSE(g->parse("通知一下大家，快递到了"));
+  CHECK(g->parse("帮助"));
+}
