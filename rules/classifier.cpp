@@ -17,6 +17,7 @@ struct Scratch {
   std::string text;
   std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
   std::vector<std::uint32_t> matched;
+  std::vector<std::uint32_t> rows;  // model weight rows of the message's known n-grams
   std::uint32_t epoch = 0;
 
   void begin(std::size_t terms) {
@@ -71,6 +72,42 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
   return best;
 }
 
+// Report logit of the model; leaves the rows of the known n-grams in s.rows for the other heads.
+float model_report(const NgramModel& m, Scratch& s) {
+  s.rows.clear();
+  float logit = m.weights[kColReport];
+  ngram::for_each(s.text, [&](std::uint64_t h, std::size_t, std::size_t) {
+    if (const std::uint32_t r = m.find(h); r != 0) {
+      s.rows.push_back(r);
+      logit += m.row(r)[kColReport];
+    }
+  });
+  return logit;
+}
+
+// The other heads' logits (urgent, tiers, categories) over the rows model_report() left.
+void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kColCategory + kMaxCategories>& acc) {
+  const std::size_t n = m.stride;
+  for (std::size_t c = 0; c < n; ++c) acc[c] = m.weights[c];
+  for (const std::uint32_t r : s.rows) {
+    const float* w = m.row(r);
+    for (std::size_t c = 0; c < n; ++c) acc[c] += w[c];
+  }
+}
+
+template <class Score>
+std::uint8_t argmax(std::size_t n, Score&& score) {
+  std::uint8_t best = 0;
+  float best_score = score(0);
+  for (std::size_t i = 1; i < n; ++i) {
+    if (const float v = score(i); v > best_score) {
+      best = static_cast<std::uint8_t>(i);
+      best_score = v;
+    }
+  }
+  return best;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (const char c : s) {
@@ -104,17 +141,43 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
       best_score = sc.category[i];
     }
   }
-  const float score =
+  const float rules_score =
       (best_score > 0 ? best_score : -rules.uncategorised_penalty) + sc.report - rules.report_threshold;
+  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
+  const bool model_only = model != nullptr && rules.blend == Blend::model_only;
+  float score = rules_score;
+  if (model != nullptr) {
+    const float logit = model_report(*model, s);
+    score = model_only ? logit : rules_score + model->blend.report * logit;
+  }
 
   Classification c;
   c.score = score;
   c.is_report = score >= 0;
   c.confident = std::fabs(score) >= rules.confident_margin;
   if (!c.is_report) return c;
-  c.category = rules.categories[best].code;
-  c.tier = kTierCodes[choose_tier(rules, sc, best)];
-  c.urgent = sc.urgent >= rules.urgent_threshold;
+  if (model == nullptr) {
+    c.category = rules.categories[best].code;
+    c.tier = kTierCodes[choose_tier(rules, sc, best)];
+    c.urgent = sc.urgent >= rules.urgent_threshold;
+  } else {
+    // Keyword scores plus the model's logits (docs/rules.md, "The learned model").
+    std::array<float, kColCategory + kMaxCategories> m{};
+    model_heads(*model, s, m);
+    const ModelBlend& b = model->blend;
+    const float rw = model_only ? 0.0f : 1.0f;
+    const float mw = model_only ? 1.0f : b.category;
+    best = argmax(rules.categories.size(),
+                  [&](std::size_t i) { return rw * sc.category[i] + mw * m[kColCategory + i]; });
+    const std::uint8_t rules_tier = choose_tier(rules, sc, best);
+    const float tw = model_only ? 0.0f : b.tier_rule;
+    c.category = rules.categories[best].code;
+    c.tier = kTierCodes[argmax(4, [&](std::size_t t) {
+      return m[kColTier + t] + (t == rules_tier ? tw : 0.0f);
+    })];
+    c.urgent = model_only ? m[kColUrgent] >= 0
+                          : sc.urgent - rules.urgent_threshold + b.urgent * m[kColUrgent] >= 0;
+  }
   for (const std::uint32_t t : rules.location_terms) {
     if (s.stamp[t] == s.epoch) {
       c.location = rules.location.extract(s.text);

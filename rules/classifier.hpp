@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/location.hpp"
 
@@ -24,7 +25,8 @@ struct Classification {
 class Rules;  // immutable compiled rule set (rules/rules.hpp)
 
 /// Loads the rule files of `dir` (categories.json, report.json, tiers.json, urgency.json,
-/// location.json; other files such as templates.json are ignored) and compiles them once.
+/// location.json, and model.json — the learned n-gram model — when present; other files such as
+/// templates.json are ignored) and compiles them once.
 ///
 /// Returns nullptr on any problem and, when `error` is not null, sets it to one line per problem:
 /// "FILE:LINE: key.path: what is wrong". Nothing is partially loaded: keep serving the previous
@@ -50,5 +52,18 @@ int run_classify(const Rules& rules, std::istream& in, std::ostream& out);
 /// report splits) and prints the metrics and the costliest confusions. Returns 0, or 1 when the
 /// file cannot be read.
 int run_eval(const Rules& rules, const std::string& tsv_path, std::ostream& out);
+
+/// `gridbot eval --cv K FILES...`: pools the rows of all files and prints k-fold
+/// cross-validation figures for the keyword rules alone, the model trained on the other folds
+/// alone, and the two combined (see cross_validate() in eval.hpp). Returns 0, or 1 when a file
+/// cannot be read.
+int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv_paths, int folds,
+                         std::ostream& out);
+
+/// `gridbot train --out MODEL.json FILES...`: trains the n-gram model on every row of the files
+/// (categories as in `rules`) and writes it to `out_path`; the blend weights of the model already
+/// in `rules`, if any, are kept. Returns 0, or 1 when a file cannot be read or written.
+int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
+              const std::string& out_path, std::ostream& out);
 
 }  // namespace gridbot::rules

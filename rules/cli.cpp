@@ -1,15 +1,38 @@
 // The bodies of `gridbot classify` and `gridbot eval`; bot/main.cpp only parses arguments.
+#include <cstdio>
+#include <fstream>
 #include <istream>
 #include <ostream>
 #include <string>
 
 #include "rules/classifier.hpp"
 #include "rules/eval.hpp"
+#include "rules/rules.hpp"
+#include "rules/trainer.hpp"
 
 namespace gridbot::rules {
 namespace {
 
 constexpr std::size_t kTopConfusions = 10;
+
+bool read_all(const std::vector<std::string>& paths, std::vector<LabelledRow>& rows, std::ostream& out) {
+  for (const auto& path : paths) {
+    std::vector<std::string> bad;
+    if (!read_labelled(path, rows, bad)) {
+      out << path << ": cannot open\n";
+      return false;
+    }
+    for (const auto& b : bad) out << path << ":" << b << '\n';
+  }
+  return true;
+}
+
+// The shipped blend when the rules carry a model, else the defaults.
+TrainOptions options_for(const Rules& rules) {
+  TrainOptions o;
+  if (rules.model) o.blend = rules.model->blend;
+  return o;
+}
 
 }  // namespace
 
@@ -39,6 +62,51 @@ int run_eval(const Rules& rules, const std::string& tsv_path, std::ostream& out)
   }
   out << "mistakes:\n";
   for (const auto& m : all.mistakes) out << "  " << m << '\n';
+  return 0;
+}
+
+}  // namespace gridbot::rules
+
+namespace gridbot::rules {
+
+int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv_paths, int folds,
+                         std::ostream& out) {
+  std::vector<LabelledRow> rows;
+  if (!read_all(tsv_paths, rows, out)) return 1;
+  const TrainOptions o = options_for(rules);
+  const CvResult cv = cross_validate(rules, rows, folds, o);
+  char head[200];
+  std::snprintf(head, sizeof head, "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g urgent %g\n",
+                folds, rows.size(), static_cast<double>(o.blend.report), static_cast<double>(o.blend.category),
+                static_cast<double>(o.blend.tier_rule), static_cast<double>(o.blend.urgent));
+  out << head;
+  out << format_metrics("keyword rules alone (tuned on all files: not an estimate)", cv.rules_only);
+  out << format_metrics("model alone (trained on the other folds)", cv.model_only);
+  out << format_metrics("rules + model (combined, as shipped)", cv.combined);
+  out << "costliest confusions, model alone:\n";
+  for (std::size_t i = 0; i < cv.model_only.confusions.size() && i < kTopConfusions; ++i) {
+    out << "  " << cv.model_only.confusions[i].first << "  " << cv.model_only.confusions[i].second << '\n';
+  }
+  out << "mistakes, combined:\n";
+  for (const auto& m : cv.combined.mistakes) out << "  " << m << '\n';
+  return 0;
+}
+
+int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
+              const std::string& out_path, std::ostream& out) {
+  std::vector<LabelledRow> rows;
+  if (!read_all(tsv_paths, rows, out)) return 1;
+  std::vector<std::string> codes;
+  for (const auto& c : rules.categories) codes.push_back(c.code);
+  const ModelData data = train_model(rows, codes, options_for(rules));
+  std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
+  file << model_json(data);
+  file.close();
+  if (!file) {
+    out << out_path << ": cannot write\n";
+    return 1;
+  }
+  out << out_path << ": " << data.ngrams.size() << " n-grams from " << rows.size() << " messages\n";
   return 0;
 }
 

@@ -1,4 +1,5 @@
-// evaluate(): reads a labelled TSV, classifies each row, accumulates the issue-3 metrics.
+// evaluate(): reads a labelled TSV, classifies each row, accumulates the issue-3 metrics; and
+// cross_validate(), which retrains the n-gram model per fold.
 #include "rules/eval.hpp"
 
 #include <algorithm>
@@ -8,14 +9,12 @@
 #include <map>
 #include <sstream>
 
+#include "rules/ngram_model.hpp"
+#include "rules/rules.hpp"
+#include "rules/trainer.hpp"
+
 namespace gridbot::rules {
 namespace {
-
-struct Row {
-  std::string id, text, category, tier;
-  bool report = false, urgent = false;
-  Location location;
-};
 
 std::vector<std::string> split_tabs(const std::string& line) {
   std::vector<std::string> cols;
@@ -71,9 +70,8 @@ std::string location_text(const Location& l) {
   return s;
 }
 
-void score_row(const Rules& rules, const Row& row, EvalMetrics& m,
+void score_row(const LabelledRow& row, const Classification& c, EvalMetrics& m,
                std::map<std::string, int>& confusions) {
-  const Classification c = classify(rules, row.text);
   ++m.messages;
   m.gold_reports += row.report;
   m.predicted_reports += c.is_report;
@@ -106,40 +104,7 @@ void score_row(const Rules& rules, const Row& row, EvalMetrics& m,
   }
 }
 
-}  // namespace
-
-bool EvalMetrics::meets_goals() const {
-  return report_f1 >= EvalGoals::report_f1 && category_accuracy >= EvalGoals::category &&
-         tier_accuracy >= EvalGoals::tier && urgent_recall >= EvalGoals::urgent_recall &&
-         urgent_precision >= EvalGoals::urgent_precision && location_accuracy >= EvalGoals::location;
-}
-
-EvalMetrics evaluate(const Rules& rules, const std::string& tsv_path, EvalSplit split) {
-  EvalMetrics m;
-  std::ifstream in(tsv_path);
-  if (!in) {
-    m.file_ok = false;
-    return m;
-  }
-  std::map<std::string, int> confusions;
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const auto cols = split_tabs(line);
-    Row row;
-    if (cols.size() != 7 || (cols[2] != "0" && cols[2] != "1") || !parse_location(cols[6], row.location)) {
-      m.bad_rows.push_back(std::to_string(n) + ": expected 7 tab-separated columns");
-      continue;
-    }
-    row.id = cols[0];
-    row.text = cols[1];
-    row.report = cols[2] == "1";
-    row.category = cols[3];
-    row.tier = cols[4];
-    row.urgent = cols[5] == "1";
-    if (in_split(row.id, split)) score_row(rules, row, m, confusions);
-  }
+void finish(EvalMetrics& m, const std::map<std::string, int>& confusions) {
   m.report_precision = ratio(m.true_reports, m.predicted_reports);
   m.report_recall = ratio(m.true_reports, m.gold_reports);
   m.report_f1 = m.report_precision + m.report_recall == 0
@@ -153,7 +118,100 @@ EvalMetrics evaluate(const Rules& rules, const std::string& tsv_path, EvalSplit 
   m.confusions.assign(confusions.begin(), confusions.end());
   std::stable_sort(m.confusions.begin(), m.confusions.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
+}
+
+}  // namespace
+
+bool EvalMetrics::meets_goals() const {
+  return report_f1 >= EvalGoals::report_f1 && category_accuracy >= EvalGoals::category &&
+         tier_accuracy >= EvalGoals::tier && urgent_recall >= EvalGoals::urgent_recall &&
+         urgent_precision >= EvalGoals::urgent_precision && location_accuracy >= EvalGoals::location;
+}
+
+bool read_labelled(const std::string& tsv_path, std::vector<LabelledRow>& rows,
+                   std::vector<std::string>& bad) {
+  std::ifstream in(tsv_path);
+  if (!in) return false;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const auto cols = split_tabs(line);
+    LabelledRow row;
+    if (cols.size() != 7 || (cols[2] != "0" && cols[2] != "1") || !parse_location(cols[6], row.location)) {
+      bad.push_back(std::to_string(n) + ": expected 7 tab-separated columns");
+      continue;
+    }
+    row.id = cols[0];
+    row.text = cols[1];
+    row.report = cols[2] == "1";
+    row.category = cols[3];
+    row.tier = cols[4];
+    row.urgent = cols[5] == "1";
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+EvalMetrics evaluate_rows(const Rules& rules, const std::vector<LabelledRow>& rows) {
+  EvalMetrics m;
+  std::map<std::string, int> confusions;
+  for (const auto& row : rows) score_row(row, classify(rules, row.text), m, confusions);
+  finish(m, confusions);
   return m;
+}
+
+EvalMetrics evaluate(const Rules& rules, const std::string& tsv_path, EvalSplit split) {
+  std::vector<LabelledRow> rows;
+  std::vector<std::string> bad;
+  if (!read_labelled(tsv_path, rows, bad)) {
+    EvalMetrics m;
+    m.file_ok = false;
+    return m;
+  }
+  std::erase_if(rows, [&](const LabelledRow& r) { return !in_split(r.id, split); });
+  EvalMetrics m = evaluate_rows(rules, rows);
+  m.bad_rows = std::move(bad);
+  return m;
+}
+
+CvResult cross_validate(const Rules& rules, const std::vector<LabelledRow>& rows, int folds,
+                        const TrainOptions& options) {
+  // Stratified deal: sorting by (report, category) spreads every category over the folds.
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair{rows[a].report, rows[a].category} < std::pair{rows[b].report, rows[b].category};
+  });
+  const auto k = static_cast<std::size_t>(std::max(folds, 2));
+  std::vector<std::size_t> fold_of(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) fold_of[order[i]] = i % k;
+  std::vector<std::string> codes;
+  for (const auto& c : rules.categories) codes.push_back(c.code);
+
+  CvResult out;
+  std::map<std::string, int> conf_rules, conf_model, conf_combined;
+  for (std::size_t f = 0; f < k; ++f) {
+    std::vector<LabelledRow> train;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (fold_of[i] != f) train.push_back(rows[i]);
+    }
+    auto r = std::make_shared<Rules>(rules);
+    r->model = build_model(train_model(train, codes, options), rules.categories, nullptr);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (fold_of[i] != f) continue;
+      r->blend = Blend::rules_only;
+      score_row(rows[i], classify(*r, rows[i].text), out.rules_only, conf_rules);
+      r->blend = Blend::model_only;
+      score_row(rows[i], classify(*r, rows[i].text), out.model_only, conf_model);
+      r->blend = Blend::combined;
+      score_row(rows[i], classify(*r, rows[i].text), out.combined, conf_combined);
+    }
+  }
+  finish(out.rules_only, conf_rules);
+  finish(out.model_only, conf_model);
+  finish(out.combined, conf_combined);
+  return out;
 }
 
 std::string format_metrics(const std::string& title, const EvalMetrics& m) {

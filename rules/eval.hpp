@@ -47,6 +47,38 @@ struct EvalMetrics {
   bool meets_goals() const;
 };
 
+/// One labelled message of a messages.tsv-format file.
+struct LabelledRow {
+  std::string id, text, category, tier;
+  bool report = false, urgent = false;
+  Location location;
+};
+
+/// Reads the rows of a messages.tsv-format file into `rows` (appended). Rows that cannot be
+/// parsed are skipped and described in `bad` ("LINE: why"). Returns false when the file cannot
+/// be opened.
+bool read_labelled(const std::string& tsv_path, std::vector<LabelledRow>& rows,
+                   std::vector<std::string>& bad);
+
+/// Scores `rules` on `rows` (all of them).
+EvalMetrics evaluate_rows(const Rules& rules, const std::vector<LabelledRow>& rows);
+
+struct TrainOptions;
+
+/// Pooled k-fold cross-validation figures (see cross_validate()).
+struct CvResult {
+  EvalMetrics rules_only;  ///< the keyword rules alone (they were tuned on all labelled files)
+  EvalMetrics model_only;  ///< the model trained on the other folds, alone
+  EvalMetrics combined;    ///< keyword rules + that model, blended as classify() does
+};
+
+/// k-fold cross-validation: rows are sorted by (report, category) and dealt round-robin into
+/// `folds` folds; for each fold the n-gram model is trained on the other folds only and the fold
+/// is classified with it. The metrics are pooled over all held-out rows. The keyword rules of
+/// `rules` are used as they are; the model and blend of `rules`, if any, are replaced.
+CvResult cross_validate(const Rules& rules, const std::vector<LabelledRow>& rows, int folds,
+                        const TrainOptions& options);
+
 /// Classifies every row of `tsv_path` in `split` and compares with its labels. The file has the
 /// columns id, text, is_report, category, tier, urgent, location ("b=3;u=2;r=501" or "-");
 /// lines starting with '#' are comments. file_ok is false when the file cannot be opened.

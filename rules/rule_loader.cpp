@@ -1,5 +1,6 @@
 // load_rules(): reads the JSON rule files, validates them with file:line:key errors, compiles.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -287,6 +288,21 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   }
   LocationVocab vocab;
   if (location) vocab = load_location(*location, c.problems);
+  // The learned model is optional: a folder without model.json classifies with keywords alone.
+  std::shared_ptr<const NgramModel> model;
+  if (const std::string path = dir + "/model.json"; std::filesystem::exists(path)) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    ModelData data;
+    if (!in) {
+      c.problems.push_back(path + ":0: cannot open rule file");
+    } else if (parse_model(path, text.str(), data, c.problems) && categories) {
+      std::vector<std::string> problems;
+      model = build_model(data, cats, &problems);
+      for (const auto& p : problems) c.problems.push_back(path + ":0: " + p);
+    }
+  }
   // The automaton also tells whether a message holds any location word, so that messages without
   // one skip the extractor. A dash can start the 1-3-501 form.
   std::vector<std::uint32_t> location_terms;
@@ -315,6 +331,7 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->uncategorised_penalty = scratch.uncategorised_penalty;
   rules->tier_threshold = scratch.tier_threshold;
   rules->urgent_threshold = scratch.urgent_threshold;
+  rules->model = std::move(model);
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);
   rules->term_count = c.terms.size();

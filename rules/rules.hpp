@@ -3,11 +3,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rules/aho_corasick.hpp"
 #include "rules/location_extractor.hpp"
+#include "rules/ngram_model.hpp"
 
 namespace gridbot::rules {
 
@@ -64,6 +66,11 @@ class Rules {
   float uncategorised_penalty = 2;  ///< subtracted when no category keyword matched ("other")
   float tier_threshold = 2;
   float urgent_threshold = 3;
+
+  /// The learned n-gram model of model.json, or null when the folder has none (keywords only).
+  std::shared_ptr<const NgramModel> model;
+  /// Which evidence classify() uses; load_rules() gives `combined` (eval compares the others).
+  Blend blend = Blend::combined;
 };
 
 }  // namespace gridbot::rules

@@ -1,0 +1,137 @@
+// Averaged-SGD softmax regression over hashed-free (exact key) character n-grams; see trainer.hpp.
+#include "rules/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+
+#include "rules/normalizer.hpp"
+#include "rules/rules.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+struct Example {
+  std::vector<std::uint32_t> features;  // feature 0 is the bias, always present
+  int label = 0;
+};
+
+// Keys of invalid UTF-8 would not survive the JSON file; such n-grams are not features.
+bool valid_key(std::string_view key) {
+  for (std::size_t i = 0, len = 0; i < key.size(); i += len) {
+    const std::uint32_t u = ngram::unit_at(key, i, len);
+    if (len == 1 && u >= 0x80) return false;
+  }
+  return true;
+}
+
+// Averaged SGD on the softmax log-loss. Returns the averaged weights, [feature * classes + k].
+std::vector<double> fit(const std::vector<Example>& examples, std::size_t features, int classes,
+                        const TrainOptions& o) {
+  const auto k_n = static_cast<std::size_t>(classes);
+  std::vector<double> w(features * k_n, 0.0), u(features * k_n, 0.0);
+  std::vector<std::size_t> order(examples.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::uint64_t rng = 0x2545F4914F6CDD1Dull;
+  std::vector<double> z(k_n);
+  double c = 1;
+  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    for (std::size_t i = order.size(); i > 1; --i) {  // Fisher-Yates with xorshift64: deterministic
+      rng ^= rng << 13;
+      rng ^= rng >> 7;
+      rng ^= rng << 17;
+      std::swap(order[i - 1], order[rng % i]);
+    }
+    for (const std::size_t idx : order) {
+      const Example& e = examples[idx];
+      std::fill(z.begin(), z.end(), 0.0);
+      for (const std::uint32_t f : e.features) {
+        for (std::size_t k = 0; k < k_n; ++k) z[k] += w[f * k_n + k];
+      }
+      const double top = *std::max_element(z.begin(), z.end());
+      double sum = 0;
+      for (double& v : z) sum += (v = std::exp(v - top));
+      for (std::size_t k = 0; k < k_n; ++k) {
+        const double g = o.learning_rate * ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
+        if (std::fabs(g) < 1e-12) continue;
+        for (const std::uint32_t f : e.features) {
+          w[f * k_n + k] += g;
+          u[f * k_n + k] += c * g;
+        }
+      }
+      c += 1;
+    }
+  }
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] -= u[i] / c;
+  return w;
+}
+
+}  // namespace
+
+ModelData train_model(const std::vector<LabelledRow>& rows,
+                      const std::vector<std::string>& category_codes, const TrainOptions& options) {
+  // Feature ids in order of first appearance; keys kept for model.json.
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::vector<std::string> keys{""};  // id 0: bias
+  std::vector<std::vector<std::uint32_t>> feats(rows.size());
+  std::string text;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    normalize(rows[r].text, text);
+    feats[r].push_back(0);
+    ngram::for_each(text, [&](std::uint64_t, std::size_t b, std::size_t e) {
+      std::string key = ngram::key_of(std::string_view(text).substr(b, e - b));
+      if (!valid_key(key)) return;
+      const auto [it, fresh] = ids.emplace(key, static_cast<std::uint32_t>(keys.size()));
+      if (fresh) keys.push_back(std::move(key));
+      feats[r].push_back(it->second);
+    });
+  }
+  const std::size_t n = keys.size();
+  std::vector<Example> report, category, tier, urgent;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const LabelledRow& row = rows[r];
+    report.push_back({feats[r], row.report ? 1 : 0});
+    if (!row.report) continue;
+    urgent.push_back({feats[r], row.urgent ? 1 : 0});
+    const auto c = std::find(category_codes.begin(), category_codes.end(), row.category);
+    if (c != category_codes.end()) {
+      category.push_back({feats[r], static_cast<int>(c - category_codes.begin())});
+    }
+    for (std::size_t t = 0; t < kTierCodes.size(); ++t) {
+      if (row.tier == kTierCodes[t]) tier.push_back({feats[r], static_cast<int>(t)});
+    }
+  }
+  const auto nc = category_codes.size();
+  const std::vector<double> wr = fit(report, n, 2, options);
+  const std::vector<double> wu = fit(urgent, n, 2, options);
+  const std::vector<double> wt = fit(tier, n, 4, options);
+  const std::vector<double> wc = fit(category, n, static_cast<int>(nc), options);
+
+  ModelData out;
+  out.categories = category_codes;
+  out.blend = options.blend;
+  const auto q = [](double v) { return static_cast<std::int32_t>(std::lround(v * kWeightScale)); };
+  std::map<std::string, std::vector<std::int32_t>> sorted;
+  for (std::size_t f = 0; f < n; ++f) {
+    std::vector<double> row(kColCategory + nc);
+    row[kColReport] = wr[f * 2 + 1] - wr[f * 2];
+    row[kColUrgent] = wu[f * 2 + 1] - wu[f * 2];
+    for (std::size_t t = 0; t < 4; ++t) row[kColTier + t] = wt[f * 4 + t];
+    for (std::size_t k = 0; k < nc; ++k) row[kColCategory + k] = wc[f * nc + k];
+    double top = 0;
+    for (const double v : row) top = std::max(top, std::fabs(v));
+    std::vector<std::int32_t> ints;
+    for (const double v : row) ints.push_back(std::fabs(v) < options.min_weight ? 0 : q(v));
+    if (f == 0) {
+      out.bias = std::move(ints);
+    } else if (top >= options.min_weight) {
+      sorted.emplace(keys[f], std::move(ints));
+    }
+  }
+  out.ngrams.assign(sorted.begin(), sorted.end());
+  return out;
+}
+
+}  // namespace gridbot::rules

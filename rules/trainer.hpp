@@ -1,0 +1,28 @@
+// `gridbot train`: fits the n-gram model (rules/ngram_model.hpp) to labelled messages.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/eval.hpp"
+#include "rules/ngram_model.hpp"
+
+namespace gridbot::rules {
+
+/// Training settings. The defaults are the ones rules/model.json was trained with.
+struct TrainOptions {
+  int epochs = 10;             ///< passes over the data (order shuffled with a fixed seed)
+  double learning_rate = 0.02; ///< SGD step per example on the softmax log-loss
+  double min_weight = 0.002;   ///< n-grams whose weights are all below this are dropped
+  ModelBlend blend{};          ///< written to model.json as is (picked on held-out data)
+};
+
+/// Fits one softmax-regression head per question on the character 1-3-grams of the normalised
+/// text: report (all rows), category, tier and urgent (gold reports only). Weights are the
+/// average over all SGD steps. Deterministic: the same rows and options give the same model.
+/// `category_codes` names the category columns (rows with another category are not used for
+/// the category head).
+ModelData train_model(const std::vector<LabelledRow>& rows,
+                      const std::vector<std::string>& category_codes, const TrainOptions& options);
+
+}  // namespace gridbot::rules
