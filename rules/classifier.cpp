@@ -1,6 +1,7 @@
 // classify() and to_json(): one automaton pass, weighted entries, then the decisions.
 #include "rules/classifier.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -175,8 +176,10 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     c.tier = kTierCodes[argmax(4, [&](std::size_t t) {
       return m[kColTier + t] + (t == rules_tier ? tw : 0.0f);
     })];
+    // The urgency cues stay authoritative: the model may add urgency, never veto a cue.
     c.urgent = model_only ? m[kColUrgent] >= 0
-                          : sc.urgent - rules.urgent_threshold + b.urgent * m[kColUrgent] >= 0;
+                          : sc.urgent - rules.urgent_threshold +
+                                    b.urgent * std::max(m[kColUrgent], 0.0f) >= 0;
   }
   for (const std::uint32_t t : rules.location_terms) {
     if (s.stamp[t] == s.epoch) {

@@ -1,4 +1,4 @@
-// Averaged-SGD softmax regression over hashed-free (exact key) character n-grams; see trainer.hpp.
+// Averaged-SGD softmax regression over character 1-3-grams (exact keys); see trainer.hpp.
 #include "rules/trainer.hpp"
 
 #include <algorithm>
@@ -16,6 +16,7 @@ namespace {
 struct Example {
   std::vector<std::uint32_t> features;  // feature 0 is the bias, always present
   int label = 0;
+  double weight = 1;  // gradient scale: rare positives (urgent) count more
 };
 
 // Keys of invalid UTF-8 would not survive the JSON file; such n-grams are not features.
@@ -54,7 +55,8 @@ std::vector<double> fit(const std::vector<Example>& examples, std::size_t featur
       double sum = 0;
       for (double& v : z) sum += (v = std::exp(v - top));
       for (std::size_t k = 0; k < k_n; ++k) {
-        const double g = o.learning_rate * ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
+        const double g =
+            e.weight * o.learning_rate * ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
         if (std::fabs(g) < 1e-12) continue;
         for (const std::uint32_t f : e.features) {
           w[f * k_n + k] += g;
@@ -92,15 +94,15 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
   std::vector<Example> report, category, tier, urgent;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const LabelledRow& row = rows[r];
-    report.push_back({feats[r], row.report ? 1 : 0});
+    report.push_back({feats[r], row.report ? 1 : 0, 1.0});
     if (!row.report) continue;
-    urgent.push_back({feats[r], row.urgent ? 1 : 0});
+    urgent.push_back({feats[r], row.urgent ? 1 : 0, row.urgent ? options.urgent_positive_weight : 1.0});
     const auto c = std::find(category_codes.begin(), category_codes.end(), row.category);
     if (c != category_codes.end()) {
-      category.push_back({feats[r], static_cast<int>(c - category_codes.begin())});
+      category.push_back({feats[r], static_cast<int>(c - category_codes.begin()), 1.0});
     }
     for (std::size_t t = 0; t < kTierCodes.size(); ++t) {
-      if (row.tier == kTierCodes[t]) tier.push_back({feats[r], static_cast<int>(t)});
+      if (row.tier == kTierCodes[t]) tier.push_back({feats[r], static_cast<int>(t), 1.0});
     }
   }
   const auto nc = category_codes.size();
