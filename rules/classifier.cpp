@@ -78,9 +78,9 @@ float model_report(const NgramModel& m, Scratch& s) {
   s.rows.clear();
   float logit = m.weights[kColReport];
   ngram::for_each(s.text, [&](std::uint64_t h, std::size_t, std::size_t) {
-    if (const std::uint32_t r = m.find(h); r != 0) {
-      s.rows.push_back(r);
-      logit += m.row(r)[kColReport];
+    if (const NgramModel::Slot* slot = m.lookup(h)) {
+      s.rows.push_back(slot->row);
+      logit += slot->report;
     }
   });
   return logit;

@@ -158,8 +158,7 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
   std::size_t slots = 16;
   while (slots < 2 * (data.ngrams.size() + 1)) slots *= 2;  // load factor <= 1/2
   m->mask = slots - 1;
-  m->slot_key.assign(slots, 0);
-  m->slot_row.assign(slots, 0);
+  m->slots.assign(slots, NgramModel::Slot{});
   bool ok = true;
   for (const auto& [key, row] : data.ngrams) {
     const std::uint64_t h = ngram::key_hash(key);
@@ -170,15 +169,15 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     }
     const auto fp = static_cast<std::uint32_t>(h >> 32) | 1u;
     std::uint64_t i = h & m->mask;
-    while (m->slot_key[i] != 0 && m->slot_key[i] != fp) i = (i + 1) & m->mask;
-    if (m->slot_key[i] == fp) {
+    while (m->slots[i].key != 0 && m->slots[i].key != fp) i = (i + 1) & m->mask;
+    if (m->slots[i].key == fp) {
       if (problems) problems->push_back("ngram \"" + key + "\": same hash as another n-gram");
       ok = false;
       continue;
     }
-    m->slot_key[i] = fp;
-    m->slot_row[i] = static_cast<std::uint32_t>(m->weights.size() / m->stride);
+    const auto r = static_cast<std::uint32_t>(m->weights.size() / m->stride);
     add_row(row);
+    m->slots[i] = {fp, r, m->row(r)[kColReport]};
   }
   return ok ? m : nullptr;
 }

@@ -44,21 +44,32 @@ struct ModelData {
 ///
 /// *Thread safety*: immutable after build_model(); shared by every classify() call.
 struct NgramModel {
-  std::size_t stride = 0;               ///< floats per row: kColCategory + number of categories
-  std::uint64_t mask = 0;               ///< slot table size - 1
-  std::vector<std::uint32_t> slot_key;  ///< fingerprint of the n-gram in the slot, 0 = empty
-  std::vector<std::uint32_t> slot_row;  ///< its row in weights (row 0 is the bias)
-  std::vector<float> weights;           ///< rows of `stride` floats, category columns in Rules order
+  /// One slot of the hash table. The report weight sits in the slot, so that a message that is
+  /// not a report never reads the weight rows (they are ~1.5 MB; the slots a quarter of that).
+  struct Slot {
+    std::uint32_t key = 0;  ///< fingerprint of the n-gram, 0 = empty
+    std::uint32_t row = 0;  ///< its row in weights (row 0 is the bias)
+    float report = 0;       ///< weights[row * stride + kColReport]
+  };
+  std::size_t stride = 0;     ///< floats per row: kColCategory + number of categories
+  std::uint64_t mask = 0;     ///< slot table size - 1
+  std::vector<Slot> slots;
+  std::vector<float> weights; ///< rows of `stride` floats, category columns in Rules order
   ModelBlend blend;
 
-  /// The weight row of the n-gram with hash `h`, or 0 when the model does not know it.
-  std::uint32_t find(std::uint64_t h) const {
+  /// The slot of the n-gram with hash `h`, or null when the model does not know it.
+  const Slot* lookup(std::uint64_t h) const {
     const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
     for (std::uint64_t i = h & mask;; i = (i + 1) & mask) {
-      const std::uint32_t k = slot_key[i];
-      if (k == key) return slot_row[i];
-      if (k == 0) return 0;
+      const Slot& s = slots[i];
+      if (s.key == key) return &s;
+      if (s.key == 0) return nullptr;
     }
+  }
+  /// The weight row of the n-gram with hash `h`, or 0 when the model does not know it.
+  std::uint32_t find(std::uint64_t h) const {
+    const Slot* s = lookup(h);
+    return s == nullptr ? 0 : s->row;
   }
   const float* row(std::uint32_t r) const { return weights.data() + r * stride; }
 };

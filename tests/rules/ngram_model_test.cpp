@@ -1,0 +1,207 @@
+// The learned n-gram model: train -> model.json -> load_rules round trip, model.json errors with
+// file and line, deterministic training, and k-fold cross-validation.
+#include "rules/ngram_model.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/classifier.hpp"
+#include "rules/eval.hpp"
+#include "rules/rules.hpp"
+#include "rules/trainer.hpp"
+
+namespace gridbot::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCorpus = std::string(GRIDBOT_TEST_DATA) + "/messages.tsv";
+
+// The shipped keyword rule files (not model.json) in a fresh temp dir.
+class ModelDir {
+ public:
+  ModelDir() {
+    static int n = 0;
+    path_ = fs::temp_directory_path() /
+            ("gridbot_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+    for (const char* f : {"categories.json", "report.json", "tiers.json", "urgency.json", "location.json"}) {
+      fs::copy_file(fs::path(GRIDBOT_SOURCE_DIR) / "rules" / f, path_ / f);
+    }
+  }
+  ~ModelDir() { fs::remove_all(path_); }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(path_ / name, std::ios::trunc | std::ios::binary) << text;
+  }
+  std::string dir() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::vector<LabelledRow> corpus() {
+  std::vector<LabelledRow> rows;
+  std::vector<std::string> bad;
+  REQUIRE(read_labelled(kCorpus, rows, bad));
+  REQUIRE(bad.empty());
+  return rows;
+}
+
+std::vector<std::string> codes(const Rules& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.categories) out.push_back(c.code);
+  return out;
+}
+
+std::string model_error(const std::string& model_text) {
+  ModelDir d;
+  d.write("model.json", model_text);
+  std::string error;
+  CHECK(load_rules(d.dir(), &error) == nullptr);
+  return error;
+}
+
+TEST_CASE("the shipped rules carry the model, and a folder without model.json loads without one") {
+  std::string error;
+  const auto shipped = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  REQUIRE(shipped != nullptr);
+  CHECK(shipped->model != nullptr);
+  ModelDir d;
+  const auto keywords_only = load_rules(d.dir(), &error);
+  REQUIRE(keywords_only != nullptr);
+  CHECK(keywords_only->model == nullptr);
+}
+
+TEST_CASE("a trained model saved to model.json and loaded again gives the same predictions") {
+  ModelDir d;
+  std::string error;
+  const auto base = load_rules(d.dir(), &error);
+  REQUIRE(base != nullptr);
+  const auto rows = corpus();
+  const ModelData data = train_model(rows, codes(*base), TrainOptions{});
+  auto trained = std::make_shared<Rules>(*base);
+  trained->model = build_model(data, base->categories, nullptr);
+  REQUIRE(trained->model != nullptr);
+
+  d.write("model.json", model_json(data));
+  const auto loaded = load_rules(d.dir(), &error);
+  INFO(error);
+  REQUIRE(loaded != nullptr);
+  REQUIRE(loaded->model != nullptr);
+  for (const auto& row : rows) {
+    INFO(row.id << " " << row.text);
+    const Classification a = classify(*trained, row.text);
+    const Classification b = classify(*loaded, row.text);
+    CHECK(to_json(a) == to_json(b));
+    CHECK(a.score == b.score);
+  }
+  SECTION("and the model changes decisions: the model alone is not the keyword rules") {
+    auto model_only = std::make_shared<Rules>(*loaded);
+    model_only->blend = Blend::model_only;
+    int differ = 0;
+    for (const auto& row : rows) differ += classify(*model_only, row.text).score != classify(*base, row.text).score;
+    CHECK(differ > 0);
+  }
+}
+
+TEST_CASE("training is deterministic") {
+  std::string error;
+  const auto base = load_rules(ModelDir().dir(), &error);
+  REQUIRE(base != nullptr);
+  const auto rows = corpus();
+  CHECK(model_json(train_model(rows, codes(*base), {})) == model_json(train_model(rows, codes(*base), {})));
+}
+
+TEST_CASE("n-gram keys hash like the n-grams of the text, digits as 0") {
+  std::vector<std::uint64_t> seen;
+  ngram::for_each("停水3", [&](std::uint64_t h, std::size_t, std::size_t) { seen.push_back(h); });
+  REQUIRE(seen.size() == 6);  // 停 水 停水 3 水3 停水3
+  CHECK(seen[0] == ngram::key_hash("停"));
+  CHECK(seen[2] == ngram::key_hash("停水"));
+  CHECK(seen[5] == ngram::key_hash("停水0"));
+  CHECK(ngram::key_hash("停水停水") == 0);
+  CHECK(ngram::key_hash("") == 0);
+}
+
+const char* kHeader =
+    "{\n"
+    "  \"format\": \"gridbot-ngram/1\",\n"
+    "  \"blend\": {\"report\": 1, \"category\": 1, \"tier_rule\": 1, \"urgent\": 1},\n"
+    "  \"categories\": [\"water\", \"other\"],\n"
+    "  \"bias\": [0, 0, 0, 0, 0, 0, 0, 0],\n";
+
+TEST_CASE("a well-formed small model loads") {
+  ModelDir d;
+  d.write("model.json", std::string(kHeader) + "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2000, 0],\n  }\n}\n");
+  std::string error;
+  const auto r = load_rules(d.dir(), &error);
+  INFO(error);
+  REQUIRE(r != nullptr);
+  REQUIRE(r->model != nullptr);
+  CHECK(r->model->find(ngram::key_hash("停水")) == 1);
+  CHECK(r->model->find(ngram::key_hash("停电")) == 0);
+}
+
+TEST_CASE("a malformed model.json is reported with file, line and key") {
+  SECTION("a row of the wrong width") {
+    const std::string e = model_error(std::string(kHeader) +
+                                      "  \"ngrams\": {\n    \"停电\": [1, 2, 3, 4, 5, 6, 7, 8],\n"
+                                      "    \"停水\": [3000, 0, 1],\n  }\n}\n");
+    CHECK(e.find("model.json:8: ngrams.停水: must be an array of 8 integers") != std::string::npos);
+  }
+  SECTION("a weight that is not an integer") {
+    const std::string e = model_error(std::string(kHeader) +
+                                      "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2.5, 0],\n  }\n}\n");
+    CHECK(e.find("model.json:7: ngrams.停水: weights must be integers") != std::string::npos);
+  }
+  SECTION("a key longer than a trigram") {
+    const std::string e = model_error(std::string(kHeader) +
+                                      "  \"ngrams\": {\n    \"停水停水\": [0, 0, 0, 0, 0, 0, 0, 0],\n  }\n}\n");
+    CHECK(e.find("model.json:7: ngrams.停水停水: an n-gram is 1 to 3 characters") != std::string::npos);
+  }
+  SECTION("a blend weight of the wrong type") {
+    std::string text = std::string(kHeader) + "  \"ngrams\": {}\n}\n";
+    text.replace(text.find("\"urgent\": 1"), 11, "\"urgent\": \"x\"");
+    CHECK(model_error(text).find("model.json:3: blend.urgent: must be a number") != std::string::npos);
+  }
+  SECTION("a wrong format tag") {
+    CHECK(model_error("{\n  \"format\": \"v0\"\n}\n").find("model.json:2: format: must be") !=
+          std::string::npos);
+  }
+  SECTION("a syntax error") {
+    CHECK(model_error(std::string(kHeader) + "  \"ngrams\": {\n    \"停水\": [1 2]\n  }\n}\n")
+              .find("model.json:7: syntax error") != std::string::npos);
+  }
+}
+
+TEST_CASE("k-fold cross-validation trains per fold and pools every held-out row") {
+  std::string error;
+  const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  REQUIRE(rules != nullptr);
+  const auto rows = corpus();
+  const CvResult cv = cross_validate(*rules, rows, 3, TrainOptions{});
+  for (const EvalMetrics* m : {&cv.rules_only, &cv.model_only, &cv.combined}) {
+    CHECK(m->messages == 240);
+    CHECK(m->gold_reports == 160);
+  }
+  // Floors far below the measured figures (docs/rules.md): CV ran and the model learned.
+  CHECK(cv.model_only.report_f1 > 0.85);
+  CHECK(cv.model_only.category_accuracy > 0.5);
+  CHECK(cv.combined.report_f1 > 0.9);
+
+  std::ostringstream out;
+  REQUIRE(run_cross_validation(*rules, {kCorpus}, 3, out) == 0);
+  for (const char* part : {"3-fold cross-validation", "keyword rules alone", "model alone", "combined"}) {
+    CHECK(out.str().find(part) != std::string::npos);
+  }
+  std::ostringstream missing;
+  CHECK(run_cross_validation(*rules, {"/nonexistent.tsv"}, 3, missing) == 1);
+}
+
+}  // namespace
+}  // namespace gridbot::rules
