@@ -13,6 +13,8 @@
 #include "bot/core/templates.hpp"
 #include "bot/core/ticket_service.hpp"
 #include "bot/core/command_grammar.hpp"
+#include "bot/core/incident_api.hpp"
+#include "bot/core/incident_service.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
 #include "rules/classifier.hpp"
@@ -35,6 +37,7 @@ struct Loaded {
   std::shared_ptr<const core::Templates> templates;
   std::shared_ptr<const rules::Rules> rules;
   std::shared_ptr<const core::CommandGrammar> grammar;
+  std::shared_ptr<const core::IncidentGrammar> incident_grammar;
 };
 
 void print_errors(const std::vector<std::string>& errors) {
@@ -50,6 +53,7 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   const std::string dir = out->cfg.rules_dir.empty() ? "rules" : out->cfg.rules_dir;
   out->templates = core::Templates::load(dir + "/templates.json", errors);
   out->grammar = core::CommandGrammar::load(dir + "/commands.json", errors);
+  out->incident_grammar = core::IncidentGrammar::load(dir + "/commands.json", errors);
   std::string rules_error;
   out->rules = rules::load_rules(dir, &rules_error);
   if (!out->rules) errors->push_back(rules_error);
@@ -190,10 +194,17 @@ int serve(const std::string& config_file, const std::string& port_file) {
   knowledge->grammar = loaded->grammar;
   core::TicketService tickets(loaded->channels, knowledge, clock,
                               {cfg.tickets.merge_window_h * 3600 * 1000});
-  pipeline.set_processor([&tickets](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+  core::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
+                                  {cfg.incidents.hotline});
+  // Incidents first: their commands and the reports an open outage absorbs; the rest is tickets'.
+  pipeline.set_processor([&](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+    if (auto state = incidents.process(m, id, tx)) return *state;
     return tickets.process(m, id, tx);
   });
   core::Router router(pipeline, *store, cfg.api_token, &outbox);
+  core::IncidentApi incident_api(incidents, *store, clock,
+                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
+  router.set_incident_api(&incident_api);
 
   http::ServerOptions sopts{cfg.server.listen,        cfg.server.port,
                             cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,

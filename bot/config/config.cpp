@@ -266,6 +266,15 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   tickets.num("merge_window_h", cfg.tickets.merge_window_h, 0, 24 * 365);
   tickets.reject_unknown();
 
+  Section incidents(*src, top.get("incidents"), "incidents", env, errors);
+  incidents.str("secret", cfg.incidents.secret);
+  incidents.num("max_skew_s", cfg.incidents.max_skew_s, 1, 86400);
+  if (incidents.str("hotline", cfg.incidents.hotline) && cfg.incidents.hotline.empty())
+    incidents.fail("incidents.hotline", "must not be empty");
+  incidents.reject_unknown();
+  if (!cfg.incidents.secret.empty() && cfg.incidents.secret.size() < 16)
+    incidents.fail("incidents.secret", "must be at least 16 characters");
+
   Section api(*src, top.get("api"), "api", env, errors);
   api.str("token", cfg.api_token);
   api.reject_unknown();

@@ -42,6 +42,12 @@ struct TicketsConfig {
   int64_t merge_window_h = 72;  // same category from the same building/unit merges within this
 };
 
+struct IncidentsConfig {
+  std::string secret;        // HMAC key for POST /api/v1/incidents; empty: the POST API is closed
+  int64_t max_skew_s = 300;  // replay window of X-Gridbot-Timestamp
+  std::string hotline = "95598";  // printed in every notice
+};
+
 struct ChannelConfig {
   std::string name;  // the {channel} of /hook/{channel}
   std::string type;  // adapter type: "bridge", ...
@@ -61,6 +67,7 @@ struct Config {
   StoreConfig store;
   OutboxConfig outbox;
   TicketsConfig tickets;
+  IncidentsConfig incidents;
   std::string api_token;
   std::string rules_dir;
   std::vector<std::string> org_files;

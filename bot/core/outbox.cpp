@@ -20,6 +20,8 @@ struct Outbox::Dest {
   bool disabled = false;
   int64_t blocked_until = 0;  // backoff after a retry or throttle
   uint64_t gen = 0;           // bumps on every reschedule; stale heap entries are skipped
+  int64_t in_flight_id = 0;
+  bool in_flight_superseded = false;  // a newer row replaced the one on the wire
 };
 
 namespace {
@@ -92,6 +94,7 @@ void Outbox::add_locked(const OutboxItem& item) {
     slot->window = RateWindow::per_minute(ch ? ch->config.rate_per_minute : 20);
   }
   Dest& d = *slot;
+  if (!item.supersede_key.empty()) supersede_locked(d, item);
   if (d.disabled) {
     store_.write([id = item.id](store::WriteTx& tx) {
       tx.mark_final(id, DeliveryState::disabled, "destination disabled");
@@ -100,6 +103,29 @@ void Outbox::add_locked(const OutboxItem& item) {
   }
   if (d.queue.emplace(std::make_pair(-item.priority, item.id), item).second) ++queued_;
   if (!d.in_flight) schedule_locked(d, clock_.now_ms());
+}
+
+// The store marked the same rows superseded in the transaction that queued `item`; drop them
+// here too. The one on the wire cannot be recalled: if it lands it counts as delivered, if it
+// must be retried it is dropped instead (on_result).
+void Outbox::supersede_locked(Dest& d, const OutboxItem& item) {
+  const std::string base = idempotency_base(item.idempotency_key);
+  for (auto it = d.queue.begin(); it != d.queue.end();) {
+    const OutboxItem& old = it->second;
+    if (old.supersede_key != item.supersede_key || old.id >= item.id ||
+        idempotency_base(old.idempotency_key) == base) {
+      ++it;
+      continue;
+    }
+    if (d.in_flight && old.id == d.in_flight_id) {
+      d.in_flight_superseded = true;
+      ++it;
+      continue;
+    }
+    it = d.queue.erase(it);
+    --queued_;
+    ++superseded_;
+  }
 }
 
 void Outbox::schedule_locked(Dest& d, int64_t now) {
@@ -157,6 +183,8 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
     return;
   }
   d.in_flight = true;
+  d.in_flight_id = item.id;
+  d.in_flight_superseded = false;
   ++d.gen;
   ++in_flight_;
   d.window.record(now);  // the platform counts attempts, not successes
@@ -193,6 +221,18 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
     if (d.queue.erase(qkey)) --queued_;
   };
   using adapters::Verdict;
+  const bool superseded = d.in_flight_superseded && d.in_flight_id == item.id;
+  d.in_flight_superseded = false;
+  if (superseded && (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled)) {
+    finish();  // a newer notice is queued behind it: do not send this one again
+    ++superseded_;
+    store_.write([id = item.id](store::WriteTx& tx) {
+      tx.mark_final(id, DeliveryState::superseded, "superseded while in flight");
+    }, nullptr);
+    schedule_locked(d, now);
+    cv_.notify_all();
+    return;
+  }
   switch (outcome.verdict) {
     case Verdict::delivered:
       finish();
@@ -272,7 +312,7 @@ void Outbox::stop(int64_t drain_ms) {
 
 Outbox::Stats Outbox::stats() const {
   std::lock_guard lk(mu_);
-  return {queued_, in_flight_, delivered_, retried_, failed_};
+  return {queued_, in_flight_, delivered_, retried_, failed_, superseded_};
 }
 
 }  // namespace gridbot::core

@@ -61,6 +61,7 @@ class Outbox {
     uint64_t delivered = 0;
     uint64_t retried = 0;
     uint64_t failed = 0;
+    uint64_t superseded = 0;  // replaced by a newer row before they were sent
   };
   Stats stats() const;
 
@@ -72,6 +73,7 @@ class Outbox {
   void run();
   void add_locked(const OutboxItem& item);
   void schedule_locked(Dest& d, int64_t now);
+  void supersede_locked(Dest& d, const OutboxItem& item);
   void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
   void on_result(const std::string& key, OutboxItem item, TransportResult result);
   int64_t backoff_ms(const OutboxItem& item) const;
@@ -98,7 +100,7 @@ class Outbox {
   std::priority_queue<Ready, std::vector<Ready>, ReadyLess> ready_;
   size_t in_flight_ = 0;
   size_t queued_ = 0;
-  uint64_t delivered_ = 0, retried_ = 0, failed_ = 0;
+  uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, superseded_ = 0;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -1,6 +1,8 @@
 // Router: path matching, bearer check, and the JSON of the read API.
 #include "bot/core/router.hpp"
 
+#include "bot/core/incident_api.hpp"
+
 #include "adapters/common/crypto.hpp"
 #include "bot/common/errors.hpp"
 #include "bot/common/json_writer.hpp"
@@ -118,6 +120,9 @@ void Router::handle(const HttpRequest& req, Reply reply) {
     return pipeline_.handle_hook(channel, req, std::move(reply));
   }
   constexpr std::string_view kApi = "/api/v1/";
+  if (path.rfind(kApi, 0) == 0 && incidents_ != nullptr &&
+      IncidentApi::owns(std::string_view(path).substr(kApi.size())))
+    return incidents_->handle(req, std::string_view(path).substr(kApi.size()), std::move(reply));
   if (path.rfind(kApi, 0) == 0) return reply(api(req, std::string_view(path).substr(kApi.size())));
   reply(error_response(make_error_code(errc::not_found), path));
 }

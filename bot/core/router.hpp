@@ -12,6 +12,8 @@
 
 namespace gridbot::core {
 
+class IncidentApi;
+
 /// Thread safety: handle() is safe from any thread.
 class Router {
  public:
@@ -19,6 +21,9 @@ class Router {
 
   Router(Pipeline& pipeline, store::Store& store, std::string api_token, const Outbox* outbox)
       : pipeline_(pipeline), store_(store), api_token_(std::move(api_token)), outbox_(outbox) {}
+
+  /// /api/v1/incidents… goes to `api` (signed POSTs, bearer GETs). Set before serving.
+  void set_incident_api(IncidentApi* api) { incidents_ = api; }
 
   /// Calls `reply` exactly once, possibly from another thread (the store's writer).
   void handle(const HttpRequest& request, Reply reply);
@@ -31,6 +36,7 @@ class Router {
   store::Store& store_;
   std::string api_token_;
   const Outbox* outbox_;
+  IncidentApi* incidents_ = nullptr;
 };
 
 }  // namespace gridbot::core

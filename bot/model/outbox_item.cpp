@@ -9,13 +9,14 @@ const char* to_string(DeliveryState s) {
     case DeliveryState::delivered: return "delivered";
     case DeliveryState::failed: return "failed";
     case DeliveryState::disabled: return "disabled";
+    case DeliveryState::superseded: return "superseded";
   }
   return "pending";
 }
 
 bool parse_delivery_state(const std::string& s, DeliveryState& out) {
   for (auto st : {DeliveryState::pending, DeliveryState::delivered, DeliveryState::failed,
-                  DeliveryState::disabled}) {
+                  DeliveryState::disabled, DeliveryState::superseded}) {
     if (s == to_string(st)) {
       out = st;
       return true;

@@ -8,7 +8,8 @@
 
 namespace gridbot {
 
-enum class DeliveryState { pending, delivered, failed, disabled };
+/// superseded: a later notice for the same (destination, supersede key) replaced it unsent.
+enum class DeliveryState { pending, delivered, failed, disabled, superseded };
 
 const char* to_string(DeliveryState s);
 bool parse_delivery_state(const std::string& s, DeliveryState& out);
@@ -17,8 +18,19 @@ bool parse_delivery_state(const std::string& s, DeliveryState& out);
 namespace priority {
 inline constexpr int kRoutine = 0;
 inline constexpr int kNotice = 5;
+inline constexpr int kOutage = 8;  // outage and emergency notices: before routine and notices
 inline constexpr int kUrgent = 10;
 }  // namespace priority
+
+/// The key of the message a row is a piece of: "k" for "k", "k#2", "k#3" (queue_message splits a
+/// long text into pieces keyed so).
+inline std::string idempotency_base(const std::string& key) {
+  const auto hash = key.rfind('#');
+  if (hash == std::string::npos || hash + 1 == key.size()) return key;
+  for (size_t i = hash + 1; i < key.size(); ++i)
+    if (key[i] < '0' || key[i] > '9') return key;
+  return key.substr(0, hash);
+}
 
 struct OutboxItem {
   int64_t id = 0;
@@ -29,6 +41,9 @@ struct OutboxItem {
   std::string reply_token;  // from the InboundMessage this answers, when the platform needs it
   int priority = priority::kRoutine;
   std::string idempotency_key;  // unique; sent to platforms that dedupe, guards re-enqueue
+  /// Non-empty: a newer row with the same (channel, chat, supersede_key) replaces this one while
+  /// it is still pending (a later incident update supersedes a queued one).
+  std::string supersede_key;
   DeliveryState state = DeliveryState::pending;
   int attempts = 0;
   int64_t next_try_ms = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bot/model/inbound_message.hpp"
+#include "bot/model/incident.hpp"
 #include "bot/model/outbox_item.hpp"
 #include "bot/model/ticket.hpp"
 
@@ -52,6 +53,24 @@ class WriteTx {
   /// Adds a reporter; false when (channel, user) already reported this ticket.
   virtual bool add_reporter(int64_t no, const Reporter& r) = 0;
   virtual void add_event(int64_t no, const TicketEvent& e) = 0;
+  // Incidents (issue 7; store/sqlite/incident_statements.cpp).
+  /// Creates an incident numbered one past the highest so far (E1 first) with its targets.
+  virtual int64_t create_incident(const Incident& i) = 0;
+  /// Writes status, expected restore time and timestamps of an existing incident.
+  virtual void update_incident(const Incident& i) = 0;
+  /// The incident with its targets and updates, as of this transaction.
+  virtual std::optional<Incident> load_incident(int64_t no) = 0;
+  /// The incident a utility system opened with this id, or 0.
+  virtual int64_t find_incident_by_external(const std::string& external_id) = 0;
+  /// Adds an update; returns its id, or 0 when (incident, external_id) already exists.
+  virtual int64_t add_incident_update(const IncidentUpdate& u) = 0;
+  /// Writes the review state, reviewer, reason and time of an update.
+  virtual void review_incident_update(const IncidentUpdate& u) = 0;
+  /// Open incidents of `kind` whose targets include the node `node`, newest first.
+  virtual std::vector<int64_t> open_incidents_at(const std::string& node, const std::string& kind) = 0;
+  /// Links a resident's message (inbox row) to an incident instead of a ticket (inhibition).
+  virtual void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
+                                int64_t at_ms) = 0;
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
   virtual bool guarded(const std::function<void()>& f) = 0;
@@ -78,6 +97,12 @@ struct TicketQuery {
   bool open_only = false;
   std::string node;      // tickets whose origin is in this node's subtree, or that it owns
   std::string category;
+  int64_t before_no = 0;  // paging
+  int limit = 100;
+};
+
+struct IncidentQuery {
+  std::optional<IncidentStatus> status;
   int64_t before_no = 0;  // paging
   int limit = 100;
 };
@@ -114,6 +139,10 @@ class Store {
   virtual std::vector<Ticket> tickets(const TicketQuery& q) = 0;
   /// One ticket with reporters and its full event history.
   virtual std::optional<Ticket> ticket(int64_t no) = 0;
+  /// Incidents newest first, with targets (no updates).
+  virtual std::vector<Incident> incidents(const IncidentQuery& q) = 0;
+  /// One incident with targets and every update.
+  virtual std::optional<Incident> incident(int64_t no) = 0;
 
   /// Finishes queued writes, then stops the writer. Idempotent.
   virtual void close() = 0;

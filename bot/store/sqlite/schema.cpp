@@ -68,6 +68,39 @@ CREATE TABLE ticket_events(
   from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '');
 CREATE INDEX ticket_events_no ON ticket_events(ticket_no, id);
 )sql",
+    // 5: incidents (issue 7): incidents, the groups they reach, their reviewed updates, the residents'
+    // reports linked to them; outbox rows that a later notice to the same group replaces.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN supersede_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_supersede ON outbox(channel, chat_id, supersede_key)
+  WHERE state = 'pending' AND supersede_key <> '';
+CREATE TABLE incidents(
+  no INTEGER PRIMARY KEY, kind TEXT NOT NULL, scope TEXT NOT NULL, cause TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL, expected_restore TEXT NOT NULL DEFAULT '',
+  origin_channel TEXT NOT NULL DEFAULT '', origin_chat TEXT NOT NULL DEFAULT '',
+  external_id TEXT UNIQUE, households INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, restored_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX incidents_status ON incidents(status, no);
+CREATE TABLE incident_targets(
+  incident_no INTEGER NOT NULL REFERENCES incidents(no), node TEXT NOT NULL, level TEXT NOT NULL,
+  channel TEXT NOT NULL, chat_id TEXT NOT NULL, households INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(incident_no, channel, chat_id));
+CREATE INDEX incident_targets_node ON incident_targets(node, incident_no);
+CREATE TABLE incident_updates(
+  id INTEGER PRIMARY KEY, incident_no INTEGER NOT NULL REFERENCES incidents(no),
+  kind TEXT NOT NULL, text TEXT NOT NULL DEFAULT '', photo_url TEXT NOT NULL DEFAULT '',
+  expected_restore TEXT NOT NULL DEFAULT '', author_id TEXT NOT NULL,
+  author_name TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, external_id TEXT,
+  review TEXT NOT NULL, reviewer_id TEXT NOT NULL DEFAULT '', reject_reason TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL, reviewed_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX incident_updates_no ON incident_updates(incident_no, id);
+CREATE UNIQUE INDEX incident_updates_external ON incident_updates(incident_no, external_id)
+  WHERE external_id IS NOT NULL;
+CREATE TABLE incident_links(
+  incident_no INTEGER NOT NULL REFERENCES incidents(no), inbox_id INTEGER NOT NULL,
+  channel TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
+  PRIMARY KEY(incident_no, inbox_id));
+)sql",
 };
 
 }  // namespace

@@ -78,6 +78,14 @@ class SqliteStore final : public Store {
     std::lock_guard lk(read_mu_);
     return guarded<std::optional<Ticket>>([&] { return sqlite::read_ticket(*reader_db_, no); });
   }
+  std::vector<Incident> incidents(const IncidentQuery& q) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<Incident>>([&] { return sqlite::read_incidents(*reader_db_, q); });
+  }
+  std::optional<Incident> incident(int64_t no) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::optional<Incident>>([&] { return sqlite::read_incident(*reader_db_, no); });
+  }
   int64_t count_inbox() override {
     std::lock_guard lk(read_mu_);
     return guarded<int64_t>(

@@ -18,7 +18,7 @@ constexpr const char* kUpdateTicket =
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
-    "created_ms, delivered_ms, last_error, reply_token";
+    "created_ms, delivered_ms, last_error, reply_token, supersede_key";
 
 OutboxItem outbox_row(SQLite::Statement& s) {
   OutboxItem o;
@@ -36,6 +36,7 @@ OutboxItem outbox_row(SQLite::Statement& s) {
   o.delivered_ms = s.getColumn(11).getInt64();
   o.last_error = s.getColumn(12).getString();
   o.reply_token = s.getColumn(13).getString();
+  o.supersede_key = s.getColumn(14).getString();
   return o;
 }
 
@@ -70,8 +71,9 @@ WriterStatements::WriterStatements(SQLite::Database& db)
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
-               "next_try_ms, created_ms, reply_token) VALUES(:channel, :chat, :text, :mentions, "
-               ":prio, :key, :next, :created, :reply) ON CONFLICT(idem_key) DO NOTHING"),
+               "next_try_ms, created_ms, reply_token, supersede_key) VALUES(:channel, :chat, "
+               ":text, :mentions, :prio, :key, :next, :created, :reply, :supersede) "
+               "ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(db,
                  "UPDATE outbox SET state = 'delivered', delivered_ms = :at, attempts = attempts + 1, "
                  "last_error = '' WHERE id = :id"),
@@ -141,12 +143,14 @@ int64_t WriterStatements::enqueue(const OutboxItem& item) {
   s.bind(":next", item.next_try_ms);
   s.bind(":created", item.created_ms);
   s.bind(":reply", item.reply_token);
+  s.bind(":supersede", item.supersede_key);
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;
   OutboxItem copy = item;
   copy.id = db_.getLastInsertRowid();
   copy.state = DeliveryState::pending;
+  if (!copy.supersede_key.empty()) supersede_older(copy);
   queued.push_back(std::move(copy));
   return queued.back().id;
 }

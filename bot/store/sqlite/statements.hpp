@@ -33,11 +33,29 @@ class WriterStatements final : public WriteTx {
                                          int64_t since_ms) override;
   bool add_reporter(int64_t no, const Reporter& r) override;
   void add_event(int64_t no, const TicketEvent& e) override;
+  // Incidents (incident_statements.cpp)
+  int64_t create_incident(const Incident& i) override;
+  void update_incident(const Incident& i) override;
+  std::optional<Incident> load_incident(int64_t no) override;
+  int64_t find_incident_by_external(const std::string& external_id) override;
+  int64_t add_incident_update(const IncidentUpdate& u) override;
+  void review_incident_update(const IncidentUpdate& u) override;
+  std::vector<int64_t> open_incidents_at(const std::string& node, const std::string& kind) override;
+  void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
+                        int64_t at_ms) override;
 
   /// Outbox rows queued in the current transaction (the store hands them to its listener).
   std::vector<OutboxItem> queued;
 
+  /// Marks older pending rows with the same (channel, chat, supersede key) as superseded, except
+  /// the other pieces of the same message (incident_statements.cpp).
+  void supersede_older(const OutboxItem& row);
+
+
  private:
+  struct IncidentStatements;  // prepared on first use (incident_statements.cpp)
+  IncidentStatements& inc();
+  std::shared_ptr<IncidentStatements> inc_;
   SQLite::Database& db_;
   SQLite::Statement insert_inbound_;
   SQLite::Statement set_message_state_;
@@ -61,6 +79,8 @@ std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q);
 std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q);
 std::vector<OutboxItem> read_pending(SQLite::Database& db);
+std::vector<Incident> read_incidents(SQLite::Database& db, const IncidentQuery& q);
+std::optional<Incident> read_incident(SQLite::Database& db, int64_t no);
 std::vector<std::string> read_org_rows(SQLite::Database& db);
 
 std::string join_lines(const std::vector<std::string>& v);

@@ -1,0 +1,268 @@
+// IncidentApi: signature check, JSON in and out, durable writes through the store.
+#include "bot/core/incident_api.hpp"
+
+#include "adapters/bridge/adapter.hpp"
+#include "adapters/common/crypto.hpp"
+#include "bot/common/errors.hpp"
+#include "bot/common/json_writer.hpp"
+
+#include <rapidjson/document.h>
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace gridbot::core {
+namespace {
+
+constexpr std::string_view kIncidents = "incidents";
+
+// "12", "E12" or "e12" → 12; 0 when it is none of these.
+int64_t parse_no(std::string_view s) {
+  if (!s.empty() && (s[0] == 'E' || s[0] == 'e')) s.remove_prefix(1);
+  int64_t no = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), no);
+  if (ec != std::errc() || end != s.data() + s.size() || no <= 0) return 0;
+  return no;
+}
+
+std::string kind_code(const std::string& k) {
+  static const std::map<std::string, std::string> kChinese = {
+      {"停电", "power"}, {"停水", "water"}, {"停气", "gas"}, {"燃气泄漏", "gas_leak"}, {"内涝", "flood"}};
+  auto it = kChinese.find(k);
+  return it == kChinese.end() ? k : it->second;
+}
+
+HttpResponse bad(std::string_view why) {
+  return error_response(make_error_code(errc::bad_request), why);
+}
+
+// Reads the body into a submission; returns the problem, or empty.
+std::string read_submission(const std::string& body, bool is_update, IncidentSubmission* s) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "the body must be a JSON object";
+  auto str = [&](const char* key, std::string* out) -> bool {
+    if (!doc.HasMember(key)) return true;
+    if (!doc[key].IsString()) return false;
+    *out = std::string(doc[key].GetString(), doc[key].GetStringLength());
+    return true;
+  };
+  std::string kind, cause;
+  if (!str("kind", &kind) || !str("text", &s->text) || !str("cause", &cause) ||
+      !str("photo_url", &s->photo_url) || !str("expected_restore", &s->expected_restore) ||
+      !str("author", &s->author) || !str("external_id", &s->external_id))
+    return "kind, text, cause, photo_url, expected_restore, author and external_id are strings";
+  if (s->text.empty()) s->text = cause;
+  if (doc.HasMember("pre_approved")) {
+    if (!doc["pre_approved"].IsBool()) return "pre_approved is true or false";
+    s->pre_approved = doc["pre_approved"].GetBool();
+  }
+  if (s->author.empty()) s->author = "api";
+  if (!s->expected_restore.empty()) {
+    const auto& e = s->expected_restore;
+    if (e.size() != 5 || e[2] != ':' || std::atoi(e.substr(0, 2).c_str()) > 23 ||
+        std::atoi(e.substr(3).c_str()) > 59)
+      return "expected_restore is HH:MM";
+  }
+  if (is_update) {
+    s->update_kind = kind.empty() ? "progress" : kind;
+    return {};
+  }
+  s->kind = kind_code(kind);
+  if (!doc.HasMember("scope")) return "scope is required";
+  const auto& scope = doc["scope"];
+  if (scope.IsString()) {
+    s->scope.emplace_back(scope.GetString(), scope.GetStringLength());
+  } else if (scope.IsArray()) {
+    for (const auto& v : scope.GetArray()) {
+      if (!v.IsString()) return "scope is a string or an array of strings";
+      s->scope.emplace_back(v.GetString(), v.GetStringLength());
+    }
+  } else {
+    return "scope is a string or an array of strings";
+  }
+  return {};
+}
+
+void write_targets_summary(JsonWriter& w, const Incident& i) {
+  int64_t buildings = 0;
+  for (const auto& t : i.targets) buildings += t.level == Level::building ? 1 : 0;
+  w.key("groups").value(static_cast<int64_t>(i.targets.size()));
+  w.key("building_groups").value(buildings);
+  w.key("grid_groups").value(static_cast<int64_t>(i.targets.size()) - buildings);
+  w.key("households").value(i.households);
+}
+
+void write_incident(JsonWriter& w, const Incident& i, bool full) {
+  w.begin_object();
+  w.key("no").value(i.no);
+  w.key("label").value(i.label());
+  w.key("kind").value(i.kind);
+  w.key("status").value(to_string(i.status));
+  w.key("scope").value(i.scope);
+  w.key("cause").value(i.cause);
+  w.key("expected_restore").value(i.expected_restore);
+  w.key("external_id").value(i.external_id);
+  w.key("created_ms").value(i.created_ms);
+  w.key("updated_ms").value(i.updated_ms);
+  w.key("restored_ms").value(i.restored_ms);
+  w.key("linked_reports").value(i.links);
+  write_targets_summary(w, i);
+  if (full) {
+    w.key("targets").begin_array();
+    for (const auto& t : i.targets) {
+      w.begin_object();
+      w.key("node").value(t.node);
+      w.key("level").value(to_string(t.level));
+      w.key("channel").value(t.group.channel);
+      w.key("chat").value(t.group.chat_id);
+      w.key("households").value(t.households);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("updates").begin_array();
+    for (const auto& u : i.updates) {
+      w.begin_object();
+      w.key("id").value(u.id);
+      w.key("kind").value(u.kind);
+      w.key("text").value(u.text);
+      w.key("photo_url").value(u.photo_url);
+      w.key("expected_restore").value(u.expected_restore);
+      w.key("author").value(u.author_id);
+      w.key("author_name").value(u.author_name);
+      w.key("source").value(u.source);
+      w.key("external_id").value(u.external_id);
+      w.key("review").value(to_string(u.review));
+      w.key("reviewer").value(u.reviewer_id);
+      w.key("reject_reason").value(u.reject_reason);
+      w.key("created_ms").value(u.created_ms);
+      w.key("reviewed_ms").value(u.reviewed_ms);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+bool IncidentApi::owns(std::string_view path) {
+  return path == kIncidents || path.rfind("incidents/", 0) == 0;
+}
+
+bool IncidentApi::authorized_get(const HttpRequest& req) const {
+  const auto auth = header_value(req.headers, "Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  return !options_.api_token.empty() && auth.rfind(kBearer, 0) == 0 &&
+         adapters::constant_time_equal(auth.substr(kBearer.size()), options_.api_token);
+}
+
+std::error_code IncidentApi::verify(const HttpRequest& req) const {
+  if (options_.secret.empty()) return make_error_code(errc::unauthorized);  // not configured
+  const auto ts = header_value(req.headers, "X-Gridbot-Timestamp");
+  const auto sig = header_value(req.headers, "X-Gridbot-Signature");
+  if (ts.empty() || sig.empty()) return make_error_code(errc::bad_signature);
+  int64_t t = 0;
+  auto [end, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), t);
+  if (ec != std::errc() || end != ts.data() + ts.size()) return make_error_code(errc::bad_signature);
+  // The signature is checked before the clock so that a stale answer never confirms a guess.
+  if (!adapters::constant_time_equal(sig, adapters::bridge::sign(options_.secret, ts, req.body)))
+    return make_error_code(errc::bad_signature);
+  if (std::llabs(clock_.now_s() - t) > options_.max_skew_s) return make_error_code(errc::stale_timestamp);
+  return {};
+}
+
+void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply reply) {
+  path = path.substr(0, path.find('?'));
+  if (req.method == "GET") {
+    if (!authorized_get(req)) {
+      auto r = error_response(make_error_code(errc::unauthorized));
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return reply(std::move(r));
+    }
+    return reply(get(req, path));
+  }
+  if (req.method != "POST") return reply(error_response(make_error_code(errc::method_not_allowed)));
+  if (auto ec = verify(req)) return reply(error_response(ec));
+  if (path == kIncidents) return post(req, 0, std::move(reply));
+  // incidents/{no}/updates
+  auto rest = path.substr(kIncidents.size() + 1);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.substr(slash + 1) != "updates")
+    return reply(error_response(make_error_code(errc::not_found), path));
+  const int64_t no = parse_no(rest.substr(0, slash));
+  if (no == 0) return reply(bad("an incident number: 12 or E12"));
+  post(req, no, std::move(reply));
+}
+
+void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
+  auto sub = std::make_shared<IncidentSubmission>();
+  if (auto why = read_submission(req.body, no != 0, sub.get()); !why.empty()) return reply(bad(why));
+  auto out = std::make_shared<IncidentOutcome>();
+  auto work = [this, sub, out, no](store::WriteTx& tx) {
+    *out = no == 0 ? service_.submit_incident(tx, *sub) : service_.submit_update(tx, no, *sub);
+  };
+  // Ack means durable: the answer is sent from the commit callback (as Pipeline does).
+  store_.write(std::move(work), [out, reply = std::move(reply), is_update = no != 0](std::error_code ec) {
+    if (ec) return reply(error_response(ec));
+    if (out->error == "not_found")
+      return reply(error_response(make_error_code(errc::not_found), "incident"));
+    if (out->error.rfind("closed", 0) == 0) {
+      JsonWriter w;
+      w.begin_object().key("error").value("conflict").key("detail").value(out->error).end_object();
+      return reply(json_response(409, w.take()));
+    }
+    if (!out->error.empty()) return reply(bad(out->error));
+    JsonWriter w;
+    w.begin_object();
+    w.key("no").value(out->no);
+    w.key("label").value("E" + std::to_string(out->no));
+    if (is_update || out->update_id != 0) w.key("update_id").value(out->update_id);
+    w.key("review").value(to_string(out->review));
+    w.key("groups").value(static_cast<int64_t>(out->groups));
+    w.key("households").value(out->households);
+    w.key("duplicate").value(out->duplicate);
+    w.end_object();
+    reply(json_response(out->duplicate ? 200 : 201, w.take()));
+  });
+}
+
+HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
+  JsonWriter w;
+  if (path == kIncidents) {
+    store::IncidentQuery q;
+    auto u = boost::urls::parse_origin_form(req.target);
+    if (!u) return bad("bad request target");
+    for (auto p : u->params()) {
+      const std::string value(p.value);
+      if (p.key == "status" && !value.empty()) {
+        auto st = parse_incident_status(value);
+        if (!st) return bad("status is open, restored or closed");
+        q.status = st;
+      } else if (p.key == "limit" || p.key == "before") {
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc() || end != value.data() + value.size() || v < 0 ||
+            (p.key == "limit" && (v < 1 || v > 1000)))
+          return bad("limit is 1..1000, before a number");
+        if (p.key == "limit") q.limit = static_cast<int>(v);
+        else q.before_no = v;
+      }
+    }
+    w.begin_object().key("incidents").begin_array();
+    for (const auto& i : store_.incidents(q)) write_incident(w, i, false);
+    w.end_array().end_object();
+    return json_response(200, w.take());
+  }
+  const int64_t no = parse_no(path.substr(kIncidents.size() + 1));
+  if (no == 0) return bad("an incident number: 12 or E12");
+  auto i = store_.incident(no);
+  if (!i) return error_response(make_error_code(errc::not_found), "incident E" + std::to_string(no));
+  write_incident(w, *i, true);
+  return json_response(200, w.take());
+}
+
+}  // namespace gridbot::core

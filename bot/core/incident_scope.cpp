@@ -1,0 +1,102 @@
+// Scope resolution over the org tree and its asset columns.
+#include "bot/core/incident_scope.hpp"
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+namespace gridbot::core {
+namespace {
+
+// "10kV沙河线", "10KV沙河线", "10千伏沙河线" and "沙河线" name the same feeder.
+std::string asset_key(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  for (std::string_view prefix : {"10kv", "10千伏", "10 kv"})
+    if (out.rfind(prefix, 0) == 0) return out.substr(prefix.size());
+  return out;
+}
+
+bool has_asset(const OrgNode& n, const std::string& key) {
+  for (const auto& f : n.feeders)
+    if (asset_key(f) == key) return true;
+  for (const auto& t : n.transformers)
+    if (asset_key(t) == key) return true;
+  return false;
+}
+
+// The nodes a term names (each to be taken with its subtree); *ambiguous when a name is shared.
+std::vector<const OrgNode*> match(const OrgTree& tree, const std::string& term, bool* ambiguous) {
+  *ambiguous = false;
+  if (const OrgNode* n = tree.find(term); n && n->level != Level::department) return {n};
+  std::vector<const OrgNode*> out;
+  const std::string key = asset_key(term);
+  for (const auto& n : tree.nodes())
+    if (n.level != Level::department && has_asset(n, key)) out.push_back(&n);
+  if (!out.empty()) return out;
+  for (const auto& n : tree.nodes())
+    if (n.level != Level::department && n.name == term) out.push_back(&n);
+  if (out.size() > 1) {
+    *ambiguous = true;
+    return {};
+  }
+  return out;
+}
+
+void collect_buildings(const OrgTree& tree, const OrgNode& n, std::vector<const OrgNode*>* out) {
+  if (n.level == Level::building) out->push_back(&n);
+  for (const OrgNode* c : tree.children(n)) collect_buildings(tree, *c, out);
+}
+
+}  // namespace
+
+size_t ScopeResult::grid_groups() const {
+  return static_cast<size_t>(std::count_if(targets.begin(), targets.end(),
+                                           [](const auto& t) { return t.level != Level::building; }));
+}
+
+bool is_scope_term(const OrgTree& tree, const std::string& term) {
+  bool ambiguous = false;
+  return !match(tree, term, &ambiguous).empty() || ambiguous;
+}
+
+ScopeResult resolve_scope(const OrgTree& tree, const std::vector<std::string>& terms) {
+  ScopeResult r;
+  std::vector<const OrgNode*> found;
+  for (const auto& term : terms) {
+    bool ambiguous = false;
+    auto nodes = match(tree, term, &ambiguous);
+    if (ambiguous) r.ambiguous.push_back(term);
+    else if (nodes.empty()) r.unknown.push_back(term);
+    for (const OrgNode* n : nodes) collect_buildings(tree, *n, &found);
+  }
+  // Tree order, each building once: the same estate named twice (feeder + 台区) is one target.
+  std::unordered_set<const OrgNode*> seen;
+  std::vector<const OrgNode*> buildings;
+  std::unordered_set<const OrgNode*> wanted(found.begin(), found.end());
+  for (const auto& n : tree.nodes())
+    if (wanted.count(&n) != 0 && seen.insert(&n).second) buildings.push_back(&n);
+  r.buildings = std::move(buildings);
+
+  std::vector<const OrgNode*> grids;
+  std::unordered_set<const OrgNode*> grid_seen;
+  for (const OrgNode* b : r.buildings) {
+    r.households += b->households;
+    for (const auto& g : b->groups) r.targets.push_back({b->id, Level::building, g, b->households});
+    for (const OrgNode* up : tree.ancestors(*b))
+      if (up->level == Level::grid) {
+        if (grid_seen.insert(up).second) grids.push_back(up);
+        break;
+      }
+  }
+  for (const OrgNode* g : grids)
+    for (const auto& grp : g->groups) r.targets.push_back({g->id, Level::grid, grp, 0});
+  // A group registered on two nodes would be reached twice: keep the first.
+  std::set<std::pair<std::string, std::string>> groups;
+  std::erase_if(r.targets, [&](const IncidentTarget& t) {
+    return !groups.insert({t.group.channel, t.group.chat_id}).second;
+  });
+  return r;
+}
+
+}  // namespace gridbot::core

@@ -1,0 +1,176 @@
+// IncidentService: dispatch of one message, inhibition, the review step and the fan-out.
+#include "bot/core/incident_service.hpp"
+
+#include "bot/core/incident_context.hpp"
+#include "bot/core/incident_scope.hpp"
+#include "bot/core/outbox.hpp"
+#include "rules/classifier.hpp"
+
+namespace gridbot::core {
+
+IncidentService::IncidentService(const ChannelTable& channels,
+                                 std::shared_ptr<const Knowledge> knowledge,
+                                 std::shared_ptr<const IncidentGrammar> grammar, const Clock& clock,
+                                 IncidentConfig config)
+    : channels_(channels),
+      clock_(clock),
+      config_(std::move(config)),
+      knowledge_(std::move(knowledge)),
+      grammar_(std::move(grammar)) {}
+
+void IncidentService::swap(std::shared_ptr<const Knowledge> knowledge,
+                           std::shared_ptr<const IncidentGrammar> grammar) {
+  std::lock_guard lk(mu_);
+  knowledge_ = std::move(knowledge);
+  if (grammar) grammar_ = std::move(grammar);
+}
+
+IncidentService::Ctx IncidentService::context(store::WriteTx& tx, const InboundMessage* m) const {
+  std::lock_guard lk(mu_);
+  return Ctx{tx, knowledge_, grammar_, clock_.now_ms(), m, nullptr, nullptr};
+}
+
+std::optional<std::string> IncidentService::process(const InboundMessage& m, int64_t row_id,
+                                                    store::WriteTx& tx) {
+  Ctx c = context(tx, &m);
+  c.row_id = row_id;
+  c.node = c.k->tree->by_group(m.channel, m.chat_id);
+  if (c.node == nullptr) return std::nullopt;
+  if (c.node->level == Level::department) {
+    auto cmd = c.grammar->parse(m.text);
+    if (!cmd) return std::nullopt;
+    return on_command(c, *cmd);
+  }
+  if (c.node->level == Level::building) return inhibit(c);
+  return std::nullopt;
+}
+
+// Alertmanager-style inhibition (ANCHORS.md): an open incident on a building absorbs the
+// residents' reports of the same kind from it — linked, answered with the latest update, no ticket.
+std::optional<std::string> IncidentService::inhibit(Ctx& c) {
+  const auto& m = *c.m;
+  const auto cls = rules::classify(*c.k->rules, c.k->grammar->strip_prefix(m.text));
+  if (!cls.is_report || cls.category.empty()) return std::nullopt;
+  const auto open = c.tx.open_incidents_at(c.node->id, cls.category);
+  if (open.empty()) return std::nullopt;
+  auto inc = c.tx.load_incident(open.front());
+  if (!inc) return std::nullopt;
+  c.tx.link_to_incident(inc->no, c.row_id, m, c.now);
+  const IncidentUpdate* latest = nullptr;
+  for (const auto& u : inc->updates)
+    if (u.review == ReviewState::approved) latest = &u;
+  std::map<std::string, std::string> vars{{"mentions", c.mention()},
+                                          {"no", std::to_string(inc->no)},
+                                          {"kind", c.label("incident.kind", inc->kind)}};
+  if (latest) vars["notice"] = notice_text(c, *inc, *latest);
+  post(c, {m.channel, m.chat_id}, c.render(latest ? "incident.linked" : "incident.linked_pending", vars),
+       {m.sender_id}, priority::kOutage, "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
+  return std::string("linked");
+}
+
+IncidentUpdate IncidentService::post_update(Ctx& c, Incident& inc, IncidentUpdate u, bool approved) {
+  u.incident_no = inc.no;
+  u.created_ms = c.now;
+  u.review = ReviewState::pending;
+  u.id = c.tx.add_incident_update(u);
+  if (u.id == 0) return u;  // the same external id again: a retry, nothing new
+  if (approved) approve(c, inc, u, u.author_id);
+  else ask_review(c, inc, u);
+  inc.updates.push_back(u);
+  return u;
+}
+
+void IncidentService::approve(Ctx& c, Incident& inc, IncidentUpdate& u, const std::string& reviewer) {
+  u.review = ReviewState::approved;
+  u.reviewer_id = reviewer;
+  u.reviewed_ms = c.now;
+  c.tx.review_incident_update(u);
+  if (!u.expected_restore.empty()) inc.expected_restore = u.expected_restore;
+  if (u.kind == "restored") {
+    inc.status = IncidentStatus::restored;
+    inc.restored_ms = c.now;
+  }
+  inc.updated_ms = c.now;
+  c.tx.update_incident(inc);
+  fan_out(c, inc, u);
+}
+
+// Each approved update once into every target group. The idempotency key names the update and
+// the group, so a re-run queues nothing twice; the supersede key names the incident, so a newer
+// update replaces an older one still waiting in a group's queue (paced groups never pile up).
+void IncidentService::fan_out(Ctx& c, const Incident& inc, const IncidentUpdate& u) {
+  const std::string text = notice_text(c, inc, u);
+  const std::string prefix = "inc:" + std::to_string(inc.no) + ":u" + std::to_string(u.id) + ":";
+  const std::string supersede = "inc:" + std::to_string(inc.no);
+  for (const auto& t : inc.targets)
+    post(c, t.group, text, {}, priority::kOutage, prefix + t.group.channel + ":" + t.group.chat_id,
+         supersede);
+}
+
+void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpdate& u) {
+  auto vars = summary_vars(c, inc);
+  vars["update"] = c.label("incident.update", u.kind);
+  vars["notice"] = notice_text(c, inc, u);
+  for (const auto& n : c.k->tree->nodes()) {
+    if (n.level != Level::department) continue;
+    for (const auto& g : n.groups) {
+      std::vector<std::pair<std::string, std::string>> who;
+      std::vector<std::string> ids;
+      for (const auto& h : n.heads)
+        if (h.role == Role::controller && h.channel == g.channel) {
+          who.emplace_back(h.user_id, h.name);
+          ids.push_back(h.user_id);
+        }
+      if (ids.empty()) continue;
+      std::string mentions;
+      for (const auto& [id, name] : who) mentions += "@" + (name.empty() ? id : name) + " ";
+      vars["mentions"] = mentions;
+      post(c, g, c.render("incident.review.request", vars), ids, priority::kOutage,
+           "inc-review:" + std::to_string(inc.no) + ":u" + std::to_string(u.id) + ":" + g.channel +
+               ":" + g.chat_id);
+    }
+  }
+}
+
+std::map<std::string, std::string> IncidentService::summary_vars(const Ctx& c, const Incident& inc) const {
+  size_t buildings = 0;
+  for (const auto& t : inc.targets) buildings += t.level == Level::building ? 1 : 0;
+  return {{"no", std::to_string(inc.no)},
+          {"kind", c.label("incident.kind", inc.kind)},
+          {"scope", inc.scope},
+          {"groups", std::to_string(inc.targets.size())},
+          {"buildings", std::to_string(buildings)},
+          {"grids", std::to_string(inc.targets.size() - buildings)},
+          {"households", std::to_string(inc.households)}};
+}
+
+std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
+                                         const IncidentUpdate& u) const {
+  auto vars = summary_vars(c, inc);
+  const std::string expected = u.expected_restore.empty() ? inc.expected_restore : u.expected_restore;
+  vars["expected"] = expected.empty() ? c.render("incident.expected_unknown", {}) : expected;
+  vars["cause"] = inc.cause.empty() ? c.render("incident.cause_unknown", {}) : inc.cause;
+  vars["progress"] = u.text;
+  vars["hotline"] = config_.hotline;
+  vars["restored"] = c.label("incident.restored", inc.kind);
+  vars["photo"] = u.photo_url.empty() ? "" : c.render("incident.photo", {{"url", u.photo_url}});
+  return c.render("incident.notice." + u.kind, vars);
+}
+
+void IncidentService::post(Ctx& c, const GroupRef& g, std::string text,
+                           std::vector<std::string> mentions, int prio, std::string key,
+                           std::string supersede) {
+  OutboxItem o;
+  o.channel = g.channel;
+  o.chat_id = g.chat_id;
+  o.text = std::move(text);
+  o.mentions = std::move(mentions);
+  o.priority = prio;
+  o.idempotency_key = std::move(key);
+  o.supersede_key = std::move(supersede);
+  o.created_ms = c.now;
+  if (c.m && g.channel == c.m->channel && g.chat_id == c.m->chat_id) o.reply_token = c.m->reply_token;
+  queue_message(c.tx, channels_, o);
+}
+
+}  // namespace gridbot::core
