@@ -6,7 +6,26 @@
 #include "bot/core/outbox.hpp"
 #include "rules/classifier.hpp"
 
+#include <algorithm>
+
 namespace gridbot::core {
+namespace {
+
+// The ticket category an incident kind stands for (departments list categories they own).
+std::string category_of(const std::string& kind) {
+  if (kind == "flood") return "water";
+  if (kind == "gas_leak") return "gas";
+  return kind;
+}
+
+// The incident kinds that absorb a resident's report of `category`.
+std::vector<std::string> kinds_for(const std::string& category) {
+  if (category == "gas") return {"gas", "gas_leak"};
+  if (category == "water") return {"water", "flood"};
+  return {category};
+}
+
+}  // namespace
 
 IncidentService::IncidentService(const ChannelTable& channels,
                                  std::shared_ptr<const Knowledge> knowledge,
@@ -51,9 +70,11 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
   const auto& m = *c.m;
   const auto cls = rules::classify(*c.k->rules, c.k->grammar->strip_prefix(m.text));
   if (!cls.is_report || cls.category.empty()) return std::nullopt;
-  const auto open = c.tx.open_incidents_at(c.node->id, cls.category);
-  if (open.empty()) return std::nullopt;
-  auto inc = c.tx.load_incident(open.front());
+  int64_t newest = 0;
+  for (const auto& kind : kinds_for(cls.category))
+    for (int64_t no : c.tx.open_incidents_at(c.node->id, kind)) newest = std::max(newest, no);
+  if (newest == 0) return std::nullopt;
+  auto inc = c.tx.load_incident(newest);
   if (!inc) return std::nullopt;
   c.tx.link_to_incident(inc->no, c.row_id, m, c.now);
   const IncidentUpdate* latest = nullptr;
@@ -107,12 +128,27 @@ void IncidentService::fan_out(Ctx& c, const Incident& inc, const IncidentUpdate&
          supersede);
 }
 
+// The review request goes to the groups of departments with a controller that own the incident's
+// category (the power company for an outage); when none does, to every controller's department.
 void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpdate& u) {
   auto vars = summary_vars(c, inc);
   vars["update"] = c.label("incident.update", u.kind);
   vars["notice"] = notice_text(c, inc, u);
+  const std::string category = category_of(inc.kind);
+  auto has_controller = [](const OrgNode& n) {
+    return std::any_of(n.heads.begin(), n.heads.end(),
+                       [](const Head& h) { return h.role == Role::controller; });
+  };
+  bool owner_found = false;
+  for (const auto& n : c.k->tree->nodes())
+    if (n.level == Level::department && has_controller(n) &&
+        std::find(n.categories.begin(), n.categories.end(), category) != n.categories.end())
+      owner_found = true;
   for (const auto& n : c.k->tree->nodes()) {
     if (n.level != Level::department) continue;
+    if (owner_found &&
+        std::find(n.categories.begin(), n.categories.end(), category) == n.categories.end())
+      continue;
     for (const auto& g : n.groups) {
       std::vector<std::pair<std::string, std::string>> who;
       std::vector<std::string> ids;
@@ -150,7 +186,7 @@ std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
   const std::string expected = u.expected_restore.empty() ? inc.expected_restore : u.expected_restore;
   vars["expected"] = expected.empty() ? c.render("incident.expected_unknown", {}) : expected;
   vars["cause"] = inc.cause.empty() ? c.render("incident.cause_unknown", {}) : inc.cause;
-  vars["progress"] = u.text;
+  vars["progress"] = u.kind == "restored" && !u.text.empty() ? u.text + "\n" : u.text;
   vars["hotline"] = config_.hotline;
   vars["restored"] = c.label("incident.restored", inc.kind);
   vars["photo"] = u.photo_url.empty() ? "" : c.render("incident.photo", {{"url", u.photo_url}});
