@@ -183,7 +183,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
 
   SystemClock clock;
   http::Runtime runtime;
-  http::Client client(runtime, {});
+  http::Client client(runtime, {cfg.tls.ca_file});  // tls.ca_file: an extra trusted CA
   ClientTransport transport(client);
   core::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
   core::Pipeline pipeline(loaded->channels, *store, clock);

@@ -275,6 +275,13 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   if (!cfg.incidents.secret.empty() && cfg.incidents.secret.size() < 16)
     incidents.fail("incidents.secret", "must be at least 16 characters");
 
+  Section tls(*src, top.get("tls"), "tls", env, errors);
+  if (tls.str("ca_file", cfg.tls.ca_file) && !cfg.tls.ca_file.empty()) {
+    cfg.tls.ca_file = resolve(cfg.base_dir, cfg.tls.ca_file);
+    if (!std::ifstream(cfg.tls.ca_file)) tls.fail("tls.ca_file", "cannot read " + cfg.tls.ca_file);
+  }
+  tls.reject_unknown();
+
   Section api(*src, top.get("api"), "api", env, errors);
   api.str("token", cfg.api_token);
   api.reject_unknown();

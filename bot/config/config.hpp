@@ -48,6 +48,10 @@ struct IncidentsConfig {
   std::string hotline = "95598";  // printed in every notice
 };
 
+struct TlsConfig {
+  std::string ca_file;  // extra CA (PEM) trusted for outbound HTTPS/WSS beside the system CAs
+};
+
 struct ChannelConfig {
   std::string name;  // the {channel} of /hook/{channel}
   std::string type;  // adapter type: "bridge", ...
@@ -67,6 +71,7 @@ struct Config {
   StoreConfig store;
   OutboxConfig outbox;
   TicketsConfig tickets;
+  TlsConfig tls;
   IncidentsConfig incidents;
   std::string api_token;
   std::string rules_dir;
