@@ -96,7 +96,9 @@ struct Stub {
       if (clock) {
         const auto p = req.body.find("room-");
         std::lock_guard lk(mu);
-        at[req.body.substr(p, req.body.find('"', p) - p)].push_back(clock->now_ms());
+        // When the dispatcher started the send (the adapter signs with its clock's time).
+        at[req.body.substr(p, req.body.find('"', p) - p)].push_back(
+            std::stoll(std::string(header_value(req.headers, "X-Gridbot-Timestamp"))) * 1000);
       }
       {
         std::lock_guard lk(mu);
