@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <deque>
+#include <future>
 
 using namespace gridbot;
 using namespace gridbot::core;
@@ -151,5 +153,34 @@ TEST_CASE("an outage fan-out never exceeds a destination's limit in any minute, 
     else last_outage = i;
   }
   CHECK(last_outage < first_routine);
+  outbox.stop(1000);
+}
+
+TEST_CASE("a notice superseded while on the wire is not sent again when that send must be retried",
+          "[outbox][incidents]") {
+  Fixture f(1000);
+  std::atomic<int> calls{0};
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  f.transport.answer = [&](const HttpRequest&) {
+    if (calls++ == 0) {
+      released.wait();  // the first send hangs until the newer notice is committed
+      return TransportResult{{}, 503, {}, "{}"};
+    }
+    return TransportResult{{}, 200, {}, "{}"};
+  };
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  f.queue("inc:1:u1:room-1", "inc:1");
+  REQUIRE(eventually([&] { return calls.load() == 1; }));
+  f.queue("inc:1:u2:room-1", "inc:1");
+  release.set_value();
+  REQUIRE(eventually([&] { return f.count(DeliveryState::delivered) == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.keys_sent() == std::vector<std::string>{"inc:1:u1:room-1", "inc:1:u2:room-1"});
+  auto superseded = f.store->deliveries({"", DeliveryState::superseded, 0, 10});
+  REQUIRE(superseded.size() == 1);
+  CHECK(superseded[0].idempotency_key == "inc:1:u1:room-1");
+  CHECK(f.store->pending_outbox().empty());
   outbox.stop(1000);
 }
