@@ -4,6 +4,7 @@
 #include "adapters/bridge/adapter.hpp"
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/app_adapter.hpp"
+#include "adapters/wecom/long_connection.hpp"
 #include "adapters/wecom/robot_adapter.hpp"
 #include "bot/config/config.hpp"
 
@@ -99,12 +100,32 @@ std::optional<wecom::MsgCrypt> wecom_crypt(const OptionReader& r) {
 }
 
 std::unique_ptr<Adapter> make_wecom_aibot(const OptionReader& r) {
-  r.only({"token", "encoding_aes_key", "base_url", "bot_name"});
+  r.only({"token", "encoding_aes_key", "base_url", "bot_name", "mode", "ws_url", "secret",
+          "heartbeat_ms"});
   wecom::AibotOptions o;
   o.base_url = wecom_base_url(r);
   o.bot_name = r.optional("bot_name");
   o.other_bots = r.ch.other_bots;
   o.max_skew_s = r.ch.max_skew_s;
+  o.channel = r.ch.name;
+  const std::string mode = r.optional("mode", "webhook");
+  if (mode == "websocket") {
+    // Long connection: the bot's BotID (channel bot_id) and its long-connection Secret.
+    o.websocket = true;
+    if (r.ch.bot_id.empty())
+      r.errors->push_back(r.where("bot_id") + "is required (the AI bot's BotID) in websocket mode");
+    r.required("secret");
+    r.size("heartbeat_ms", 30000, 100, 600000);  // read by the connection (bot/aibot_link)
+    const std::string url = r.optional("ws_url", std::string(wecom::kLongConnectionUrl));
+    if (url.rfind("wss://", 0) != 0) r.errors->push_back(r.where("ws_url") + "must start with wss://");
+    // Token and key are optional here: with them the webhook keeps working as well.
+    if (!r.ch.options.count("token") && !r.ch.options.count("encoding_aes_key"))
+      return std::make_unique<wecom::AibotAdapter>(std::nullopt, std::move(o));
+  } else if (mode != "webhook") {
+    r.errors->push_back(r.where("mode") + "must be \"webhook\" or \"websocket\"");
+  } else if (r.ch.options.count("ws_url") || r.ch.options.count("secret")) {
+    r.errors->push_back(r.where("mode") + "ws_url and secret need \"mode\": \"websocket\"");
+  }
   auto crypt = wecom_crypt(r);
   if (!crypt) return nullptr;
   return std::make_unique<wecom::AibotAdapter>(std::move(*crypt), std::move(o));

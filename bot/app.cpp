@@ -1,6 +1,8 @@
 // Wiring of the subcommands: config → channels → store → org → outbox → pipeline → router → http.
 #include "bot/app.hpp"
 
+#include "bot/aibot_link.hpp"
+
 #include "adapters/bridge/adapter.hpp"
 #include "bot/common/clock.hpp"
 #include "bot/common/log.hpp"
@@ -184,7 +186,9 @@ int serve(const std::string& config_file, const std::string& port_file) {
   SystemClock clock;
   http::Runtime runtime;
   http::Client client(runtime, {cfg.tls.ca_file});  // tls.ca_file: an extra trusted CA
-  ClientTransport transport(client);
+  ClientTransport http_transport(client);
+  // Frames for AI bots on a long connection go over it; every other send is HTTP(S).
+  AibotLinks transport(loaded->channels, runtime, cfg.tls.ca_file, http_transport);
   core::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
   core::Pipeline pipeline(loaded->channels, *store, clock);
   auto knowledge = std::make_shared<core::Knowledge>();
@@ -220,6 +224,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   }
   runtime.start(cfg.server.threads);
   outbox.start();
+  transport.start(pipeline);
   Janitor janitor(*store, clock, cfg.store.inbox_retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
@@ -230,6 +235,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
+  transport.stop();  // no new pushed messages; frames in flight fail and are retried at start
   outbox.stop(cfg.server.drain_timeout_ms);
   store->close();
   runtime.stop();

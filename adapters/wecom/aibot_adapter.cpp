@@ -5,6 +5,7 @@
 #include "adapters/common/text.hpp"
 #include "adapters/wecom/callback.hpp"
 #include "adapters/wecom/errcode.hpp"
+#include "adapters/wecom/long_connection.hpp"
 #include "bot/common/errors.hpp"
 #include "bot/common/json_writer.hpp"
 #include "bot/common/log.hpp"
@@ -63,8 +64,10 @@ std::string strip_leading_mention(std::string_view text, std::string_view bot_na
 }
 
 Result<ParseResult> AibotAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
+  // A bot on the long connection alone has no callback URL, and no key to check one with.
+  if (!crypt_) return gridbot::make_error_code(errc::method_not_allowed);
   if (req.method == "GET")
-    return answer_url_verification(crypt_, req.target, kAibotReceiveId, now_ms,
+    return answer_url_verification(*crypt_, req.target, kAibotReceiveId, now_ms,
                                    options_.max_skew_s, type());
   if (req.method != "POST") return gridbot::make_error_code(errc::method_not_allowed);
   return parse_callback(req, now_ms);
@@ -78,8 +81,8 @@ Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t
   if (env.HasParseError() || !env.IsObject()) return gridbot::make_error_code(errc::malformed);
   const std::string encrypt = read_str(env, "encrypt");
   if (encrypt.empty()) return gridbot::make_error_code(errc::malformed);
-  if (auto ec = verify_callback(crypt_, *q, encrypt, now_ms, options_.max_skew_s)) return ec;
-  auto plain = open_envelope(crypt_, encrypt, kAibotReceiveId, type());
+  if (auto ec = verify_callback(*crypt_, *q, encrypt, now_ms, options_.max_skew_s)) return ec;
+  auto plain = open_envelope(*crypt_, encrypt, kAibotReceiveId, type());
   if (!plain) return plain.error();
   return parse_message(*plain, now_ms);
 }
@@ -135,7 +138,54 @@ Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t n
   return out;
 }
 
+Result<std::vector<InboundMessage>> AibotAdapter::parse_pushed(std::string_view body,
+                                                               std::string_view req_id,
+                                                               int64_t now_ms) const {
+  auto parsed = parse_message(body, now_ms);
+  if (!parsed) return parsed.error();
+  for (auto& m : parsed->messages) m.reply_token = std::string(kWsReplyPrefix) + std::string(req_id);
+  return std::move(parsed->messages);
+}
+
+// Long connection: a reply to a pushed message is aibot_respond_msg with the callback's req_id
+// (a finished stream, the reply form the connection takes); anything else is a proactive
+// aibot_send_msg into the chat (markdown; group chats, as relays go to groups).
+Result<HttpRequest> AibotAdapter::build_frame(const OutboxItem& item) const {
+  JsonWriter w;
+  std::string req_id;
+  w.begin_object();
+  if (item.reply_token.rfind(kWsReplyPrefix, 0) == 0) {
+    req_id = item.reply_token.substr(kWsReplyPrefix.size());
+    w.key("cmd").value("aibot_respond_msg");
+    w.key("headers").begin_object().key("req_id").value(req_id).end_object();
+    w.key("body").begin_object().key("msgtype").value("stream");
+    w.key("stream").begin_object().key("id").value("gridbot-" + std::to_string(item.id));
+    w.key("finish").value(true).key("content").value(item.text).end_object();
+    w.end_object();
+  } else {
+    if (item.chat_id.empty()) return gridbot::make_error_code(errc::bad_request);
+    // Unique per attempt: the acknowledgement is matched on it.
+    req_id = "gridbot-" + std::to_string(item.id) + "-" + std::to_string(item.attempts);
+    w.key("cmd").value("aibot_send_msg");
+    w.key("headers").begin_object().key("req_id").value(req_id).end_object();
+    w.key("body").begin_object().key("chatid").value(item.chat_id).key("chat_type").value(2);
+    w.key("msgtype").value("markdown");
+    w.key("markdown").begin_object().key("content").value(item.text).end_object();
+    w.end_object();
+  }
+  w.end_object();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = std::string(kWsUrlScheme) + options_.channel;
+  req.headers = {{std::string(kWsReqIdHeader), req_id}};
+  req.body = w.take();
+  return req;
+}
+
 Result<HttpRequest> AibotAdapter::build_send(const OutboxItem& item, int64_t /*now_ms*/) const {
+  if (options_.websocket && (item.reply_token.empty() ||
+                             item.reply_token.rfind(kWsReplyPrefix, 0) == 0))
+    return build_frame(item);
   // Without a response_url the AI bot has no way to speak unprompted (API mode); the core routes
   // such messages to another channel (a group robot).
   if (item.reply_token.empty()) return gridbot::make_error_code(errc::bad_request);

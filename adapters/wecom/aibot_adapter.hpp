@@ -5,6 +5,7 @@
 #include "adapters/adapter.hpp"
 #include "adapters/wecom/msg_crypt.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct AibotOptions {
   std::string bot_name;  // display name; its leading "@name " is stripped from group texts
   std::vector<std::string> other_bots;
   int64_t max_skew_s = 300;
+  /// Long-connection mode (PROTOCOLS.md §2.6): replies and proactive sends are frames on the
+  /// channel's WebSocket (build_send makes "wecom-ws://<channel>" requests for the transport).
+  bool websocket = false;
+  std::string channel;  // the configured channel name, for those requests
 };
 
 /// The largest markdown content a response_url takes (WC-AIBOT 101138: 20480 bytes).
@@ -23,7 +28,8 @@ inline constexpr size_t kAibotMaxTextBytes = 20480;
 /// Thread safety: immutable after construction.
 class AibotAdapter final : public Adapter {
  public:
-  AibotAdapter(MsgCrypt crypt, AibotOptions options)
+  /// Without `crypt` (long connection only) the webhook answers 405.
+  AibotAdapter(std::optional<MsgCrypt> crypt, AibotOptions options)
       : crypt_(std::move(crypt)), options_(std::move(options)) {}
 
   // Adapter
@@ -39,11 +45,20 @@ class AibotAdapter final : public Adapter {
   SendOutcome interpret(const TransportResult& result) const override;
   size_t max_text_bytes() const override { return kAibotMaxTextBytes; }
 
+  /// The body of an aibot_msg_callback frame (the same message JSON as a decrypted callback) →
+  /// at most one message whose reply_token answers it over the connection (kWsReplyPrefix +
+  /// req_id). Errors: malformed (400).
+  Result<std::vector<InboundMessage>> parse_pushed(std::string_view body, std::string_view req_id,
+                                                   int64_t now_ms) const;
+  const AibotOptions& options() const { return options_; }
+
  private:
   Result<ParseResult> parse_callback(const HttpRequest& request, int64_t now_ms) const;
   Result<ParseResult> parse_message(std::string_view json, int64_t now_ms) const;
 
-  MsgCrypt crypt_;
+  Result<HttpRequest> build_frame(const OutboxItem& item) const;
+
+  std::optional<MsgCrypt> crypt_;
   AibotOptions options_;
 };
 

@@ -22,7 +22,23 @@ void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request,
   for (auto& m : messages) m.channel = std::string(channel);
   if (messages.empty()) return reply(std::move(parsed->reply));
 
-  auto work = [this, messages](store::WriteTx& tx) {
+  commit(std::move(messages), [reply = std::move(reply), ok = std::move(parsed->reply)](
+                                  std::error_code ec) mutable {
+    if (ec) return reply(error_response(ec));
+    reply(std::move(ok));
+  });
+}
+
+void Pipeline::handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
+                               std::function<void(std::error_code)> done) {
+  for (auto& m : messages) m.channel = std::string(channel);
+  if (messages.empty()) return done({});
+  commit(std::move(messages), std::move(done));
+}
+
+void Pipeline::commit(std::vector<InboundMessage> messages,
+                      std::function<void(std::error_code)> done) {
+  auto work = [this, messages = std::move(messages)](store::WriteTx& tx) {
     for (const auto& m : messages) {
       const int64_t id = tx.insert_inbound(m);
       if (id == 0) {
@@ -36,11 +52,7 @@ void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request,
       tx.set_message_state(id, !ok ? "failed" : state.empty() ? "processed" : state);
     }
   };
-  store_.write(std::move(work), [reply = std::move(reply), ok = std::move(parsed->reply)](
-                                    std::error_code ec) mutable {
-    if (ec) return reply(error_response(ec));
-    reply(std::move(ok));
-  });
+  store_.write(std::move(work), std::move(done));
 }
 
 }  // namespace gridbot::core

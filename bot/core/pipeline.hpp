@@ -34,10 +34,18 @@ class Pipeline {
   /// caller's: post to your executor.
   void handle_hook(std::string_view channel, const HttpRequest& request, Reply reply);
 
+  /// Commits messages that arrived some other way than a webhook (a long connection) exactly as
+  /// handle_hook commits a parsed request: dedupe, processor, one transaction. `done` is called
+  /// once with the commit's result (empty when durable), on the store's writer thread.
+  void handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
+                       std::function<void(std::error_code)> done);
+
   struct Stats { uint64_t accepted = 0, duplicates = 0, rejected = 0; };
   Stats stats() const { return {accepted_.load(), duplicates_.load(), rejected_.load()}; }
 
  private:
+  void commit(std::vector<InboundMessage> messages, std::function<void(std::error_code)> done);
+
   const ChannelTable& channels_;
   store::Store& store_;
   const Clock& clock_;

@@ -45,6 +45,9 @@ struct WecomWorld {
     bot = std::make_unique<GridbotProcess>(dir, bridge->port());
     const std::string src = GRIDBOT_SOURCE_DIR;
     const std::string base = wecom->base_url();
+    std::string adapter_keys = aibot;  // "{HOST}": where the stub listens
+    for (size_t p = adapter_keys.find("{HOST}"); p != std::string::npos; p = adapter_keys.find("{HOST}"))
+      adapter_keys.replace(p, 6, "localhost:" + std::to_string(wecom->port()));
     std::ofstream f(bot->config_file());  // replaces the harness's default config
     f << R"({
   "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 },
@@ -60,10 +63,10 @@ struct WecomWorld {
       "outbound_url": "http://127.0.0.1:)" << bridge->port() << R"(/send",
       "bot_id": "wxid_gridbot", "rate_per_minute": 100000 },
     { "name": "robots", "type": "wecom_robot", "base_url": ")" << base << R"(" },
-    { "name": "aibot", "type": "wecom_aibot", "bot_name": "网格助手", "base_url": ")" << base
+    { "name": "aibot", "type": "wecom_aibot", "bot_id": "AIBOTID", "bot_name": "网格助手", "base_url": ")" << base
       << R"(", )" << (aibot.empty() ? R"("token": ")" + kToken + R"(", "encoding_aes_key": ")" +
                                           kAesKey + "\""
-                                    : aibot) << R"( }
+                                    : adapter_keys) << R"( }
   ]
 })";
     f.close();
@@ -200,6 +203,60 @@ TEST_CASE("wecom e2e: a grid head's 受理 as an AI-bot callback accepts the tic
           b.find("受理") != std::string::npos)
         return true;
     return false;
+  }));
+  CHECK(w.wecom->violations().empty());
+}
+
+TEST_CASE("wecom e2e: the AI bot's long connection subscribes, keeps the heartbeat, turns a pushed "
+          "message into a stored message and a ticket, answers on the connection, and reconnects",
+          "[e2e][wecom]") {
+  WecomWorld w(R"("mode": "websocket", "ws_url": "wss://{HOST}/", "secret": "ws-secret-0123",
+      "heartbeat_ms": 300)");
+  auto frames_with = [&](const std::string& needle) {
+    size_t n = 0;
+    for (const auto& f : w.wecom->ws_frames()) n += f.find(needle) != std::string::npos;
+    return n;
+  };
+  REQUIRE(eventually([&] { return frames_with(R"("cmd":"aibot_subscribe")") == 1; }));
+  CHECK(frames_with(R"("bot_id":"AIBOTID","secret":"ws-secret-0123")") == 1);
+  REQUIRE(eventually([&] { return frames_with(R"("cmd":"ping")") >= 2; }));
+
+  auto push = [&](const std::string& req_id, const std::string& msgid, const std::string& text) {
+    w.wecom->ws_push(R"({"cmd":"aibot_msg_callback","headers":{"req_id":")" + req_id +
+                     R"("},"body":)" + aibot_message(msgid, "chat-b1", "resident1", text, "") + "}");
+  };
+  push("cb-1", "ws-m1", "@网格助手 楼道灯坏了");
+  eventually([&] { return w.api("/api/v1/messages?channel=aibot").find("ws-m1") != std::string::npos; }, 3000);
+  INFO(w.api("/api/v1/messages?channel=aibot"));
+  INFO(w.api("/api/v1/deliveries"));
+  REQUIRE(eventually([&] {
+    return w.api("/api/v1/tickets/1001").find(R"("msg_id":"ws-m1")") != std::string::npos;
+  }));
+  CHECK(w.api("/api/v1/messages?channel=aibot").find(R"("msg_id":"ws-m1")") != std::string::npos);
+  // The reporter is answered on the connection, in reply to the callback's req_id …
+  CHECK(eventually([&] {
+    return frames_with(R"("cmd":"aibot_respond_msg","headers":{"req_id":"cb-1"})") == 1;
+  }));
+  // … the relay reaches the grid's robot over HTTPS and its AI-bot group as a proactive send.
+  CHECK(eventually([&] { return w.wecom->robot_posts().size() == 1; }));
+  CHECK(eventually([&] {
+    return frames_with(R"("cmd":"aibot_send_msg")") == 1 && frames_with(R"("chatid":"chat-g1")") == 1;
+  }));
+  CHECK(eventually([&] {
+    return count_of(w.api("/api/v1/deliveries?chat=chat-g1"), R"("state":"delivered")") == 1;
+  }));
+
+  // The platform drops the connection: gridbot reconnects, subscribes again, and keeps working.
+  w.wecom->ws_drop();
+  REQUIRE(eventually([&] { return w.wecom->ws_connections() == 2; }));
+  REQUIRE(eventually([&] { return frames_with(R"("cmd":"aibot_subscribe")") == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  push("cb-2", "ws-m2", "@网格助手 3楼楼道灯也坏了");
+  CHECK(eventually([&] {
+    return w.api("/api/v1/messages?channel=aibot").find(R"("msg_id":"ws-m2")") != std::string::npos;
+  }));
+  CHECK(eventually([&] {
+    return frames_with(R"("cmd":"aibot_respond_msg","headers":{"req_id":"cb-2"})") == 1;
   }));
   CHECK(w.wecom->violations().empty());
 }
