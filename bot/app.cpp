@@ -13,6 +13,7 @@
 #include "bot/core/pipeline.hpp"
 #include "bot/core/router.hpp"
 #include "bot/core/templates.hpp"
+#include "bot/core/escalation.hpp"
 #include "bot/core/ticket_service.hpp"
 #include "bot/core/command_grammar.hpp"
 #include "bot/core/incident_api.hpp"
@@ -61,6 +62,23 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   if (!out->rules) errors->push_back(rules_error);
   if (!errors->empty()) return nullptr;
   return out;
+}
+
+core::TicketConfig ticket_config(const config::TicketsConfig& c) {
+  auto ms = [](double hours) { return static_cast<int64_t>(hours * 3600.0 * 1000.0); };
+  core::TicketConfig t;
+  t.merge_window_ms = c.merge_window_h * 3600 * 1000;
+  t.accept_ms = ms(c.accept_h);
+  t.update_ms = ms(c.update_h);
+  t.resolve_urgent_ms = ms(c.resolve_urgent_h);
+  t.resolve_utility_ms = ms(c.resolve_utility_h);
+  t.resolve_general_ms = ms(c.resolve_general_h);
+  t.resolve_complex_ms = ms(c.resolve_complex_h);
+  t.warn_at = c.warn_at;
+  t.satisfaction_ms = ms(c.satisfaction_h);
+  t.digest_minute = std::stoi(c.digest_at.substr(0, 2)) * 60 + std::stoi(c.digest_at.substr(3, 2));
+  t.utc_offset_ms = static_cast<int64_t>(c.utc_offset_min) * 60'000;
+  return t;
 }
 
 bool write_port_file(const std::string& path, uint16_t port) {
@@ -196,8 +214,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   knowledge->rules = loaded->rules;
   knowledge->templates = loaded->templates;
   knowledge->grammar = loaded->grammar;
-  core::TicketService tickets(loaded->channels, knowledge, clock,
-                              {cfg.tickets.merge_window_h * 3600 * 1000});
+  core::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
   core::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
                                   {cfg.incidents.hotline});
   // Incidents first: their commands and the reports an open outage absorbs; the rest is tickets'.
@@ -225,6 +242,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   runtime.start(cfg.server.threads);
   outbox.start();
   transport.start(pipeline);
+  core::Escalation escalation(tickets, *store, clock);
+  escalation.start();
   Janitor janitor(*store, clock, cfg.store.inbox_retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
@@ -235,6 +254,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
+  escalation.stop();
   transport.stop();  // no new pushed messages; frames in flight fail and are retried at start
   outbox.stop(cfg.server.drain_timeout_ms);
   store->close();

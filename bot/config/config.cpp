@@ -264,7 +264,30 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
 
   Section tickets(*src, top.get("tickets"), "tickets", env, errors);
   tickets.num("merge_window_h", cfg.tickets.merge_window_h, 0, 24 * 365);
+  auto& tc = cfg.tickets;
+  tickets.num("accept_h", tc.accept_h, 0.01, 24 * 365);
+  tickets.num("update_h", tc.update_h, 0.01, 24 * 365);
+  tickets.num("resolve_urgent_h", tc.resolve_urgent_h, 0.01, 24 * 365);
+  tickets.num("resolve_utility_h", tc.resolve_utility_h, 0.01, 24 * 365);
+  tickets.num("resolve_general_h", tc.resolve_general_h, 0.01, 24 * 365);
+  tickets.num("resolve_complex_h", tc.resolve_complex_h, 0.01, 24 * 365);
+  tickets.num("warn_at", tc.warn_at, 0, 0.99);
+  tickets.num("satisfaction_h", tc.satisfaction_h, 0.01, 24 * 365);
+  tickets.num("utc_offset_min", tc.utc_offset_min, -720, 840);
+  if (tickets.str("digest_at", tc.digest_at)) {
+    const auto& d = tc.digest_at;
+    if (d.size() != 5 || d[2] != ':' || d.substr(0, 2) > "23" || d.substr(3) > "59" ||
+        d.find_first_not_of("0123456789:") != std::string::npos)
+      tickets.fail("tickets.digest_at", "must be HH:MM (24-hour), e.g. 20:00");
+  }
   tickets.reject_unknown();
+
+  Section tls(*src, top.get("tls"), "tls", env, errors);
+  if (tls.str("ca_file", cfg.tls.ca_file) && !cfg.tls.ca_file.empty()) {
+    cfg.tls.ca_file = resolve(cfg.base_dir, cfg.tls.ca_file);
+    if (!std::ifstream(cfg.tls.ca_file)) tls.fail("tls.ca_file", "cannot read " + cfg.tls.ca_file);
+  }
+  tls.reject_unknown();
 
   Section incidents(*src, top.get("incidents"), "incidents", env, errors);
   incidents.str("secret", cfg.incidents.secret);
@@ -274,13 +297,6 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   incidents.reject_unknown();
   if (!cfg.incidents.secret.empty() && cfg.incidents.secret.size() < 16)
     incidents.fail("incidents.secret", "must be at least 16 characters");
-
-  Section tls(*src, top.get("tls"), "tls", env, errors);
-  if (tls.str("ca_file", cfg.tls.ca_file) && !cfg.tls.ca_file.empty()) {
-    cfg.tls.ca_file = resolve(cfg.base_dir, cfg.tls.ca_file);
-    if (!std::ifstream(cfg.tls.ca_file)) tls.fail("tls.ca_file", "cannot read " + cfg.tls.ca_file);
-  }
-  tls.reject_unknown();
 
   Section api(*src, top.get("api"), "api", env, errors);
   api.str("token", cfg.api_token);

@@ -40,16 +40,27 @@ struct OutboxConfig {
 
 struct TicketsConfig {
   int64_t merge_window_h = 72;  // same category from the same building/unit merges within this
+  // Three clocks at the holding level (Beijing 12345 practice, ANCHORS.md lesson 10).
+  double accept_h = 2;                 // 受理 within
+  double update_h = 24;                // first update after 受理 within
+  double resolve_urgent_h = 2;         // emergencies
+  double resolve_utility_h = 24;       // water, power, gas
+  double resolve_general_h = 7 * 24;   // small (and private) matters
+  double resolve_complex_h = 15 * 24;  // big and hard matters
+  double warn_at = 0.75;               // warn the holder when this share of the time has passed
+  double satisfaction_h = 72;          // no answer by then: closed as 默认满意
+  std::string digest_at = "20:00";     // daily digest into each community group, local time
+  int utc_offset_min = 8 * 60;         // local time zone (China Standard Time)
+};
+
+struct TlsConfig {
+  std::string ca_file;  // extra CA (PEM) trusted for outbound HTTPS/WSS beside the system CAs
 };
 
 struct IncidentsConfig {
   std::string secret;        // HMAC key for POST /api/v1/incidents; empty: the POST API is closed
   int64_t max_skew_s = 300;  // replay window of X-Gridbot-Timestamp
   std::string hotline = "95598";  // printed in every notice
-};
-
-struct TlsConfig {
-  std::string ca_file;  // extra CA (PEM) trusted for outbound HTTPS/WSS beside the system CAs
 };
 
 struct ChannelConfig {
@@ -71,8 +82,8 @@ struct Config {
   StoreConfig store;
   OutboxConfig outbox;
   TicketsConfig tickets;
-  TlsConfig tls;
   IncidentsConfig incidents;
+  TlsConfig tls;
   std::string api_token;
   std::string rules_dir;
   std::vector<std::string> org_files;

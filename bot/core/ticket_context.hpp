@@ -20,13 +20,24 @@ struct TicketService::Context {
     const std::string key = prefix + "." + code;
     return k->templates->has(key) ? k->templates->render(key, {}) : code;
   }
+  /// "@name @name" and the ids of the heads to @-mention in `group` of `node`.
+  std::pair<std::string, std::vector<std::string>> heads_of(const OrgNode& node,
+                                                            const std::string& channel) const {
+    std::string text;
+    std::vector<std::string> ids;
+    for (const Head* h : heads_to_mention(node, channel)) {
+      text += (text.empty() ? "@" : " @") + (h->name.empty() ? h->user_id : h->name);
+      ids.push_back(h->user_id);
+    }
+    return {text, ids};
+  }
   std::string sender_mention() const {
     return "@" + (m.sender_name.empty() ? m.sender_id : m.sender_name);
   }
   TicketEvent event(std::string kind, std::string detail = {}) const {
     TicketEvent e;
     e.at_ms = now;
-    e.actor_id = m.sender_id;
+    e.actor_id = m.sender_id.empty() ? "gridbot" : m.sender_id;
     e.actor_name = m.sender_name;
     e.kind = std::move(kind);
     e.detail = std::move(detail);

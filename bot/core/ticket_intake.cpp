@@ -79,6 +79,7 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
                                         " → " + t.owner_node);
   created.to_status = to_string(t.status);
   c.tx.add_event(t.no, created);
+  start_clocks(c, t, true);
 
   std::map<std::string, std::string> vars{{"mentions", c.sender_mention()},
                                           {"no", std::to_string(t.no)},

@@ -23,6 +23,24 @@ namespace gridbot::core {
 
 struct TicketConfig {
   int64_t merge_window_ms = 72 * 3600 * 1000LL;  // same category, same building/unit → one ticket
+  int64_t accept_ms = 2 * 3600 * 1000LL;
+  int64_t update_ms = 24 * 3600 * 1000LL;
+  int64_t resolve_urgent_ms = 2 * 3600 * 1000LL;
+  int64_t resolve_utility_ms = 24 * 3600 * 1000LL;
+  int64_t resolve_general_ms = 7 * 24 * 3600 * 1000LL;
+  int64_t resolve_complex_ms = 15 * 24 * 3600 * 1000LL;
+  double warn_at = 0.75;
+  int64_t satisfaction_ms = 72 * 3600 * 1000LL;
+  int digest_minute = 20 * 60;       // local minute of day of the daily digest
+  int64_t utc_offset_ms = 8 * 3600 * 1000LL;
+};
+
+/// Figures for one node and period (issue 6 "Stats").
+struct TicketStats {
+  int received = 0, accepted_in_time = 0, resolved = 0;
+  int satisfied = 0, unsatisfied = 0, defaulted = 0, misses = 0;
+  int64_t median_accept_ms = -1, median_resolve_ms = -1;  // -1: nothing to measure
+  std::map<std::string, int> by_category, by_tier;
 };
 
 /// Everything the service reads that an operator can reload: swapped as one immutable object, so
@@ -47,10 +65,35 @@ class TicketService {
   void swap(std::shared_ptr<const Knowledge> knowledge);
   std::shared_ptr<const Knowledge> knowledge() const;
 
+  /// Fires every deadline due at now_ms inside `tx`: warnings, escalations on a miss, satisfaction
+  /// time-outs, the daily digest. Each row changes state in the same transaction as its effect,
+  /// so nothing fires twice, and deadlines missed while the server was down fire once on restart.
+  /// Returns how many rows fired.
+  int fire_due(store::WriteTx& tx, int64_t now_ms);
+  /// Ensures each community has its next daily digest scheduled.
+  void schedule_digests(store::WriteTx& tx, int64_t now_ms);
+  /// Stats over facts (pure; used by 统计, the digest and the API).
+  TicketStats compute_stats(const std::vector<store::TicketFacts>& facts) const;
+  const TicketConfig& config() const { return config_; }
+
  private:
   struct Context;  // one message being processed
   std::string on_report(Context& c, bool explicit_report);
   std::string on_command(Context& c, const ParsedCommand& cmd);
+  std::string on_move(Context& c, const ParsedCommand& cmd, Ticket& t);
+  std::string on_answer(Context& c, const ParsedCommand& cmd);
+  std::string on_query(Context& c, const ParsedCommand& cmd);
+  std::string on_notice(Context& c, const ParsedCommand& cmd);
+  void start_clocks(Context& c, const Ticket& t, bool with_resolve);
+  void hand_over(Context& c, Ticket& t, const OrgNode& to, const std::string& why);
+  void fire_one(Context& c, const Deadline& d);
+  void post_digest(Context& c, const OrgNode& community);
+  std::string stats_text(Context& c, const OrgNode& node, const std::string& period,
+                         const TicketStats& s);
+  int64_t resolve_limit_ms(const Ticket& t) const;
+  /// A clock row for `node` due `limit_ms` from now, warning at warn_at of the time.
+  Deadline clock_row(int64_t no, const char* clock, const std::string& node, int64_t now,
+                     int64_t limit_ms) const;
   void relay_up(Context& c, const Ticket& t);
   void tell_reporters(Context& c, const Ticket& t, const std::string& template_name,
                       const std::string& note, const std::string& key);
@@ -72,6 +115,13 @@ const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, const std
 const OrgNode* department_for(const OrgTree& tree, const std::string& category);
 /// The heads of `node` to @-mention for a relay, on `channel`: its level's own head roles first.
 std::vector<const Head*> heads_to_mention(const OrgNode& node, const std::string& channel);
+/// Local calendar helpers (the deployment's UTC offset): start of the day/week/month holding t.
+int64_t local_day_start(int64_t t_ms, int64_t utc_offset_ms);
+int64_t local_week_start(int64_t t_ms, int64_t utc_offset_ms);
+int64_t local_month_start(int64_t t_ms, int64_t utc_offset_ms);
+/// "11-24 14:00" in local time.
+std::string local_time_text(int64_t t_ms, int64_t utc_offset_ms);
+
 /// True when `speaker` (channel, user id) is one of the heads of `node`.
 const Head* head_of(const OrgNode& node, const std::string& channel, const std::string& user_id);
 

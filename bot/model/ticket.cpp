@@ -1,6 +1,8 @@
 // Ticket status names, as the store and the API spell them.
 #include "bot/model/ticket.hpp"
 
+#include "bot/model/deadline.hpp"
+
 #include <array>
 
 namespace gridbot {
@@ -28,6 +30,16 @@ std::optional<TicketStatus> parse_ticket_status(std::string_view s) {
   for (const auto& [st, name] : kNames)
     if (s == name) return st;
   return std::nullopt;
+}
+
+const char* to_string(DeadlineState s) {
+  switch (s) {
+    case DeadlineState::pending: return "pending";
+    case DeadlineState::warned: return "warned";
+    case DeadlineState::missed: return "missed";
+    case DeadlineState::done: return "done";
+  }
+  return "pending";
 }
 
 bool is_open(TicketStatus s) {

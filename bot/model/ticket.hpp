@@ -43,6 +43,8 @@ struct Ticket {
   std::string tier;      // private | small | big | hard
   bool urgent = false;
   bool leader_marked = false;  // hard matters: a district leader supervises
+  bool supervised = false;     // 督办: a higher level or a missed deadline put it under watch
+  std::string assignee;        // a person it was handed to (the property head), "channel:user"
   std::string building, unit, room;  // location
   TicketStatus status = TicketStatus::new_;
   std::string origin_node;     // the building node

@@ -6,6 +6,7 @@
 #include "bot/model/inbound_message.hpp"
 #include "bot/model/incident.hpp"
 #include "bot/model/outbox_item.hpp"
+#include "bot/model/deadline.hpp"
 #include "bot/model/ticket.hpp"
 
 #include <cstdint>
@@ -18,6 +19,14 @@
 #include <vector>
 
 namespace gridbot::store {
+
+/// A ticket with what the stats and lists need beside it.
+struct TicketFacts {
+  Ticket ticket;
+  int misses = 0;             // deadlines missed
+  int satisfied = 0, unsatisfied = 0, defaulted = 0;  // satisfaction answers
+  int64_t next_due_ms = 0;    // earliest live deadline, 0 when none
+};
 
 /// What one write transaction may do. Only valid inside Store::write's work function, on the
 /// writer thread. Methods throw on database failure; the store rolls back that work item.
@@ -71,6 +80,28 @@ class WriteTx {
   /// Links a resident's message (inbox row) to an incident instead of a ticket (inhibition).
   virtual void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                                 int64_t at_ms) = 0;
+  // Deadlines and satisfaction (store/sqlite/deadline_statements.cpp).
+  /// Adds a deadline; an identical one (ticket, clock, node, due) is kept once.
+  virtual void add_deadline(const Deadline& d) = 0;
+  /// Stops the ticket's live clocks (state done): every clock when `clock` is empty.
+  virtual void stop_deadlines(int64_t ticket_no, std::string_view clock) = 0;
+  /// Live deadlines whose warning or due time has come, oldest first.
+  virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
+  virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
+  /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
+  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock, std::string_view node) = 0;
+  virtual void ask_satisfaction(const SatisfactionAnswer& a) = 0;
+  /// Questions still waiting for this reporter's answer.
+  virtual std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
+                                                               const std::string& user) = 0;
+  virtual std::vector<SatisfactionAnswer> satisfaction_of(int64_t ticket_no) = 0;
+  virtual void answer_satisfaction(int64_t ticket_no, const std::string& channel,
+                                   const std::string& user, const std::string& answer,
+                                   const std::string& words, int64_t at_ms) = 0;
+  /// Tickets reported in `node`'s subtree (or owned by / handed to it), created in [from, to);
+  /// open_only: open ones of any age instead. Ordered by earliest live deadline, then number.
+  virtual std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms,
+                                                int64_t to_ms, bool open_only) = 0;
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
   virtual bool guarded(const std::function<void()>& f) = 0;
@@ -139,6 +170,12 @@ class Store {
   virtual std::vector<Ticket> tickets(const TicketQuery& q) = 0;
   /// One ticket with reporters and its full event history.
   virtual std::optional<Ticket> ticket(int64_t no) = 0;
+  /// The earliest time a live deadline warns or falls due, if any.
+  virtual std::optional<int64_t> next_deadline_ms() = 0;
+  virtual std::vector<Deadline> deadlines(int64_t ticket_no) = 0;
+  /// As WriteTx::ticket_facts, on committed data.
+  virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms, int64_t to_ms,
+                                         bool open_only) = 0;
   /// Incidents newest first, with targets (no updates).
   virtual std::vector<Incident> incidents(const IncidentQuery& q) = 0;
   /// One incident with targets and every update.

@@ -11,7 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <future>
+#include <set>
 
 namespace gridbot::test {
 

@@ -68,6 +68,24 @@ CREATE TABLE ticket_events(
   from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '');
 CREATE INDEX ticket_events_no ON ticket_events(ticket_no, id);
 )sql",
+    // 4: deadlines (every clock is a row), satisfaction answers, supervision and assignees.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN supervised INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+CREATE TABLE deadlines(
+  id INTEGER PRIMARY KEY, ticket_no INTEGER NOT NULL, clock TEXT NOT NULL, node TEXT NOT NULL,
+  due_ms INTEGER NOT NULL, warn_ms INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending',
+  created_ms INTEGER NOT NULL, fired_ms INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(ticket_no, clock, node, due_ms));
+CREATE INDEX deadlines_live ON deadlines(state, due_ms) WHERE state IN ('pending', 'warned');
+CREATE INDEX deadlines_ticket ON deadlines(ticket_no);
+CREATE TABLE satisfaction(
+  ticket_no INTEGER NOT NULL, channel TEXT NOT NULL, user_id TEXT NOT NULL,
+  asked_ms INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '', answered_ms INTEGER NOT NULL DEFAULT 0,
+  words TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(ticket_no, channel, user_id));
+CREATE INDEX satisfaction_pending ON satisfaction(channel, user_id) WHERE answer = '';
+)sql",
     // 5: incidents (issue 7): incidents, the groups they reach, their reviewed updates, the residents'
     // reports linked to them; outbox rows that a later notice to the same group replaces.
     R"sql(

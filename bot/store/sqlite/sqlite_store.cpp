@@ -78,6 +78,20 @@ class SqliteStore final : public Store {
     std::lock_guard lk(read_mu_);
     return guarded<std::optional<Ticket>>([&] { return sqlite::read_ticket(*reader_db_, no); });
   }
+  std::optional<int64_t> next_deadline_ms() override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::optional<int64_t>>([&] { return sqlite::read_next_deadline(*reader_db_); });
+  }
+  std::vector<Deadline> deadlines(int64_t no) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<Deadline>>([&] { return sqlite::read_deadlines(*reader_db_, no); });
+  }
+  std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to,
+                                 bool open_only) override {
+    std::lock_guard lk(read_mu_);
+    return guarded<std::vector<TicketFacts>>(
+        [&] { return sqlite::read_facts(*reader_db_, node, from, to, open_only); });
+  }
   std::vector<Incident> incidents(const IncidentQuery& q) override {
     std::lock_guard lk(read_mu_);
     return guarded<std::vector<Incident>>([&] { return sqlite::read_incidents(*reader_db_, q); });

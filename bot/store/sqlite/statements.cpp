@@ -13,8 +13,8 @@ constexpr const char* kInsertTicket =
     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateTicket =
     "UPDATE tickets SET status = ?, owner_level = ?, owner_node = ?, department = ?, "
-    "leader_marked = ?, urgent = ?, tier = ?, updated_ms = ?, accepted_ms = ?, resolved_ms = ? "
-    "WHERE no = ?";
+    "leader_marked = ?, urgent = ?, tier = ?, updated_ms = ?, accepted_ms = ?, resolved_ms = ?, "
+    "supervised = ?, assignee = ? WHERE no = ?";
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "

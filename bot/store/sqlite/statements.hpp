@@ -33,6 +33,21 @@ class WriterStatements final : public WriteTx {
                                          int64_t since_ms) override;
   bool add_reporter(int64_t no, const Reporter& r) override;
   void add_event(int64_t no, const TicketEvent& e) override;
+  // Deadlines and satisfaction (deadline_statements.cpp)
+  void add_deadline(const Deadline& d) override;
+  void stop_deadlines(int64_t ticket_no, std::string_view clock) override;
+  std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) override;
+  void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) override;
+  bool has_live_deadline(int64_t ticket_no, std::string_view clock, std::string_view node) override;
+  void ask_satisfaction(const SatisfactionAnswer& a) override;
+  std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
+                                                       const std::string& user) override;
+  std::vector<SatisfactionAnswer> satisfaction_of(int64_t ticket_no) override;
+  void answer_satisfaction(int64_t ticket_no, const std::string& channel, const std::string& user,
+                           const std::string& answer, const std::string& words,
+                           int64_t at_ms) override;
+  std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms, int64_t to_ms,
+                                        bool open_only) override;
   // Incidents (incident_statements.cpp)
   int64_t create_incident(const Incident& i) override;
   void update_incident(const Incident& i) override;
@@ -50,7 +65,6 @@ class WriterStatements final : public WriteTx {
   /// Marks older pending rows with the same (channel, chat, supersede key) as superseded, except
   /// the other pieces of the same message (incident_statements.cpp).
   void supersede_older(const OutboxItem& row);
-
 
  private:
   struct IncidentStatements;  // prepared on first use (incident_statements.cpp)
@@ -75,6 +89,10 @@ Ticket ticket_row(SQLite::Statement& s);
 std::vector<Reporter> read_reporters(SQLite::Statement& select_by_no, int64_t no);
 std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q);
 std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
+std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
+                                    int64_t to_ms, bool open_only);
+std::optional<int64_t> read_next_deadline(SQLite::Database& db);
+std::vector<Deadline> read_deadlines(SQLite::Database& db, int64_t ticket_no);
 
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q);
 std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q);

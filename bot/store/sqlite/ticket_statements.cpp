@@ -6,7 +6,7 @@ namespace gridbot::store::sqlite {
 const char* const kTicketColumns =
     "no, text, category, tier, urgent, leader_marked, building, unit, room, status, origin_node, "
     "origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, owner_node, department, "
-    "merge_key, created_ms, updated_ms, accepted_ms, resolved_ms";
+    "merge_key, created_ms, updated_ms, accepted_ms, resolved_ms, supervised, assignee";
 
 Ticket ticket_row(SQLite::Statement& s) {
   Ticket t;
@@ -34,6 +34,8 @@ Ticket ticket_row(SQLite::Statement& s) {
   t.updated_ms = s.getColumn(c++).getInt64();
   t.accepted_ms = s.getColumn(c++).getInt64();
   t.resolved_ms = s.getColumn(c++).getInt64();
+  t.supervised = s.getColumn(c++).getInt() != 0;
+  t.assignee = s.getColumn(c++).getString();
   return t;
 }
 
@@ -96,6 +98,8 @@ void WriterStatements::update_ticket(const Ticket& t) {
   s.bind(i++, t.updated_ms);
   s.bind(i++, t.accepted_ms);
   s.bind(i++, t.resolved_ms);
+  s.bind(i++, t.supervised ? 1 : 0);
+  s.bind(i++, t.assignee);
   s.bind(i++, t.no);
   s.exec();
   s.reset();

@@ -1,0 +1,254 @@
+// Issue 6: the full command set, deadlines and escalation, satisfaction, notices and stats — all
+// with a FakeClock and no sleeps.
+#include "bot/core/escalation.hpp"
+
+#include "ticket_fixture.hpp"
+
+using namespace gridbot;
+using gridbot::test::contains;
+using gridbot::test::TicketWorld;
+
+namespace {
+constexpr int64_t kHour = 3'600'000;
+
+bool mentions(const OutboxItem& o, const std::string& id) {
+  return std::find(o.mentions.begin(), o.mentions.end(), id) != o.mentions.end();
+}
+
+// A small ticket #1001 from building 5 (grid g1, district d1).
+void open_1001(TicketWorld& w) {
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋楼道灯坏了，晚上看不见") == 200);
+  REQUIRE(w.tickets().size() == 1);
+}
+}  // namespace
+
+TEST_CASE("an unaccepted ticket warns, then rises level by level to the street", "[clocks]") {
+  TicketWorld w;
+  open_1001(w);
+  core::Escalation esc(*w.service, *w.store, w.clock);
+  CHECK(esc.run_due() == 0);
+  w.clock.advance_ms(kHour * 3 / 2 + 1);  // 75% of the 2 h accept clock
+  CHECK(esc.run_due() == 1);
+  auto warn = w.to("room-g1").back();
+  CHECK(contains(warn.text, "受理时限"));
+  CHECK(mentions(warn, "wxid_g1_head"));
+  CHECK(esc.run_due() == 0);  // a warning fires once
+
+  w.clock.advance_ms(kHour);  // past 2 h: the grid missed it
+  CHECK(esc.run_due() == 1);
+  auto t = w.store->ticket(1001);
+  CHECK(t->status == TicketStatus::escalated);
+  CHECK(t->owner_node == "d1");
+  CHECK(t->supervised);
+  auto up = w.to("room-d1");
+  REQUIRE(up.size() == 1);
+  CHECK(contains(up[0].text, "【督办】"));
+  CHECK(mentions(up[0], "wxid_d1_head"));
+
+  w.clock.advance_ms(2 * kHour + 1);  // the district misses too (its warning comes first)
+  esc.run_due();
+  CHECK(w.store->ticket(1001)->owner_node == "cm-mhd");
+  CHECK(mentions(w.to("room-community").back(), "wxid_comm_liu"));
+  w.clock.advance_ms(2 * kHour + 1);
+  esc.run_due();
+  CHECK(w.store->ticket(1001)->owner_node == "st-zgl");
+  CHECK(mentions(w.to("room-street").back(), "wxid_street_chen"));
+  w.clock.advance_ms(2 * kHour + 1);
+  esc.run_due();  // at the top: pressed again, stays
+  CHECK(w.store->ticket(1001)->owner_node == "st-zgl");
+  CHECK(contains(w.to("room-street").back().text, "超时"));
+  int missed = 0;
+  for (const auto& d : w.store->deadlines(1001)) missed += d.state == DeadlineState::missed;
+  CHECK(missed == 4);
+}
+
+TEST_CASE("受理 stops the accept clock; nothing escalates after it", "[clocks]") {
+  TicketWorld w;
+  open_1001(w);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
+  core::Escalation esc(*w.service, *w.store, w.clock);
+  w.clock.advance_ms(3 * kHour);
+  esc.run_due();
+  CHECK(w.store->ticket(1001)->owner_node == "g1");
+  CHECK(w.store->ticket(1001)->status == TicketStatus::accepted);
+}
+
+TEST_CASE("a restart across a deadline fires it exactly once", "[clocks]") {
+  TicketWorld w;
+  open_1001(w);
+  w.clock.advance_ms(5 * kHour);  // the server was down past warning and deadline
+  {
+    core::Escalation first(*w.service, *w.store, w.clock);
+    first.run_due();
+  }
+  core::TicketService again(w.channels, w.knowledge, w.clock, core::TicketConfig{});
+  core::Escalation second(again, *w.store, w.clock);
+  CHECK(second.run_due() == 0);
+  CHECK(w.to("room-d1").size() == 1);  // one escalation, no warning afterwards for the old level
+  CHECK(w.store->ticket(1001)->owner_node == "d1");
+}
+
+TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right groups", "[commands6]") {
+  TicketWorld w;
+  open_1001(w);
+  SECTION("转办 to the property head") {
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "转办 #1001 物业 请尽快换灯") == 200);
+    auto t = w.store->ticket(1001);
+    CHECK(t->status == TicketStatus::transferred);
+    CHECK(t->assignee == "bridge:wxid_g1_property");
+    bool told = false;
+    for (const auto& o : w.to("room-g1")) told = told || mentions(o, "wxid_g1_property");
+    CHECK(told);
+  }
+  SECTION("转办 to a department by its short name") {
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "转交 1001 供电 线路问题") == 200);
+    auto t = w.store->ticket(1001);
+    CHECK(t->department == "dep-power");
+    REQUIRE(w.to("room-power").size() == 1);
+    CHECK(mentions(w.to("room-power")[0], "wxid_ctrl_he"));
+  }
+  SECTION("上报 one level up, then 退回 with a reason") {
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "上报 #1001 需要片区协调") == 200);
+    CHECK(w.store->ticket(1001)->owner_node == "d1");
+    CHECK(mentions(w.to("room-d1").back(), "wxid_d1_head"));
+    REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "退回 #1001") == 200);  // no reason
+    CHECK(w.store->ticket(1001)->owner_node == "d1");
+    REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "退回 #1001 网格可以处理") == 200);
+    auto t = w.store->ticket(1001);
+    CHECK(t->owner_node == "g1");
+    CHECK(t->status == TicketStatus::returned);
+    CHECK(contains(w.to("room-b5").back().text, "已退回：网格可以处理"));
+  }
+  SECTION("督办 only from above, and it pings the holder") {
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "督办 #1001") == 200);
+    CHECK_FALSE(w.store->ticket(1001)->supervised);
+    CHECK(contains(w.to("room-g1").back().text, "上级"));
+    REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "督办 #1001 今天必须处理") == 200);
+    CHECK(w.store->ticket(1001)->supervised);
+    auto ping = w.to("room-g1").back();
+    CHECK(contains(ping.text, "【督办】"));
+    CHECK(mentions(ping, "wxid_g1_head"));
+  }
+  SECTION("上报 from the top is refused") {
+    REQUIRE(w.say("room-street", "wxid_street_chen", "陈主任", "上报 #1001") == 200);  // street may act
+    REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "上报 #1001") == 200);
+  }
+}
+
+TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, silence closes", "[satisfaction]") {
+  TicketWorld w;
+  open_1001(w);
+  REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "5栋楼道灯也坏了") == 200);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 已更换灯泡") == 200);
+  CHECK(contains(w.to("room-b5").back().text, "满意 #1001"));
+  SECTION("both satisfied: confirmed") {
+    REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意") == 200);  // bare answer, one question
+    CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
+    REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "满意 #1001") == 200);
+    CHECK(w.store->ticket(1001)->status == TicketStatus::confirmed);
+  }
+  SECTION("不满意 reopens at the level that closed it, with the words") {
+    REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "不满意 #1001 灯还是一闪一闪的") == 200);
+    auto t = w.store->ticket(1001);
+    CHECK(t->status == TicketStatus::reopened);
+    CHECK(t->owner_node == "g1");
+    auto note = w.to("room-g1").back();
+    CHECK(contains(note.text, "灯还是一闪一闪的"));
+    CHECK(mentions(note, "wxid_g1_head"));
+  }
+  SECTION("no answer in time: closed as 默认满意, counted apart") {
+    core::Escalation esc(*w.service, *w.store, w.clock);
+    w.clock.advance_ms(73 * kHour);
+    esc.run_due();
+    CHECK(w.store->ticket(1001)->status == TicketStatus::closed);
+    auto s = w.service->compute_stats(w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+    CHECK(s.defaulted == 2);
+    CHECK(s.satisfied == 0);
+  }
+  SECTION("someone who did not report gets told so") {
+    REQUIRE(w.say("room-b5", "wxid_qian", "钱姐", "满意 #1001") == 200);
+    CHECK(contains(w.to("room-b5").back().text, "没有等待您的评价"));
+    CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
+  }
+}
+
+TEST_CASE("通知 to a grid reaches each of its building groups once and nothing outside",
+          "[notice]") {
+  TicketWorld w;
+  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "通知 第1网格 明天上午9点停水，请提前储水") == 200);
+  std::set<std::string> rooms;
+  int count = 0;
+  for (const auto& o : w.store->pending_outbox())
+    if (contains(o.text, "明天上午9点停水")) {
+      rooms.insert(o.chat_id);
+      ++count;
+      CHECK(o.priority == priority::kNotice);
+    }
+  std::set<std::string> want{"room-g1"};
+  for (int b = 1; b <= 9; ++b) want.insert("room-b" + std::to_string(b));
+  CHECK(rooms == want);
+  CHECK(count == 10);
+  CHECK(contains(w.to("room-community").back().text, "已发往10个群"));
+  SECTION("a scope outside the speaker's subtree is refused") {
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "通知 第2网格 测试") == 200);
+    CHECK(contains(w.to("room-g1").back().text, "不在您的管辖范围"));
+  }
+  SECTION("a resident cannot send one") {
+    REQUIRE(w.say("room-g1", "wxid_nobody", "路人", "通知 全部 测试") == 200);
+    CHECK(contains(w.to("room-g1").back().text, "不是本群所在层级的负责人"));
+  }
+}
+
+TEST_CASE("进度, 待办 and 帮助 answer who may ask", "[queries]") {
+  TicketWorld w;
+  open_1001(w);
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "进度 #1001") == 200);
+  CHECK(contains(w.to("room-b5").back().text, "工单#1001"));
+  CHECK(contains(w.to("room-b5").back().text, "待受理"));
+  REQUIRE(w.say("room-b30", "wxid_x", "外人", "查 1001") == 200);
+  CHECK(contains(w.to("room-b30").back().text, "不在工单#1001的办理链条上"));
+  REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "待办") == 200);
+  CHECK(contains(w.to("room-d1").back().text, "#1001"));
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "帮助") == 200);
+  CHECK(contains(w.to("room-b5").back().text, "报事"));
+}
+
+TEST_CASE("stats match hand-counted figures", "[stats]") {
+  TicketWorld w;
+  open_1001(w);                                                                   // g1, facility
+  REQUIRE(w.say("room-b6", "wxid_a", "阿姨", "6栋门口垃圾好几天没人收了，臭得很") == 200);  // g1
+  REQUIRE(w.say("room-b12", "wxid_b", "老王", "12栋电梯坏了，停在三楼不动") == 200);     // g2
+  w.clock.advance_ms(kHour);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);  // in time (1 h)
+  w.clock.advance_ms(2 * kHour);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1002") == 200);  // late (3 h)
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换好了") == 200);
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意") == 200);
+  auto s = w.service->compute_stats(w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+  CHECK(s.received == 2);
+  CHECK(s.accepted_in_time == 1);
+  CHECK(s.resolved == 1);
+  CHECK(s.satisfied == 1);
+  CHECK(s.median_accept_ms == 3 * kHour);  // of {1 h, 3 h}, the upper middle
+  CHECK(s.median_resolve_ms == 3 * kHour);
+  CHECK(s.by_category.at("facility") == 1);
+  auto all = w.service->compute_stats(w.store->facts("cm-mhd", 0, w.clock.now_ms() + 1, false));
+  CHECK(all.received == 3);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "统计 本月") == 200);
+  auto reply = w.to("room-g1").back().text;
+  CHECK(contains(reply, "收到2件"));
+  CHECK(contains(reply, "响应率50%"));
+  CHECK(contains(reply, "满意率100%"));
+}
+
+TEST_CASE("the daily digest is posted once a day into each community group", "[digest]") {
+  TicketWorld w;
+  core::Escalation esc(*w.service, *w.store, w.clock);
+  esc.run_due();  // schedules it
+  w.clock.advance_ms(25 * kHour);
+  esc.run_due();
+  esc.run_due();
+  int digests = 0;
+  for (const auto& o : w.to("room-community")) digests += contains(o.text, "每日简报");
+  CHECK(digests == 1);
+}
