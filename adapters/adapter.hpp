@@ -65,6 +65,11 @@ class Adapter {
 
   /// The most bytes of text one outgoing message may carry; longer text is split before queueing.
   virtual size_t max_text_bytes() const = 0;
+
+  /// Whether the bot may post into a group unprompted (a relay, a notice). A WeCom AI bot in
+  /// webhook mode can only answer the message it was given; the core then skips such groups when
+  /// it relays, rather than queueing rows that can only fail.
+  virtual bool can_post_unprompted() const { return true; }
 };
 
 /// The explicit adapter table (adapters/registry.cpp): builds the adapter for a configured

@@ -223,6 +223,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
     return tickets.process(m, id, tx);
   });
   core::Router router(pipeline, *store, cfg.api_token, &outbox);
+  router.set_tickets(&tickets);
   core::IncidentApi incident_api(incidents, *store, clock,
                                  {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);

@@ -44,6 +44,7 @@ class AibotAdapter final : public Adapter {
   Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const override;
   SendOutcome interpret(const TransportResult& result) const override;
   size_t max_text_bytes() const override { return kAibotMaxTextBytes; }
+  bool can_post_unprompted() const override { return options_.websocket; }
 
   /// The body of an aibot_msg_callback frame (the same message JSON as a decrypted callback) →
   /// at most one message whose reply_token answers it over the connection (kWsReplyPrefix +

@@ -9,7 +9,11 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <functional>
 #include <map>
 
 namespace gridbot::core {
@@ -100,7 +104,93 @@ void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
   w.end_object();
 }
 
+// "2026-11-01" → that local midnight (ms), or a plain number of ms; -1 when neither.
+int64_t parse_time(const std::string& s, int64_t utc_offset_ms) {
+  int y = 0, m = 0, d = 0;
+  if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 &&
+      d >= 1 && d <= 31) {
+    // Days from the civil date (Howard Hinnant's algorithm).
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+    return days * 86'400'000 - utc_offset_ms;
+  }
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v >= 0 ? v : -1;
+}
+
 }  // namespace
+
+HttpResponse Router::stats(Params& params) {
+  if (tickets_ == nullptr) return error_response(make_error_code(errc::not_found), "stats");
+  const auto& cfg = tickets_->config();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t from = local_day_start(now, cfg.utc_offset_ms), to = now + 1;
+  if (params.count("from") && (from = parse_time(params["from"], cfg.utc_offset_ms)) < 0)
+    return error_response(make_error_code(errc::bad_request), "from is YYYY-MM-DD or ms");
+  if (params.count("to") && (to = parse_time(params["to"], cfg.utc_offset_ms)) < 0)
+    return error_response(make_error_code(errc::bad_request), "to is YYYY-MM-DD or ms");
+  const auto s = tickets_->compute_stats(store_.facts(params["node"], from, to, false));
+  auto rate = [](int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; };
+  JsonWriter w;
+  w.begin_object();
+  w.key("node").value(params["node"]);
+  w.key("from_ms").value(from);
+  w.key("to_ms").value(to);
+  w.key("received").value(s.received);
+  w.key("accepted_in_time").value(s.accepted_in_time);
+  w.key("response_rate").value(rate(s.accepted_in_time, s.received));
+  w.key("resolved").value(s.resolved);
+  w.key("resolve_rate").value(rate(s.resolved, s.received));
+  w.key("satisfied").value(s.satisfied);
+  w.key("unsatisfied").value(s.unsatisfied);
+  w.key("default_satisfied").value(s.defaulted);
+  w.key("satisfaction_rate").value(rate(s.satisfied, s.satisfied + s.unsatisfied));
+  w.key("deadline_misses").value(s.misses);
+  w.key("median_accept_ms").value(s.median_accept_ms);
+  w.key("median_resolve_ms").value(s.median_resolve_ms);
+  w.key("by_category").begin_object();
+  for (const auto& [k, n] : s.by_category) w.key(k).value(n);
+  w.end_object();
+  w.key("by_tier").begin_object();
+  for (const auto& [k, n] : s.by_tier) w.key(k).value(n);
+  w.end_object();
+  w.end_object();
+  return json_response(200, w.take());
+}
+
+HttpResponse Router::return_visits(Params& params) {
+  // A monthly random sample of resolved tickets for the community's phone visits (回访). The
+  // sample is fixed for a month (seeded by it), so two people asking get the same list.
+  if (tickets_ == nullptr) return error_response(make_error_code(errc::not_found), "return-visits");
+  const auto& cfg = tickets_->config();
+  const std::string month = params["month"];
+  const int64_t from = parse_time(month + "-01", cfg.utc_offset_ms);
+  if (month.size() != 7 || from < 0)
+    return error_response(make_error_code(errc::bad_request), "month is YYYY-MM");
+  const int64_t to = local_month_start(from + 32 * 86'400'000LL, cfg.utc_offset_ms);
+  int64_t n = 10;
+  if (!read_int(params, "n", 1, 1000, n))
+    return error_response(make_error_code(errc::bad_request), "n is 1..1000");
+  std::vector<std::pair<uint64_t, Ticket>> pool;
+  const uint64_t seed = std::hash<std::string>{}(month + params["node"]);
+  for (auto& f : store_.facts(params["node"], from - 90 * 86'400'000LL, to, false))
+    if (f.ticket.resolved_ms >= from && f.ticket.resolved_ms < to)
+      pool.emplace_back(std::hash<uint64_t>{}(seed ^ (static_cast<uint64_t>(f.ticket.no) * 0x9E3779B97F4A7C15ULL)),
+                        std::move(f.ticket));
+  std::sort(pool.begin(), pool.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (pool.size() > static_cast<size_t>(n)) pool.resize(static_cast<size_t>(n));
+  JsonWriter w;
+  w.begin_object().key("month").value(month).key("tickets").begin_array();
+  for (const auto& [h, t] : pool) write_ticket(w, t, false);
+  w.end_array().end_object();
+  return json_response(200, w.take());
+}
 
 void Router::handle(const HttpRequest& req, Reply reply) {
   std::string path;
@@ -223,6 +313,8 @@ HttpResponse Router::api(const HttpRequest& req, std::string_view path) {
     w.end_array().end_object();
     return json_response(200, w.take());
   }
+  if (path == "stats") return stats(params);
+  if (path == "return-visits") return return_visits(params);
   if (path == "tickets") {
     store::TicketQuery q;
     q.node = params["node"];

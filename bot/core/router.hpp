@@ -5,6 +5,9 @@
 #include "bot/common/http_types.hpp"
 #include "bot/core/outbox.hpp"
 #include "bot/core/pipeline.hpp"
+#include "bot/core/ticket_service.hpp"
+
+#include <map>
 #include "bot/store/store.hpp"
 
 #include <functional>
@@ -24,6 +27,8 @@ class Router {
 
   /// /api/v1/incidents… goes to `api` (signed POSTs, bearer GETs). Set before serving.
   void set_incident_api(IncidentApi* api) { incidents_ = api; }
+  /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
+  void set_tickets(const TicketService* tickets) { tickets_ = tickets; }
 
   /// Calls `reply` exactly once, possibly from another thread (the store's writer).
   void handle(const HttpRequest& request, Reply reply);
@@ -37,6 +42,9 @@ class Router {
   std::string api_token_;
   const Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;
+  const TicketService* tickets_ = nullptr;
+  HttpResponse stats(std::map<std::string, std::string>& params);
+  HttpResponse return_visits(std::map<std::string, std::string>& params);
 };
 
 }  // namespace gridbot::core

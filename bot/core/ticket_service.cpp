@@ -51,7 +51,13 @@ void TicketService::post(Context& c, const GroupRef& group, std::string text,
   o.idempotency_key = std::move(key);
   o.created_ms = c.now;
   // A reply in the group the message came from may use the platform's per-message handle.
-  if (group.channel == c.m.channel && group.chat_id == c.m.chat_id) o.reply_token = c.m.reply_token;
+  const bool reply = group.channel == c.m.channel && group.chat_id == c.m.chat_id;
+  if (reply) o.reply_token = c.m.reply_token;
+  // Some bots can only answer (a WeCom AI bot on a webhook): a group of theirs hears a relay or
+  // a notice through the group's other channels, never through a row that can only fail.
+  const Channel* ch = channels_.find(group.channel);
+  if (ch != nullptr && !(reply && !o.reply_token.empty()) && !ch->adapter->can_post_unprompted())
+    return;
   queue_message(c.tx, channels_, o);
 }
 

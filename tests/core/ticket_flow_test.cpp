@@ -252,3 +252,37 @@ TEST_CASE("the daily digest is posted once a day into each community group", "[d
   for (const auto& o : w.to("room-community")) digests += contains(o.text, "每日简报");
   CHECK(digests == 1);
 }
+
+#include "bot/core/router.hpp"
+
+TEST_CASE("the stats and return-visit APIs", "[stats][api]") {
+  TicketWorld w;
+  open_1001(w);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换好了") == 200);
+  core::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
+  router.set_tickets(w.service.get());
+  auto get = [&](const std::string& target) {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = target;
+    r.headers = {{"Authorization", "Bearer api-token-0123456789"}};
+    HttpResponse out;
+    router.handle(r, [&](HttpResponse resp) { out = std::move(resp); });
+    return out;
+  };
+  const std::string span = "&from=0&to=" + std::to_string(w.clock.now_ms() + 1);
+  auto s = get("/api/v1/stats?node=g1" + span);
+  CHECK(s.status == 200);
+  CHECK(contains(s.body, R"("received":1)"));
+  CHECK(contains(s.body, R"("resolved":1)"));
+  CHECK(contains(s.body, R"("facility":1)"));
+  CHECK(contains(get("/api/v1/stats?node=g2" + span).body, R"("received":0)"));
+  CHECK(get("/api/v1/stats?from=yesterday").status == 400);
+  // FakeClock starts at 2023-11-14 (UTC+8): the ticket was resolved that month.
+  auto visits = get("/api/v1/return-visits?month=2023-11&n=5");
+  CHECK(visits.status == 200);
+  CHECK(contains(visits.body, R"("no":1001)"));
+  CHECK_FALSE(contains(get("/api/v1/return-visits?month=2023-10").body, R"("no":1001)"));
+  CHECK(get("/api/v1/return-visits?month=11").status == 400);
+}
