@@ -5,6 +5,10 @@
 #include <array>
 #include <cmath>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "rules/normalizer.hpp"
 #include "rules/rules.hpp"
 
@@ -73,10 +77,11 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
   return best;
 }
 
-// Report logit of the model; leaves the rows of the known n-grams in s.rows for the other heads.
-float model_report(const NgramModel& m, Scratch& s) {
+// Report logit of the model (integer, x kWeightScale); leaves the rows of the known n-grams in
+// s.rows for the other heads.
+std::int32_t model_report(const NgramModel& m, Scratch& s) {
   s.rows.clear();
-  float logit = m.weights[kColReport];
+  std::int32_t logit = m.bias[kColReport];
   ngram::for_each(s.text, [&](std::uint64_t h, std::size_t, std::size_t) {
     if (const NgramModel::Slot* slot = m.lookup(h)) {
       s.rows.push_back(slot->row);
@@ -86,14 +91,32 @@ float model_report(const NgramModel& m, Scratch& s) {
   return logit;
 }
 
-// The other heads' logits (urgent, tiers, categories) over the rows model_report() left.
-void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kColCategory + kMaxCategories>& acc) {
-  const std::size_t n = m.stride;
-  for (std::size_t c = 0; c < n; ++c) acc[c] = m.weights[c];
+// The other heads' logits (urgent, tiers, categories) over the rows model_report() left: integer
+// sums of whole 64-byte rows (the unused columns are zero), then scaled.
+void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHeads>& out) {
+  static_assert(kMaxHeads == 32 && sizeof(NgramModel::Row) == 64);
+  alignas(16) std::array<std::int32_t, kMaxHeads> acc{};
+#if defined(__SSE2__)
+  // 32 int16 -> 8 x 4 int32 accumulators (GCC -O3 leaves the widening loop scalar).
+  __m128i a[8];
+  for (int k = 0; k < 8; ++k) a[k] = _mm_setzero_si128();
   for (const std::uint32_t r : s.rows) {
-    const float* w = m.row(r);
-    for (std::size_t c = 0; c < n; ++c) acc[c] += w[c];
+    const auto* w = reinterpret_cast<const __m128i*>(m.row(r));
+    for (int k = 0; k < 4; ++k) {
+      const __m128i x = _mm_load_si128(w + k);
+      a[2 * k] = _mm_add_epi32(a[2 * k], _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
+      a[2 * k + 1] = _mm_add_epi32(a[2 * k + 1], _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16));
+    }
   }
+  for (int k = 0; k < 8; ++k) _mm_store_si128(reinterpret_cast<__m128i*>(acc.data() + 4 * k), a[k]);
+#else
+  for (const std::uint32_t r : s.rows) {
+    const std::int16_t* w = m.row(r);
+    for (std::size_t c = 0; c < kMaxHeads; ++c) acc[c] += w[c];
+  }
+#endif
+  for (std::size_t c = 0; c < m.heads; ++c) acc[c] += m.bias[c];
+  for (std::size_t c = 0; c < kMaxHeads; ++c) out[c] = static_cast<float>(acc[c]) / kWeightScale;
 }
 
 template <class Score>
@@ -148,7 +171,7 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   const bool model_only = model != nullptr && rules.blend == Blend::model_only;
   float score = rules_score;
   if (model != nullptr) {
-    const float logit = model_report(*model, s);
+    const float logit = static_cast<float>(model_report(*model, s)) / kWeightScale;
     score = model_only ? logit : rules_score + model->blend.report * logit;
   }
 
@@ -163,7 +186,7 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     c.urgent = sc.urgent >= rules.urgent_threshold;
   } else {
     // Keyword scores plus the model's logits (docs/rules.md, "The learned model").
-    std::array<float, kColCategory + kMaxCategories> m{};
+    std::array<float, kMaxHeads> m{};
     model_heads(*model, s, m);
     const ModelBlend& b = model->blend;
     const float rw = model_only ? 0.0f : 1.0f;

@@ -2,6 +2,7 @@
 #include "rules/ngram_model.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <unordered_set>
 
@@ -136,10 +137,18 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
                                               std::vector<std::string>* problems) {
   auto m = std::make_shared<NgramModel>();
   m->blend = data.blend;
-  m->stride = kColCategory + categories.size();
+  m->heads = kColCategory + categories.size();
+  if (m->heads > kMaxHeads) {
+    if (problems) problems->push_back("model: at most " + std::to_string(kMaxHeads - kColCategory) + " categories");
+    return nullptr;
+  }
+  if (data.ngrams.size() >= 0xFFFF) {
+    if (problems) problems->push_back("model: at most 65534 n-grams");
+    return nullptr;
+  }
   const std::size_t width = kColCategory + data.categories.size();
   // Model column of each Rules column (categories matched by code), or npos.
-  std::vector<std::size_t> from(m->stride, std::string::npos);
+  std::vector<std::size_t> from(m->heads, std::string::npos);
   for (std::size_t c = 0; c < kColCategory; ++c) from[c] = c;
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const auto it = std::find(data.categories.begin(), data.categories.end(), categories[i].code);
@@ -147,14 +156,12 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       from[kColCategory + i] = kColCategory + static_cast<std::size_t>(it - data.categories.begin());
     }
   }
-  const auto add_row = [&](const std::vector<std::int32_t>& row) {
-    for (std::size_t c = 0; c < m->stride; ++c) {
-      m->weights.push_back(from[c] < width && from[c] < row.size()
-                               ? static_cast<float>(row[from[c]]) / kWeightScale
-                               : 0.0f);
-    }
+  const auto column = [&](const std::vector<std::int32_t>& row, std::size_t c) {
+    return from[c] < width && from[c] < row.size() ? row[from[c]] : 0;
   };
-  add_row(data.bias);
+  for (std::size_t c = 0; c < m->heads; ++c) m->bias.push_back(column(data.bias, c));
+  m->rows.reserve(data.ngrams.size() + 1);
+  m->rows.push_back(NgramModel::Row{});  // row 0: unknown n-gram, all zero
   std::size_t slots = 16;
   while (slots < 2 * (data.ngrams.size() + 1)) slots *= 2;  // load factor <= 1/2
   m->mask = slots - 1;
@@ -167,6 +174,18 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       ok = false;
       continue;
     }
+    NgramModel::Row r{};
+    bool fits = true;
+    for (std::size_t c = 0; c < m->heads; ++c) {
+      const std::int32_t v = column(row, c);
+      fits = fits && v >= INT16_MIN && v <= INT16_MAX;
+      r.w[c] = static_cast<std::int16_t>(v);
+    }
+    if (!fits) {
+      if (problems) problems->push_back("ngram \"" + key + "\": weights must be within ±32767");
+      ok = false;
+      continue;
+    }
     const auto fp = static_cast<std::uint32_t>(h >> 32) | 1u;
     std::uint64_t i = h & m->mask;
     while (m->slots[i].key != 0 && m->slots[i].key != fp) i = (i + 1) & m->mask;
@@ -175,9 +194,8 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       ok = false;
       continue;
     }
-    const auto r = static_cast<std::uint32_t>(m->weights.size() / m->stride);
-    add_row(row);
-    m->slots[i] = {fp, r, m->row(r)[kColReport]};
+    m->slots[i] = {fp, r.w[kColReport], static_cast<std::uint16_t>(m->rows.size())};
+    m->rows.push_back(r);
   }
   return ok ? m : nullptr;
 }

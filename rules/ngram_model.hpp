@@ -18,6 +18,8 @@ inline constexpr std::size_t kColReport = 0;
 inline constexpr std::size_t kColUrgent = 1;
 inline constexpr std::size_t kColTier = 2;
 inline constexpr std::size_t kColCategory = 6;
+/// Columns of a compiled row (NgramModel::Row): kColCategory + up to 26 categories.
+inline constexpr std::size_t kMaxHeads = 32;
 /// Weights are stored as integers in model.json: weight = value / kWeightScale.
 inline constexpr float kWeightScale = 1000;
 
@@ -42,19 +44,27 @@ struct ModelData {
 
 /// The compiled model: an open-addressing table from n-gram hash to weight row.
 ///
+/// Weights stay the integers of model.json (value / kWeightScale is the weight; they fit int16,
+/// build_model() checks), so scoring adds integers: exact, and a row of the heads is 64 bytes.
+///
 /// *Thread safety*: immutable after build_model(); shared by every classify() call.
 struct NgramModel {
-  /// One slot of the hash table. The report weight sits in the slot, so that a message that is
-  /// not a report never reads the weight rows (they are ~1.5 MB; the slots a quarter of that).
+  /// One slot of the hash table, 8 bytes. The report weight sits in the slot, so that a message
+  /// that is not a report never reads the weight rows.
   struct Slot {
-    std::uint32_t key = 0;  ///< fingerprint of the n-gram, 0 = empty
-    std::uint32_t row = 0;  ///< its row in weights (row 0 is the bias)
-    float report = 0;       ///< weights[row * stride + kColReport]
+    std::uint32_t key = 0;     ///< fingerprint of the n-gram, 0 = empty
+    std::int16_t report = 0;   ///< the report weight (integer, as in model.json)
+    std::uint16_t row = 0;     ///< its row in weights (row 0 is all zero: "unknown")
   };
-  std::size_t stride = 0;     ///< floats per row: kColCategory + number of categories
+  /// One row of head weights: one 64-byte cache line, columns past `heads` are zero.
+  struct alignas(64) Row {
+    std::int16_t w[kMaxHeads];
+  };
+  std::size_t heads = 0;      ///< used columns of a row: kColCategory + number of categories
   std::uint64_t mask = 0;     ///< slot table size - 1
   std::vector<Slot> slots;
-  std::vector<float> weights; ///< rows of `stride` floats, category columns in Rules order
+  std::vector<Row> rows;              ///< weight rows, category columns in Rules order
+  std::vector<std::int32_t> bias;     ///< `heads` integers
   ModelBlend blend;
 
   /// The slot of the n-gram with hash `h`, or null when the model does not know it.
@@ -71,7 +81,7 @@ struct NgramModel {
     const Slot* s = lookup(h);
     return s == nullptr ? 0 : s->row;
   }
-  const float* row(std::uint32_t r) const { return weights.data() + r * stride; }
+  const std::int16_t* row(std::uint32_t r) const { return rows[r].w; }
 };
 
 namespace ngram {
