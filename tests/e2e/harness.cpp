@@ -52,7 +52,8 @@ std::vector<std::string> StubReceiver::bodies() const {
 }
 
 GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
-                               const std::string& extra_server, int max_in_flight)
+                               const std::string& extra_server, int max_in_flight,
+                               double rate_per_minute)
     : dir_(dir), config_(dir.file("gridbot.json")) {
   const std::string src = GRIDBOT_SOURCE_DIR;
   std::ofstream f(config_);
@@ -67,7 +68,7 @@ GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
   "log": { "level": "warn" },
   "channels": [ { "name": "bridge", "type": "bridge", "secret": ")" << kBridgeSecret << R"(",
       "outbound_url": "http://127.0.0.1:)" << outbound_port << R"(/send",
-      "bot_id": "wxid_gridbot", "rate_per_minute": 100000 } ],
+      "bot_id": "wxid_gridbot", "rate_per_minute": )" << rate_per_minute << R"( } ],
 })";
 }
 

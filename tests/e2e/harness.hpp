@@ -47,7 +47,7 @@ class StubReceiver {
 class GridbotProcess {
  public:
   GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "",
-                 int max_in_flight = 64);
+                 int max_in_flight = 64, double rate_per_minute = 100000);
   ~GridbotProcess();
   void start();                    // waits until it listens
   void kill_hard();                // SIGKILL, then reap

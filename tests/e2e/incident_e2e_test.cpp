@@ -117,3 +117,53 @@ TEST_CASE("e2e: a 停电 report from an affected building is linked to the open 
   REQUIRE(list.status == 200);
   CHECK(count_of(list.body, R"("linked_reports":1)") == 1);
 }
+
+TEST_CASE("e2e: outage notices to a group never exceed its per-minute limit, and none is dropped",
+          "[e2e][incidents][pacing]") {
+  // Two messages a minute per group; three incidents on one feeder: each group gets two at once,
+  // the third waits for the window, and the platform stub counts what arrives per group.
+  http::Runtime runtime;
+  runtime.start(2);
+  TempDir dir;
+  StubReceiver stub(runtime);
+  TestClient client(runtime);
+  GridbotProcess bot(dir, stub.port(), "", 64, 2);
+  bot.start();
+  int seq = 0;
+  for (const char* cause : {"开关柜故障", "电缆被挖断", "变压器检修"})
+    REQUIRE(client.post_message(bot.url("/hook/bridge"), "o" + std::to_string(++seq), "room-power",
+                                std::string("停电 10kV钟鼓线 预计19:30恢复 ") + cause, false,
+                                kBridgeSecret, "wxid_ctrl_he")
+                .status == 200);
+  auto per_room = [&] {
+    std::map<std::string, int> rooms;
+    for (const auto& body : stub.bodies())
+      if (body.find("停电") != std::string::npos || body.find("供电") != std::string::npos) {
+        const auto at = body.find(R"("room":")");
+        if (at != std::string::npos) ++rooms[body.substr(at + 8, body.find('"', at + 8) - at - 8)];
+      }
+    return rooms;
+  };
+  REQUIRE(eventually([&] {
+    auto rooms = per_room();
+    if (rooms.empty()) return false;
+    for (const auto& [room, n] : rooms)
+      if (n < 2 && room != "room-power") return false;
+    return true;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto rooms = per_room();
+  size_t groups = 0;
+  for (const auto& [room, n] : rooms) {
+    if (room == "room-power") continue;  // the controller's own group gets its confirmations
+    INFO(room);
+    CHECK(n == 2);  // never over the limit within the minute
+    ++groups;
+  }
+  CHECK(groups >= 10);
+  // The third notice to every group is still pending, not dropped.
+  auto pending = client.api_get(bot.url("/api/v1/deliveries?state=pending&limit=1000"));
+  REQUIRE(pending.status == 200);
+  CHECK(count_of(pending.body, R"("idempotency_key":"inc:)") >= groups);
+  runtime.stop();
+}
