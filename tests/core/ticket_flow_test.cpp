@@ -286,3 +286,23 @@ TEST_CASE("the stats and return-visit APIs", "[stats][api]") {
   CHECK_FALSE(contains(get("/api/v1/return-visits?month=2023-10").body, R"("no":1001)"));
   CHECK(get("/api/v1/return-visits?month=11").status == 400);
 }
+
+TEST_CASE("aliases work and a closed ticket refuses further changes", "[commands6]") {
+  TicketWorld w;
+  open_1001(w);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "上报 #1001") == 200);
+  REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "回退 #1001 网格处理") == 200);  // alias of 退回
+  CHECK(w.store->ticket(1001)->owner_node == "g1");
+  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "催办 #1001") == 200);  // alias of 督办
+  CHECK(w.store->ticket(1001)->supervised);
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "查询 #1001") == 200);  // alias of 进度
+  CHECK(contains(w.to("room-g1").back().text, "【督办】工单#1001"));
+  REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "已办结 #1001 修好了") == 200);
+  CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
+  for (const char* cmd : {"受理 #1001", "上报 #1001", "转办 #1001 供电", "办结 #1001 再办一次"}) {
+    INFO(cmd);
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", cmd) == 200);
+    CHECK(contains(w.to("room-g1").back().text, "已办结，不能再"));
+    CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
+  }
+}
