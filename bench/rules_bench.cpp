@@ -1,5 +1,5 @@
 // rules_bench: messages per second through classify() on one core, with a same-run baseline.
-// Usage: rules_bench [iterations] [corpus.tsv]   (build Release; STYLE.md §5)
+// Usage: rules_bench [iterations] [corpus.tsv] [rules-dir]   (build Release; STYLE.md §5)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   const std::string corpus =
       argc > 2 ? argv[2] : std::string(GRIDBOT_SOURCE_DIR) + "/tests/data/messages.tsv";
   std::string error;
-  const auto rules = gridbot::rules::load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  const std::string dir = argc > 3 ? argv[3] : std::string(GRIDBOT_SOURCE_DIR) + "/rules";
+  const auto rules = gridbot::rules::load_rules(dir, &error);
   if (!rules) {
     std::cerr << error;
     return 1;

@@ -90,6 +90,34 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
       feats[r].push_back(it->second);
     });
   }
+  // Drop the n-grams of fewer than min_count messages (ids renumbered, bias stays 0).
+  {
+    std::vector<std::uint32_t> count(keys.size(), 0), last(keys.size(), UINT32_MAX);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      for (const std::uint32_t f : feats[r]) {
+        if (last[f] != r) {
+          last[f] = static_cast<std::uint32_t>(r);
+          ++count[f];
+        }
+      }
+    }
+    std::vector<std::uint32_t> remap(keys.size(), UINT32_MAX);
+    std::vector<std::string> kept;
+    for (std::size_t f = 0; f < keys.size(); ++f) {
+      if (f == 0 || count[f] >= static_cast<std::uint32_t>(std::max(options.min_count, 1))) {
+        remap[f] = static_cast<std::uint32_t>(kept.size());
+        kept.push_back(std::move(keys[f]));
+      }
+    }
+    keys = std::move(kept);
+    for (auto& fs : feats) {
+      std::size_t w = 0;
+      for (const std::uint32_t f : fs) {
+        if (remap[f] != UINT32_MAX) fs[w++] = remap[f];
+      }
+      fs.resize(w);
+    }
+  }
   const std::size_t n = keys.size();
   std::vector<Example> report, category, tier, urgent;
   for (std::size_t r = 0; r < rows.size(); ++r) {

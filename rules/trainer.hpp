@@ -15,6 +15,9 @@ struct TrainOptions {
   double learning_rate = 0.1;  ///< SGD step per example on the softmax log-loss
   double urgent_positive_weight = 3;  ///< urgent reports are ~1 in 8: their steps count this much
   double min_weight = 0.002;   ///< n-grams whose weights are all below this are dropped
+  /// n-grams that occur in fewer training messages than this are not features (a one-message
+  /// n-gram is memorisation, and the table it would add costs scoring time).
+  int min_count = 1;
   /// Written to model.json as is. Picked on the blind batches p and q scored with the rules as
   /// they were before each batch (docs/rules.md), not on data the keyword rules were tuned on.
   ModelBlend blend{1.5f, 2.0f, 1.0f, 2.0f};

@@ -24,6 +24,20 @@ class Tracker {
           std::unordered_map<std::string, int>& lines)
       : doc_(doc), is_(is), text_(text), lines_(lines) {}
 
+  // Line of the stream's position: offsets only grow during a parse, so newlines are counted
+  // from the previous position (linear in the file, not quadratic).
+  int line_now() {
+    const size_t offset = std::min(is_.Tell(), text_.size());
+    if (offset >= counted_) {
+      line_ += static_cast<int>(std::count(text_.begin() + static_cast<long>(counted_),
+                                           text_.begin() + static_cast<long>(offset), '\n'));
+    } else {
+      line_ = line_at(text_, offset);
+    }
+    counted_ = offset;
+    return line_;
+  }
+
   bool Null() { before_value(); return doc_.Null(); }
   bool Bool(bool b) { before_value(); return doc_.Bool(b); }
   bool Int(int i) { before_value(); return doc_.Int(i); }
@@ -47,7 +61,7 @@ class Tracker {
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
     key_.assign(s, n);
     const auto& base = frames_.back().path;
-    lines_[base.empty() ? key_ : base + "." + key_] = line_at(text_, is_.Tell());
+    lines_[base.empty() ? key_ : base + "." + key_] = line_now();
     return doc_.Key(s, n, copy);
   }
   bool EndObject(rapidjson::SizeType n) {
@@ -78,13 +92,15 @@ class Tracker {
     if (frames_.empty() || !frames_.back().array) return;
     auto& f = frames_.back();
     ++f.index;
-    lines_[current_path()] = line_at(text_, is_.Tell());
+    lines_[current_path()] = line_now();
   }
 
   rapidjson::Document& doc_;
   rapidjson::StringStream& is_;
   const std::string& text_;
   std::unordered_map<std::string, int>& lines_;
+  size_t counted_ = 0;  // newlines of text_[0, counted_) are in line_
+  int line_ = 1;
   std::vector<Frame> frames_;
   std::string key_;
 };
