@@ -16,6 +16,9 @@ class JsonSource {
   /// Parses `text` (the file's bytes). On a syntax error returns nullptr and sets *error to
   /// "FILE:LINE: syntax error: …".
   static std::unique_ptr<JsonSource> parse(std::string file, std::string text, std::string* error);
+  /// Reads `file` from disk, then as parse(); a file that cannot be read is "FILE:0: cannot read
+  /// the file".
+  static std::unique_ptr<JsonSource> load(const std::string& file, std::string* error);
 
   /// The 1-based line where `path` ("channels[0].secret") was written, or the nearest enclosing
   /// path's line, or 0.

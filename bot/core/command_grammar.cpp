@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 namespace gridbot::core {
 namespace {
@@ -83,15 +81,8 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::from(
 
 std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& file,
                                                            std::vector<std::string>* errors) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    errors->push_back(file + ":0: cannot read the file");
-    return nullptr;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
   std::string err;
-  auto src = JsonSource::parse(file, ss.str(), &err);
+  auto src = JsonSource::load(file, &err);
   if (!src) {
     errors->push_back(err);
     return nullptr;

@@ -6,8 +6,6 @@
 #include "bot/core/command_grammar.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace gridbot::core {
 namespace {
@@ -56,15 +54,8 @@ std::shared_ptr<const IncidentGrammar> IncidentGrammar::from(
 
 std::shared_ptr<const IncidentGrammar> IncidentGrammar::load(const std::string& file,
                                                              std::vector<std::string>* errors) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    errors->push_back(file + ":0: cannot read the file");
-    return nullptr;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
   std::string err;
-  auto src = JsonSource::parse(file, ss.str(), &err);
+  auto src = JsonSource::load(file, &err);
   if (!src) {
     errors->push_back(err);
     return nullptr;

@@ -4,22 +4,13 @@
 #include "bot/common/json_source.hpp"
 #include "bot/common/json_source_impl.hpp"
 
-#include <fstream>
-#include <sstream>
 
 namespace gridbot::core {
 
 std::shared_ptr<const Templates> Templates::load(const std::string& file,
                                                  std::vector<std::string>* errors) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    errors->push_back(file + ":0: cannot read the file");
-    return nullptr;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
   std::string err;
-  auto src = JsonSource::parse(file, ss.str(), &err);
+  auto src = JsonSource::load(file, &err);
   if (!src) {
     errors->push_back(err);
     return nullptr;
