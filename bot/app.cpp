@@ -23,6 +23,7 @@
 #include "rules/classifier.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -250,7 +251,24 @@ int serve(const std::string& config_file, const std::string& port_file) {
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
 
-  const int sig = runtime.wait_for_signal();
+  int sig = 0;
+  // SIGHUP reloads the rules, templates and command words as one immutable set: messages in
+  // flight finish with the set they started with; a set with errors is refused and the old stays.
+  while ((sig = runtime.wait_for_signal()) == SIGHUP) {
+    std::vector<std::string> reload_errors;
+    auto fresh = load_all(config_file, &reload_errors);
+    if (!fresh) {
+      for (const auto& e : reload_errors) log::error("reload refused: {}", e);
+      continue;
+    }
+    auto next = std::make_shared<core::Knowledge>(*tickets.knowledge());
+    next->rules = fresh->rules;
+    next->templates = fresh->templates;
+    next->grammar = fresh->grammar;
+    tickets.swap(next);
+    incidents.swap(next, fresh->incident_grammar);
+    log::info("reloaded rules, templates and commands from {}", cfg.rules_dir);
+  }
   log::info("signal {}: draining", sig);
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))

@@ -15,12 +15,12 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  /// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts later, so that
+  /// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts later, so that
   /// wait_for_signal() receives them. Call first thing in main, before any thread exists.
   static void block_signals();
   /// Runs the io_context on `threads` threads; returns at once.
   void start(int threads);
-  /// Blocks until SIGINT or SIGTERM arrives; returns the signal number.
+  /// Blocks until SIGINT, SIGTERM or SIGHUP arrives; returns the signal number.
   int wait_for_signal();
   /// Asks the io_context to stop (pending handlers are abandoned) and joins the threads.
   void stop();
