@@ -6,6 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -262,4 +266,47 @@ TEST_CASE("e2e: SIGTERM drains and exits cleanly", "[e2e]") {
             .status == 200);
   REQUIRE(eventually([&] { return w.stub->delivered_counts().size() == 2; }));
   CHECK(w.bot->terminate() == 0);
+}
+
+TEST_CASE("e2e: SIGHUP reloads the templates; a broken set is refused and the old one stays",
+          "[e2e][reload]") {
+  TempDir rules;
+  std::filesystem::copy(std::string(GRIDBOT_SOURCE_DIR) + "/rules", rules.path(),
+                        std::filesystem::copy_options::recursive);
+  ::setenv("GRIDBOT_TEST_RULES", rules.path().c_str(), 1);
+  World w;
+  ::unsetenv("GRIDBOT_TEST_RULES");
+  auto hook = w.bot->url("/hook/bridge");
+  auto acks = [&] {
+    std::vector<std::string> out;
+    for (const auto& b : w.stub->bodies())
+      if (b.find("room-b") != std::string::npos) out.push_back(b);
+    return out;
+  };
+  auto templates = (rules.path() / "templates.json").string();
+  auto edit = [&](const std::string& from, const std::string& to) {
+    std::ifstream in(templates);
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    s.replace(at, from.size(), to);
+    std::ofstream(templates) << s;
+  };
+  REQUIRE(w.client->post_message(hook, "h1", "room-b5", "5栋楼道灯坏了", false).status == 200);
+  REQUIRE(eventually([&] { return acks().size() == 1; }));
+  CHECK(acks()[0].find("已登记为工单#1001") != std::string::npos);
+
+  edit("已登记为工单#{no}", "收到啦，工单#{no}");
+  w.bot->signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(w.client->post_message(hook, "h2", "room-b6", "6栋楼道灯坏了", false).status == 200);
+  REQUIRE(eventually([&] { return acks().size() == 2; }));
+  CHECK(acks()[1].find("收到啦，工单#1002") != std::string::npos);
+
+  std::ofstream(templates) << "{ broken";
+  w.bot->signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(w.client->post_message(hook, "h3", "room-b7", "7栋楼道灯坏了", false).status == 200);
+  REQUIRE(eventually([&] { return acks().size() == 3; }));
+  CHECK(acks()[2].find("收到啦，工单#1003") != std::string::npos);
 }

@@ -63,7 +63,7 @@ GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
   "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50,
               "max_in_flight": )" << max_in_flight << R"( },
   "api": { "token": ")" << kApiToken << R"(" },
-  "rules": { "dir": ")" << src << R"(/rules" },
+  "rules": { "dir": "${GRIDBOT_TEST_RULES:-)" << src << R"(/rules}" },
   "org": { "files": [")" << src << R"(/config/demo/org.csv"] },
   "log": { "level": "warn" },
   "channels": [ { "name": "bridge", "type": "bridge", "secret": ")" << kBridgeSecret << R"(",
@@ -105,6 +105,8 @@ void GridbotProcess::kill_hard() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
 }
+
+void GridbotProcess::signal(int sig) { ::kill(pid_, sig); }
 
 int GridbotProcess::terminate() {
   ::kill(pid_, SIGTERM);

@@ -52,6 +52,7 @@ class GridbotProcess {
   void start();                    // waits until it listens
   void kill_hard();                // SIGKILL, then reap
   int terminate();                 // SIGTERM, returns the exit status
+  void signal(int sig);            // e.g. SIGHUP
   uint16_t port() const { return port_; }
   std::string url(const std::string& path) const;
   const std::string& config_file() const { return config_; }
