@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rules/classifier.hpp"
+#include "rules/rules.hpp"
 
 namespace {
 
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
 
   std::printf("corpus      %zu messages, %.1f bytes/message, %d iterations\n", texts.size(),
               static_cast<double>(bytes) / static_cast<double>(texts.size()), iterations);
+  std::printf("automaton   %zu states x %zu byte classes\n", rules->automaton.state_count(),
+              rules->automaton.class_count());
   std::printf("classify    %.0f messages/s  (%.0f ns/message)\n", messages / classify_s,
               classify_s / messages * 1e9);
   std::printf("baseline    %.0f messages/s  (string_view::find of one keyword)\n", messages / base_s);

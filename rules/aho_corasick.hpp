@@ -36,6 +36,8 @@ class AhoCorasick {
 
   /// Number of automaton states (trie nodes), for diagnostics.
   std::size_t state_count() const { return out_begin_.size() - 1; }
+  /// Number of byte classes (columns of the transition table), for diagnostics.
+  std::size_t class_count() const { return num_classes_; }
 
  private:
   // One dependent load per byte: an entry is (next state << 1 | has-output), so states without

@@ -22,7 +22,9 @@ struct Scratch {
   std::string text;
   std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
   std::vector<std::uint32_t> matched;
-  std::vector<std::uint32_t> rows;  // model weight rows of the message's known n-grams
+  std::vector<std::uint32_t> rows;  // model weight rows of the message's known n-grams: [0, nrows)
+  std::vector<std::uint64_t> hashes;  // n-gram hashes of the message, in text order
+  std::size_t nrows = 0;
   std::uint32_t epoch = 0;
 
   void begin(std::size_t terms) {
@@ -78,16 +80,61 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
 }
 
 // Report logit of the model (integer, x kWeightScale); leaves the rows of the known n-grams in
-// s.rows for the other heads.
+// s.rows[0, s.nrows) for the other heads. Two passes: the hashes first (prefetching each one's
+// slot), then the lookups, so that the slot loads overlap instead of waiting one after another.
 std::int32_t model_report(const NgramModel& m, Scratch& s) {
-  s.rows.clear();
-  std::int32_t logit = m.bias[kColReport];
+  const std::size_t cap = 3 * s.text.size();  // at most three n-grams end at each byte
+  if (s.hashes.size() < cap) s.hashes.resize(cap);
+  if (s.rows.size() < cap) s.rows.resize(cap);
+  std::uint64_t* const hs = s.hashes.data();
+  const NgramModel::Slot* const slots = m.slots.data();
+  const std::uint64_t mask = m.mask;
+  std::size_t n = 0;
   ngram::for_each(s.text, [&](std::uint64_t h, std::size_t, std::size_t) {
-    if (const NgramModel::Slot* slot = m.lookup(h)) {
-      s.rows.push_back(slot->row);
+    hs[n++] = h;
+    __builtin_prefetch(slots + (h & mask));
+  });
+  std::int32_t logit = m.bias[kColReport];
+  std::uint32_t* const rows = s.rows.data();
+  std::size_t nrows = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::uint64_t h = hs[j];
+    const NgramModel::Slot* slot = nullptr;
+#if defined(__SSE2__)
+    // The first kPad + 1 = 4 probes at once: the linear probe stops at the first slot whose key
+    // is the fingerprint (hit) or 0 (miss); only a run of 4 other keys falls back to the loop.
+    static_assert(NgramModel::kPad == 3 && sizeof(NgramModel::Slot) == 8);
+    const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
+    const std::uint64_t i = h & mask;
+    const auto* p = reinterpret_cast<const __m128i*>(slots + i);
+    const __m128i a = _mm_loadu_si128(p);
+    const __m128i b = _mm_loadu_si128(p + 1);
+    const __m128i fp = _mm_set1_epi32(static_cast<int>(key));
+    const __m128i zero = _mm_setzero_si128();
+    const auto bits = [](__m128i x, __m128i y) {
+      return static_cast<std::uint32_t>(_mm_movemask_epi8(x)) |
+             static_cast<std::uint32_t>(_mm_movemask_epi8(y)) << 16;
+    };
+    const std::uint32_t hit = bits(_mm_cmpeq_epi32(a, fp), _mm_cmpeq_epi32(b, fp));
+    const std::uint32_t empty = bits(_mm_cmpeq_epi32(a, zero), _mm_cmpeq_epi32(b, zero));
+    const std::uint32_t stop = (hit | empty) & 0x01010101u;  // byte 0 of each slot's key
+    if (stop != 0) [[likely]] {
+      const auto first = static_cast<unsigned>(__builtin_ctz(stop));
+      const std::uint32_t found = (hit >> first) & 1u;
+      const NgramModel::Slot& t = slots[i + first / 8];
+      rows[nrows] = t.row;
+      nrows += found;
+      logit += found != 0 ? t.report : 0;
+      continue;
+    }
+#endif
+    slot = m.lookup(h);
+    if (slot != nullptr) {
+      rows[nrows++] = slot->row;
       logit += slot->report;
     }
-  });
+  }
+  s.nrows = nrows;
   return logit;
 }
 
@@ -100,8 +147,8 @@ void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHe
   // 32 int16 -> 8 x 4 int32 accumulators (GCC -O3 leaves the widening loop scalar).
   __m128i a[8];
   for (int k = 0; k < 8; ++k) a[k] = _mm_setzero_si128();
-  for (const std::uint32_t r : s.rows) {
-    const auto* w = reinterpret_cast<const __m128i*>(m.row(r));
+  for (std::size_t j = 0; j < s.nrows; ++j) {
+    const auto* w = reinterpret_cast<const __m128i*>(m.row(s.rows[j]));
     for (int k = 0; k < 4; ++k) {
       const __m128i x = _mm_load_si128(w + k);
       a[2 * k] = _mm_add_epi32(a[2 * k], _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
@@ -110,8 +157,8 @@ void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHe
   }
   for (int k = 0; k < 8; ++k) _mm_store_si128(reinterpret_cast<__m128i*>(acc.data() + 4 * k), a[k]);
 #else
-  for (const std::uint32_t r : s.rows) {
-    const std::int16_t* w = m.row(r);
+  for (std::size_t j = 0; j < s.nrows; ++j) {
+    const std::int16_t* w = m.row(s.rows[j]);
     for (std::size_t c = 0; c < kMaxHeads; ++c) acc[c] += w[c];
   }
 #endif

@@ -165,7 +165,7 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
   std::size_t slots = 16;
   while (slots < 2 * (data.ngrams.size() + 1)) slots *= 2;  // load factor <= 1/2
   m->mask = slots - 1;
-  m->slots.assign(slots, NgramModel::Slot{});
+  m->slots.assign(slots + NgramModel::kPad, NgramModel::Slot{});
   bool ok = true;
   for (const auto& [key, row] : data.ngrams) {
     const std::uint64_t h = ngram::key_hash(key);
@@ -197,6 +197,7 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     m->slots[i] = {fp, r.w[kColReport], static_cast<std::uint16_t>(m->rows.size())};
     m->rows.push_back(r);
   }
+  for (std::size_t k = 0; k < NgramModel::kPad; ++k) m->slots[slots + k] = m->slots[k];
   return ok ? m : nullptr;
 }
 

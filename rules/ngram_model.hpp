@@ -68,6 +68,9 @@ struct NgramModel {
   ModelBlend blend;
 
   /// The slot of the n-gram with hash `h`, or null when the model does not know it.
+  /// `slots` holds kPad mirror slots past mask (copies of slots[0 .. kPad)), so the first
+  /// kPad + 1 probes of a linear probe can be read without wrapping.
+  static constexpr std::size_t kPad = 3;
   const Slot* lookup(std::uint64_t h) const {
     const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
     for (std::uint64_t i = h & mask;; i = (i + 1) & mask) {
