@@ -15,7 +15,9 @@
 #include <system_error>
 #include <vector>
 
-namespace gridbot::config { struct ChannelConfig; }
+namespace gridbot::config {
+struct ChannelConfig;
+}
 
 namespace gridbot::adapters {
 
@@ -53,7 +55,8 @@ class Adapter {
 
   /// Verifies and parses one webhook request at time now_ms. Expected failures come back as
   /// gridbot::errc values (bad_signature, stale_timestamp → 401; malformed → 400;
-  /// method_not_allowed → 405). On success the caller must commit `messages` before sending `reply`.
+  /// method_not_allowed → 405). On success the caller must commit `messages` before sending
+  /// `reply`.
   virtual Result<ParseResult> parse(const HttpRequest& request, int64_t now_ms) const = 0;
 
   /// Builds the request that delivers `item` (url, headers, body, signature). Fails with

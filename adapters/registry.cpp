@@ -84,16 +84,19 @@ std::string wecom_base_url(const OptionReader& r) {
 
 std::optional<wecom::MsgCrypt> wecom_crypt(const OptionReader& r) {
   const std::string token = r.required("token");
-  if (!token.empty() && (token.size() > 32 || token.find_first_not_of(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos))
+  if (!token.empty() &&
+      (token.size() > 32 ||
+       token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") !=
+           std::string::npos))
     r.errors->push_back(r.where("token") + "must be 1..32 letters or digits (the console's Token)");
   const std::string key = r.required("encoding_aes_key");
   if (key.empty()) return std::nullopt;
   auto crypt = wecom::MsgCrypt::create(token, key);
   if (!crypt) {
-    r.errors->push_back(r.where("encoding_aes_key") + "must be the console's 43-character "
-                        "EncodingAESKey (letters and digits; got " + std::to_string(key.size()) +
-                        " characters)");
+    r.errors->push_back(r.where("encoding_aes_key") +
+                        "must be the console's 43-character "
+                        "EncodingAESKey (letters and digits; got " +
+                        std::to_string(key.size()) + " characters)");
     return std::nullopt;
   }
   return std::move(*crypt);
@@ -117,7 +120,8 @@ std::unique_ptr<Adapter> make_wecom_aibot(const OptionReader& r) {
     r.required("secret");
     r.size("heartbeat_ms", 30000, 100, 600000);  // read by the connection (bot/aibot_link)
     const std::string url = r.optional("ws_url", std::string(wecom::kLongConnectionUrl));
-    if (url.rfind("wss://", 0) != 0) r.errors->push_back(r.where("ws_url") + "must start with wss://");
+    if (url.rfind("wss://", 0) != 0)
+      r.errors->push_back(r.where("ws_url") + "must start with wss://");
     // Token and key are optional here: with them the webhook keeps working as well.
     if (!r.ch.options.count("token") && !r.ch.options.count("encoding_aes_key"))
       return std::make_unique<wecom::AibotAdapter>(std::nullopt, std::move(o));
@@ -150,8 +154,10 @@ std::unique_ptr<Adapter> make_wecom_robot(const OptionReader& r) {
   wecom::RobotOptions o;
   o.base_url = wecom_base_url(r);
   const std::string mode = r.optional("mode", "text");
-  if (mode == "markdown") o.mode = wecom::RobotMode::markdown;
-  else if (mode != "text") r.errors->push_back(r.where("mode") + "must be \"text\" or \"markdown\"");
+  if (mode == "markdown")
+    o.mode = wecom::RobotMode::markdown;
+  else if (mode != "text")
+    r.errors->push_back(r.where("mode") + "must be \"text\" or \"markdown\"");
   return std::make_unique<wecom::RobotAdapter>(std::move(o));
 }
 

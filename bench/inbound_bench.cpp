@@ -55,7 +55,8 @@ int read_response(int fd, std::string& buf) {
       size_t len = 0;
       auto cl = buf.find("Content-Length: ");
       if (cl == std::string::npos) cl = buf.find("content-length: ");
-      if (cl != std::string::npos && cl < end) len = std::strtoul(buf.c_str() + cl + 16, nullptr, 10);
+      if (cl != std::string::npos && cl < end)
+        len = std::strtoul(buf.c_str() + cl + 16, nullptr, 10);
       if (buf.size() >= end + 4 + len) {
         int status = std::atoi(buf.c_str() + 9);
         buf.erase(0, end + 4 + len);
@@ -76,13 +77,15 @@ std::vector<std::string> make_requests(int count, int offset) {
   for (int i = 0; i < count; ++i) {
     const std::string body =
         R"({"id":"bench-)" + std::to_string(offset + i) + R"(","room":{"id":"room-b)" +
-        std::to_string(i % 64 + 1) +
-        R"(","topic":"5栋业主群"},"talker":{"id":"wxid_r)" + std::to_string(i % 500) +
-        R"(","name":"李阿姨"},"text":"5栋2单元楼道灯坏了好几天了，晚上下楼黑黢黢的","mentions":[],"timestamp":)" + ts + "}";
-    out.push_back("POST /hook/bridge HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                  "X-Gridbot-Timestamp: " + ts + "\r\nX-Gridbot-Signature: " +
-                  adapters::bridge::sign(kSecret, ts, body) + "\r\nContent-Length: " +
-                  std::to_string(body.size()) + "\r\n\r\n" + body);
+        std::to_string(i % 64 + 1) + R"(","topic":"5栋业主群"},"talker":{"id":"wxid_r)" +
+        std::to_string(i % 500) +
+        R"(","name":"李阿姨"},"text":"5栋2单元楼道灯坏了好几天了，晚上下楼黑黢黢的","mentions":[],"timestamp":)" +
+        ts + "}";
+    out.push_back(
+        "POST /hook/bridge HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "X-Gridbot-Timestamp: " +
+        ts + "\r\nX-Gridbot-Signature: " + adapters::bridge::sign(kSecret, ts, body) +
+        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
   return out;
 }
@@ -105,7 +108,8 @@ double drive(uint16_t port, const std::vector<std::string>& requests, int connec
       ::close(fd);
     });
   for (auto& t : threads) t.join();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (bad) std::fprintf(stderr, "warning: %d requests failed\n", bad.load());
   return static_cast<double>(requests.size()) / secs;
 }
@@ -141,9 +145,10 @@ int main(int argc, char** argv) {
   SystemClock clock;
   core::Pipeline pipeline(channels, *store, clock);
   core::Router router(pipeline, *store, "", nullptr);
-  http::Server full(runtime, {}, [&router](HttpRequest req, std::function<void(HttpResponse)> reply) {
-    router.handle(req, std::move(reply));
-  });
+  http::Server full(runtime, {},
+                    [&router](HttpRequest req, std::function<void(HttpResponse)> reply) {
+                      router.handle(req, std::move(reply));
+                    });
   if (full.listen()) return 1;
   runtime.start(2);
 
@@ -154,11 +159,14 @@ int main(int argc, char** argv) {
   const double bare_rate = drive(bare.port(), requests, connections);
   const double full_rate = drive(full.port(), requests, connections);
   const auto stored = store->count_inbox();
-  std::printf("inbound bench: %d signed bridge messages, %d keep-alive connections\n", count, connections);
+  std::printf("inbound bench: %d signed bridge messages, %d keep-alive connections\n", count,
+              connections);
   std::printf("  bare Beast handler (200, no work):      %10.0f req/s\n", bare_rate);
   std::printf("  gridbot inbound (verify+parse+fsync):   %10.0f req/s\n", full_rate);
-  std::printf("  ratio inbound/bare:                     %10.2f (goal >= 0.50)\n", full_rate / bare_rate);
-  std::printf("  messages stored: %lld (expected %d)\n", static_cast<long long>(stored), count + 1000);
+  std::printf("  ratio inbound/bare:                     %10.2f (goal >= 0.50)\n",
+              full_rate / bare_rate);
+  std::printf("  messages stored: %lld (expected %d)\n", static_cast<long long>(stored),
+              count + 1000);
   store->close();
   runtime.stop();
   std::filesystem::remove_all(dir);

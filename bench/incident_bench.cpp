@@ -92,21 +92,22 @@ struct Stub {
   std::unique_ptr<http::Server> server;
 
   explicit Stub(http::Runtime& rt) {
-    server = std::make_unique<http::Server>(rt, http::ServerOptions{}, [this](HttpRequest req, auto reply) {
-      if (clock) {
-        const auto p = req.body.find("room-");
-        std::lock_guard lk(mu);
-        // When the dispatcher started the send (the adapter signs with its clock's time).
-        at[req.body.substr(p, req.body.find('"', p) - p)].push_back(
-            std::stoll(std::string(header_value(req.headers, "X-Gridbot-Timestamp"))) * 1000);
-      }
-      {
-        std::lock_guard lk(mu);
-        last = Steady::now();
-      }
-      ++count;
-      reply(json_response(200, "{}"));
-    });
+    server = std::make_unique<http::Server>(
+        rt, http::ServerOptions{}, [this](HttpRequest req, auto reply) {
+          if (clock) {
+            const auto p = req.body.find("room-");
+            std::lock_guard lk(mu);
+            // When the dispatcher started the send (the adapter signs with its clock's time).
+            at[req.body.substr(p, req.body.find('"', p) - p)].push_back(
+                std::stoll(std::string(header_value(req.headers, "X-Gridbot-Timestamp"))) * 1000);
+          }
+          {
+            std::lock_guard lk(mu);
+            last = Steady::now();
+          }
+          ++count;
+          reply(json_response(200, "{}"));
+        });
     if (server->listen()) std::exit(1);
   }
 };
@@ -161,9 +162,10 @@ struct World {
     std::filesystem::remove_all(dir);
   }
   int say(const Clock& clock, const std::string& text) {
-    const std::string body = R"({"id":"c)" + std::to_string(++seq) +
-                             R"(","room":{"id":"room-dep-power"},"talker":{"id":"wxid_ctrl","name":"何调度"},"text":")" +
-                             text + R"(","mentions":[]})";
+    const std::string body =
+        R"({"id":"c)" + std::to_string(++seq) +
+        R"(","room":{"id":"room-dep-power"},"talker":{"id":"wxid_ctrl","name":"何调度"},"text":")" +
+        text + R"(","mentions":[]})";
     HttpRequest r;
     r.method = "POST";
     const auto ts = std::to_string(clock.now_s());
@@ -182,7 +184,8 @@ double ms_since(Steady::time_point t0, Steady::time_point t1) {
 
 bool wait_count(Stub& stub, size_t n, int seconds) {
   const auto end = Steady::now() + std::chrono::seconds(seconds);
-  while (stub.count < n && Steady::now() < end) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  while (stub.count < n && Steady::now() < end)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   return stub.count >= n;
 }
 
@@ -202,8 +205,10 @@ int main(int argc, char** argv) {
   config::OutboxConfig ocfg;
   ocfg.max_in_flight = in_flight;
   ocfg.poll_ms = 10;
-  std::printf("incident fan-out: %zu groups (%d grids × %d buildings + grid groups), loopback stub, "
-              "max_in_flight %d\n", targets, grids, per_grid, in_flight);
+  std::printf(
+      "incident fan-out: %zu groups (%d grids × %d buildings + grid groups), loopback stub, "
+      "max_in_flight %d\n",
+      targets, grids, per_grid, in_flight);
 
   // --- limits off: baseline, then the incident ---
   {
@@ -228,10 +233,13 @@ int main(int argc, char** argv) {
       }
     });
     const auto t_commit = Steady::now();
-    if (ec || !wait_count(stub, targets, 120)) return std::printf("baseline: not all delivered\n"), 1;
+    if (ec || !wait_count(stub, targets, 120))
+      return std::printf("baseline: not all delivered\n"), 1;
     const double base_ms = ms_since(t0, stub.last);
-    std::printf("baseline (rows straight into the outbox): commit %.0f ms, last delivery %.0f ms, "
-                "%.0f deliveries/s\n", ms_since(t0, t_commit), base_ms, static_cast<double>(targets) * 1000.0 / base_ms);
+    std::printf(
+        "baseline (rows straight into the outbox): commit %.0f ms, last delivery %.0f ms, "
+        "%.0f deliveries/s\n",
+        ms_since(t0, t_commit), base_ms, static_cast<double>(targets) * 1000.0 / base_ms);
 
     const size_t before = stub.count;
     const auto t1 = Steady::now();
@@ -240,10 +248,11 @@ int main(int argc, char** argv) {
     if (!wait_count(stub, before + targets + 1, 120))  // + the answer in the controller's group
       return std::printf("incident: not all delivered\n"), 1;
     const double inc_ms = ms_since(t1, stub.last);
-    std::printf("incident (停电 command → scope → %zu rows → delivered): command committed %.0f ms, "
-                "last delivery %.0f ms, %.0f deliveries/s (%.2f× the baseline's time)%s\n",
-                targets, ms_since(t1, t_acked), inc_ms, static_cast<double>(targets) * 1000.0 / inc_ms, inc_ms / base_ms,
-                inc_ms <= 2000 ? "  [goal ≤ 2 s: met]" : "  [goal ≤ 2 s: NOT met]");
+    std::printf(
+        "incident (停电 command → scope → %zu rows → delivered): command committed %.0f ms, "
+        "last delivery %.0f ms, %.0f deliveries/s (%.2f× the baseline's time)%s\n",
+        targets, ms_since(t1, t_acked), inc_ms, static_cast<double>(targets) * 1000.0 / inc_ms,
+        inc_ms / base_ms, inc_ms <= 2000 ? "  [goal ≤ 2 s: met]" : "  [goal ≤ 2 s: NOT met]");
     outbox.stop(5000);
   }
 
@@ -252,14 +261,17 @@ int main(int argc, char** argv) {
     FakeClock clock(1'700'000'000'000);
     Stub stub(runtime);
     stub.clock = &clock;
-    const int on_groups = std::min<int>(static_cast<int>(targets), 100);  // few groups: the limit binds
-    auto small = make_tree(std::max(1, on_groups / 100), on_groups / std::max(1, on_groups / 100) - 1);
+    const int on_groups =
+        std::min<int>(static_cast<int>(targets), 100);  // few groups: the limit binds
+    auto small =
+        make_tree(std::max(1, on_groups / 100), on_groups / std::max(1, on_groups / 100) - 1);
     const double limit = 20;
     World w("on", stub.server->port(), limit, clock, small);
     core::Outbox outbox(ocfg, w.channels, *w.store, transport, clock);
     outbox.start();
     size_t expected = 0;
-    const size_t n_targets = static_cast<size_t>(small->count(Level::building) + small->count(Level::grid));
+    const size_t n_targets =
+        static_cast<size_t>(small->count(Level::building) + small->count(Level::grid));
     // 25 incidents on the same groups, each with its first notice: 25 rows per group, over the
     // limit of 20 a minute (different incidents never supersede one another).
     for (int i = 0; i < 25; ++i) {
@@ -282,11 +294,13 @@ int main(int argc, char** argv) {
         worst = std::max(worst, i - j + 1);
       }
     }
-    std::printf("limits on (%.0f/min per group, %zu groups × 25 notices, fake clock): delivered "
-                "%zu of %zu, most in any 60 s window to one group: %zu  [%s]\n",
-                limit, n_targets, static_cast<size_t>(stub.count), expected, worst,
-                worst <= static_cast<size_t>(limit) && stub.count >= expected ? "within the limit, none dropped"
-                                                                             : "LIMIT BROKEN or rows missing");
+    std::printf(
+        "limits on (%.0f/min per group, %zu groups × 25 notices, fake clock): delivered "
+        "%zu of %zu, most in any 60 s window to one group: %zu  [%s]\n",
+        limit, n_targets, static_cast<size_t>(stub.count), expected, worst,
+        worst <= static_cast<size_t>(limit) && stub.count >= expected
+            ? "within the limit, none dropped"
+            : "LIMIT BROKEN or rows missing");
     outbox.stop(5000);
   }
   runtime.stop();

@@ -24,7 +24,8 @@ std::vector<std::string> load_texts(const std::string& path) {
     if (line.empty() || line[0] == '#') continue;
     const std::size_t a = line.find('\t');
     const std::size_t b = line.find('\t', a + 1);
-    if (a != std::string::npos && b != std::string::npos) texts.push_back(line.substr(a + 1, b - a - 1));
+    if (a != std::string::npos && b != std::string::npos)
+      texts.push_back(line.substr(a + 1, b - a - 1));
   }
   return texts;
 }
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
   const double base_s = seconds([&] {
     std::size_t hits = 0;
     for (int i = 0; i < iterations; ++i) {
-      for (const auto& t : texts) hits += std::string_view(t).find("停水") != std::string_view::npos;
+      for (const auto& t : texts)
+        hits += std::string_view(t).find("停水") != std::string_view::npos;
     }
     g_sink = g_sink + hits;
   });
@@ -84,7 +86,8 @@ int main(int argc, char** argv) {
               rules->automaton.class_count());
   std::printf("classify    %.0f messages/s  (%.0f ns/message)\n", messages / classify_s,
               classify_s / messages * 1e9);
-  std::printf("baseline    %.0f messages/s  (string_view::find of one keyword)\n", messages / base_s);
+  std::printf("baseline    %.0f messages/s  (string_view::find of one keyword)\n",
+              messages / base_s);
   std::printf("ratio       classify costs %.1fx the one-keyword find\n", classify_s / base_s);
   std::printf("goal        >= 1000000 messages/s: %s\n",
               messages / classify_s >= 1e6 ? "met" : "NOT met");

@@ -30,7 +30,9 @@ struct AibotLinks::Link : std::enable_shared_from_this<AibotLinks::Link> {
   std::mutex mu;
   std::map<std::string, std::function<void(TransportResult)>> pending;
 
-  std::string next_req_id(const char* what) { return std::string(what) + "-" + std::to_string(++seq); }
+  std::string next_req_id(const char* what) {
+    return std::string(what) + "-" + std::to_string(++seq);
+  }
 
   void on_open() {
     subscribe_req = next_req_id("subscribe");
@@ -132,9 +134,8 @@ struct AibotLinks::Link : std::enable_shared_from_this<AibotLinks::Link> {
       pending[req_id] = std::move(done);
     }
     if (!ws->send(std::move(r.body))) return expire(req_id, std::errc::not_connected);
-    ws->after(timeout_ms, [self = shared_from_this(), req_id] {
-      self->expire(req_id, std::errc::timed_out);
-    });
+    ws->after(timeout_ms,
+              [self = shared_from_this(), req_id] { self->expire(req_id, std::errc::timed_out); });
   }
 
   void expire(const std::string& req_id, std::errc why) {
@@ -171,10 +172,19 @@ AibotLinks::AibotLinks(const core::ChannelTable& channels, http::Runtime& runtim
       o.heartbeat_ms = std::stoll(hb->second);
     std::weak_ptr<Link> weak = link;
     http::WebSocketCallbacks cb;
-    cb.on_open = [weak] { if (auto l = weak.lock()) l->on_open(); };
-    cb.on_text = [weak](std::string t) { if (auto l = weak.lock()) l->on_text(t); };
-    cb.on_close = [weak](const std::string&) { if (auto l = weak.lock()) l->on_close(); };
-    cb.heartbeat = [weak] { auto l = weak.lock(); return l ? l->heartbeat() : std::string{}; };
+    cb.on_open = [weak] {
+      if (auto l = weak.lock()) l->on_open();
+    };
+    cb.on_text = [weak](std::string t) {
+      if (auto l = weak.lock()) l->on_text(t);
+    };
+    cb.on_close = [weak](const std::string&) {
+      if (auto l = weak.lock()) l->on_close();
+    };
+    cb.heartbeat = [weak] {
+      auto l = weak.lock();
+      return l ? l->heartbeat() : std::string{};
+    };
     link->ws = std::make_unique<http::WebSocketClient>(runtime_, std::move(o), std::move(cb));
     links_.push_back(std::move(link));
   }

@@ -144,11 +144,12 @@ int check(const std::string& config_file) {
     print_errors(errors);
     return 1;
   }
-  std::cout << config_file << ": ok: " << loaded->channels.all().size() << " channel(s); org: "
-            << tree->count(Level::street) << " street, " << tree->count(Level::community)
-            << " community, " << tree->count(Level::district) << " district, "
-            << tree->count(Level::grid) << " grid, " << tree->count(Level::building)
-            << " building, " << tree->count(Level::department) << " department nodes\n";
+  std::cout << config_file << ": ok: " << loaded->channels.all().size()
+            << " channel(s); org: " << tree->count(Level::street) << " street, "
+            << tree->count(Level::community) << " community, " << tree->count(Level::district)
+            << " district, " << tree->count(Level::grid) << " grid, "
+            << tree->count(Level::building) << " building, " << tree->count(Level::department)
+            << " department nodes\n";
   return 0;
 }
 
@@ -229,7 +230,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
                                  {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
 
-  http::ServerOptions sopts{cfg.server.listen,        cfg.server.port,
+  http::ServerOptions sopts{cfg.server.listen,          cfg.server.port,
                             cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
                             cfg.server.idle_timeout_ms, cfg.server.header_limit,
                             cfg.server.body_limit,      cfg.server.max_connections};
@@ -293,19 +294,21 @@ int stub(const std::string& listen, uint16_t port, const std::string& secret,
     if (!secret.empty()) {
       const auto ts = header_value(req.headers, "X-Gridbot-Timestamp");
       const auto sig = header_value(req.headers, "X-Gridbot-Signature");
-      verdict = adapters::bridge::sign(secret, ts, req.body) == sig ? " signature ok"
-                                                                    : " SIGNATURE BAD";
+      verdict =
+          adapters::bridge::sign(secret, ts, req.body) == sig ? " signature ok" : " SIGNATURE BAD";
     }
     {
       std::lock_guard lk(out_mu);
-      std::cout << req.method << " " << req.target << verdict << "\n" << req.body << "\n"
+      std::cout << req.method << " " << req.target << verdict << "\n"
+                << req.body << "\n"
                 << std::flush;
     }
     if (to_fail.fetch_sub(1) > 0) return reply(json_response(503, R"({"error":"stub busy"})"));
     reply(json_response(200, R"({"ok":true})"));
   });
   if (auto ec = server.listen()) {
-    std::cerr << "error: cannot listen on " << listen << ":" << port << ": " << ec.message() << "\n";
+    std::cerr << "error: cannot listen on " << listen << ":" << port << ": " << ec.message()
+              << "\n";
     return 1;
   }
   runtime.start(1);

@@ -15,7 +15,8 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
   }
   const std::uint32_t k = num_classes_;
 
-  // Trie in the dense table directly; 0 means "no child" while building (the root is never a child).
+  // Trie in the dense table directly; 0 means "no child" while building (the root is never a
+  // child).
   std::vector<std::uint32_t> next_;
   std::vector<std::vector<std::uint32_t>> outputs(1);
   next_.assign(k, 0);

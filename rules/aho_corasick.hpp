@@ -60,10 +60,11 @@ class AhoCorasick {
 
   std::array<std::uint32_t, 256> byte_class_{};
   std::uint32_t num_classes_ = 1;
-  std::vector<std::uint16_t> next16_;     // dense DFA [state * num_classes_ + class], or
-  std::vector<std::uint32_t> next32_;     // the same with 32-bit entries for large rule sets
-  std::vector<std::uint32_t> out_begin_;  // outputs of state s: out_[out_begin_[s] .. out_begin_[s+1])
-  std::vector<std::uint32_t> out_;        // pattern ids, suffix outputs already merged in
+  std::vector<std::uint16_t> next16_;  // dense DFA [state * num_classes_ + class], or
+  std::vector<std::uint32_t> next32_;  // the same with 32-bit entries for large rule sets
+  std::vector<std::uint32_t>
+      out_begin_;                   // outputs of state s: out_[out_begin_[s] .. out_begin_[s+1])
+  std::vector<std::uint32_t> out_;  // pattern ids, suffix outputs already merged in
 };
 
 }  // namespace gridbot::rules

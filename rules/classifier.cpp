@@ -55,11 +55,21 @@ void accumulate(const Rules& rules, const Scratch& s, Scores& out) {
       }
       if (!all) continue;
       switch (e.target) {
-        case Target::category: out.category[e.index] += e.weight; break;
-        case Target::report: out.report += e.weight; break;
-        case Target::tier: out.tier[e.index] += e.weight; break;
-        case Target::category_tier: out.category_tier[e.category][e.index] += e.weight; break;
-        case Target::urgent: out.urgent += e.weight; break;
+        case Target::category:
+          out.category[e.index] += e.weight;
+          break;
+        case Target::report:
+          out.report += e.weight;
+          break;
+        case Target::tier:
+          out.tier[e.index] += e.weight;
+          break;
+        case Target::category_tier:
+          out.category_tier[e.category][e.index] += e.weight;
+          break;
+        case Target::urgent:
+          out.urgent += e.weight;
+          break;
       }
     }
   }
@@ -212,8 +222,8 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
       best_score = sc.category[i];
     }
   }
-  const float rules_score =
-      (best_score > 0 ? best_score : -rules.uncategorised_penalty) + sc.report - rules.report_threshold;
+  const float rules_score = (best_score > 0 ? best_score : -rules.uncategorised_penalty) +
+                            sc.report - rules.report_threshold;
   const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
   const bool model_only = model != nullptr && rules.blend == Blend::model_only;
   float score = rules_score;
@@ -243,13 +253,13 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     const std::uint8_t rules_tier = choose_tier(rules, sc, best);
     const float tw = model_only ? 0.0f : b.tier_rule;
     c.category = rules.categories[best].code;
-    c.tier = kTierCodes[argmax(4, [&](std::size_t t) {
-      return m[kColTier + t] + (t == rules_tier ? tw : 0.0f);
-    })];
+    c.tier = kTierCodes[argmax(
+        4, [&](std::size_t t) { return m[kColTier + t] + (t == rules_tier ? tw : 0.0f); })];
     // The urgency cues stay authoritative: the model may add urgency, never veto a cue.
-    c.urgent = model_only ? m[kColUrgent] >= 0
-                          : sc.urgent - rules.urgent_threshold +
-                                    b.urgent * std::max(m[kColUrgent], 0.0f) >= 0;
+    c.urgent =
+        model_only
+            ? m[kColUrgent] >= 0
+            : sc.urgent - rules.urgent_threshold + b.urgent * std::max(m[kColUrgent], 0.0f) >= 0;
   }
   for (const std::uint32_t t : rules.location_terms) {
     if (s.stamp[t] == s.epoch) {
@@ -270,9 +280,9 @@ std::string to_json(const Classification& c) {
   if (!c.location.empty()) {
     out += ", \"location\": {";
     const char* sep = "";
-    for (const auto& [key, value] : {std::pair{"building", &c.location.building},
-                                     std::pair{"unit", &c.location.unit},
-                                     std::pair{"room", &c.location.room}}) {
+    for (const auto& [key, value] :
+         {std::pair{"building", &c.location.building}, std::pair{"unit", &c.location.unit},
+          std::pair{"room", &c.location.room}}) {
       if (value->empty()) continue;
       out += sep;
       out += "\"";

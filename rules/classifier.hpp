@@ -13,13 +13,14 @@ namespace gridbot::rules {
 
 /// The decision for one message.
 struct Classification {
-  bool is_report = false;   ///< a real report (category set)
-  bool confident = true;    ///< false: classifier unsure -> store the message, open no ticket
-  std::string category;     ///< one of the 19 codes of DOMAIN.md, "" for a non-report
-  std::string tier;         ///< private|small|big|hard ("" for a non-report)
-  bool urgent = false;      ///< gas smell, fire, someone trapped or fallen, burst pipe... (reports only)
-  Location location;        ///< what the text names; empty parts are unknown
-  double score = 0;         ///< report score minus the threshold, for diagnostics
+  bool is_report = false;  ///< a real report (category set)
+  bool confident = true;   ///< false: classifier unsure -> store the message, open no ticket
+  std::string category;    ///< one of the 19 codes of DOMAIN.md, "" for a non-report
+  std::string tier;        ///< private|small|big|hard ("" for a non-report)
+  bool urgent =
+      false;          ///< gas smell, fire, someone trapped or fallen, burst pipe... (reports only)
+  Location location;  ///< what the text names; empty parts are unknown
+  double score = 0;   ///< report score minus the threshold, for diagnostics
 };
 
 class Rules;  // immutable compiled rule set (rules/rules.hpp)

@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::size_t kTopConfusions = 10;
 
-bool read_all(const std::vector<std::string>& paths, std::vector<LabelledRow>& rows, std::ostream& out) {
+bool read_all(const std::vector<std::string>& paths, std::vector<LabelledRow>& rows,
+              std::ostream& out) {
   for (const auto& path : paths) {
     std::vector<std::string> bad;
     if (!read_labelled(path, rows, bad)) {
@@ -76,16 +77,20 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
   const TrainOptions o = options_for(rules);
   const CvResult cv = cross_validate(rules, rows, folds, o);
   char head[200];
-  std::snprintf(head, sizeof head, "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g urgent %g\n",
-                folds, rows.size(), static_cast<double>(o.blend.report), static_cast<double>(o.blend.category),
-                static_cast<double>(o.blend.tier_rule), static_cast<double>(o.blend.urgent));
+  std::snprintf(head, sizeof head,
+                "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g "
+                "urgent %g\n",
+                folds, rows.size(), static_cast<double>(o.blend.report),
+                static_cast<double>(o.blend.category), static_cast<double>(o.blend.tier_rule),
+                static_cast<double>(o.blend.urgent));
   out << head;
   out << format_metrics("keyword rules alone (tuned on all files: not an estimate)", cv.rules_only);
   out << format_metrics("model alone (trained on the other folds)", cv.model_only);
   out << format_metrics("rules + model (combined, as shipped)", cv.combined);
   out << "costliest confusions, model alone:\n";
   for (std::size_t i = 0; i < cv.model_only.confusions.size() && i < kTopConfusions; ++i) {
-    out << "  " << cv.model_only.confusions[i].first << "  " << cv.model_only.confusions[i].second << '\n';
+    out << "  " << cv.model_only.confusions[i].first << "  " << cv.model_only.confusions[i].second
+        << '\n';
   }
   out << "mistakes, combined:\n";
   for (const auto& m : cv.combined.mistakes) out << "  " << m << '\n';

@@ -35,10 +35,17 @@ bool parse_location(const std::string& s, Location& loc) {
     if (part.size() < 3 || part[1] != '=') return false;
     const std::string value = part.substr(2);
     switch (part[0]) {
-      case 'b': loc.building = value; break;
-      case 'u': loc.unit = value; break;
-      case 'r': loc.room = value; break;
-      default: return false;
+      case 'b':
+        loc.building = value;
+        break;
+      case 'u':
+        loc.unit = value;
+        break;
+      case 'r':
+        loc.room = value;
+        break;
+      default:
+        return false;
     }
   }
   return true;
@@ -107,9 +114,10 @@ void score_row(const LabelledRow& row, const Classification& c, EvalMetrics& m,
 void finish(EvalMetrics& m, const std::map<std::string, int>& confusions) {
   m.report_precision = ratio(m.true_reports, m.predicted_reports);
   m.report_recall = ratio(m.true_reports, m.gold_reports);
-  m.report_f1 = m.report_precision + m.report_recall == 0
-                    ? 0
-                    : 2 * m.report_precision * m.report_recall / (m.report_precision + m.report_recall);
+  m.report_f1 =
+      m.report_precision + m.report_recall == 0
+          ? 0
+          : 2 * m.report_precision * m.report_recall / (m.report_precision + m.report_recall);
   m.category_accuracy = ratio(m.category_correct, m.gold_reports);
   m.tier_accuracy = ratio(m.tier_correct, m.gold_reports);
   m.location_accuracy = ratio(m.location_correct, m.gold_reports);
@@ -125,7 +133,8 @@ void finish(EvalMetrics& m, const std::map<std::string, int>& confusions) {
 bool EvalMetrics::meets_goals() const {
   return report_f1 >= EvalGoals::report_f1 && category_accuracy >= EvalGoals::category &&
          tier_accuracy >= EvalGoals::tier && urgent_recall >= EvalGoals::urgent_recall &&
-         urgent_precision >= EvalGoals::urgent_precision && location_accuracy >= EvalGoals::location;
+         urgent_precision >= EvalGoals::urgent_precision &&
+         location_accuracy >= EvalGoals::location;
 }
 
 bool read_labelled(const std::string& tsv_path, std::vector<LabelledRow>& rows,
@@ -138,7 +147,8 @@ bool read_labelled(const std::string& tsv_path, std::vector<LabelledRow>& rows,
     if (line.empty() || line[0] == '#') continue;
     const auto cols = split_tabs(line);
     LabelledRow row;
-    if (cols.size() != 7 || (cols[2] != "0" && cols[2] != "1") || !parse_location(cols[6], row.location)) {
+    if (cols.size() != 7 || (cols[2] != "0" && cols[2] != "1") ||
+        !parse_location(cols[6], row.location)) {
       bad.push_back(std::to_string(n) + ": expected 7 tab-separated columns");
       continue;
     }
@@ -181,7 +191,8 @@ CvResult cross_validate(const Rules& rules, const std::vector<LabelledRow>& rows
   std::vector<std::size_t> order(rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::pair{rows[a].report, rows[a].category} < std::pair{rows[b].report, rows[b].category};
+    return std::pair{rows[a].report, rows[a].category} <
+           std::pair{rows[b].report, rows[b].category};
   });
   const auto k = static_cast<std::size_t>(std::max(folds, 2));
   std::vector<std::size_t> fold_of(rows.size());
@@ -225,10 +236,11 @@ std::string format_metrics(const std::string& title, const EvalMetrics& m) {
                 "  location  %.3f (%d/%d)\n"
                 "  goals     %s\n",
                 title.c_str(), m.messages, m.gold_reports, m.report_precision, m.report_recall,
-                m.report_f1, m.category_accuracy, m.category_correct, m.gold_reports, m.tier_accuracy,
-                m.tier_correct, m.gold_reports, m.urgent_recall, m.urgent_true, m.urgent_gold,
-                m.urgent_precision, m.urgent_true, m.urgent_predicted, m.location_accuracy,
-                m.location_correct, m.gold_reports, m.meets_goals() ? "met" : "NOT met");
+                m.report_f1, m.category_accuracy, m.category_correct, m.gold_reports,
+                m.tier_accuracy, m.tier_correct, m.gold_reports, m.urgent_recall, m.urgent_true,
+                m.urgent_gold, m.urgent_precision, m.urgent_true, m.urgent_predicted,
+                m.location_accuracy, m.location_correct, m.gold_reports,
+                m.meets_goals() ? "met" : "NOT met");
   return buf;
 }
 

@@ -18,22 +18,38 @@ int numeral_at(std::string_view text, std::size_t at) {
   const auto b2 = static_cast<unsigned char>(text[at + 2]);
   const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
   switch (cp) {
-    case 0x96F6: return 0;     // 零
-    case 0x3007: return 0;     // 〇
-    case 0x4E00: return 1;     // 一
-    case 0x4E8C: return 2;     // 二
-    case 0x4E24: return 2;     // 两
-    case 0x4E09: return 3;     // 三
-    case 0x56DB: return 4;     // 四
-    case 0x4E94: return 5;     // 五
-    case 0x516D: return 6;     // 六
-    case 0x4E03: return 7;     // 七
-    case 0x516B: return 8;     // 八
-    case 0x4E5D: return 9;     // 九
-    case 0x5341: return 10;    // 十
-    case 0x767E: return 100;   // 百
-    case 0x5343: return 1000;  // 千
-    default: return -1;
+    case 0x96F6:
+      return 0;  // 零
+    case 0x3007:
+      return 0;  // 〇
+    case 0x4E00:
+      return 1;  // 一
+    case 0x4E8C:
+      return 2;  // 二
+    case 0x4E24:
+      return 2;  // 两
+    case 0x4E09:
+      return 3;  // 三
+    case 0x56DB:
+      return 4;  // 四
+    case 0x4E94:
+      return 5;  // 五
+    case 0x516D:
+      return 6;  // 六
+    case 0x4E03:
+      return 7;  // 七
+    case 0x516B:
+      return 8;  // 八
+    case 0x4E5D:
+      return 9;  // 九
+    case 0x5341:
+      return 10;  // 十
+    case 0x767E:
+      return 100;  // 百
+    case 0x5343:
+      return 1000;  // 千
+    default:
+      return -1;
   }
 }
 
@@ -102,13 +118,14 @@ LocationExtractor::LocationExtractor(LocationVocab vocab) : vocab_(std::move(voc
   // Longest suffix first, so 号楼 wins over 号 and 栋楼 over 栋.
   for (auto* list : {&vocab_.building_suffixes, &vocab_.unit_prefixed_building_suffixes,
                      &vocab_.unit_suffixes, &vocab_.room_suffixes, &vocab_.floor_suffixes}) {
-    std::stable_sort(list->begin(), list->end(),
-                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::stable_sort(list->begin(), list->end(), [](const std::string& a, const std::string& b) {
+      return a.size() > b.size();
+    });
   }
 }
 
 std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::string_view text,
-                                                                       std::size_t at) const {
+                                                                        std::size_t at) const {
   if (is_digit(text[at])) {
     const std::size_t n = digit_run(text, at);
     return Number{std::string(text.substr(at, n)), at + n, true};
@@ -149,8 +166,9 @@ bool LocationExtractor::read_dashed(std::string_view text, std::size_t at, Locat
 
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
                                                Location& loc) const {
-  // 「2单元1502」, 「9栋301」: a 3-4 digit number straight after, unless it is a floor (「1201楼」);
-  // 「5栋302楼上」 is a room: 楼上 / 楼下 (not_floor_words) begin with 楼 but name no floor.
+  // 「2单元1502」, 「9栋301」: a 3-4 digit number straight after, unless it is a floor
+  // (「1201楼」); 「5栋302楼上」 is a room: 楼上 / 楼下 (not_floor_words) begin with 楼 but name no
+  // floor.
   const std::size_t n = digit_run(text, at);
   if (n < static_cast<std::size_t>(vocab_.room_min_digits) ||
       n > static_cast<std::size_t>(vocab_.room_max_digits)) {
@@ -189,7 +207,8 @@ Location LocationExtractor::extract(std::string_view text) const {
     if (const std::size_t s = suffix_at(text, end, vocab_.building_suffixes); s != 0) {
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + s, loc);
-    } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes); u != 0 && !letter) {
+    } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
+               u != 0 && !letter) {
       if (loc.unit.empty()) loc.unit = value;
       i = read_room_after(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);

@@ -1,4 +1,5 @@
-// Finds building / unit / room in normalised message text (三栋二单元, 十二幢, 5号楼, 1-3-501, 702室).
+// Finds building / unit / room in normalised message text (三栋二单元, 十二幢, 5号楼, 1-3-501,
+// 702室).
 #pragma once
 
 #include <optional>
@@ -12,12 +13,13 @@ namespace gridbot::rules {
 
 /// The words that follow a number to make it a location part; loaded from `location.json`.
 struct LocationVocab {
-  std::vector<std::string> building_suffixes;    ///< 号楼 栋楼 栋 幢 座
+  std::vector<std::string> building_suffixes;                ///< 号楼 栋楼 栋 幢 座
   std::vector<std::string> unit_prefixed_building_suffixes;  ///< 号: a building only before a unit
-  std::vector<std::string> unit_suffixes;        ///< 单元
-  std::vector<std::string> room_suffixes;        ///< 室
-  std::vector<std::string> floor_suffixes;       ///< 楼 层: a number before these is a floor
-  std::vector<std::string> not_floor_words;      ///< 楼上 楼下: start with a floor suffix, name no floor
+  std::vector<std::string> unit_suffixes;                    ///< 单元
+  std::vector<std::string> room_suffixes;                    ///< 室
+  std::vector<std::string> floor_suffixes;  ///< 楼 层: a number before these is a floor
+  std::vector<std::string>
+      not_floor_words;  ///< 楼上 楼下: start with a floor suffix, name no floor
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -43,8 +45,8 @@ class LocationExtractor {
 
  private:
   struct Number {
-    std::string value;     // decimal digits, or one upper-case letter
-    std::size_t end = 0;   // offset just past the number
+    std::string value;    // decimal digits, or one upper-case letter
+    std::size_t end = 0;  // offset just past the number
     bool ascii_digits = false;
   };
   std::optional<Number> read_number(std::string_view text, std::size_t at) const;

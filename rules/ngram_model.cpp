@@ -1,4 +1,5 @@
-// model.json: reading (validated, FILE:LINE: key errors), writing, and compiling into the hash table.
+// model.json: reading (validated, FILE:LINE: key errors), writing, and compiling into the hash
+// table.
 #include "rules/ngram_model.hpp"
 
 #include <algorithm>
@@ -37,7 +38,8 @@ class ModelSource {
   }
   int line_at(std::size_t offset) const {
     offset = std::min(offset, text_.size());
-    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<long>(offset), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text_.begin(), text_.begin() + static_cast<long>(offset), '\n'));
   }
   const std::string& file() const { return file_; }
 
@@ -139,7 +141,9 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
   m->blend = data.blend;
   m->heads = kColCategory + categories.size();
   if (m->heads > kMaxHeads) {
-    if (problems) problems->push_back("model: at most " + std::to_string(kMaxHeads - kColCategory) + " categories");
+    if (problems)
+      problems->push_back("model: at most " + std::to_string(kMaxHeads - kColCategory) +
+                          " categories");
     return nullptr;
   }
   if (data.ngrams.size() >= 0xFFFF) {
@@ -153,7 +157,8 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const auto it = std::find(data.categories.begin(), data.categories.end(), categories[i].code);
     if (it != data.categories.end()) {
-      from[kColCategory + i] = kColCategory + static_cast<std::size_t>(it - data.categories.begin());
+      from[kColCategory + i] =
+          kColCategory + static_cast<std::size_t>(it - data.categories.begin());
     }
   }
   const auto column = [&](const std::vector<std::int32_t>& row, std::size_t c) {
@@ -206,7 +211,8 @@ bool parse_model(const std::string& file, const std::string& text, ModelData& ou
   const std::size_t before = problems.size();
   const ModelSource src(file, text);
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(text.data(), text.size());
+  doc.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(text.data(),
+                                                                                 text.size());
   if (doc.HasParseError()) {
     problems.push_back(file + ":" + std::to_string(src.line_at(doc.GetErrorOffset())) +
                        ": syntax error: " + rapidjson::GetParseError_En(doc.GetParseError()));
@@ -218,7 +224,8 @@ bool parse_model(const std::string& file, const std::string& text, ModelData& ou
   }
   const Value& root = doc;
   const auto fmt = root.FindMember("format");
-  if (fmt == root.MemberEnd() || !fmt->value.IsString() || fmt->value.GetString() != std::string(kFormat)) {
+  if (fmt == root.MemberEnd() || !fmt->value.IsString() ||
+      fmt->value.GetString() != std::string(kFormat)) {
     problems.push_back(src.error_at("format", std::string("must be \"") + kFormat + "\""));
     return false;
   }
@@ -270,7 +277,8 @@ bool parse_model(const std::string& file, const std::string& text, ModelData& ou
       problems.push_back(src.error_at(path, "an n-gram is 1 to 3 characters"));
       continue;
     }
-    if (read_row(src, m.value, path, width, row, problems)) out.ngrams.emplace_back(std::move(key), row);
+    if (read_row(src, m.value, path, width, row, problems))
+      out.ngrams.emplace_back(std::move(key), row);
   }
   return problems.size() == before;
 }
@@ -285,10 +293,11 @@ std::string model_json(const ModelData& data) {
   out += kFormat;
   out += "\",\n";
   char buf[200];
-  std::snprintf(buf, sizeof buf,
-                "  \"blend\": {\"report\": %g, \"category\": %g, \"tier_rule\": %g, \"urgent\": %g},\n",
-                static_cast<double>(data.blend.report), static_cast<double>(data.blend.category),
-                static_cast<double>(data.blend.tier_rule), static_cast<double>(data.blend.urgent));
+  std::snprintf(
+      buf, sizeof buf,
+      "  \"blend\": {\"report\": %g, \"category\": %g, \"tier_rule\": %g, \"urgent\": %g},\n",
+      static_cast<double>(data.blend.report), static_cast<double>(data.blend.category),
+      static_cast<double>(data.blend.tier_rule), static_cast<double>(data.blend.urgent));
   out += buf;
   out += "  \"categories\": [";
   for (std::size_t i = 0; i < data.categories.size(); ++i) {

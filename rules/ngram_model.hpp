@@ -52,19 +52,19 @@ struct NgramModel {
   /// One slot of the hash table, 8 bytes. The report weight sits in the slot, so that a message
   /// that is not a report never reads the weight rows.
   struct Slot {
-    std::uint32_t key = 0;     ///< fingerprint of the n-gram, 0 = empty
-    std::int16_t report = 0;   ///< the report weight (integer, as in model.json)
-    std::uint16_t row = 0;     ///< its row in weights (row 0 is all zero: "unknown")
+    std::uint32_t key = 0;    ///< fingerprint of the n-gram, 0 = empty
+    std::int16_t report = 0;  ///< the report weight (integer, as in model.json)
+    std::uint16_t row = 0;    ///< its row in weights (row 0 is all zero: "unknown")
   };
   /// One row of head weights: one 64-byte cache line, columns past `heads` are zero.
   struct alignas(64) Row {
     std::int16_t w[kMaxHeads];
   };
-  std::size_t heads = 0;      ///< used columns of a row: kColCategory + number of categories
-  std::uint64_t mask = 0;     ///< slot table size - 1
+  std::size_t heads = 0;   ///< used columns of a row: kColCategory + number of categories
+  std::uint64_t mask = 0;  ///< slot table size - 1
   std::vector<Slot> slots;
-  std::vector<Row> rows;              ///< weight rows, category columns in Rules order
-  std::vector<std::int32_t> bias;     ///< `heads` integers
+  std::vector<Row> rows;           ///< weight rows, category columns in Rules order
+  std::vector<std::int32_t> bias;  ///< `heads` integers
   ModelBlend blend;
 
   /// The slot of the n-gram with hash `h`, or null when the model does not know it.

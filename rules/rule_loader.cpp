@@ -22,9 +22,9 @@ using rapidjson::Value;
 
 // The taxonomy of DOMAIN.md; rule files may not invent codes.
 constexpr std::array<const char*, 19> kCategoryCodes{
-    "water", "power", "gas",      "leak",     "elevator", "facility", "sanitation",
-    "noise", "parking", "safety", "fire",     "falling",  "dispute",  "property",
-    "road",  "greening", "vendor", "care",    "other"};
+    "water", "power",    "gas",    "leak", "elevator", "facility", "sanitation",
+    "noise", "parking",  "safety", "fire", "falling",  "dispute",  "property",
+    "road",  "greening", "vendor", "care", "other"};
 
 constexpr float kMaxWeight = 100;
 
@@ -125,9 +125,7 @@ std::unique_ptr<JsonSource> read_source(const std::string& dir, const std::strin
   return src;
 }
 
-const Value& root(const JsonSource& src) {
-  return src.impl().doc;
-}
+const Value& root(const JsonSource& src) { return src.impl().doc; }
 
 // A number member `key` of `obj`, or `fallback` when absent; a problem when of the wrong type.
 float number(const JsonSource& src, const Value& obj, const char* key, float fallback,
@@ -160,8 +158,8 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
     const std::string code = m.name.GetString();
     const std::string path = "categories." + code;
     if (std::find(kCategoryCodes.begin(), kCategoryCodes.end(), code) == kCategoryCodes.end()) {
-      c.problems.push_back(src.error_at(path, "unknown category code \"" + code +
-                                                 "\" (see DOMAIN.md, the ticket taxonomy)"));
+      c.problems.push_back(src.error_at(
+          path, "unknown category code \"" + code + "\" (see DOMAIN.md, the ticket taxonomy)"));
       continue;
     }
     if (!m.value.IsObject()) {
@@ -171,13 +169,17 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
     CategoryInfo info{code, "", 1};
     const auto idx = static_cast<std::uint8_t>(out.size());
     if (const auto n = m.value.FindMember("name"); n != m.value.MemberEnd()) {
-      if (n->value.IsString()) info.name = n->value.GetString();
-      else c.problems.push_back(src.error_at(path + ".name", "must be a string"));
+      if (n->value.IsString())
+        info.name = n->value.GetString();
+      else
+        c.problems.push_back(src.error_at(path + ".name", "must be a string"));
     }
     if (const Value* t = member(src, m.value, path, "tier", c.problems)) {
       const int ti = t->IsString() ? tier_index(t->GetString()) : -1;
-      if (ti < 0) c.problems.push_back(src.error_at(path + ".tier", "must be private|small|big|hard"));
-      else info.default_tier = static_cast<std::uint8_t>(ti);
+      if (ti < 0)
+        c.problems.push_back(src.error_at(path + ".tier", "must be private|small|big|hard"));
+      else
+        info.default_tier = static_cast<std::uint8_t>(ti);
     }
     if (const Value* k = member(src, m.value, path, "keywords", c.problems)) {
       c.keywords(src, *k, path + ".keywords", Entry{Target::category, idx, idx, 0, 0, 0});
@@ -243,15 +245,18 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   LocationVocab v;
   const Value& r = root(src);
   string_list(src, r, "building_suffixes", v.building_suffixes, problems);
-  string_list(src, r, "unit_prefixed_building_suffixes", v.unit_prefixed_building_suffixes, problems);
+  string_list(src, r, "unit_prefixed_building_suffixes", v.unit_prefixed_building_suffixes,
+              problems);
   string_list(src, r, "unit_suffixes", v.unit_suffixes, problems);
   string_list(src, r, "room_suffixes", v.room_suffixes, problems);
   string_list(src, r, "floor_suffixes", v.floor_suffixes, problems);
-  if (r.HasMember("not_floor_words")) string_list(src, r, "not_floor_words", v.not_floor_words, problems);
+  if (r.HasMember("not_floor_words"))
+    string_list(src, r, "not_floor_words", v.not_floor_words, problems);
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
   v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
   if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {
-    problems.push_back(src.error_at("room_min_digits", "need 1 <= room_min_digits <= room_max_digits"));
+    problems.push_back(
+        src.error_at("room_min_digits", "need 1 <= room_min_digits <= room_max_digits"));
   }
   return v;
 }
@@ -343,7 +348,8 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
     ++rules->entry_begin[term + 1];
     rules->entries.push_back(e);
   }
-  for (std::size_t t = 0; t < c.terms.size(); ++t) rules->entry_begin[t + 1] += rules->entry_begin[t];
+  for (std::size_t t = 0; t < c.terms.size(); ++t)
+    rules->entry_begin[t + 1] += rules->entry_begin[t];
   rules->extra_terms = std::move(c.extra_terms);
   return rules;
 }

@@ -15,11 +15,11 @@ namespace gridbot::rules {
 
 /// What a matched keyword entry adds its weight to.
 enum class Target : std::uint8_t {
-  category,      ///< score of category `index`
-  report,        ///< report score (positive: problem words; negative: thanks, notices, ads)
-  tier,          ///< score of tier `index`, for every category
-  category_tier, ///< score of tier `index`, only when the chosen category is `category`
-  urgent,        ///< urgency score
+  category,       ///< score of category `index`
+  report,         ///< report score (positive: problem words; negative: thanks, notices, ads)
+  tier,           ///< score of tier `index`, for every category
+  category_tier,  ///< score of tier `index`, only when the chosen category is `category`
+  urgent,         ///< urgency score
 };
 
 /// One keyword rule: fires when its anchor term and all its extra terms occur in the message.
@@ -51,13 +51,15 @@ class Rules {
   explicit Rules(AhoCorasick automaton, LocationExtractor location)
       : automaton(std::move(automaton)), location(std::move(location)) {}
 
-  AhoCorasick automaton;                   ///< patterns are term ids
+  AhoCorasick automaton;  ///< patterns are term ids
   LocationExtractor location;
   std::size_t term_count = 0;
-  std::vector<std::uint32_t> entry_begin;  ///< entries anchored on term t: [entry_begin[t], entry_begin[t+1])
+  std::vector<std::uint32_t>
+      entry_begin;  ///< entries anchored on term t: [entry_begin[t], entry_begin[t+1])
   std::vector<Entry> entries;
   std::vector<std::uint32_t> extra_terms;
-  std::vector<std::uint32_t> location_terms;  ///< suffix words: extract a location only if one matched
+  std::vector<std::uint32_t>
+      location_terms;  ///< suffix words: extract a location only if one matched
   std::vector<CategoryInfo> categories;
   std::uint8_t other_category = 0;
 

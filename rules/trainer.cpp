@@ -55,8 +55,8 @@ std::vector<double> fit(const std::vector<Example>& examples, std::size_t featur
       double sum = 0;
       for (double& v : z) sum += (v = std::exp(v - top));
       for (std::size_t k = 0; k < k_n; ++k) {
-        const double g =
-            e.weight * o.learning_rate * ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
+        const double g = e.weight * o.learning_rate *
+                         ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
         if (std::fabs(g) < 1e-12) continue;
         for (const std::uint32_t f : e.features) {
           w[f * k_n + k] += g;
@@ -124,7 +124,8 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
     const LabelledRow& row = rows[r];
     report.push_back({feats[r], row.report ? 1 : 0, 1.0});
     if (!row.report) continue;
-    urgent.push_back({feats[r], row.urgent ? 1 : 0, row.urgent ? options.urgent_positive_weight : 1.0});
+    urgent.push_back(
+        {feats[r], row.urgent ? 1 : 0, row.urgent ? options.urgent_positive_weight : 1.0});
     const auto c = std::find(category_codes.begin(), category_codes.end(), row.category);
     if (c != category_codes.end()) {
       category.push_back({feats[r], static_cast<int>(c - category_codes.begin()), 1.0});

@@ -11,10 +11,10 @@ namespace gridbot::rules {
 
 /// Training settings. The defaults are the ones rules/model.json was trained with.
 struct TrainOptions {
-  int epochs = 10;             ///< passes over the data (order shuffled with a fixed seed)
-  double learning_rate = 0.1;  ///< SGD step per example on the softmax log-loss
+  int epochs = 10;                    ///< passes over the data (order shuffled with a fixed seed)
+  double learning_rate = 0.1;         ///< SGD step per example on the softmax log-loss
   double urgent_positive_weight = 3;  ///< urgent reports are ~1 in 8: their steps count this much
-  double min_weight = 0.002;   ///< n-grams whose weights are all below this are dropped
+  double min_weight = 0.002;          ///< n-grams whose weights are all below this are dropped
   /// n-grams that occur in fewer training messages than this are not features (a one-message
   /// n-gram is memorisation, and the table it would add costs scoring time).
   int min_count = 1;

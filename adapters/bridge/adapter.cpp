@@ -26,10 +26,14 @@ bool parse_int(std::string_view s, int64_t& out) {
 bool read_id(const Value& obj, const char* key, std::string& out) {
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd()) return false;
-  if (it->value.IsString()) out.assign(it->value.GetString(), it->value.GetStringLength());
-  else if (it->value.IsInt64()) out = std::to_string(it->value.GetInt64());
-  else if (it->value.IsUint64()) out = std::to_string(it->value.GetUint64());
-  else return false;
+  if (it->value.IsString())
+    out.assign(it->value.GetString(), it->value.GetStringLength());
+  else if (it->value.IsInt64())
+    out = std::to_string(it->value.GetInt64());
+  else if (it->value.IsUint64())
+    out = std::to_string(it->value.GetUint64());
+  else
+    return false;
   return !out.empty() && out.size() <= 256;
 }
 
@@ -94,8 +98,8 @@ Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms)
   m.from_bot = self_flag || (!options_.bot_id.empty() && m.sender_id == options_.bot_id) ||
                std::find(options_.other_bots.begin(), options_.other_bots.end(), m.sender_id) !=
                    options_.other_bots.end();
-  m.mentions_bot = !options_.bot_id.empty() &&
-                   std::find(m.mentions.begin(), m.mentions.end(), options_.bot_id) != m.mentions.end();
+  m.mentions_bot = !options_.bot_id.empty() && std::find(m.mentions.begin(), m.mentions.end(),
+                                                         options_.bot_id) != m.mentions.end();
   m.received_at_ms = now_ms;
 
   ParseResult out;
@@ -131,7 +135,8 @@ SendOutcome BridgeAdapter::interpret(const TransportResult& r) const {
   const std::string detail = "HTTP " + std::to_string(r.status);
   if (r.status >= 200 && r.status < 300) return {Verdict::delivered, 0, {}};
   if (r.status == 429) return {Verdict::throttled, retry_after_ms(r.headers), detail};
-  if (r.status >= 500 || r.status == 408) return {Verdict::retry, retry_after_ms(r.headers), detail};
+  if (r.status >= 500 || r.status == 408)
+    return {Verdict::retry, retry_after_ms(r.headers), detail};
   return {Verdict::failed, 0, detail + ": " + r.body.substr(0, 200)};
 }
 

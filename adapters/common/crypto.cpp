@@ -37,7 +37,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   if (!ctx ||
       EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                    params) != 1 ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+          1 ||
       EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1)
     throw std::runtime_error("HMAC-SHA256 failed");
   return std::string(reinterpret_cast<char*>(out), len);

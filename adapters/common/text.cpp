@@ -19,8 +19,8 @@ size_t sequence_length(std::string_view s, size_t i) {
 
 bool good_cut_after(std::string_view s, size_t end) {
   // end is a character boundary; look at the character just before it.
-  static constexpr std::string_view kPunct[] = {"\n", "。", "！", "？", "；", "，", "、", ". ",
-                                                "! ", "? ", "; ", ", "};
+  static constexpr std::string_view kPunct[] = {"\n", "。", "！", "？", "；", "，",
+                                                "、", ". ", "! ", "? ", "; ", ", "};
   for (auto p : kPunct)
     if (end >= p.size() && s.substr(end - p.size(), p.size()) == p) return true;
   return false;

@@ -143,7 +143,8 @@ Result<std::vector<InboundMessage>> AibotAdapter::parse_pushed(std::string_view 
                                                                int64_t now_ms) const {
   auto parsed = parse_message(body, now_ms);
   if (!parsed) return parsed.error();
-  for (auto& m : parsed->messages) m.reply_token = std::string(kWsReplyPrefix) + std::string(req_id);
+  for (auto& m : parsed->messages)
+    m.reply_token = std::string(kWsReplyPrefix) + std::string(req_id);
   return std::move(parsed->messages);
 }
 
@@ -183,8 +184,8 @@ Result<HttpRequest> AibotAdapter::build_frame(const OutboxItem& item) const {
 }
 
 Result<HttpRequest> AibotAdapter::build_send(const OutboxItem& item, int64_t /*now_ms*/) const {
-  if (options_.websocket && (item.reply_token.empty() ||
-                             item.reply_token.rfind(kWsReplyPrefix, 0) == 0))
+  if (options_.websocket &&
+      (item.reply_token.empty() || item.reply_token.rfind(kWsReplyPrefix, 0) == 0))
     return build_frame(item);
   // Without a response_url the AI bot has no way to speak unprompted (API mode); the core routes
   // such messages to another channel (a group robot).

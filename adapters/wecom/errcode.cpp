@@ -34,15 +34,15 @@ SendOutcome interpret_send_answer(const TransportResult& r, SendTarget target) {
   const std::string detail = "errcode " + std::to_string(code) + ": " + errmsg.substr(0, 200);
 
   switch (code) {
-    case 0: return {Verdict::delivered, 0, {}};
+    case 0:
+      return {Verdict::delivered, 0, {}};
     case 45009:   // api freq out of limit: the 20-per-minute robot window
     case 130101:  // "send too fast" on the DingTalk-style robots; treated alike
       return {Verdict::throttled, kThrottleWaitMs, detail};
-    case -1:      // system busy
+    case -1:  // system busy
       return {Verdict::retry, 0, detail};
-    case 93000:   // invalid webhook URL: robot removed from the group or key revoked
-      return {target == SendTarget::robot_webhook ? Verdict::disabled : Verdict::failed, 0,
-              detail};
+    case 93000:  // invalid webhook URL: robot removed from the group or key revoked
+      return {target == SendTarget::robot_webhook ? Verdict::disabled : Verdict::failed, 0, detail};
     default:
       // 40058 too long / out of range, 40008 bad message type, 44001 empty, 40035 bad
       // parameter, and anything unknown: sending the same bytes again cannot succeed.

@@ -16,7 +16,7 @@
 namespace gridbot::adapters::wecom {
 namespace {
 
-constexpr size_t kBlock = 32;      // WeCom's PKCS#7 block, not AES's 16
+constexpr size_t kBlock = 32;  // WeCom's PKCS#7 block, not AES's 16
 constexpr size_t kRandomLen = 16;
 constexpr size_t kHeaderLen = 20;  // random + 4-byte length
 
@@ -27,14 +27,20 @@ class CryptCategory final : public std::error_category {
     switch (static_cast<crypt_errc>(ev)) {
       case crypt_errc::bad_aes_key:
         return "EncodingAESKey must be 43 Base64 characters that decode to 32 bytes";
-      case crypt_errc::bad_signature: return "msg_signature does not match";
-      case crypt_errc::bad_base64: return "ciphertext is not Base64";
+      case crypt_errc::bad_signature:
+        return "msg_signature does not match";
+      case crypt_errc::bad_base64:
+        return "ciphertext is not Base64";
       case crypt_errc::bad_block_length:
         return "ciphertext is not a whole number of 32-byte blocks";
-      case crypt_errc::bad_padding: return "PKCS#7 padding is not 1..32 equal bytes";
-      case crypt_errc::bad_length_field: return "message length field runs past the plaintext";
-      case crypt_errc::receive_id_mismatch: return "receive id is not this channel's";
-      case crypt_errc::cipher_failure: return "AES-256-CBC failed";
+      case crypt_errc::bad_padding:
+        return "PKCS#7 padding is not 1..32 equal bytes";
+      case crypt_errc::bad_length_field:
+        return "message length field runs past the plaintext";
+      case crypt_errc::receive_id_mismatch:
+        return "receive id is not this channel's";
+      case crypt_errc::cipher_failure:
+        return "AES-256-CBC failed";
     }
     return "unknown wecom crypt error";
   }
@@ -130,7 +136,8 @@ Result<MsgCrypt> MsgCrypt::create(std::string token, std::string_view encoding_a
   // sample's among them) do not zero the 2 spare bits, so the canonical check of base64_decode
   // would refuse them.
   for (char c : encoding_aes_key)
-    if (!is_b64_char(static_cast<unsigned char>(c))) return make_error_code(crypt_errc::bad_aes_key);
+    if (!is_b64_char(static_cast<unsigned char>(c)))
+      return make_error_code(crypt_errc::bad_aes_key);
   const std::string padded = std::string(encoding_aes_key) + "=";
   unsigned char raw[33];
   if (EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(padded.data()), 44) != 33)
@@ -165,13 +172,14 @@ Result<Decrypted> MsgCrypt::decrypt(std::string_view ciphertext) const {
   const auto pad = static_cast<unsigned char>(plain.back());
   if (pad < 1 || pad > kBlock) return make_error_code(crypt_errc::bad_padding);
   for (size_t i = plain.size() - pad; i < plain.size(); ++i)
-    if (static_cast<unsigned char>(plain[i]) != pad) return make_error_code(crypt_errc::bad_padding);
+    if (static_cast<unsigned char>(plain[i]) != pad)
+      return make_error_code(crypt_errc::bad_padding);
   plain.resize(plain.size() - pad);
 
   if (plain.size() < kHeaderLen) return make_error_code(crypt_errc::bad_length_field);
   const auto* p = reinterpret_cast<const unsigned char*>(plain.data()) + kRandomLen;
-  const uint64_t len = (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) |
-                       uint64_t{p[3]};
+  const uint64_t len =
+      (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | uint64_t{p[3]};
   if (len > plain.size() - kHeaderLen) return make_error_code(crypt_errc::bad_length_field);
   Decrypted d;
   d.message = plain.substr(kHeaderLen, static_cast<size_t>(len));

@@ -21,8 +21,8 @@ std::string url_escape(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.' || c == '~';
     if (plain) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -53,8 +53,7 @@ Result<HttpRequest> RobotAdapter::build_send(const OutboxItem& item, int64_t /*n
     w.key("msgtype").value("text");
     w.key("text").begin_object().key("content").value(item.text);
     std::vector<std::string_view> users, mobiles;
-    for (const auto& m : item.mentions)
-      (looks_like_mobile(m) ? mobiles : users).push_back(m);
+    for (const auto& m : item.mentions) (looks_like_mobile(m) ? mobiles : users).push_back(m);
     if (!users.empty()) {
       w.key("mentioned_list").begin_array();
       for (auto u : users) w.value(u);

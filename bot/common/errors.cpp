@@ -9,18 +9,30 @@ class Category final : public std::error_category {
   const char* name() const noexcept override { return "gridbot"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
-      case errc::bad_signature: return "signature does not match";
-      case errc::stale_timestamp: return "timestamp outside the replay window";
-      case errc::unauthorized: return "missing or wrong bearer token";
-      case errc::body_too_large: return "body over the size limit";
-      case errc::malformed: return "malformed payload";
-      case errc::bad_request: return "bad request";
-      case errc::unknown_channel: return "unknown channel";
-      case errc::not_found: return "not found";
-      case errc::method_not_allowed: return "method not allowed";
-      case errc::draining: return "server is shutting down";
-      case errc::store_unavailable: return "store unavailable";
-      case errc::internal: return "internal error";
+      case errc::bad_signature:
+        return "signature does not match";
+      case errc::stale_timestamp:
+        return "timestamp outside the replay window";
+      case errc::unauthorized:
+        return "missing or wrong bearer token";
+      case errc::body_too_large:
+        return "body over the size limit";
+      case errc::malformed:
+        return "malformed payload";
+      case errc::bad_request:
+        return "bad request";
+      case errc::unknown_channel:
+        return "unknown channel";
+      case errc::not_found:
+        return "not found";
+      case errc::method_not_allowed:
+        return "method not allowed";
+      case errc::draining:
+        return "server is shutting down";
+      case errc::store_unavailable:
+        return "store unavailable";
+      case errc::internal:
+        return "internal error";
     }
     return "unknown gridbot error";
   }
@@ -39,16 +51,23 @@ int http_status(std::error_code ec) noexcept {
   switch (static_cast<errc>(ec.value())) {
     case errc::bad_signature:
     case errc::stale_timestamp:
-    case errc::unauthorized: return 401;
-    case errc::body_too_large: return 413;
+    case errc::unauthorized:
+      return 401;
+    case errc::body_too_large:
+      return 413;
     case errc::malformed:
-    case errc::bad_request: return 400;
+    case errc::bad_request:
+      return 400;
     case errc::unknown_channel:
-    case errc::not_found: return 404;
-    case errc::method_not_allowed: return 405;
+    case errc::not_found:
+      return 404;
+    case errc::method_not_allowed:
+      return 405;
     case errc::draining:
-    case errc::store_unavailable: return 503;
-    case errc::internal: return 500;
+    case errc::store_unavailable:
+      return 503;
+    case errc::internal:
+      return 500;
   }
   return 500;
 }

@@ -20,7 +20,7 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/hook/bridge?x=1"
   Headers headers;
   std::string body;
-  std::string url;     // outbound only: absolute URL the client sends to
+  std::string url;  // outbound only: absolute URL the client sends to
 };
 
 struct HttpResponse {

@@ -14,7 +14,8 @@ namespace {
 
 int line_at(const std::string& text, size_t offset) {
   offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
 // Forwards every event to the Document and notes where each path begins.
@@ -38,13 +39,34 @@ class Tracker {
     return line_;
   }
 
-  bool Null() { before_value(); return doc_.Null(); }
-  bool Bool(bool b) { before_value(); return doc_.Bool(b); }
-  bool Int(int i) { before_value(); return doc_.Int(i); }
-  bool Uint(unsigned u) { before_value(); return doc_.Uint(u); }
-  bool Int64(int64_t i) { before_value(); return doc_.Int64(i); }
-  bool Uint64(uint64_t u) { before_value(); return doc_.Uint64(u); }
-  bool Double(double d) { before_value(); return doc_.Double(d); }
+  bool Null() {
+    before_value();
+    return doc_.Null();
+  }
+  bool Bool(bool b) {
+    before_value();
+    return doc_.Bool(b);
+  }
+  bool Int(int i) {
+    before_value();
+    return doc_.Int(i);
+  }
+  bool Uint(unsigned u) {
+    before_value();
+    return doc_.Uint(u);
+  }
+  bool Int64(int64_t i) {
+    before_value();
+    return doc_.Int64(i);
+  }
+  bool Uint64(uint64_t u) {
+    before_value();
+    return doc_.Uint64(u);
+  }
+  bool Double(double d) {
+    before_value();
+    return doc_.Double(d);
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     before_value();
     return doc_.RawNumber(s, n, copy);
@@ -79,7 +101,11 @@ class Tracker {
   }
 
  private:
-  struct Frame { std::string path; bool array; size_t index; };
+  struct Frame {
+    std::string path;
+    bool array;
+    size_t index;
+  };
 
   // The path of the value about to start: the last key in an object, the next index in an array.
   std::string current_path() {
@@ -121,8 +147,8 @@ std::unique_ptr<JsonSource> JsonSource::parse(std::string file, std::string text
   rapidjson::ParseResult result;
   auto generate = [&](rapidjson::Document& d) {
     Tracker tracker(d, is, impl.text, impl.lines);
-    result = reader.Parse<rapidjson::kParseCommentsFlag |
-                          rapidjson::kParseTrailingCommasFlag>(is, tracker);
+    result = reader.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(
+        is, tracker);
     return static_cast<bool>(result);
   };
   impl.doc.Populate(generate);

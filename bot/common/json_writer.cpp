@@ -16,10 +16,22 @@ JsonWriter::~JsonWriter() = default;
 JsonWriter::JsonWriter(JsonWriter&&) noexcept = default;
 JsonWriter& JsonWriter::operator=(JsonWriter&&) noexcept = default;
 
-JsonWriter& JsonWriter::begin_object() { impl_->writer.StartObject(); return *this; }
-JsonWriter& JsonWriter::end_object() { impl_->writer.EndObject(); return *this; }
-JsonWriter& JsonWriter::begin_array() { impl_->writer.StartArray(); return *this; }
-JsonWriter& JsonWriter::end_array() { impl_->writer.EndArray(); return *this; }
+JsonWriter& JsonWriter::begin_object() {
+  impl_->writer.StartObject();
+  return *this;
+}
+JsonWriter& JsonWriter::end_object() {
+  impl_->writer.EndObject();
+  return *this;
+}
+JsonWriter& JsonWriter::begin_array() {
+  impl_->writer.StartArray();
+  return *this;
+}
+JsonWriter& JsonWriter::end_array() {
+  impl_->writer.EndArray();
+  return *this;
+}
 JsonWriter& JsonWriter::key(std::string_view k) {
   impl_->writer.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()), true);
   return *this;
@@ -28,10 +40,22 @@ JsonWriter& JsonWriter::value(std::string_view v) {
   impl_->writer.String(v.data(), static_cast<rapidjson::SizeType>(v.size()), true);
   return *this;
 }
-JsonWriter& JsonWriter::value(int64_t v) { impl_->writer.Int64(v); return *this; }
-JsonWriter& JsonWriter::value(double v) { impl_->writer.Double(v); return *this; }
-JsonWriter& JsonWriter::value(bool v) { impl_->writer.Bool(v); return *this; }
-JsonWriter& JsonWriter::null() { impl_->writer.Null(); return *this; }
+JsonWriter& JsonWriter::value(int64_t v) {
+  impl_->writer.Int64(v);
+  return *this;
+}
+JsonWriter& JsonWriter::value(double v) {
+  impl_->writer.Double(v);
+  return *this;
+}
+JsonWriter& JsonWriter::value(bool v) {
+  impl_->writer.Bool(v);
+  return *this;
+}
+JsonWriter& JsonWriter::null() {
+  impl_->writer.Null();
+  return *this;
+}
 JsonWriter& JsonWriter::raw(std::string_view json) {
   impl_->writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
   return *this;

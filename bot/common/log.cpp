@@ -19,10 +19,14 @@ spdlog::logger& logger() {
 
 spdlog::level::level_enum to_spd(level lvl) {
   switch (lvl) {
-    case level::debug: return spdlog::level::debug;
-    case level::info: return spdlog::level::info;
-    case level::warn: return spdlog::level::warn;
-    case level::error: return spdlog::level::err;
+    case level::debug:
+      return spdlog::level::debug;
+    case level::info:
+      return spdlog::level::info;
+    case level::warn:
+      return spdlog::level::warn;
+    case level::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -36,11 +40,16 @@ void vlog(level lvl, fmt::string_view format, fmt::format_args args) {
 }
 
 bool set_level(std::string_view name) {
-  if (name == "debug") logger().set_level(spdlog::level::debug);
-  else if (name == "info") logger().set_level(spdlog::level::info);
-  else if (name == "warn") logger().set_level(spdlog::level::warn);
-  else if (name == "error") logger().set_level(spdlog::level::err);
-  else return false;
+  if (name == "debug")
+    logger().set_level(spdlog::level::debug);
+  else if (name == "info")
+    logger().set_level(spdlog::level::info);
+  else if (name == "warn")
+    logger().set_level(spdlog::level::warn);
+  else if (name == "error")
+    logger().set_level(spdlog::level::err);
+  else
+    return false;
   return true;
 }
 

@@ -13,7 +13,8 @@ enum class level { debug, info, warn, error };
 /// Writes one formatted line. Thread safety: safe from any thread (spdlog's logger is).
 void vlog(level lvl, fmt::string_view format, fmt::format_args args);
 
-/// Sets the minimum level; accepts "debug", "info", "warn", "error". Returns false on an unknown name.
+/// Sets the minimum level; accepts "debug", "info", "warn", "error". Returns false on an unknown
+/// name.
 bool set_level(std::string_view name);
 
 template <typename... Args>

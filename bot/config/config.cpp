@@ -18,7 +18,8 @@ namespace {
 using Value = rapidjson::Value;
 using gridbot::JsonSource;
 
-// Reads the fields of one JSON object, reporting wrong types, out-of-range numbers and unknown keys.
+// Reads the fields of one JSON object, reporting wrong types, out-of-range numbers and unknown
+// keys.
 class Section {
  public:
   Section(const JsonSource& src, const Value* v, std::string path, const EnvLookup& env,
@@ -156,7 +157,7 @@ void read_channel(const JsonSource& src, const Value& v, const std::string& path
       std::string val;
       if (s.substitute(p, it->value.GetString(), val)) ch.options[k] = std::move(val);
     } else if (it->value.IsNumber() || it->value.IsBool()) {
-      ch.options[k] = it->value.IsBool() ? (it->value.GetBool() ? "true" : "false")
+      ch.options[k] = it->value.IsBool()    ? (it->value.GetBool() ? "true" : "false")
                       : it->value.IsInt64() ? std::to_string(it->value.GetInt64())
                                             : std::to_string(it->value.GetDouble());
     } else {
@@ -206,9 +207,12 @@ std::optional<std::string> substitute_env(const std::string& in, const EnvLookup
       expr.resize(d);
     }
     auto val = env(expr);
-    if (val && !val->empty()) out += *val;
-    else if (def) out += *def;
-    else if (val) out += *val;
+    if (val && !val->empty())
+      out += *val;
+    else if (def)
+      out += *def;
+    else if (val)
+      out += *val;
     else {
       *missing = expr;
       return std::nullopt;
@@ -328,8 +332,8 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   }
   top.reject_unknown();
 
-  cfg.store.path = cfg.store.path == ":memory:" ? cfg.store.path
-                                                 : resolve(cfg.base_dir, cfg.store.path);
+  cfg.store.path =
+      cfg.store.path == ":memory:" ? cfg.store.path : resolve(cfg.base_dir, cfg.store.path);
   cfg.rules_dir = resolve(cfg.base_dir, cfg.rules_dir);
   for (auto& f : cfg.org_files) f = resolve(cfg.base_dir, f);
   if (errors->size() != before) return std::nullopt;

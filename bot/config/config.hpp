@@ -14,9 +14,9 @@ struct ServerConfig {
   std::string listen = "127.0.0.1";
   uint16_t port = 8080;
   int threads = 2;
-  int64_t read_timeout_ms = 15'000;   // per read of a request (header and body)
+  int64_t read_timeout_ms = 15'000;  // per read of a request (header and body)
   int64_t write_timeout_ms = 15'000;
-  int64_t idle_timeout_ms = 60'000;   // keep-alive connection with no request
+  int64_t idle_timeout_ms = 60'000;  // keep-alive connection with no request
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
   size_t max_connections = 10'000;
@@ -25,17 +25,17 @@ struct ServerConfig {
 
 struct StoreConfig {
   std::string path = "gridbot.db";
-  size_t group_commit_max = 512;       // most writes folded into one transaction
-  int64_t inbox_retention_days = 30;   // far longer than any platform's retry window
+  size_t group_commit_max = 512;      // most writes folded into one transaction
+  int64_t inbox_retention_days = 30;  // far longer than any platform's retry window
 };
 
 struct OutboxConfig {
-  int max_attempts = 20;               // then the row is failed (throttling does not count)
+  int max_attempts = 20;  // then the row is failed (throttling does not count)
   int64_t backoff_initial_ms = 1'000;
   int64_t backoff_max_ms = 300'000;
-  int max_in_flight = 64;              // sends in flight over all destinations
-  int64_t poll_ms = 1'000;             // idle re-check of the outbox
-  int64_t send_timeout_ms = 10'000;    // overall deadline of one send
+  int max_in_flight = 64;            // sends in flight over all destinations
+  int64_t poll_ms = 1'000;           // idle re-check of the outbox
+  int64_t send_timeout_ms = 10'000;  // overall deadline of one send
 };
 
 struct TicketsConfig {
@@ -64,20 +64,20 @@ struct IncidentsConfig {
 };
 
 struct ChannelConfig {
-  std::string name;  // the {channel} of /hook/{channel}
-  std::string type;  // adapter type: "bridge", ...
-  std::string bot_id;                 // this bot's user id on the platform (mentions, own messages)
+  std::string name;    // the {channel} of /hook/{channel}
+  std::string type;    // adapter type: "bridge", ...
+  std::string bot_id;  // this bot's user id on the platform (mentions, own messages)
   std::vector<std::string> other_bots;  // user ids of other bots sharing groups: never answered
-  double rate_per_minute = 20;        // per destination chat
-  int64_t max_skew_s = 300;           // replay window for signed webhooks
+  double rate_per_minute = 20;          // per destination chat
+  int64_t max_skew_s = 300;             // replay window for signed webhooks
   /// Every other key of the channel object, as text; the adapter validates what it needs.
   std::map<std::string, std::string> options;
   int line = 0;  // where the channel was declared, for adapter errors
 };
 
 struct Config {
-  std::string file;     // path the config was read from
-  std::string base_dir; // relative paths are resolved against the config file's folder
+  std::string file;      // path the config was read from
+  std::string base_dir;  // relative paths are resolved against the config file's folder
   ServerConfig server;
   StoreConfig store;
   OutboxConfig outbox;

@@ -14,9 +14,9 @@
 namespace gridbot::config {
 namespace {
 
-constexpr std::array<const char*, 11> kColumns{"id",     "parent",   "level",        "name",
-                                               "households", "groups", "heads",     "feeders",
-                                               "transformers", "dept", "categories"};
+constexpr std::array<const char*, 11> kColumns{"id",           "parent", "level",     "name",
+                                               "households",   "groups", "heads",     "feeders",
+                                               "transformers", "dept",   "categories"};
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
@@ -48,7 +48,8 @@ std::vector<std::string> list_cell(const std::string& cell) {
 
 bool valid_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 &&
-         id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+         id.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
              std::string::npos;
 }
 
@@ -62,7 +63,9 @@ std::string row_to_node(const std::map<std::string, std::string>& c, OrgNode& n)
   if (!valid_id(n.id)) return "id \"" + n.id + "\" must be 1-64 characters of A-Z a-z 0-9 - _ .";
   n.parent = get("parent");
   auto level = parse_level(get("level"));
-  if (!level) return "level \"" + get("level") + "\" is not one of street community district grid building department";
+  if (!level)
+    return "level \"" + get("level") +
+           "\" is not one of street community district grid building department";
   n.level = *level;
   n.name = get("name");
   if (n.name.empty()) return "name is empty";
@@ -131,7 +134,8 @@ bool parse_org_csv(const std::string& file, std::string_view text, std::vector<O
   }
   for (const char* k : {"id", "parent", "level", "name"}) {
     if (std::find(cols.begin(), cols.end(), k) == cols.end()) {
-      errors->push_back(file + ":" + std::to_string(header.line) + ": missing column \"" + k + "\"");
+      errors->push_back(file + ":" + std::to_string(header.line) + ": missing column \"" + k +
+                        "\"");
       ok = false;
     }
   }
@@ -209,7 +213,8 @@ std::optional<OrgTree> merge_org(std::vector<OrgNode> existing, std::vector<OrgN
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < existing.size(); ++i) index[existing[i].id] = i;
   for (auto& n : incoming) {
-    if (auto it = index.find(n.id); it != index.end()) existing[it->second] = std::move(n);
+    if (auto it = index.find(n.id); it != index.end())
+      existing[it->second] = std::move(n);
     else {
       index[n.id] = existing.size();
       existing.push_back(std::move(n));

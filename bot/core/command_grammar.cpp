@@ -15,15 +15,19 @@ constexpr std::string_view kIdeoSpace = "\xE3\x80\x80";
 
 std::string_view skip_spaces(std::string_view s) {
   for (;;) {
-    if (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r')) s.remove_prefix(1);
-    else if (s.substr(0, 3) == kSixPerEmSpace || s.substr(0, 3) == kIdeoSpace) s.remove_prefix(3);
-    else return s;
+    if (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r'))
+      s.remove_prefix(1);
+    else if (s.substr(0, 3) == kSixPerEmSpace || s.substr(0, 3) == kIdeoSpace)
+      s.remove_prefix(3);
+    else
+      return s;
   }
 }
 
 std::string trim(std::string_view s) {
   s = skip_spaces(s);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
     s.remove_suffix(1);
   return std::string(s);
 }
@@ -92,11 +96,13 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
   std::map<std::string, std::vector<std::string>> words;
   std::map<std::string, CommandArgs> args;
   std::vector<std::string> prefixes;
-  auto read_list = [&](const rapidjson::Value& v, const std::string& path, std::vector<std::string>& out) {
+  auto read_list = [&](const rapidjson::Value& v, const std::string& path,
+                       std::vector<std::string>& out) {
     if (!v.IsArray()) return errors->push_back(src->error_at(path, "must be an array of strings"));
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
       if (!v[i].IsString() || v[i].GetStringLength() == 0)
-        errors->push_back(src->error_at(path + "[" + std::to_string(i) + "]", "must be a non-empty string"));
+        errors->push_back(
+            src->error_at(path + "[" + std::to_string(i) + "]", "must be a non-empty string"));
       else
         out.emplace_back(v[i].GetString());
     }
@@ -113,20 +119,27 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
       continue;
     }
     if (!it->value.IsObject() || !it->value.HasMember("words")) {
-      errors->push_back(src->error_at(path, "must be [words] or {\"words\": [...], \"args\": ...}"));
+      errors->push_back(
+          src->error_at(path, "must be [words] or {\"words\": [...], \"args\": ...}"));
       continue;
     }
     read_list(it->value["words"], path + ".words", words[name]);
     if (it->value.HasMember("args")) {
       const auto& a = it->value["args"];
       const std::string kind = a.IsString() ? a.GetString() : "";
-      if (kind == "ticket") args[name] = CommandArgs::ticket;
-      else if (kind == "ticket?") args[name] = CommandArgs::optional_ticket;
-      else if (kind == "text") args[name] = CommandArgs::text;
-      else errors->push_back(src->error_at(path + ".args", "must be \"ticket\", \"ticket?\" or \"text\""));
+      if (kind == "ticket")
+        args[name] = CommandArgs::ticket;
+      else if (kind == "ticket?")
+        args[name] = CommandArgs::optional_ticket;
+      else if (kind == "text")
+        args[name] = CommandArgs::text;
+      else
+        errors->push_back(
+            src->error_at(path + ".args", "must be \"ticket\", \"ticket?\" or \"text\""));
     }
   }
-  if (doc.HasMember("report_prefixes")) read_list(doc["report_prefixes"], "report_prefixes", prefixes);
+  if (doc.HasMember("report_prefixes"))
+    read_list(doc["report_prefixes"], "report_prefixes", prefixes);
   if (errors->size() != before) return nullptr;
   return from(std::move(words), std::move(prefixes), std::move(args));
 }
@@ -147,14 +160,17 @@ std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
       std::string_view num = rest;
       if (!num.empty() && num[0] == '#') num = skip_spaces(num.substr(1));
       size_t digits = 0;
-      while (digits < num.size() && digits < 12 && num[digits] >= '0' && num[digits] <= '9') ++digits;
+      while (digits < num.size() && digits < 12 && num[digits] >= '0' && num[digits] <= '9')
+        ++digits;
       if (digits > 0) {
         c.ticket_no = std::stoll(std::string(num.substr(0, digits)));
         rest = num.substr(digits);
         if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
       } else if (kind == CommandArgs::ticket) {
-        continue;  // 「受理了吗」: the word without a number is chatter (a shorter word may still match)
-      } else if (!rest.empty() && after.size() == rest.size() && !std::ispunct(static_cast<unsigned char>(rest[0]))) {
+        continue;  // 「受理了吗」: the word without a number is chatter (a shorter word may still
+                   // match)
+      } else if (!rest.empty() && after.size() == rest.size() &&
+                 !std::ispunct(static_cast<unsigned char>(rest[0]))) {
         continue;  // 「满意度调查」: the word runs on into other text
       }
     } else if (!after.empty() && after.size() == rest.size() &&
@@ -162,7 +178,7 @@ std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
       continue;  // 「通知一下大家」 is not 通知 followed by a scope: a text command wants a space
     }
     c.note = trim(rest);
-    if (!c.note.empty() && (c.note[0] == ':' )) c.note = trim(std::string_view(c.note).substr(1));
+    if (!c.note.empty() && (c.note[0] == ':')) c.note = trim(std::string_view(c.note).substr(1));
     if (c.note.substr(0, 3) == "：") c.note = trim(std::string_view(c.note).substr(3));
     return c;
   }
@@ -184,7 +200,7 @@ std::string CommandGrammar::strip_prefix(std::string_view text) const {
       break;
     }
   s = skip_spaces(s);
-  if (!s.empty() && (s[0] == ':' )) s = skip_spaces(s.substr(1));
+  if (!s.empty() && (s[0] == ':')) s = skip_spaces(s.substr(1));
   if (s.substr(0, 3) == "：") s = skip_spaces(s.substr(3));
   return std::string(s);
 }

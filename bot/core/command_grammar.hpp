@@ -14,10 +14,10 @@ namespace gridbot::core {
 enum class CommandArgs { ticket, optional_ticket, text };
 
 struct ParsedCommand {
-  std::string name;     // "accept", "resolve", … (the key in commands.json)
-  std::string word;     // as written (受理, 接单 …), for replies
+  std::string name;       // "accept", "resolve", … (the key in commands.json)
+  std::string word;       // as written (受理, 接单 …), for replies
   int64_t ticket_no = 0;  // 0 when the command takes none
-  std::string note;     // the rest of the message, trimmed
+  std::string note;       // the rest of the message, trimmed
 };
 
 /// Thread safety: immutable after load.
@@ -32,8 +32,8 @@ class CommandGrammar {
       std::map<std::string, CommandArgs> args = {});  // missing: ticket
 
   /// Parses a message as a command: the longest command word at its start (after @mentions and
-  /// spaces), then a ticket number (#1024, 1024, ＃１０２４, #1024号). A word with no number after it
-  /// is not a command (「受理了吗」 is chatter).
+  /// spaces), then a ticket number (#1024, 1024, ＃１０２４, #1024号). A word with no number after
+  /// it is not a command (「受理了吗」 is chatter).
   std::optional<ParsedCommand> parse(std::string_view text) const;
   /// True when the text (after @mentions) starts with a report prefix such as 报事.
   bool has_report_prefix(std::string_view text) const;

@@ -42,7 +42,8 @@ void Escalation::loop() {
   while (!stopping_) {
     const int64_t now = clock_.now_ms();
     int64_t wait = max_sleep_ms_;
-    if (auto next = store_.next_deadline_ms()) wait = std::clamp<int64_t>(*next - now, 0, max_sleep_ms_);
+    if (auto next = store_.next_deadline_ms())
+      wait = std::clamp<int64_t>(*next - now, 0, max_sleep_ms_);
     if (wait > 0) {
       cv_.wait_for(lk, std::chrono::milliseconds(wait));
       continue;

@@ -29,8 +29,11 @@ int64_t parse_no(std::string_view s) {
 }
 
 std::string kind_code(const std::string& k) {
-  static const std::map<std::string, std::string> kChinese = {
-      {"停电", "power"}, {"停水", "water"}, {"停气", "gas"}, {"燃气泄漏", "gas_leak"}, {"内涝", "flood"}};
+  static const std::map<std::string, std::string> kChinese = {{"停电", "power"},
+                                                              {"停水", "water"},
+                                                              {"停气", "gas"},
+                                                              {"燃气泄漏", "gas_leak"},
+                                                              {"内涝", "flood"}};
   auto it = kChinese.find(k);
   return it == kChinese.end() ? k : it->second;
 }
@@ -167,11 +170,13 @@ std::error_code IncidentApi::verify(const HttpRequest& req) const {
   if (ts.empty() || sig.empty()) return make_error_code(errc::bad_signature);
   int64_t t = 0;
   auto [end, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), t);
-  if (ec != std::errc() || end != ts.data() + ts.size()) return make_error_code(errc::bad_signature);
+  if (ec != std::errc() || end != ts.data() + ts.size())
+    return make_error_code(errc::bad_signature);
   // The signature is checked before the clock so that a stale answer never confirms a guess.
   if (!adapters::constant_time_equal(sig, adapters::bridge::sign(options_.secret, ts, req.body)))
     return make_error_code(errc::bad_signature);
-  if (std::llabs(clock_.now_s() - t) > options_.max_skew_s) return make_error_code(errc::stale_timestamp);
+  if (std::llabs(clock_.now_s() - t) > options_.max_skew_s)
+    return make_error_code(errc::stale_timestamp);
   return {};
 }
 
@@ -200,13 +205,15 @@ void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply re
 
 void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
   auto sub = std::make_shared<IncidentSubmission>();
-  if (auto why = read_submission(req.body, no != 0, sub.get()); !why.empty()) return reply(bad(why));
+  if (auto why = read_submission(req.body, no != 0, sub.get()); !why.empty())
+    return reply(bad(why));
   auto out = std::make_shared<IncidentOutcome>();
   auto work = [this, sub, out, no](store::WriteTx& tx) {
     *out = no == 0 ? service_.submit_incident(tx, *sub) : service_.submit_update(tx, no, *sub);
   };
   // Ack means durable: the answer is sent from the commit callback (as Pipeline does).
-  store_.write(std::move(work), [out, reply = std::move(reply), is_update = no != 0](std::error_code ec) {
+  store_.write(std::move(work), [out, reply = std::move(reply),
+                                 is_update = no != 0](std::error_code ec) {
     if (ec) return reply(error_response(ec));
     if (out->error == "not_found")
       return reply(error_response(make_error_code(errc::not_found), "incident"));
@@ -248,8 +255,10 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
         if (ec != std::errc() || end != value.data() + value.size() || v < 0 ||
             (p.key == "limit" && (v < 1 || v > 1000)))
           return bad("limit is 1..1000, before a number");
-        if (p.key == "limit") q.limit = static_cast<int>(v);
-        else q.before_no = v;
+        if (p.key == "limit")
+          q.limit = static_cast<int>(v);
+        else
+          q.before_no = v;
       }
     }
     w.begin_object().key("incidents").begin_array();
@@ -260,7 +269,8 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
   const int64_t no = parse_no(path.substr(kIncidents.size() + 1));
   if (no == 0) return bad("an incident number: 12 or E12");
   auto i = store_.incident(no);
-  if (!i) return error_response(make_error_code(errc::not_found), "incident E" + std::to_string(no));
+  if (!i)
+    return error_response(make_error_code(errc::not_found), "incident E" + std::to_string(no));
   write_incident(w, *i, true);
   return json_response(200, w.take());
 }

@@ -1,6 +1,7 @@
 // /api/v1/incidents: a utility system opens incidents and posts updates (POST, signed like the
 // bridge adapter: X-Gridbot-Timestamp + X-Gridbot-Signature = "sha256=" + hex(HMAC-SHA256(secret,
-// ts + "\n" + body))); consoles read them (GET, bearer token). See docs/incidents.md and docs/api.md.
+// ts + "\n" + body))); consoles read them (GET, bearer token). See docs/incidents.md and
+// docs/api.md.
 #pragma once
 
 #include "bot/common/clock.hpp"
@@ -15,9 +16,9 @@
 namespace gridbot::core {
 
 struct IncidentApiOptions {
-  std::string secret;       // HMAC key shared with the utility system; empty: POST is closed
-  int64_t max_skew_s = 300; // replay window of X-Gridbot-Timestamp
-  std::string api_token;    // bearer token of the read API
+  std::string secret;        // HMAC key shared with the utility system; empty: POST is closed
+  int64_t max_skew_s = 300;  // replay window of X-Gridbot-Timestamp
+  std::string api_token;     // bearer token of the read API
 };
 
 /// Thread safety: handle() is safe from any thread; writes go through Store::write.

@@ -22,7 +22,8 @@ std::vector<IncidentUpdate*> pending(Incident& inc) {
 
 // Where a rejected update goes back to: the department/crew groups its author is a head of
 // (on the author's platform), else the group the incident was opened from.
-std::vector<GroupRef> author_groups(const OrgTree& tree, const IncidentUpdate& u, const Incident& inc) {
+std::vector<GroupRef> author_groups(const OrgTree& tree, const IncidentUpdate& u,
+                                    const Incident& inc) {
   std::vector<GroupRef> out;
   for (const auto& n : tree.nodes()) {
     if (n.level != Level::department) continue;
@@ -122,8 +123,8 @@ std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
     back["text"] = u->text;
     for (const GroupRef& g : author_groups(*c.k->tree, *u, *inc))
       post(c, g, c.render("incident.rejected", back), {u->author_id}, priority::kOutage,
-           "inc-reject:" + std::to_string(inc->no) + ":u" + std::to_string(u->id) + ":" + g.channel +
-               ":" + g.chat_id);
+           "inc-reject:" + std::to_string(inc->no) + ":u" + std::to_string(u->id) + ":" +
+               g.channel + ":" + g.chat_id);
   }
   reply("incident.rejected_done");
   return "incident";

@@ -1,4 +1,5 @@
-// The per-message (or per-API-call) context of IncidentService (private to bot/core/incident_*.cpp).
+// The per-message (or per-API-call) context of IncidentService (private to
+// bot/core/incident_*.cpp).
 #pragma once
 
 #include "bot/core/incident_service.hpp"
@@ -15,7 +16,8 @@ struct IncidentService::Ctx {
   const Head* speaker;      // the head who wrote it (commands only)
   int64_t row_id = 0;
 
-  std::string render(const std::string& name, const std::map<std::string, std::string>& vars) const {
+  std::string render(const std::string& name,
+                     const std::map<std::string, std::string>& vars) const {
     return k->templates->render(name, vars);
   }
   /// The label template "<prefix>.<code>", or the code itself when there is none.

@@ -32,7 +32,8 @@ std::string_view skip_spaces(std::string_view s) {
 
 std::string trim(std::string_view s) {
   s = skip_spaces(s);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
     s.remove_suffix(1);
   if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") s.remove_suffix(3);
   return std::string(s);
@@ -61,20 +62,25 @@ std::shared_ptr<const IncidentGrammar> IncidentGrammar::load(const std::string& 
     return nullptr;
   }
   const auto& doc = src->impl().doc;
-  if (!doc.IsObject() || !doc.HasMember("incident_commands") || !doc["incident_commands"].IsObject()) {
-    errors->push_back(src->error_at("incident_commands", "an object of command name: [words] is required"));
+  if (!doc.IsObject() || !doc.HasMember("incident_commands") ||
+      !doc["incident_commands"].IsObject()) {
+    errors->push_back(
+        src->error_at("incident_commands", "an object of command name: [words] is required"));
     return nullptr;
   }
-  static const std::vector<std::string> kNames = {"progress", "restore", "review", "approve", "reject"};
+  static const std::vector<std::string> kNames = {"progress", "restore", "review", "approve",
+                                                  "reject"};
   const size_t before = errors->size();
   std::map<std::string, std::vector<std::string>> words;
   const auto& obj = doc["incident_commands"];
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     const std::string name = it->name.GetString();
     const std::string path = "incident_commands." + name;
-    if (name.rfind("open.", 0) != 0 && std::find(kNames.begin(), kNames.end(), name) == kNames.end()) {
-      errors->push_back(src->error_at(path, "unknown command: use open.<kind>, progress, restore, "
-                                            "review, approve or reject"));
+    if (name.rfind("open.", 0) != 0 &&
+        std::find(kNames.begin(), kNames.end(), name) == kNames.end()) {
+      errors->push_back(src->error_at(path,
+                                      "unknown command: use open.<kind>, progress, restore, "
+                                      "review, approve or reject"));
       continue;
     }
     if (!it->value.IsArray()) {
@@ -84,13 +90,15 @@ std::shared_ptr<const IncidentGrammar> IncidentGrammar::load(const std::string& 
     for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
       const auto& v = it->value[i];
       if (!v.IsString() || v.GetStringLength() == 0)
-        errors->push_back(src->error_at(path + "[" + std::to_string(i) + "]", "must be a non-empty string"));
+        errors->push_back(
+            src->error_at(path + "[" + std::to_string(i) + "]", "must be a non-empty string"));
       else
         words[name].emplace_back(v.GetString());
     }
   }
   for (const auto& n : kNames)
-    if (words[n].empty()) errors->push_back(src->error_at("incident_commands", "needs words for " + n));
+    if (words[n].empty())
+      errors->push_back(src->error_at("incident_commands", "needs words for " + n));
   if (errors->size() != before) return nullptr;
   return from(std::move(words));
 }

@@ -1,7 +1,7 @@
 // Incident command words (rules/commands.json, "incident_commands") and the parser of one
-// message: 停电 <范围> [预计HH:MM恢复] <原因>, 进展 E12 <内容>, 恢复 E12, 审核/通过 E12, 驳回 E12 <原因>.
-// Kept apart from CommandGrammar because incident numbers (E12) and free-form scopes do not fit
-// the ticket grammar's "word, then #number" shape.
+// message: 停电 <范围> [预计HH:MM恢复] <原因>, 进展 E12 <内容>, 恢复 E12, 审核/通过 E12, 驳回 E12
+// <原因>. Kept apart from CommandGrammar because incident numbers (E12) and free-form scopes do not
+// fit the ticket grammar's "word, then #number" shape.
 #pragma once
 
 #include <map>
@@ -40,8 +40,8 @@ class IncidentGrammar {
   std::vector<std::pair<std::string, std::string>> words_;  // (word, name), longest first
 };
 
-/// Finds 「预计19:30恢复」 (also 19：30, 预计19点30分恢复, 预计19点恢复) in `text`; returns "19:30" and
-/// removes the phrase from *text when `remove` is set; empty when there is none.
+/// Finds 「预计19:30恢复」 (also 19：30, 预计19点30分恢复, 预计19点恢复) in `text`; returns "19:30"
+/// and removes the phrase from *text when `remove` is set; empty when there is none.
 std::string take_expected_restore(std::string* text, bool remove);
 
 /// Splits on spaces only (ASCII, U+3000, U+2005).

@@ -51,8 +51,8 @@ void collect_buildings(const OrgTree& tree, const OrgNode& n, std::vector<const 
 }  // namespace
 
 size_t ScopeResult::grid_groups() const {
-  return static_cast<size_t>(std::count_if(targets.begin(), targets.end(),
-                                           [](const auto& t) { return t.level != Level::building; }));
+  return static_cast<size_t>(std::count_if(
+      targets.begin(), targets.end(), [](const auto& t) { return t.level != Level::building; }));
 }
 
 bool is_scope_term(const OrgTree& tree, const std::string& term) {
@@ -66,8 +66,10 @@ ScopeResult resolve_scope(const OrgTree& tree, const std::vector<std::string>& t
   for (const auto& term : terms) {
     bool ambiguous = false;
     auto nodes = match(tree, term, &ambiguous);
-    if (ambiguous) r.ambiguous.push_back(term);
-    else if (nodes.empty()) r.unknown.push_back(term);
+    if (ambiguous)
+      r.ambiguous.push_back(term);
+    else if (nodes.empty())
+      r.unknown.push_back(term);
     for (const OrgNode* n : nodes) collect_buildings(tree, *n, &found);
   }
   // Tree order, each building once: the same estate named twice (feeder + 台区) is one target.

@@ -1,6 +1,6 @@
-// Incident scope → groups: a scope names feeders (10kV沙河线), transformer areas (棉花地1号台区) and
-// org nodes (ids or names of 小区, 网格, 楼栋) in any mix; through the org tree it becomes exactly the
-// affected buildings' groups and the groups of their grids — no more, no fewer.
+// Incident scope → groups: a scope names feeders (10kV沙河线), transformer areas (棉花地1号台区)
+// and org nodes (ids or names of 小区, 网格, 楼栋) in any mix; through the org tree it becomes
+// exactly the affected buildings' groups and the groups of their grids — no more, no fewer.
 #pragma once
 
 #include "bot/model/incident.hpp"

@@ -84,24 +84,29 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
                                           {"no", std::to_string(inc->no)},
                                           {"kind", c.label("incident.kind", inc->kind)}};
   if (latest) vars["notice"] = notice_text(c, *inc, *latest);
-  post(c, {m.channel, m.chat_id}, c.render(latest ? "incident.linked" : "incident.linked_pending", vars),
-       {m.sender_id}, priority::kOutage, "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
+  post(c, {m.channel, m.chat_id},
+       c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
+       priority::kOutage, "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
   return std::string("linked");
 }
 
-IncidentUpdate IncidentService::post_update(Ctx& c, Incident& inc, IncidentUpdate u, bool approved) {
+IncidentUpdate IncidentService::post_update(Ctx& c, Incident& inc, IncidentUpdate u,
+                                            bool approved) {
   u.incident_no = inc.no;
   u.created_ms = c.now;
   u.review = ReviewState::pending;
   u.id = c.tx.add_incident_update(u);
   if (u.id == 0) return u;  // the same external id again: a retry, nothing new
-  if (approved) approve(c, inc, u, u.author_id);
-  else ask_review(c, inc, u);
+  if (approved)
+    approve(c, inc, u, u.author_id);
+  else
+    ask_review(c, inc, u);
   inc.updates.push_back(u);
   return u;
 }
 
-void IncidentService::approve(Ctx& c, Incident& inc, IncidentUpdate& u, const std::string& reviewer) {
+void IncidentService::approve(Ctx& c, Incident& inc, IncidentUpdate& u,
+                              const std::string& reviewer) {
   u.review = ReviewState::approved;
   u.reviewer_id = reviewer;
   u.reviewed_ms = c.now;
@@ -168,7 +173,8 @@ void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpda
   }
 }
 
-std::map<std::string, std::string> IncidentService::summary_vars(const Ctx& c, const Incident& inc) const {
+std::map<std::string, std::string> IncidentService::summary_vars(const Ctx& c,
+                                                                 const Incident& inc) const {
   size_t buildings = 0;
   for (const auto& t : inc.targets) buildings += t.level == Level::building ? 1 : 0;
   return {{"no", std::to_string(inc.no)},
@@ -183,7 +189,8 @@ std::map<std::string, std::string> IncidentService::summary_vars(const Ctx& c, c
 std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
                                          const IncidentUpdate& u) const {
   auto vars = summary_vars(c, inc);
-  const std::string expected = u.expected_restore.empty() ? inc.expected_restore : u.expected_restore;
+  const std::string expected =
+      u.expected_restore.empty() ? inc.expected_restore : u.expected_restore;
   vars["expected"] = expected.empty() ? c.render("incident.expected_unknown", {}) : expected;
   vars["cause"] = inc.cause.empty() ? c.render("incident.cause_unknown", {}) : inc.cause;
   vars["progress"] = u.kind == "restored" && !u.text.empty() ? u.text + "\n" : u.text;
@@ -205,7 +212,8 @@ void IncidentService::post(Ctx& c, const GroupRef& g, std::string text,
   o.idempotency_key = std::move(key);
   o.supersede_key = std::move(supersede);
   o.created_ms = c.now;
-  if (c.m && g.channel == c.m->channel && g.chat_id == c.m->chat_id) o.reply_token = c.m->reply_token;
+  if (c.m && g.channel == c.m->channel && g.chat_id == c.m->chat_id)
+    o.reply_token = c.m->reply_token;
   queue_message(c.tx, channels_, o);
 }
 

@@ -33,15 +33,15 @@ struct IncidentSubmission {
   std::string update_kind;         // updates: progress | restored
   std::string text;                // cause (new incident) or progress
   std::string photo_url;
-  std::string expected_restore;    // "HH:MM"
-  std::string author;              // who posted it (system name)
-  std::string external_id;         // the system's id: a retry with the same id creates nothing new
-  bool pre_approved = false;       // skip review
+  std::string expected_restore;  // "HH:MM"
+  std::string author;            // who posted it (system name)
+  std::string external_id;       // the system's id: a retry with the same id creates nothing new
+  bool pre_approved = false;     // skip review
 };
 
 /// The result of a submission; `error` empty means it was taken.
 struct IncidentOutcome {
-  std::string error;    // "unknown_scope: …", "not_found", "closed", "bad_kind", "need_text"
+  std::string error;  // "unknown_scope: …", "not_found", "closed", "bad_kind", "need_text"
   int64_t no = 0;
   int64_t update_id = 0;
   bool duplicate = false;  // the external id was seen before: nothing new
@@ -69,7 +69,8 @@ class IncidentService {
   /// POST /api/v1/incidents/{no}/updates, inside a store write.
   IncidentOutcome submit_update(store::WriteTx& tx, int64_t no, const IncidentSubmission& s);
 
-  void swap(std::shared_ptr<const Knowledge> knowledge, std::shared_ptr<const IncidentGrammar> grammar);
+  void swap(std::shared_ptr<const Knowledge> knowledge,
+            std::shared_ptr<const IncidentGrammar> grammar);
 
  private:
   struct Ctx;  // one message or API call being processed (incident_context.hpp)

@@ -49,7 +49,8 @@ int queue_message(store::WriteTx& tx, const ChannelTable& channels, const Outbox
 
 RateWindow RateWindow::per_minute(double rate) {
   const double limit = std::max(1.0, std::floor(rate));
-  return RateWindow(static_cast<size_t>(limit), static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
+  return RateWindow(static_cast<size_t>(limit),
+                    static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
 }
 
 int64_t RateWindow::ready_at(int64_t now_ms) {
@@ -96,9 +97,11 @@ void Outbox::add_locked(const OutboxItem& item) {
   Dest& d = *slot;
   if (!item.supersede_key.empty()) supersede_locked(d, item);
   if (d.disabled) {
-    store_.write([id = item.id](store::WriteTx& tx) {
-      tx.mark_final(id, DeliveryState::disabled, "destination disabled");
-    }, nullptr);
+    store_.write(
+        [id = item.id](store::WriteTx& tx) {
+          tx.mark_final(id, DeliveryState::disabled, "destination disabled");
+        },
+        nullptr);
     return;
   }
   if (d.queue.emplace(std::make_pair(-item.priority, item.id), item).second) ++queued_;
@@ -134,8 +137,10 @@ void Outbox::schedule_locked(Dest& d, int64_t now) {
   const auto& head = d.queue.begin()->second;
   const int64_t at = std::max({d.blocked_until, head.next_try_ms, d.window.ready_at(now)});
   const auto key = dest_key(d.channel, d.chat);
-  if (at <= now) ready_.push({head.priority, head.id, key, d.gen});
-  else waiting_.push({at, key, d.gen});
+  if (at <= now)
+    ready_.push({head.priority, head.id, key, d.gen});
+  else
+    waiting_.push({at, key, d.gen});
 }
 
 void Outbox::run() {
@@ -160,7 +165,8 @@ void Outbox::run() {
     if (started) continue;
     int64_t wait = cfg_.poll_ms;
     if (!waiting_.empty()) wait = std::min(wait, std::max<int64_t>(1, waiting_.top().at - now));
-    if (!ready_.empty() && in_flight_ >= static_cast<size_t>(cfg_.max_in_flight)) wait = cfg_.poll_ms;
+    if (!ready_.empty() && in_flight_ >= static_cast<size_t>(cfg_.max_in_flight))
+      wait = cfg_.poll_ms;
     cv_.wait_for(lk, std::chrono::milliseconds(wait));
   }
 }
@@ -177,9 +183,9 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
     ++failed_;
     schedule_locked(d, now);
     std::string why = request.error().message();
-    store_.write([id = item.id, why](store::WriteTx& tx) {
-      tx.mark_final(id, DeliveryState::failed, why);
-    }, nullptr);
+    store_.write(
+        [id = item.id, why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
+        nullptr);
     return;
   }
   d.in_flight = true;
@@ -226,9 +232,11 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   if (superseded && (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled)) {
     finish();  // a newer notice is queued behind it: do not send this one again
     ++superseded_;
-    store_.write([id = item.id](store::WriteTx& tx) {
-      tx.mark_final(id, DeliveryState::superseded, "superseded while in flight");
-    }, nullptr);
+    store_.write(
+        [id = item.id](store::WriteTx& tx) {
+          tx.mark_final(id, DeliveryState::superseded, "superseded while in flight");
+        },
+        nullptr);
     schedule_locked(d, now);
     cv_.notify_all();
     return;
@@ -237,7 +245,8 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
     case Verdict::delivered:
       finish();
       ++delivered_;
-      store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); }, nullptr);
+      store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); },
+                   nullptr);
       break;
     case Verdict::retry:
     case Verdict::throttled: {
@@ -250,23 +259,23 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
         finish();
         ++failed_;
         std::string why = "gave up: " + outcome.detail;
-        store_.write([id = item.id, why](store::WriteTx& tx) {
-          tx.mark_final(id, DeliveryState::failed, why);
-        }, nullptr);
+        store_.write([id = item.id,
+                      why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
+                     nullptr);
         break;
       }
       ++retried_;
       const int64_t delay = outcome.retry_after_ms > 0 ? outcome.retry_after_ms
-                            : counts ? backoff_ms(queued_item)
+                            : counts                   ? backoff_ms(queued_item)
                                      : 60'000;  // throttled without a hint: the window is a minute
       queued_item.next_try_ms = now + delay;
       d.blocked_until = now + delay;
       log::warn("outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
                 counts ? "failed" : "throttled", outcome.detail, delay);
       std::string why = outcome.detail;
-      store_.write([id = item.id, next = now + delay, why, counts](store::WriteTx& tx) {
-        tx.mark_retry(id, next, why, counts);
-      }, nullptr);
+      store_.write([id = item.id, next = now + delay, why,
+                    counts](store::WriteTx& tx) { tx.mark_retry(id, next, why, counts); },
+                   nullptr);
       break;
     }
     case Verdict::failed: {
@@ -274,9 +283,9 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
       ++failed_;
       log::warn("outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
       std::string why = outcome.detail;
-      store_.write([id = item.id, why](store::WriteTx& tx) {
-        tx.mark_final(id, DeliveryState::failed, why);
-      }, nullptr);
+      store_.write([id = item.id,
+                    why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
+                   nullptr);
       break;
     }
     case Verdict::disabled: {
@@ -287,9 +296,11 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
       d.queue.clear();
       log::error("outbox: destination {} disabled: {}", item.chat_id, outcome.detail);
       std::string why = outcome.detail;
-      store_.write([ids, why](store::WriteTx& tx) {
-        for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
-      }, nullptr);
+      store_.write(
+          [ids, why](store::WriteTx& tx) {
+            for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
+          },
+          nullptr);
       break;
     }
   }

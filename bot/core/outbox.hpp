@@ -88,10 +88,21 @@ class Outbox {
   std::condition_variable cv_;
   std::unordered_map<std::string, std::unique_ptr<Dest>> dests_;
   // Destinations waiting for a time (retry, rate window), and those ready now by priority.
-  struct Wake { int64_t at; std::string key; uint64_t gen; };
-  struct WakeLater { bool operator()(const Wake& a, const Wake& b) const { return a.at > b.at; } };
+  struct Wake {
+    int64_t at;
+    std::string key;
+    uint64_t gen;
+  };
+  struct WakeLater {
+    bool operator()(const Wake& a, const Wake& b) const { return a.at > b.at; }
+  };
   std::priority_queue<Wake, std::vector<Wake>, WakeLater> waiting_;
-  struct Ready { int priority; int64_t id; std::string key; uint64_t gen; };
+  struct Ready {
+    int priority;
+    int64_t id;
+    std::string key;
+    uint64_t gen;
+  };
   struct ReadyLess {
     bool operator()(const Ready& a, const Ready& b) const {
       return a.priority != b.priority ? a.priority < b.priority : a.id > b.id;

@@ -22,11 +22,11 @@ void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request,
   for (auto& m : messages) m.channel = std::string(channel);
   if (messages.empty()) return reply(std::move(parsed->reply));
 
-  commit(std::move(messages), [reply = std::move(reply), ok = std::move(parsed->reply)](
-                                  std::error_code ec) mutable {
-    if (ec) return reply(error_response(ec));
-    reply(std::move(ok));
-  });
+  commit(std::move(messages),
+         [reply = std::move(reply), ok = std::move(parsed->reply)](std::error_code ec) mutable {
+           if (ec) return reply(error_response(ec));
+           reply(std::move(ok));
+         });
 }
 
 void Pipeline::handle_messages(std::string_view channel, std::vector<InboundMessage> messages,

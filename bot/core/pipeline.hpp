@@ -40,7 +40,9 @@ class Pipeline {
   void handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
                        std::function<void(std::error_code)> done);
 
-  struct Stats { uint64_t accepted = 0, duplicates = 0, rejected = 0; };
+  struct Stats {
+    uint64_t accepted = 0, duplicates = 0, rejected = 0;
+  };
   Stats stats() const { return {accepted_.load(), duplicates_.load(), rejected_.load()}; }
 
  private:

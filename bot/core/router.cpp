@@ -107,8 +107,8 @@ void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
 // "2026-11-01" → that local midnight (ms), or a plain number of ms; -1 when neither.
 int64_t parse_time(const std::string& s, int64_t utc_offset_ms) {
   int y = 0, m = 0, d = 0;
-  if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 &&
-      d >= 1 && d <= 31) {
+  if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 &&
+      m <= 12 && d >= 1 && d <= 31) {
     // Days from the civil date (Howard Hinnant's algorithm).
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
@@ -129,14 +129,17 @@ HttpResponse Router::stats(Params& params) {
   if (tickets_ == nullptr) return error_response(make_error_code(errc::not_found), "stats");
   const auto& cfg = tickets_->config();
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   int64_t from = local_day_start(now, cfg.utc_offset_ms), to = now + 1;
   if (params.count("from") && (from = parse_time(params["from"], cfg.utc_offset_ms)) < 0)
     return error_response(make_error_code(errc::bad_request), "from is YYYY-MM-DD or ms");
   if (params.count("to") && (to = parse_time(params["to"], cfg.utc_offset_ms)) < 0)
     return error_response(make_error_code(errc::bad_request), "to is YYYY-MM-DD or ms");
   const auto s = tickets_->compute_stats(store_.facts(params["node"], from, to, false));
-  auto rate = [](int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; };
+  auto rate = [](int part, int whole) {
+    return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
+  };
   JsonWriter w;
   w.begin_object();
   w.key("node").value(params["node"]);
@@ -181,9 +184,11 @@ HttpResponse Router::return_visits(Params& params) {
   const uint64_t seed = std::hash<std::string>{}(month + params["node"]);
   for (auto& f : store_.facts(params["node"], from - 90 * 86'400'000LL, to, false))
     if (f.ticket.resolved_ms >= from && f.ticket.resolved_ms < to)
-      pool.emplace_back(std::hash<uint64_t>{}(seed ^ (static_cast<uint64_t>(f.ticket.no) * 0x9E3779B97F4A7C15ULL)),
+      pool.emplace_back(std::hash<uint64_t>{}(
+                            seed ^ (static_cast<uint64_t>(f.ticket.no) * 0x9E3779B97F4A7C15ULL)),
                         std::move(f.ticket));
-  std::sort(pool.begin(), pool.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(pool.begin(), pool.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   if (pool.size() > static_cast<size_t>(n)) pool.resize(static_cast<size_t>(n));
   JsonWriter w;
   w.begin_object().key("month").value(month).key("tickets").begin_array();
@@ -253,7 +258,8 @@ HttpResponse Router::api(const HttpRequest& req, std::string_view path) {
   Params params;
   parse_target(req.target, ignored, params);
   int64_t limit = 100, before = 0;
-  if (!read_int(params, "limit", 1, 1000, limit) || !read_int(params, "before", 0, INT64_MAX, before))
+  if (!read_int(params, "limit", 1, 1000, limit) ||
+      !read_int(params, "before", 0, INT64_MAX, before))
     return error_response(make_error_code(errc::bad_request), "limit is 1..1000, before an id");
 
   JsonWriter w;
@@ -344,7 +350,8 @@ HttpResponse Router::api(const HttpRequest& req, std::string_view path) {
     if (ec != std::errc() || end != digits.data() + digits.size() || no <= 0)
       return error_response(make_error_code(errc::bad_request), "a ticket number");
     auto t = store_.ticket(no);
-    if (!t) return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
+    if (!t)
+      return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
     write_ticket(w, *t, true);
     return json_response(200, w.take());
   }

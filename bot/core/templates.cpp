@@ -4,7 +4,6 @@
 #include "bot/common/json_source.hpp"
 #include "bot/common/json_source_impl.hpp"
 
-
 namespace gridbot::core {
 
 std::shared_ptr<const Templates> Templates::load(const std::string& file,
@@ -57,8 +56,10 @@ std::string Templates::render(const std::string& name,
     }
     out.append(t, i, open - i);
     auto v = vars.find(t.substr(open + 1, close - open - 1));
-    if (v != vars.end()) out += v->second;
-    else out.append(t, open, close - open + 1);
+    if (v != vars.end())
+      out += v->second;
+    else
+      out.append(t, open, close - open + 1);
     i = close + 1;
   }
   return out;

@@ -73,7 +73,8 @@ void TicketService::start_clocks(Context& c, const Ticket& t, bool with_resolve)
   if (t.tier == "private") return;  // the resident's own matter: no clock runs on anyone
   const std::string holder = t.department.empty() ? t.owner_node : t.department;
   c.tx.add_deadline(clock_row(t.no, "accept", holder, c.now, config_.accept_ms));
-  if (with_resolve) c.tx.add_deadline(clock_row(t.no, "resolve", holder, c.now, resolve_limit_ms(t)));
+  if (with_resolve)
+    c.tx.add_deadline(clock_row(t.no, "resolve", holder, c.now, resolve_limit_ms(t)));
 }
 
 void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const std::string& why) {
@@ -88,20 +89,22 @@ void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const st
     t.owner_level = to_string(to.level);
     t.department.clear();
   }
-  if (t.tier != "private") c.tx.add_deadline(clock_row(t.no, "accept", to.id, c.now, config_.accept_ms));
+  if (t.tier != "private")
+    c.tx.add_deadline(clock_row(t.no, "accept", to.id, c.now, config_.accept_ms));
   // Tell the new holder, @-mentioning its heads.
   for (const auto& g : to.groups) {
     auto [who, ids] = c.heads_of(to, g.channel);
     post(c, g,
-         c.render("ticket.handover", {{"no", std::to_string(t.no)},
-                                      {"why", why},
-                                      {"supervised", t.supervised ? c.label("mark", "supervised") : ""},
-                                      {"urgent", t.urgent ? c.label("mark", "urgent") : ""},
-                                      {"category", c.label("category", t.category)},
-                                      {"origin", t.building.empty() ? t.origin_node : t.building},
-                                      {"text", t.text},
-                                      {"count", std::to_string(t.reporters.size())},
-                                      {"mentions", who}}),
+         c.render("ticket.handover",
+                  {{"no", std::to_string(t.no)},
+                   {"why", why},
+                   {"supervised", t.supervised ? c.label("mark", "supervised") : ""},
+                   {"urgent", t.urgent ? c.label("mark", "urgent") : ""},
+                   {"category", c.label("category", t.category)},
+                   {"origin", t.building.empty() ? t.origin_node : t.building},
+                   {"text", t.text},
+                   {"count", std::to_string(t.reporters.size())},
+                   {"mentions", who}}),
          ids, t.urgent ? priority::kUrgent : priority::kRoutine,
          "handover:" + std::to_string(t.no) + ":" + to.id + ":" + std::to_string(c.now) + ":" +
              g.channel + ":" + g.chat_id);
@@ -171,7 +174,8 @@ void TicketService::fire_one(Context& c, const Deadline& d) {
                                       {"due", local_time_text(d.due_ms, config_.utc_offset_ms)},
                                       {"category", c.label("category", t->category)},
                                       {"mentions", who}}),
-           ids, priority::kRoutine, "warn:" + std::to_string(d.id) + ":" + g.channel + ":" + g.chat_id);
+           ids, priority::kRoutine,
+           "warn:" + std::to_string(d.id) + ":" + g.channel + ":" + g.chat_id);
     }
     return;
   }
@@ -181,13 +185,15 @@ void TicketService::fire_one(Context& c, const Deadline& d) {
   const OrgNode* from = holder;
   const OrgNode* up = nullptr;
   if (from != nullptr) {
-    if (from->level == Level::department) up = k.tree->find(t->owner_node);
-    else if (const OrgNode* p = k.tree->find(from->parent); p && p->level != Level::department) up = p;
+    if (from->level == Level::department)
+      up = k.tree->find(t->owner_node);
+    else if (const OrgNode* p = k.tree->find(from->parent); p && p->level != Level::department)
+      up = p;
   }
   t->supervised = true;
   t->updated_ms = c.now;
-  const std::string why = c.render("why.missed", {{"node", from ? from->name : d.node},
-                                                  {"clock", c.label("clock", d.clock)}});
+  const std::string why = c.render(
+      "why.missed", {{"node", from ? from->name : d.node}, {"clock", c.label("clock", d.clock)}});
   if (up == nullptr || up == from) {
     // Already at the top: keep pressing the street office, once per miss.
     c.tx.update_ticket(*t);
@@ -195,9 +201,10 @@ void TicketService::fire_one(Context& c, const Deadline& d) {
     for (const auto& g : from->groups) {
       auto [who, ids] = c.heads_of(*from, g.channel);
       post(c, g,
-           c.render("deadline.missed_top", {{"no", no}, {"clock", c.label("clock", d.clock)},
-                                            {"mentions", who}}),
-           ids, priority::kNotice, "missed:" + std::to_string(d.id) + ":" + g.channel + ":" + g.chat_id);
+           c.render("deadline.missed_top",
+                    {{"no", no}, {"clock", c.label("clock", d.clock)}, {"mentions", who}}),
+           ids, priority::kNotice,
+           "missed:" + std::to_string(d.id) + ":" + g.channel + ":" + g.chat_id);
     }
     return;
   }

@@ -1,6 +1,6 @@
-// Heads' commands that change a ticket: 受理 转办 上报 退回 办结 督办 (issues 4 and 6). Each is checked
-// against the speaker's role and place in the tree; a refusal is answered with why, is recorded in
-// the ticket's history, and changes nothing else.
+// Heads' commands that change a ticket: 受理 转办 上报 退回 办结 督办 (issues 4 and 6). Each is
+// checked against the speaker's role and place in the tree; a refusal is answered with why, is
+// recorded in the ticket's history, and changes nothing else.
 #include "bot/core/ticket_context.hpp"
 #include "bot/core/ticket_text.hpp"
 
@@ -51,7 +51,8 @@ std::string TicketService::on_command(Context& c, const ParsedCommand& cmd) {
                                           {"word", cmd.word},
                                           {"action", c.label("action", cmd.name)}};
   auto refuse = [&](const std::string& why, const std::optional<Ticket>& t) {
-    post(c, here, c.render("command.refused." + why, vars), {c.m.sender_id}, priority::kRoutine, key);
+    post(c, here, c.render("command.refused." + why, vars), {c.m.sender_id}, priority::kRoutine,
+         key);
     if (t) c.tx.add_event(t->no, c.event("refused", cmd.word + ": " + why));
     return std::string("refused");
   };
@@ -90,7 +91,8 @@ std::string TicketService::on_command(Context& c, const ParsedCommand& cmd) {
     t->resolved_ms = c.now;
     c.tx.stop_deadlines(t->no, "");
     // The return visit: every reporter is asked, and silence closes it as 默认满意 later.
-    for (const auto& r : t->reporters) c.tx.ask_satisfaction({t->no, r.channel, r.user_id, c.now, "", 0});
+    for (const auto& r : t->reporters)
+      c.tx.ask_satisfaction({t->no, r.channel, r.user_id, c.now, "", 0});
     auto s = clock_row(t->no, "satisfaction", t->owner_node, c.now, config_.satisfaction_ms);
     s.warn_ms = 0;
     c.tx.add_deadline(s);
@@ -120,7 +122,9 @@ std::string TicketService::on_command(Context& c, const ParsedCommand& cmd) {
       for (const auto& g : holder->groups) {
         auto [who, ids] = c.heads_of(*holder, g.channel);
         post(c, g,
-             c.render("ticket.supervised", {{"no", no}, {"by", c.node->name}, {"note", cmd.note},
+             c.render("ticket.supervised", {{"no", no},
+                                            {"by", c.node->name},
+                                            {"note", cmd.note},
                                             {"category", c.label("category", t->category)},
                                             {"mentions", who}}),
              ids, priority::kNotice, status_key + ":" + g.channel + ":" + g.chat_id);
@@ -130,7 +134,8 @@ std::string TicketService::on_command(Context& c, const ParsedCommand& cmd) {
   }
   vars["count"] = std::to_string(t->reporters.size());
   vars["owner"] = owner_name(k, *t);
-  post(c, here, c.render("command.done." + cmd.name, vars), {c.m.sender_id}, priority::kRoutine, key);
+  post(c, here, c.render("command.done." + cmd.name, vars), {c.m.sender_id}, priority::kRoutine,
+       key);
   return "command";
 }
 
@@ -171,20 +176,23 @@ std::string TicketService::on_move(Context& c, const ParsedCommand& cmd, Ticket&
             for (const auto& g : n->groups) {
               if (g.channel != h.channel) continue;
               post(c, g,
-                   c.render("ticket.to_property", {{"no", std::to_string(t.no)},
-                                                   {"mentions", "@" + (h.name.empty() ? h.user_id : h.name)},
-                                                   {"category", c.label("category", t.category)},
-                                                   {"text", mask_phones(t.text)},
-                                                   {"note", note}}),
+                   c.render("ticket.to_property",
+                            {{"no", std::to_string(t.no)},
+                             {"mentions", "@" + (h.name.empty() ? h.user_id : h.name)},
+                             {"category", c.label("category", t.category)},
+                             {"text", mask_phones(t.text)},
+                             {"note", note}}),
                    {h.user_id}, t.urgent ? priority::kUrgent : priority::kRoutine,
-                   "transfer:" + std::to_string(t.no) + ":" + std::to_string(c.row_id) + ":" + g.chat_id);
+                   "transfer:" + std::to_string(t.no) + ":" + std::to_string(c.row_id) + ":" +
+                       g.chat_id);
             }
             return {};
           }
       return "no_target";
     }
     for (const auto& n : k.tree->nodes())
-      if (n.level == Level::department && (n.dept == target || n.name == target || n.id == target)) {
+      if (n.level == Level::department &&
+          (n.dept == target || n.name == target || n.id == target)) {
         t.status = TicketStatus::transferred;
         hand_over(c, t, n, note.empty() ? c.node->name + "转办" : note);
         return {};
@@ -197,9 +205,9 @@ std::string TicketService::on_move(Context& c, const ParsedCommand& cmd, Ticket&
 void TicketService::tell_reporters(Context& c, const Ticket& t, const std::string& template_name,
                                    const std::string& note, const std::string& key) {
   const Head* speaker = c.node ? head_of(*c.node, c.m.channel, c.m.sender_id) : nullptr;
-  const std::string actor =
-      speaker ? std::string(role_label(speaker->role)) + (speaker->name.empty() ? c.m.sender_name : speaker->name)
-              : c.m.sender_name;
+  const std::string actor = speaker ? std::string(role_label(speaker->role)) +
+                                          (speaker->name.empty() ? c.m.sender_name : speaker->name)
+                                    : c.m.sender_name;
   // One message per group the reporters wrote from, @-mentioning each of them there.
   std::map<std::pair<std::string, std::string>, std::vector<const Reporter*>> by_group;
   for (const auto& r : t.reporters) by_group[{r.channel, r.chat_id}].push_back(&r);
@@ -217,7 +225,8 @@ void TicketService::tell_reporters(Context& c, const Ticket& t, const std::strin
                                                       {"owner", owner_name(*c.k, t)},
                                                       {"note", note}});
     post(c, {group.first, group.second}, text, ids,
-         t.urgent ? priority::kUrgent : priority::kRoutine, key + ":" + group.first + ":" + group.second);
+         t.urgent ? priority::kUrgent : priority::kRoutine,
+         key + ":" + group.first + ":" + group.second);
   }
 }
 

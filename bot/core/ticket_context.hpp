@@ -13,7 +13,8 @@ struct TicketService::Context {
   const OrgNode* node;  // the node whose group the message came from
   int64_t now;
 
-  std::string render(const std::string& name, const std::map<std::string, std::string>& vars) const {
+  std::string render(const std::string& name,
+                     const std::map<std::string, std::string>& vars) const {
     return k->templates->render(name, vars);
   }
   std::string label(const std::string& prefix, const std::string& code) const {

@@ -27,7 +27,7 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
     cls.category = "other";  // 报事 / @bot is a report even when no rule knows the words
     cls.tier = "small";
   }
-  if (!cls.confident && !explicit_report) return "uncertain";  // stored for review, not ticketed
+  if (!cls.confident && !explicit_report) return "uncertain";   // stored for review, not ticketed
   if (cls.urgent && cls.tier == "private") cls.tier = "small";  // an emergency is never private
 
   Ticket t;
@@ -54,11 +54,12 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
     const bool added = c.tx.add_reporter(open->no, reporter);
     if (added) c.tx.add_event(open->no, c.event("merged", text));
     const auto count = std::to_string(open->reporters.size() + (added ? 1 : 0));
-    post(c, {c.m.channel, c.m.chat_id},
-         c.render(added ? "ticket.merged" : "ticket.merged_again",
-                  {{"mentions", c.sender_mention()}, {"no", std::to_string(open->no)},
-                   {"count", count}}),
-         {c.m.sender_id}, prio, ack_key);
+    post(
+        c, {c.m.channel, c.m.chat_id},
+        c.render(
+            added ? "ticket.merged" : "ticket.merged_again",
+            {{"mentions", c.sender_mention()}, {"no", std::to_string(open->no)}, {"count", count}}),
+        {c.m.sender_id}, prio, ack_key);
     return "merged";
   }
 
@@ -75,8 +76,8 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
   t.created_ms = t.updated_ms = c.now;
   t.reporters = {reporter};
   t.no = c.tx.create_ticket(t);
-  auto created = c.event("created", t.category + "/" + t.tier + (t.urgent ? "/urgent" : "") +
-                                        " → " + t.owner_node);
+  auto created = c.event(
+      "created", t.category + "/" + t.tier + (t.urgent ? "/urgent" : "") + " → " + t.owner_node);
   created.to_status = to_string(t.status);
   c.tx.add_event(t.no, created);
   start_clocks(c, t, true);
@@ -133,17 +134,17 @@ void TicketService::relay_up(Context& c, const Ticket& t) {
         who.emplace_back(h->user_id, h->name);
         ids.push_back(h->user_id);
       }
-      const std::string text = c.render(
-          "ticket.relay", {{"urgent", t.urgent ? c.label("mark", "urgent") : ""},
-                           {"leader", t.leader_marked ? c.label("mark", "leader") : ""},
-                           {"no", std::to_string(t.no)},
-                           {"category", c.label("category", t.category)},
-                           {"tier", c.label("tier", t.tier)},
-                           {"origin", c.node->name},
-                           {"location", location.empty() ? c.node->name : location},
-                           {"text", masked},
-                           {"count", std::to_string(t.reporters.size())},
-                           {"mentions", mention_text(who)}});
+      const std::string text =
+          c.render("ticket.relay", {{"urgent", t.urgent ? c.label("mark", "urgent") : ""},
+                                    {"leader", t.leader_marked ? c.label("mark", "leader") : ""},
+                                    {"no", std::to_string(t.no)},
+                                    {"category", c.label("category", t.category)},
+                                    {"tier", c.label("tier", t.tier)},
+                                    {"origin", c.node->name},
+                                    {"location", location.empty() ? c.node->name : location},
+                                    {"text", masked},
+                                    {"count", std::to_string(t.reporters.size())},
+                                    {"mentions", mention_text(who)}});
       post(c, g, text, ids, prio,
            "relay:" + std::to_string(t.no) + ":" + n->id + ":" + g.channel + ":" + g.chat_id);
     }

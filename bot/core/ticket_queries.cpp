@@ -1,4 +1,5 @@
-// Commands that ask or announce: 进度 待办 统计 帮助 通知, and the reporters' 满意 / 不满意 answers.
+// Commands that ask or announce: 进度 待办 统计 帮助 通知, and the reporters' 满意 / 不满意
+// answers.
 #include "bot/core/ticket_context.hpp"
 #include "bot/core/ticket_text.hpp"
 
@@ -17,7 +18,8 @@ std::string duration_text(int64_t ms) {
   if (ms < 0) return "—";
   const int64_t minutes = ms / 60'000;
   if (minutes < 60) return std::to_string(minutes) + "分钟";
-  if (minutes < 48 * 60) return std::to_string(minutes / 60) + "小时" + std::to_string(minutes % 60) + "分";
+  if (minutes < 48 * 60)
+    return std::to_string(minutes / 60) + "小时" + std::to_string(minutes % 60) + "分";
   return std::to_string(minutes / 1440) + "天" + std::to_string(minutes % 1440 / 60) + "小时";
 }
 
@@ -68,7 +70,8 @@ std::string TicketService::stats_text(Context& c, const OrgNode& node, const std
   for (const auto& [cat, n] : s.by_category) sorted.emplace_back(-n, cat);
   std::sort(sorted.begin(), sorted.end());
   for (size_t i = 0; i < sorted.size() && i < 5; ++i)
-    cats += (cats.empty() ? "" : "、") + c.label("category", sorted[i].second) + std::to_string(-sorted[i].first);
+    cats += (cats.empty() ? "" : "、") + c.label("category", sorted[i].second) +
+            std::to_string(-sorted[i].first);
   std::string tiers;
   for (const auto& [tier, n] : s.by_tier)
     tiers += (tiers.empty() ? "" : "、") + c.label("tier", tier) + std::to_string(n);
@@ -106,15 +109,17 @@ std::string TicketService::on_answer(Context& c, const ParsedCommand& cmd) {
   bool waiting = false;
   if (t)
     for (const auto& a : c.tx.satisfaction_of(no))
-      waiting = waiting || (a.channel == c.m.channel && a.user_id == c.m.sender_id && a.answer.empty());
-  std::map<std::string, std::string> vars{{"mentions", c.sender_mention()}, {"no", std::to_string(no)}};
+      waiting =
+          waiting || (a.channel == c.m.channel && a.user_id == c.m.sender_id && a.answer.empty());
+  std::map<std::string, std::string> vars{{"mentions", c.sender_mention()},
+                                          {"no", std::to_string(no)}};
   if (!t || !waiting || t->status != TicketStatus::resolved) {
     post(c, here, c.render("answer.none", vars), {c.m.sender_id}, priority::kRoutine, key);
     return "refused";
   }
   const bool happy = cmd.name == "satisfied";
-  c.tx.answer_satisfaction(no, c.m.channel, c.m.sender_id, happy ? "satisfied" : "unsatisfied", cmd.note,
-                           c.now);
+  c.tx.answer_satisfaction(no, c.m.channel, c.m.sender_id, happy ? "satisfied" : "unsatisfied",
+                           cmd.note, c.now);
   const TicketStatus from = t->status;
   if (happy) {
     bool all = true;
@@ -134,11 +139,13 @@ std::string TicketService::on_answer(Context& c, const ParsedCommand& cmd) {
       for (const auto& g : holder->groups) {
         auto [who, ids] = c.heads_of(*holder, g.channel);
         post(c, g,
-             c.render("ticket.reopened", {{"no", std::to_string(no)},
-                                          {"words", cmd.note.empty() ? "（未说明）" : mask_phones(cmd.note)},
-                                          {"category", c.label("category", t->category)},
-                                          {"mentions", who}}),
-             ids, priority::kNotice, "reopen:" + std::to_string(no) + ":" + std::to_string(c.row_id) + ":" + g.chat_id);
+             c.render("ticket.reopened",
+                      {{"no", std::to_string(no)},
+                       {"words", cmd.note.empty() ? "（未说明）" : mask_phones(cmd.note)},
+                       {"category", c.label("category", t->category)},
+                       {"mentions", who}}),
+             ids, priority::kNotice,
+             "reopen:" + std::to_string(no) + ":" + std::to_string(c.row_id) + ":" + g.chat_id);
       }
   }
   t->updated_ms = c.now;
@@ -163,8 +170,10 @@ std::string TicketService::on_query(Context& c, const ParsedCommand& cmd) {
     post(c, here, c.render(name, vars), {c.m.sender_id}, priority::kRoutine, key);
     return std::string("command");
   };
-  if (cmd.name == "help") return reply(head && c.node->level != Level::building ? "help.head"
-                                       : head ? "help.building_head" : "help.resident");
+  if (cmd.name == "help")
+    return reply(head && c.node->level != Level::building ? "help.head"
+                 : head                                   ? "help.building_head"
+                                                          : "help.resident");
   if (cmd.name == "progress") {
     auto t = c.tx.load_ticket(cmd.ticket_no);
     if (!t) return reply("command.refused.unknown");
@@ -174,8 +183,10 @@ std::string TicketService::on_query(Context& c, const ParsedCommand& cmd) {
     if (!on_path && !is_reporter(*t, c.m)) return reply("command.refused.not_in_chain");
     std::string history;
     history += c.label("status", to_string(t->status));
-    if (t->accepted_ms > 0) history += "，受理于" + local_time_text(t->accepted_ms, config_.utc_offset_ms);
-    if (t->resolved_ms > 0) history += "，办结于" + local_time_text(t->resolved_ms, config_.utc_offset_ms);
+    if (t->accepted_ms > 0)
+      history += "，受理于" + local_time_text(t->accepted_ms, config_.utc_offset_ms);
+    if (t->resolved_ms > 0)
+      history += "，办结于" + local_time_text(t->resolved_ms, config_.utc_offset_ms);
     vars["status"] = c.label("status", to_string(t->status));
     vars["category"] = c.label("category", t->category);
     vars["owner"] = owner_name(k, *t);
@@ -185,9 +196,11 @@ std::string TicketService::on_query(Context& c, const ParsedCommand& cmd) {
     vars["supervised"] = t->supervised ? c.label("mark", "supervised") : "";
     return reply("progress");
   }
-  // 待办 and 统计 are for heads; from anyone else in a heads' group they get why, elsewhere silence.
+  // 待办 and 统计 are for heads; from anyone else in a heads' group they get why, elsewhere
+  // silence.
   if (head == nullptr)
-    return c.node->level == Level::building ? std::string("ignored") : reply("command.refused.not_head");
+    return c.node->level == Level::building ? std::string("ignored")
+                                            : reply("command.refused.not_head");
   if (cmd.name == "todo") {
     auto facts = c.tx.ticket_facts(c.node->id, 0, 0, true);
     std::string lines;
@@ -195,10 +208,11 @@ std::string TicketService::on_query(Context& c, const ParsedCommand& cmd) {
     for (const auto& f : facts) {
       if (shown == 10) break;
       const auto& t = f.ticket;
-      lines += "\n#" + std::to_string(t.no) + " " + c.label("category", t.category) + " " +
-               c.label("status", to_string(t.status)) +
-               (f.next_due_ms ? " 截止" + local_time_text(f.next_due_ms, config_.utc_offset_ms) : "") +
-               (t.supervised ? " " + c.label("mark", "supervised") : "");
+      lines +=
+          "\n#" + std::to_string(t.no) + " " + c.label("category", t.category) + " " +
+          c.label("status", to_string(t.status)) +
+          (f.next_due_ms ? " 截止" + local_time_text(f.next_due_ms, config_.utc_offset_ms) : "") +
+          (t.supervised ? " " + c.label("mark", "supervised") : "");
       ++shown;
     }
     vars["count"] = std::to_string(facts.size());
@@ -233,7 +247,8 @@ std::string TicketService::on_notice(Context& c, const ParsedCommand& cmd) {
     post(c, here, c.render(name, vars), {c.m.sender_id}, priority::kRoutine, key);
     return std::string(state);
   };
-  if (c.node->level == Level::building) return head ? reply("notice.refused.building", "refused") : "ignored";
+  if (c.node->level == Level::building)
+    return head ? reply("notice.refused.building", "refused") : "ignored";
   if (head == nullptr) return reply("command.refused.not_head", "refused");
   // 通知 <范围> <内容>: the scope is the first word; the rest is the notice.
   const auto space = cmd.note.find(' ');
@@ -262,7 +277,8 @@ std::string TicketService::on_notice(Context& c, const ParsedCommand& cmd) {
     households += n->level == Level::building ? n->households : 0;
     for (const auto& g : n->groups) {
       if (!sent.insert({g.channel, g.chat_id}).second) continue;
-      post(c, g, c.render("notice", {{"from", c.node->name}, {"text", body}}), {}, priority::kNotice,
+      post(c, g, c.render("notice", {{"from", c.node->name}, {"text", body}}), {},
+           priority::kNotice,
            "notice:" + std::to_string(c.row_id) + ":" + g.channel + ":" + g.chat_id);
       ++groups;
     }

@@ -30,7 +30,8 @@ std::string TicketService::process(const InboundMessage& m, int64_t row_id, stor
     // A group nobody registered: say so when spoken to, otherwise stay silent.
     if (!m.mentions_bot) return "ignored";
     post(c, {m.channel, m.chat_id}, c.render("unknown_group", {{"mentions", c.sender_mention()}}),
-         {m.sender_id}, priority::kRoutine, "unknown:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
+         {m.sender_id}, priority::kRoutine,
+         "unknown:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
     return "ignored";
   }
   if (auto cmd = c.k->grammar->parse(m.text)) return on_command(c, *cmd);
@@ -91,12 +92,24 @@ const OrgNode* department_for(const OrgTree& tree, const std::string& category) 
 std::vector<const Head*> heads_to_mention(const OrgNode& node, const std::string& channel) {
   std::vector<Role> preferred;
   switch (node.level) {
-    case Level::building: preferred = {Role::building_head}; break;
-    case Level::grid: preferred = {Role::grid_head, Role::grid_worker}; break;
-    case Level::district: preferred = {Role::district_head}; break;
-    case Level::community: preferred = {Role::community_head}; break;
-    case Level::street: preferred = {Role::street_staff}; break;
-    case Level::department: preferred = {Role::controller, Role::department}; break;
+    case Level::building:
+      preferred = {Role::building_head};
+      break;
+    case Level::grid:
+      preferred = {Role::grid_head, Role::grid_worker};
+      break;
+    case Level::district:
+      preferred = {Role::district_head};
+      break;
+    case Level::community:
+      preferred = {Role::community_head};
+      break;
+    case Level::street:
+      preferred = {Role::street_staff};
+      break;
+    case Level::department:
+      preferred = {Role::controller, Role::department};
+      break;
   }
   std::vector<const Head*> out;
   for (Role r : preferred) {

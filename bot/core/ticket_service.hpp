@@ -17,7 +17,9 @@
 #include <mutex>
 #include <string>
 
-namespace gridbot::rules { class Rules; }
+namespace gridbot::rules {
+class Rules;
+}
 
 namespace gridbot::core {
 
@@ -31,7 +33,7 @@ struct TicketConfig {
   int64_t resolve_complex_ms = 15 * 24 * 3600 * 1000LL;
   double warn_at = 0.75;
   int64_t satisfaction_ms = 72 * 3600 * 1000LL;
-  int digest_minute = 20 * 60;       // local minute of day of the daily digest
+  int digest_minute = 20 * 60;  // local minute of day of the daily digest
   int64_t utc_offset_ms = 8 * 3600 * 1000LL;
 };
 
@@ -97,8 +99,8 @@ class TicketService {
   void relay_up(Context& c, const Ticket& t);
   void tell_reporters(Context& c, const Ticket& t, const std::string& template_name,
                       const std::string& note, const std::string& key);
-  void post(Context& c, const GroupRef& group, std::string text,
-            std::vector<std::string> mentions, int priority, std::string key);
+  void post(Context& c, const GroupRef& group, std::string text, std::vector<std::string> mentions,
+            int priority, std::string key);
   std::string owner_name(const Knowledge& k, const Ticket& t) const;
 
   const ChannelTable& channels_;

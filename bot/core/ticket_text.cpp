@@ -11,7 +11,8 @@ std::string mask_phones(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     // A number starts after a non-digit, or after the country code 86 (+86 or a bare 86).
-    const bool after_86 = i >= 2 && text.substr(i - 2, 2) == "86" && (i == 2 || !is_digit(text[i - 3]));
+    const bool after_86 =
+        i >= 2 && text.substr(i - 2, 2) == "86" && (i == 2 || !is_digit(text[i - 3]));
     if (text[i] == '1' && (i == 0 || !is_digit(text[i - 1]) || after_86)) {
       // Collect up to 11 digits, allowing one space or dash between groups.
       std::vector<size_t> pos;
@@ -19,8 +20,8 @@ std::string mask_phones(std::string_view text) {
       while (j < text.size() && pos.size() < 11) {
         if (is_digit(text[j])) {
           pos.push_back(j++);
-        } else if ((text[j] == ' ' || text[j] == '-') && j + 1 < text.size() && is_digit(text[j + 1]) &&
-                   (pos.size() == 3 || pos.size() == 7)) {
+        } else if ((text[j] == ' ' || text[j] == '-') && j + 1 < text.size() &&
+                   is_digit(text[j + 1]) && (pos.size() == 3 || pos.size() == 7)) {
           ++j;
         } else {
           break;
@@ -45,7 +46,8 @@ std::string location_text(const Ticket& t) {
   auto numeric = [](const std::string& v) {
     return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
   };
-  if (!t.building.empty()) s += numeric(t.building) || t.building.size() == 1 ? t.building + "栋" : t.building;
+  if (!t.building.empty())
+    s += numeric(t.building) || t.building.size() == 1 ? t.building + "栋" : t.building;
   if (!t.unit.empty()) s += t.unit + "单元";
   if (!t.room.empty()) s += t.room + "室";
   return s;

@@ -33,8 +33,8 @@ using tcp = net::ip::tcp;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 struct Client::Impl {
-  Impl(Runtime& rt, ClientOptions o) : ioc(rt.impl().ioc), options(std::move(o)),
-                                      tls(ssl::context::tls_client) {
+  Impl(Runtime& rt, ClientOptions o)
+      : ioc(rt.impl().ioc), options(std::move(o)), tls(ssl::context::tls_client) {
     tls.set_default_verify_paths();
     if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file);
     tls.set_verify_mode(ssl::verify_peer);
@@ -56,10 +56,13 @@ struct Target {
 bool parse_url(const std::string& url, Target& t) {
   auto u = boost::urls::parse_uri(url);
   if (!u) return false;
-  if (u->scheme() == "https") t.tls = true;
-  else if (u->scheme() != "http") return false;
+  if (u->scheme() == "https")
+    t.tls = true;
+  else if (u->scheme() != "http")
+    return false;
   t.host = std::string(u->host_name().empty() ? u->encoded_host() : u->host_name());
-  if (u->host_type() == boost::urls::host_type::ipv6) t.host = std::string(u->encoded_host_address());
+  if (u->host_type() == boost::urls::host_type::ipv6)
+    t.host = std::string(u->encoded_host_address());
   t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
   t.path = std::string(u->encoded_target());
   if (t.path.empty()) t.path = "/";
@@ -82,7 +85,8 @@ bhttp::request<bhttp::string_body> make_request(HttpRequest& r, const Target& t)
 TransportResult from_beast(bhttp::response<bhttp::string_body>&& res) {
   TransportResult out;
   out.status = static_cast<int>(res.result_int());
-  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : res)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(res.body());
   return out;
 }
@@ -120,7 +124,8 @@ net::awaitable<TransportResult> do_send(std::shared_ptr<Client::Impl> impl, Http
     stream.expires_at(deadline);
     auto [cec, ep] = co_await stream.async_connect(endpoints, use_tuple);
     if (cec) co_return TransportResult{cec, 0, {}, {}};
-    auto result = co_await exchange(stream, stream, req, deadline, impl->options.response_body_limit);
+    auto result =
+        co_await exchange(stream, stream, req, deadline, impl->options.response_body_limit);
     beast::error_code ignored;  // Connection: close; the peer may have closed first
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return result;

@@ -13,7 +13,7 @@
 namespace gridbot::http {
 
 struct ClientOptions {
-  std::string ca_file;             // extra trusted CA (tests' own CA); system CAs always trusted
+  std::string ca_file;  // extra trusted CA (tests' own CA); system CAs always trusted
   size_t response_body_limit = 1024 * 1024;
 };
 

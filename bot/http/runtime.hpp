@@ -15,8 +15,8 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  /// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts later, so that
-  /// wait_for_signal() receives them. Call first thing in main, before any thread exists.
+  /// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts later, so
+  /// that wait_for_signal() receives them. Call first thing in main, before any thread exists.
   static void block_signals();
   /// Runs the io_context on `threads` threads; returns at once.
   void start(int threads);

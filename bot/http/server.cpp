@@ -33,7 +33,10 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(Runtime& rt, ServerOptions o, Handler h)
-      : ioc(rt.impl().ioc), options(std::move(o)), handler(std::move(h)), acceptor(net::make_strand(ioc)) {}
+      : ioc(rt.impl().ioc),
+        options(std::move(o)),
+        handler(std::move(h)),
+        acceptor(net::make_strand(ioc)) {}
 
   net::io_context& ioc;
   ServerOptions options;
@@ -65,7 +68,8 @@ HttpRequest to_plain(const bhttp::request<bhttp::string_body>& r) {
   HttpRequest out;
   out.method = std::string(r.method_string());
   out.target = std::string(r.target());
-  for (const auto& f : r) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : r)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = r.body();
   return out;
 }
@@ -132,11 +136,14 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     std::optional<HttpResponse> early;
     if (ec == bhttp::error::end_of_stream || ec == net::error::eof) break;
-    if (ec == bhttp::error::header_limit) early = status_only(431, "header over the size limit");
-    else if (ec == bhttp::error::body_limit) early = status_only(413, "body over the size limit");
+    if (ec == bhttp::error::header_limit)
+      early = status_only(431, "header over the size limit");
+    else if (ec == bhttp::error::body_limit)
+      early = status_only(413, "body over the size limit");
     else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
       early = status_only(400, "malformed HTTP request");  // garbage: say so, then close
-    else if (ec) break;  // timeout or reset: nobody to answer
+    else if (ec)
+      break;  // timeout or reset: nobody to answer
     if (!early) {
       // curl and others wait for "100 Continue" before sending a larger body.
       if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -147,8 +154,10 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
       }
       stream.expires_after(std::chrono::milliseconds(options.read_timeout_ms));
       auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-      if (rec == bhttp::error::body_limit) early = status_only(413, "body over the size limit");
-      else if (rec) break;
+      if (rec == bhttp::error::body_limit)
+        early = status_only(413, "body over the size limit");
+      else if (rec)
+        break;
     }
     const auto& req = parser.get();
     bool keep_alive = !early && req.keep_alive();
@@ -208,15 +217,14 @@ net::awaitable<void> Server::Impl::accept_loop() {
     }
     ++connections;
     auto ex = socket.get_executor();
-    net::co_spawn(ex, session(beast::tcp_stream(std::move(socket))),
-                  [](std::exception_ptr e) {
-                    if (!e) return;
-                    try {
-                      std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                      log::error("http session: unhandled exception: {}", ex.what());
-                    }
-                  });
+    net::co_spawn(ex, session(beast::tcp_stream(std::move(socket))), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log::error("http session: unhandled exception: {}", ex.what());
+      }
+    });
   }
 }
 

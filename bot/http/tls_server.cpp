@@ -38,8 +38,12 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 struct TlsServer::Impl : std::enable_shared_from_this<TlsServer::Impl> {
   Impl(Runtime& rt, TlsServerOptions o, Handler h, WsHandlers w)
-      : ioc(rt.impl().ioc), options(std::move(o)), handler(std::move(h)), ws(std::move(w)),
-        tls(ssl::context::tls_server), acceptor(net::make_strand(ioc)) {}
+      : ioc(rt.impl().ioc),
+        options(std::move(o)),
+        handler(std::move(h)),
+        ws(std::move(w)),
+        tls(ssl::context::tls_server),
+        acceptor(net::make_strand(ioc)) {}
 
   net::io_context& ioc;
   TlsServerOptions options;
@@ -95,7 +99,8 @@ HttpRequest to_plain(const bhttp::request<bhttp::string_body>& r) {
   HttpRequest out;
   out.method = std::string(r.method_string());
   out.target = std::string(r.target());
-  for (const auto& f : r) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : r)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = r.body();
   return out;
 }
@@ -124,8 +129,8 @@ net::awaitable<HttpResponse> TlsServer::Impl::call_handler(std::shared_ptr<HttpR
       HandlerInitiation{shared_from_this(), std::move(req)}, net::use_awaitable);
 }
 
-net::awaitable<void> TlsServer::Impl::websocket_session(TlsStream stream,
-                                                        bhttp::request<bhttp::string_body> upgrade) {
+net::awaitable<void> TlsServer::Impl::websocket_session(
+    TlsStream stream, bhttp::request<bhttp::string_body> upgrade) {
   auto self = shared_from_this();
   auto peer = std::make_shared<Peer>(std::move(stream));
   beast::get_lowest_layer(peer->ws).expires_never();  // the websocket stream has its own timeouts
@@ -202,7 +207,8 @@ net::awaitable<void> TlsServer::Impl::accept_loop() {
 }
 
 TlsServer::TlsServer(Runtime& runtime, TlsServerOptions options, Handler handler, WsHandlers ws)
-    : impl_(std::make_shared<Impl>(runtime, std::move(options), std::move(handler), std::move(ws))) {}
+    : impl_(
+          std::make_shared<Impl>(runtime, std::move(options), std::move(handler), std::move(ws))) {}
 
 TlsServer::~TlsServer() {
   // Closed here, not posted: the io_context may already be stopped (as Server's destructor).

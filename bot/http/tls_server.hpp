@@ -17,9 +17,9 @@ namespace gridbot::http {
 
 struct TlsServerOptions {
   std::string listen = "127.0.0.1";
-  uint16_t port = 0;        // 0: any free port, read back with port()
-  std::string cert_file;    // PEM: the server certificate (and its chain)
-  std::string key_file;     // PEM: its private key
+  uint16_t port = 0;            // 0: any free port, read back with port()
+  std::string cert_file;        // PEM: the server certificate (and its chain)
+  std::string key_file;         // PEM: its private key
   int64_t timeout_ms = 15'000;  // per read/write/handshake
   size_t body_limit = 1024 * 1024;
 };

@@ -42,8 +42,12 @@ using WsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 struct WebSocketClient::Impl : std::enable_shared_from_this<WebSocketClient::Impl> {
   Impl(Runtime& rt, WebSocketOptions o, WebSocketCallbacks c)
-      : ioc(rt.impl().ioc), strand(net::make_strand(ioc)), options(std::move(o)),
-        callbacks(std::move(c)), tls(ssl::context::tls_client), backoff_timer(strand),
+      : ioc(rt.impl().ioc),
+        strand(net::make_strand(ioc)),
+        options(std::move(o)),
+        callbacks(std::move(c)),
+        tls(ssl::context::tls_client),
+        backoff_timer(strand),
         heartbeat_timer(strand) {
     tls.set_default_verify_paths();
     if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file);
@@ -81,7 +85,7 @@ bool parse_wss(const std::string& url, Target& t) {
   auto u = boost::urls::parse_uri(url);
   if (!u || u->scheme() != "wss") return false;
   t.host = std::string(u->host_type() == boost::urls::host_type::ipv6 ? u->encoded_host_address()
-                                                                       : u->encoded_host());
+                                                                      : u->encoded_host());
   t.port = u->has_port() ? std::string(u->port()) : "443";
   t.path = std::string(u->encoded_path());
   if (t.path.empty()) t.path = "/";
@@ -145,9 +149,8 @@ net::awaitable<std::string> WebSocketClient::Impl::session() {
   timeouts.handshake_timeout = std::chrono::milliseconds(options.handshake_timeout_ms);
   ws->set_option(timeouts);
   ws->read_message_max(options.read_limit);
-  ws->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-    req.set(beast::http::field::user_agent, "gridbot");
-  }));
+  ws->set_option(websocket::stream_base::decorator(
+      [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "gridbot"); }));
   const std::string host = t.port == "443" ? t.host : t.host + ":" + t.port;
   auto [wec] = co_await ws->async_handshake(host, t.path, use_tuple);
   if (wec) co_return "upgrade: " + wec.message();

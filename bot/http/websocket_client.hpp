@@ -13,10 +13,10 @@
 namespace gridbot::http {
 
 struct WebSocketOptions {
-  std::string url;                  // wss://host[:port][/path]
-  std::string ca_file;              // extra trusted CA; system CAs always trusted
+  std::string url;                        // wss://host[:port][/path]
+  std::string ca_file;                    // extra trusted CA; system CAs always trusted
   int64_t handshake_timeout_ms = 10'000;  // TCP connect + TLS + WebSocket upgrade
-  int64_t heartbeat_ms = 30'000;    // how often `heartbeat` is asked for a frame
+  int64_t heartbeat_ms = 30'000;          // how often `heartbeat` is asked for a frame
   int64_t backoff_initial_ms = 1'000;
   int64_t backoff_max_ms = 30'000;
   size_t read_limit = 1024 * 1024;  // largest frame accepted
@@ -24,8 +24,8 @@ struct WebSocketOptions {
 
 /// Callbacks run on the connection's strand, one at a time; they must not block.
 struct WebSocketCallbacks {
-  std::function<void()> on_open;                 // connected and upgraded: subscribe now
-  std::function<void(std::string)> on_text;      // one text frame
+  std::function<void()> on_open;                         // connected and upgraded: subscribe now
+  std::function<void(std::string)> on_text;              // one text frame
   std::function<void(const std::string& why)> on_close;  // lost; a reconnect follows
   /// Called every heartbeat_ms while connected; a non-empty frame is sent.
   std::function<std::string()> heartbeat;

@@ -18,7 +18,7 @@ struct Deadline {
   std::string clock;      // accept | update | resolve | satisfaction | digest
   std::string node;       // the holder whose clock it is (for the digest: the community)
   int64_t due_ms = 0;
-  int64_t warn_ms = 0;    // 0: no warning
+  int64_t warn_ms = 0;  // 0: no warning
   DeadlineState state = DeadlineState::pending;
   int64_t created_ms = 0;
   int64_t fired_ms = 0;

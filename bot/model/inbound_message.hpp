@@ -8,20 +8,20 @@
 namespace gridbot {
 
 struct InboundMessage {
-  std::string channel;      // configured channel name ("bridge", "wecom-street", ...)
-  std::string chat_id;      // the group (room) on that platform
-  std::string chat_name;    // its topic, when the platform gives one
-  std::string msg_id;       // the platform's message id: the dedupe key with channel and chat
+  std::string channel;    // configured channel name ("bridge", "wecom-street", ...)
+  std::string chat_id;    // the group (room) on that platform
+  std::string chat_name;  // its topic, when the platform gives one
+  std::string msg_id;     // the platform's message id: the dedupe key with channel and chat
   std::string sender_id;
   std::string sender_name;
-  std::string text;         // UTF-8
+  std::string text;                   // UTF-8
   std::vector<std::string> mentions;  // user ids @-mentioned
-  bool mentions_bot = false;  // the bot itself was @-mentioned
-  bool from_bot = false;      // sent by this or another bot: stored, never answered
+  bool mentions_bot = false;          // the bot itself was @-mentioned
+  bool from_bot = false;              // sent by this or another bot: stored, never answered
   /// Platform handle for answering this very message (a WeCom AI bot's response_url, …); opaque
   /// to the core, copied onto replies' OutboxItem::reply_token.
   std::string reply_token;
-  int64_t sent_at_s = 0;      // platform timestamp
+  int64_t sent_at_s = 0;  // platform timestamp
   int64_t received_at_ms = 0;
 };
 

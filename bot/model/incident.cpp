@@ -5,9 +5,12 @@ namespace gridbot {
 
 const char* to_string(IncidentStatus s) {
   switch (s) {
-    case IncidentStatus::open: return "open";
-    case IncidentStatus::restored: return "restored";
-    case IncidentStatus::closed: return "closed";
+    case IncidentStatus::open:
+      return "open";
+    case IncidentStatus::restored:
+      return "restored";
+    case IncidentStatus::closed:
+      return "closed";
   }
   return "open";
 }
@@ -20,9 +23,12 @@ std::optional<IncidentStatus> parse_incident_status(std::string_view s) {
 
 const char* to_string(ReviewState s) {
   switch (s) {
-    case ReviewState::pending: return "pending";
-    case ReviewState::approved: return "approved";
-    case ReviewState::rejected: return "rejected";
+    case ReviewState::pending:
+      return "pending";
+    case ReviewState::approved:
+      return "approved";
+    case ReviewState::rejected:
+      return "rejected";
   }
   return "pending";
 }

@@ -25,14 +25,14 @@ std::optional<ReviewState> parse_review_state(std::string_view s);
 struct IncidentUpdate {
   int64_t id = 0;
   int64_t incident_no = 0;
-  std::string kind;              // "open", "progress" or "restored"
-  std::string text;              // the crew's words (cause for "open", progress, …)
+  std::string kind;  // "open", "progress" or "restored"
+  std::string text;  // the crew's words (cause for "open", progress, …)
   std::string photo_url;
   std::string expected_restore;  // as written: "19:30"; empty when unknown
   std::string author_id;         // platform user id, or the API client's name
   std::string author_name;
-  std::string source;            // "chat" or "api"
-  std::string external_id;       // the utility system's id of this update (dedupe of retries)
+  std::string source;       // "chat" or "api"
+  std::string external_id;  // the utility system's id of this update (dedupe of retries)
   ReviewState review = ReviewState::pending;
   std::string reviewer_id;
   std::string reject_reason;
@@ -49,19 +49,19 @@ struct IncidentTarget {
 };
 
 struct Incident {
-  int64_t no = 0;        // short human number: E<no>, unique per deployment
-  std::string kind;      // power | water | gas | gas_leak | flood | other
-  std::string scope;     // as written: "10kV沙河线" or "b1,b2"
+  int64_t no = 0;     // short human number: E<no>, unique per deployment
+  std::string kind;   // power | water | gas | gas_leak | flood | other
+  std::string scope;  // as written: "10kV沙河线" or "b1,b2"
   std::string cause;
   IncidentStatus status = IncidentStatus::open;
-  std::string expected_restore;  // the latest one announced
+  std::string expected_restore;             // the latest one announced
   std::string origin_channel, origin_chat;  // the crew/department group it was opened from
-  std::string external_id;  // set when a utility system opened it
+  std::string external_id;                  // set when a utility system opened it
   int64_t created_ms = 0, updated_ms = 0, restored_ms = 0;
   int households = 0;
-  std::vector<IncidentTarget> targets;   // building groups, then their grid groups
-  std::vector<IncidentUpdate> updates;   // oldest first; filled on loads that ask for it
-  int64_t links = 0;                     // residents' reports linked to it (inhibition)
+  std::vector<IncidentTarget> targets;  // building groups, then their grid groups
+  std::vector<IncidentUpdate> updates;  // oldest first; filled on loads that ask for it
+  int64_t links = 0;                    // residents' reports linked to it (inhibition)
 
   std::string label() const { return "E" + std::to_string(no); }
 };

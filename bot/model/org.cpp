@@ -7,14 +7,25 @@
 namespace gridbot {
 namespace {
 
-struct LevelName { Level level; const char* code; const char* zh; };
+struct LevelName {
+  Level level;
+  const char* code;
+  const char* zh;
+};
 constexpr std::array<LevelName, 6> kLevels{{
-    {Level::street, "street", "街道"},       {Level::community, "community", "社区"},
-    {Level::district, "district", "片区"},   {Level::grid, "grid", "网格"},
-    {Level::building, "building", "楼栋"},   {Level::department, "department", "部门"},
+    {Level::street, "street", "街道"},
+    {Level::community, "community", "社区"},
+    {Level::district, "district", "片区"},
+    {Level::grid, "grid", "网格"},
+    {Level::building, "building", "楼栋"},
+    {Level::department, "department", "部门"},
 }};
 
-struct RoleName { Role role; const char* code; const char* zh; };
+struct RoleName {
+  Role role;
+  const char* code;
+  const char* zh;
+};
 constexpr std::array<RoleName, 10> kRoles{{
     {Role::street_staff, "street_staff", "街道干部"},
     {Role::community_head, "community_head", "社区区长"},
@@ -38,27 +49,33 @@ std::string group_key(std::string_view channel, std::string_view chat) {
 }  // namespace
 
 const char* to_string(Level l) {
-  for (const auto& n : kLevels) if (n.level == l) return n.code;
+  for (const auto& n : kLevels)
+    if (n.level == l) return n.code;
   return "?";
 }
 const char* to_string(Role r) {
-  for (const auto& n : kRoles) if (n.role == r) return n.code;
+  for (const auto& n : kRoles)
+    if (n.role == r) return n.code;
   return "?";
 }
 const char* role_label(Role r) {
-  for (const auto& n : kRoles) if (n.role == r) return n.zh;
+  for (const auto& n : kRoles)
+    if (n.role == r) return n.zh;
   return "?";
 }
 std::optional<Level> parse_level(std::string_view s) {
-  for (const auto& n : kLevels) if (s == n.code || s == n.zh) return n.level;
+  for (const auto& n : kLevels)
+    if (s == n.code || s == n.zh) return n.level;
   return std::nullopt;
 }
 std::optional<Role> parse_role(std::string_view s) {
-  for (const auto& n : kRoles) if (s == n.code || s == n.zh) return n.role;
+  for (const auto& n : kRoles)
+    if (s == n.code || s == n.zh) return n.role;
   return std::nullopt;
 }
 
-std::optional<OrgTree> OrgTree::build(std::vector<OrgNode> nodes, std::vector<std::string>* errors) {
+std::optional<OrgTree> OrgTree::build(std::vector<OrgNode> nodes,
+                                      std::vector<std::string>* errors) {
   OrgTree t;
   t.nodes_ = std::move(nodes);
   const size_t before = errors->size();

@@ -31,8 +31,9 @@ enum class Role {
 const char* to_string(Level l);
 const char* to_string(Role r);
 const char* role_label(Role r);  // the Chinese name
-std::optional<Level> parse_level(std::string_view s);  // English code or 街道/社区/片区/网格/楼栋/部门
-std::optional<Role> parse_role(std::string_view s);    // English code or Chinese name
+std::optional<Level> parse_level(
+    std::string_view s);  // English code or 街道/社区/片区/网格/楼栋/部门
+std::optional<Role> parse_role(std::string_view s);  // English code or Chinese name
 
 struct GroupRef {
   std::string channel;

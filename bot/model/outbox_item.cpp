@@ -5,11 +5,16 @@ namespace gridbot {
 
 const char* to_string(DeliveryState s) {
   switch (s) {
-    case DeliveryState::pending: return "pending";
-    case DeliveryState::delivered: return "delivered";
-    case DeliveryState::failed: return "failed";
-    case DeliveryState::disabled: return "disabled";
-    case DeliveryState::superseded: return "superseded";
+    case DeliveryState::pending:
+      return "pending";
+    case DeliveryState::delivered:
+      return "delivered";
+    case DeliveryState::failed:
+      return "failed";
+    case DeliveryState::disabled:
+      return "disabled";
+    case DeliveryState::superseded:
+      return "superseded";
   }
   return "pending";
 }

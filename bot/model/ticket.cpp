@@ -34,10 +34,14 @@ std::optional<TicketStatus> parse_ticket_status(std::string_view s) {
 
 const char* to_string(DeadlineState s) {
   switch (s) {
-    case DeadlineState::pending: return "pending";
-    case DeadlineState::warned: return "warned";
-    case DeadlineState::missed: return "missed";
-    case DeadlineState::done: return "done";
+    case DeadlineState::pending:
+      return "pending";
+    case DeadlineState::warned:
+      return "warned";
+    case DeadlineState::missed:
+      return "missed";
+    case DeadlineState::done:
+      return "done";
   }
   return "pending";
 }

@@ -10,8 +10,19 @@
 
 namespace gridbot {
 
-/// new → accepted → (transferred | escalated | returned)* → resolved → confirmed | reopened; closed.
-enum class TicketStatus { new_, accepted, transferred, escalated, returned, resolved, confirmed, reopened, closed };
+/// new → accepted → (transferred | escalated | returned)* → resolved → confirmed | reopened;
+/// closed.
+enum class TicketStatus {
+  new_,
+  accepted,
+  transferred,
+  escalated,
+  returned,
+  resolved,
+  confirmed,
+  reopened,
+  closed
+};
 
 const char* to_string(TicketStatus s);
 std::optional<TicketStatus> parse_ticket_status(std::string_view s);
@@ -29,10 +40,10 @@ struct Reporter {
 struct TicketEvent {
   int64_t id = 0;
   int64_t at_ms = 0;
-  std::string actor_id;    // platform user id, or "gridbot"
+  std::string actor_id;  // platform user id, or "gridbot"
   std::string actor_name;
-  std::string kind;        // created, merged, relayed, accepted, resolved, refused, …
-  std::string detail;      // free text (the note of 办结, the reason of a refusal)
+  std::string kind;    // created, merged, relayed, accepted, resolved, refused, …
+  std::string detail;  // free text (the note of 办结, the reason of a refusal)
   std::string from_status, to_status;
 };
 
@@ -40,22 +51,22 @@ struct Ticket {
   int64_t no = 0;  // the short human number (#1024), unique per deployment
   std::string text;
   std::string category;
-  std::string tier;      // private | small | big | hard
+  std::string tier;  // private | small | big | hard
   bool urgent = false;
   bool leader_marked = false;  // hard matters: a district leader supervises
   bool supervised = false;     // 督办: a higher level or a missed deadline put it under watch
   std::string assignee;        // a person it was handed to (the property head), "channel:user"
   std::string building, unit, room;  // location
   TicketStatus status = TicketStatus::new_;
-  std::string origin_node;     // the building node
+  std::string origin_node;  // the building node
   std::string origin_channel;
   std::string origin_chat;
   std::string origin_msg_id;
-  std::string owner_level;     // street | community | district | grid | building
+  std::string owner_level;  // street | community | district | grid | building
   std::string owner_node;
-  std::string department;      // department node id handling it, if any
-  std::string merge_key;       // origin node + category: the duplicate-merge key (with unit)
-  std::string origin_path;     // "/street/community/…/building/": subtree queries match "/node/"
+  std::string department;   // department node id handling it, if any
+  std::string merge_key;    // origin node + category: the duplicate-merge key (with unit)
+  std::string origin_path;  // "/street/community/…/building/": subtree queries match "/node/"
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   int64_t accepted_ms = 0;

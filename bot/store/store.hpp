@@ -1,6 +1,6 @@
-// The Store seam (DESIGN.md "Scale, and past one machine"): SQLite now, PostgreSQL later. All writes
-// go through one writer that group-commits; the outbox row is written in the same transaction as
-// the change that caused it.
+// The Store seam (DESIGN.md "Scale, and past one machine"): SQLite now, PostgreSQL later. All
+// writes go through one writer that group-commits; the outbox row is written in the same
+// transaction as the change that caused it.
 #pragma once
 
 #include "bot/model/inbound_message.hpp"
@@ -23,9 +23,9 @@ namespace gridbot::store {
 /// A ticket with what the stats and lists need beside it.
 struct TicketFacts {
   Ticket ticket;
-  int misses = 0;             // deadlines missed
+  int misses = 0;                                     // deadlines missed
   int satisfied = 0, unsatisfied = 0, defaulted = 0;  // satisfaction answers
-  int64_t next_due_ms = 0;    // earliest live deadline, 0 when none
+  int64_t next_due_ms = 0;                            // earliest live deadline, 0 when none
 };
 
 /// What one write transaction may do. Only valid inside Store::write's work function, on the
@@ -76,7 +76,8 @@ class WriteTx {
   /// Writes the review state, reviewer, reason and time of an update.
   virtual void review_incident_update(const IncidentUpdate& u) = 0;
   /// Open incidents of `kind` whose targets include the node `node`, newest first.
-  virtual std::vector<int64_t> open_incidents_at(const std::string& node, const std::string& kind) = 0;
+  virtual std::vector<int64_t> open_incidents_at(const std::string& node,
+                                                 const std::string& kind) = 0;
   /// Links a resident's message (inbox row) to an incident instead of a ticket (inhibition).
   virtual void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                                 int64_t at_ms) = 0;
@@ -89,7 +90,8 @@ class WriteTx {
   virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
   virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
   /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
-  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock, std::string_view node) = 0;
+  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock,
+                                 std::string_view node) = 0;
   virtual void ask_satisfaction(const SatisfactionAnswer& a) = 0;
   /// Questions still waiting for this reporter's answer.
   virtual std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
@@ -110,8 +112,8 @@ class WriteTx {
 };
 
 struct MessageQuery {
-  std::string channel;  // empty: any
-  std::string chat;     // empty: any
+  std::string channel;    // empty: any
+  std::string chat;       // empty: any
   int64_t before_id = 0;  // paging: rows with a smaller id; 0: newest
   int limit = 100;
 };
@@ -126,7 +128,7 @@ struct DeliveryQuery {
 struct TicketQuery {
   std::optional<TicketStatus> status;
   bool open_only = false;
-  std::string node;      // tickets whose origin is in this node's subtree, or that it owns
+  std::string node;  // tickets whose origin is in this node's subtree, or that it owns
   std::string category;
   int64_t before_no = 0;  // paging
   int limit = 100;

@@ -25,8 +25,8 @@ const char* kGood = R"({
 
 TEST_CASE("commented config with trailing commas and env substitution loads", "[config]") {
   std::vector<std::string> errors;
-  auto cfg = parse_config("/etc/gb/gridbot.json", kGood,
-                          fake_env({{"TOKEN", "0123456789abcdef"}}), &errors);
+  auto cfg = parse_config("/etc/gb/gridbot.json", kGood, fake_env({{"TOKEN", "0123456789abcdef"}}),
+                          &errors);
   REQUIRE(errors.empty());
   REQUIRE(cfg);
   CHECK(cfg->server.port == 9000);
@@ -43,8 +43,9 @@ TEST_CASE("an unset variable without default is an error naming file, line and k
   auto cfg = parse_config("gb.json", kGood, fake_env({}), &errors);
   CHECK_FALSE(cfg);
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == "gb.json:4: api.token: environment variable TOKEN is not set (use "
-                     "${TOKEN:-default} for a default)");
+  CHECK(errors[0] ==
+        "gb.json:4: api.token: environment variable TOKEN is not set (use "
+        "${TOKEN:-default} for a default)");
 }
 
 TEST_CASE("type, range and unknown-key problems are each reported with their line", "[config]") {
@@ -87,8 +88,8 @@ TEST_CASE("substitute_env handles defaults, empty values and plain text", "[conf
 
 TEST_CASE("the shipped config passes validation", "[config]") {
   std::vector<std::string> errors;
-  auto cfg = load_config(std::string(GRIDBOT_SOURCE_DIR) + "/config/gridbot.json", fake_env({}),
-                         &errors);
+  auto cfg =
+      load_config(std::string(GRIDBOT_SOURCE_DIR) + "/config/gridbot.json", fake_env({}), &errors);
   for (const auto& e : errors) UNSCOPED_INFO(e);
   REQUIRE(cfg);
   CHECK(cfg->channels.size() >= 1);

@@ -8,7 +8,8 @@ TEST_CASE("CSV quoting, CRLF, BOM, comments and row lines", "[csv]") {
   std::vector<CsvRow> rows;
   std::string err;
   const std::string text =
-      "\xEF\xBB\xBF" "a,b,c\r\n# comment\n\n1,\"x,y\",\"he said \"\"hi\"\"\"\n2,\"multi\nline\",z\n3,,";
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n# comment\n\n1,\"x,y\",\"he said \"\"hi\"\"\"\n2,\"multi\nline\",z\n3,,";
   REQUIRE(parse_csv(text, &rows, &err));
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].cells == std::vector<std::string>{"a", "b", "c"});

@@ -14,11 +14,13 @@ EnvLookup env(std::map<std::string, std::string> vars) {
 }
 }  // namespace
 
-TEST_CASE("the incidents section: secret from the environment, skew and hotline", "[config][incidents]") {
+TEST_CASE("the incidents section: secret from the environment, skew and hotline",
+          "[config][incidents]") {
   std::vector<std::string> errors;
   auto cfg = parse_config("c.json", R"({
   "incidents": { "secret": "${INC_SECRET}", "max_skew_s": 120, "hotline": "95598-1" },
-})", env({{"INC_SECRET", "incident-secret-0123"}}), &errors);
+})",
+                          env({{"INC_SECRET", "incident-secret-0123"}}), &errors);
   INFO((errors.empty() ? "" : errors[0]));
   REQUIRE(cfg);
   CHECK(cfg->incidents.secret == "incident-secret-0123");
@@ -39,7 +41,8 @@ TEST_CASE("the incidents section: a short secret, a bad skew and an unknown key 
     "max_skew_s": 0,
     "hotlien": "95598"
   }
-})", env({}), &errors);
+})",
+                          env({}), &errors);
   CHECK_FALSE(cfg);
   REQUIRE(errors.size() == 3);
   CHECK(errors[0] == "c.json:4: incidents.max_skew_s: must be an integer in [1, 86400]");

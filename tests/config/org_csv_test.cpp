@@ -10,11 +10,13 @@ const std::string kHeader = std::string(kOrgCsvHeader) + "\n";
 }
 
 TEST_CASE("good org rows parse into nodes with groups, heads and assets", "[org]") {
-  const std::string text = kHeader +
+  const std::string text =
+      kHeader +
       "s,,street,钟鼓楼街道,,bridge:room-s,,,,,\n"
       "c,s,社区,棉花地社区,,bridge:room-c,社区区长:bridge:wxid_c:刘书记,,,,\n"
       "g,c,grid,第1网格,,bridge:room-g,网格长:bridge:wxid_g;物业长:wecom:zhang:张,,,,\n"
-      "b,g,building,5栋,48,bridge:room-b5,楼栋长:bridge:wxid_b:王,10kV沙河线,沙河3号台区;沙河4号台区,,\n"
+      "b,g,building,5栋,48,bridge:room-b5,楼栋长:bridge:wxid_b:王,10kV沙河线,沙河3号台区;"
+      "沙河4号台区,,\n"
       "p,s,department,供电公司,,bridge:room-p,,,,供电,power\n";
   std::vector<OrgNode> nodes;
   std::vector<std::string> errors;
@@ -46,13 +48,13 @@ TEST_CASE("good org rows parse into nodes with groups, heads and assets", "[org]
 
 TEST_CASE("bad rows are each rejected with their line and nothing is returned", "[org]") {
   const std::string text = kHeader +
-      "s,,street,街道,,,,,,,\n"
-      "b1,s,floor,1栋,,,,,,,\n"
-      "b2,s,building,2栋,many,,,,,,\n"
-      "b3,s,building,3栋,,nochat,,,,,\n"
-      "b4,s,building,4栋,,,队长:bridge:u1,,,,\n"
-      "b5,s,building,,,,,,,,\n"
-      "s,,street,重复,,,,,,,\n";
+                           "s,,street,街道,,,,,,,\n"
+                           "b1,s,floor,1栋,,,,,,,\n"
+                           "b2,s,building,2栋,many,,,,,,\n"
+                           "b3,s,building,3栋,,nochat,,,,,\n"
+                           "b4,s,building,4栋,,,队长:bridge:u1,,,,\n"
+                           "b5,s,building,,,,,,,,\n"
+                           "s,,street,重复,,,,,,,\n";
   std::vector<OrgNode> nodes;
   std::vector<std::string> errors;
   CHECK_FALSE(parse_org_csv("org.csv", text, &nodes, &errors));
@@ -68,11 +70,11 @@ TEST_CASE("bad rows are each rejected with their line and nothing is returned", 
 
 TEST_CASE("tree rules: parents exist and sit higher; a group belongs to one node", "[org]") {
   const std::string text = kHeader +
-      "s,,street,街道,,,,,,,\n"
-      "g,s,grid,网格,,bridge:room-1,,,,,\n"
-      "b,g,building,1栋,,bridge:room-1,,,,,\n"
-      "x,nowhere,building,2栋,,,,,,,\n"
-      "c,g,community,社区,,,,,,,\n";
+                           "s,,street,街道,,,,,,,\n"
+                           "g,s,grid,网格,,bridge:room-1,,,,,\n"
+                           "b,g,building,1栋,,bridge:room-1,,,,,\n"
+                           "x,nowhere,building,2栋,,,,,,,\n"
+                           "c,g,community,社区,,,,,,,\n";
   std::vector<OrgNode> nodes;
   std::vector<std::string> errors;
   REQUIRE(parse_org_csv("org.csv", text, &nodes, &errors));

@@ -13,8 +13,9 @@ auto grammar() {
 
 TEST_CASE("commands parse with every ticket number form", "[commands]") {
   auto g = grammar();
-  for (const char* text : {"受理 #1024", "受理#1024", "受理 1024", "受理１０２４", "受理 ＃１０２４",
-                           "@网格助手 受理 #1024", "@网格助手\xE2\x80\x85受理 1024号"}) {
+  for (const char* text :
+       {"受理 #1024", "受理#1024", "受理 1024", "受理１０２４", "受理 ＃１０２４",
+        "@网格助手 受理 #1024", "@网格助手\xE2\x80\x85受理 1024号"}) {
     INFO(text);
     auto c = g->parse(text);
     REQUIRE(c);
@@ -50,10 +51,15 @@ TEST_CASE("the shipped commands.json loads", "[commands]") {
 }
 
 TEST_CASE("argument kinds: optional numbers and free text", "[commands]") {
-  auto g = CommandGrammar::from(
-      {{"satisfied", {"满意"}}, {"unsatisfied", {"不满意"}}, {"notice", {"通知"}}, {"help", {"帮助"}}},
-      {}, {{"satisfied", CommandArgs::optional_ticket}, {"unsatisfied", CommandArgs::optional_ticket},
-           {"notice", CommandArgs::text}, {"help", CommandArgs::text}});
+  auto g = CommandGrammar::from({{"satisfied", {"满意"}},
+                                 {"unsatisfied", {"不满意"}},
+                                 {"notice", {"通知"}},
+                                 {"help", {"帮助"}}},
+                                {},
+                                {{"satisfied", CommandArgs::optional_ticket},
+                                 {"unsatisfied", CommandArgs::optional_ticket},
+                                 {"notice", CommandArgs::text},
+                                 {"help", CommandArgs::text}});
   auto s = g->parse("满意");
   REQUIRE(s);
   CHECK(s->ticket_no == 0);

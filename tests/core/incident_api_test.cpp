@@ -48,7 +48,8 @@ const std::string kOpen =
 
 }  // namespace
 
-TEST_CASE("API: a signed incident is stored before the 2xx and waits for review", "[incidents][api]") {
+TEST_CASE("API: a signed incident is stored before the 2xx and waits for review",
+          "[incidents][api]") {
   ApiWorld w;
   auto r = w.post("/api/v1/incidents", kOpen);
   INFO(r.body);
@@ -72,22 +73,27 @@ TEST_CASE("API: a signed incident is stored before the 2xx and waits for review"
   CHECK(w.fanout(1).size() == 20);
 }
 
-TEST_CASE("API: pre-approved updates go out at once; restored closes the incident", "[incidents][api]") {
+TEST_CASE("API: pre-approved updates go out at once; restored closes the incident",
+          "[incidents][api]") {
   ApiWorld w;
   auto open = w.post("/api/v1/incidents",
                      R"({"kind":"power","scope":"b5, b6","cause":"电缆故障","pre_approved":true})");
   REQUIRE(open.status == 201);
   CHECK(w.fanout(1).size() == 3);  // b5, b6, g1
-  auto up = w.post("/api/v1/incidents/E1/updates",
-                   R"({"kind":"progress","text":"抢修人员已到达现场","photo_url":"https://img.example/1.jpg",)"
-                   R"("pre_approved":true,"external_id":"u-1"})");
+  auto up = w.post(
+      "/api/v1/incidents/E1/updates",
+      R"({"kind":"progress","text":"抢修人员已到达现场","photo_url":"https://img.example/1.jpg",)"
+      R"("pre_approved":true,"external_id":"u-1"})");
   INFO(up.body);
   REQUIRE(up.status == 201);
   CHECK(contains(w.text_to("room-b5", "inc:1:u2:"), "https://img.example/1.jpg"));
-  auto dup = w.post("/api/v1/incidents/1/updates",
-                    R"({"kind":"progress","text":"抢修人员已到达现场","pre_approved":true,"external_id":"u-1"})");
+  auto dup = w.post(
+      "/api/v1/incidents/1/updates",
+      R"({"kind":"progress","text":"抢修人员已到达现场","pre_approved":true,"external_id":"u-1"})");
   CHECK(dup.status == 200);
-  REQUIRE(w.post("/api/v1/incidents/1/updates", R"({"kind":"restored","pre_approved":true})").status == 201);
+  REQUIRE(
+      w.post("/api/v1/incidents/1/updates", R"({"kind":"restored","pre_approved":true})").status ==
+      201);
   CHECK(w.store->incident(1)->status == IncidentStatus::restored);
   CHECK(w.post("/api/v1/incidents/1/updates", R"({"kind":"progress","text":"x"})").status == 409);
   CHECK(w.post("/api/v1/incidents/9/updates", R"({"kind":"progress","text":"x"})").status == 404);
@@ -104,7 +110,9 @@ TEST_CASE("API: pre-approved updates go out at once; restored closes the inciden
 
 TEST_CASE("API: a bad or stale signature is 401 and writes nothing", "[incidents][api]") {
   ApiWorld w;
-  SECTION("wrong secret") { CHECK(w.post("/api/v1/incidents", kOpen, 0, "another-secret-0123456").status == 401); }
+  SECTION("wrong secret") {
+    CHECK(w.post("/api/v1/incidents", kOpen, 0, "another-secret-0123456").status == 401);
+  }
   SECTION("stale timestamp") { CHECK(w.post("/api/v1/incidents", kOpen, -301).status == 401); }
   SECTION("from the future") { CHECK(w.post("/api/v1/incidents", kOpen, 301).status == 401); }
   SECTION("no signature") {
@@ -134,7 +142,8 @@ TEST_CASE("API: bad bodies and unknown scopes are 400 and write nothing", "[inci
   CHECK(w.post("/api/v1/incidents", R"({"kind":"power"})").status == 400);
   CHECK(w.post("/api/v1/incidents", R"({"kind":"power","scope":["10kV不存在线"]})").status == 400);
   CHECK(w.post("/api/v1/incidents", R"({"kind":"meteor","scope":["b5"]})").status == 400);
-  CHECK(w.post("/api/v1/incidents", R"({"kind":"power","scope":"b5","expected_restore":"25:00"})").status == 400);
+  CHECK(w.post("/api/v1/incidents", R"({"kind":"power","scope":"b5","expected_restore":"25:00"})")
+            .status == 400);
   CHECK(w.store->incidents({}).empty());
   CHECK(w.store->pending_outbox().empty());
 }

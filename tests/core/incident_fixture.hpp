@@ -16,8 +16,8 @@ struct IncidentWorld : TicketWorld {
 
   IncidentWorld() {
     std::vector<std::string> errors;
-    auto grammar =
-        core::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
+    auto grammar = core::IncidentGrammar::load(
+        std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
     INFO((errors.empty() ? "" : errors[0]));
     REQUIRE(grammar);
     incidents = std::make_unique<core::IncidentService>(channels, knowledge, grammar, clock,
@@ -30,7 +30,9 @@ struct IncidentWorld : TicketWorld {
 
   // People of the demo org.
   int crew(const std::string& text) { return say("room-crew", "wxid_crew_zhou", "周班长", text); }
-  int controller(const std::string& text) { return say("room-power", "wxid_ctrl_he", "何调度", text); }
+  int controller(const std::string& text) {
+    return say("room-power", "wxid_ctrl_he", "何调度", text);
+  }
 
   /// Every outbox row (any state), oldest first.
   std::vector<OutboxItem> all_rows() {
@@ -39,12 +41,13 @@ struct IncidentWorld : TicketWorld {
     return rows;
   }
   /// Pending rows of one incident's fan-out ("inc:<no>:…"), first pieces only, per chat.
-  std::map<std::string, int> fanout(int64_t no, std::optional<DeliveryState> state = DeliveryState::pending) {
+  std::map<std::string, int> fanout(int64_t no,
+                                    std::optional<DeliveryState> state = DeliveryState::pending) {
     std::map<std::string, int> out;
     const std::string prefix = "inc:" + std::to_string(no) + ":";
     for (const auto& o : all_rows())
-      if (o.idempotency_key.rfind(prefix, 0) == 0 && o.idempotency_key.find('#') == std::string::npos &&
-          (!state || o.state == *state))
+      if (o.idempotency_key.rfind(prefix, 0) == 0 &&
+          o.idempotency_key.find('#') == std::string::npos && (!state || o.state == *state))
         ++out[o.chat_id];
     return out;
   }

@@ -48,7 +48,8 @@ struct Fixture {
   }
   std::vector<std::string> keys_sent() {
     std::vector<std::string> out;
-    for (const auto& r : transport.sent()) out.emplace_back(header_value(r.headers, "Idempotency-Key"));
+    for (const auto& r : transport.sent())
+      out.emplace_back(header_value(r.headers, "Idempotency-Key"));
     return out;
   }
   size_t count(DeliveryState s) { return store->deliveries({"", s, 0, 10000}).size(); }
@@ -56,8 +57,10 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("a later notice with the same supersede key replaces a queued one, in the store and "
-          "the dispatcher", "[outbox][incidents]") {
+TEST_CASE(
+    "a later notice with the same supersede key replaces a queued one, in the store and "
+    "the dispatcher",
+    "[outbox][incidents]") {
   Fixture f(1);  // one per minute: the second row waits
   Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
   outbox.start();
@@ -107,8 +110,10 @@ TEST_CASE("superseded rows are not resumed after a restart", "[outbox][incidents
   outbox.stop(1000);
 }
 
-TEST_CASE("an outage fan-out never exceeds a destination's limit in any minute, drops nothing, "
-          "and goes before routine traffic", "[outbox][incidents]") {
+TEST_CASE(
+    "an outage fan-out never exceeds a destination's limit in any minute, drops nothing, "
+    "and goes before routine traffic",
+    "[outbox][incidents]") {
   Fixture f(20);  // a WeCom group robot: 20 a minute
   std::mutex mu;
   std::map<std::string, std::vector<int64_t>> at;  // chat → fake times of sends
@@ -125,12 +130,14 @@ TEST_CASE("an outage fan-out never exceeds a destination's limit in any minute, 
   Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
   // 30 routine replies then 3 incidents × 15 updates to each of 3 groups (distinct keys: nothing
   // supersedes), queued before the dispatcher starts so that all compete at once.
-  for (int i = 0; i < 30; ++i) f.queue("r" + std::to_string(i), "", "room-1", "收到", priority::kRoutine);
+  for (int i = 0; i < 30; ++i)
+    f.queue("r" + std::to_string(i), "", "room-1", "收到", priority::kRoutine);
   for (int g = 1; g <= 3; ++g)
     for (int n = 1; n <= 3; ++n)
       for (int u = 1; u <= 15; ++u)
-        f.queue("inc:" + std::to_string(n) + ":u" + std::to_string(u) + ":room-" + std::to_string(g),
-                "", "room-" + std::to_string(g));
+        f.queue(
+            "inc:" + std::to_string(n) + ":u" + std::to_string(u) + ":room-" + std::to_string(g),
+            "", "room-" + std::to_string(g));
   outbox.start();
   const size_t total = 30 + 3 * 3 * 15;
   for (int step = 0; step < 600 && f.transport.sent().size() < total; ++step) {
@@ -149,8 +156,10 @@ TEST_CASE("an outage fan-out never exceeds a destination's limit in any minute, 
   size_t last_outage = 0, first_routine = keys.size();
   for (size_t i = 0; i < keys.size(); ++i) {
     if (keys[i].find("room-1") == std::string::npos && keys[i][0] != 'r') continue;
-    if (keys[i][0] == 'r') first_routine = std::min(first_routine, i);
-    else last_outage = i;
+    if (keys[i][0] == 'r')
+      first_routine = std::min(first_routine, i);
+    else
+      last_outage = i;
   }
   CHECK(last_outage < first_routine);
   outbox.stop(1000);

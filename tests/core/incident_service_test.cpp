@@ -60,8 +60,8 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
   SECTION("a transformer area across two grids") {
     auto r = core::resolve_scope(tree, {"棉花地5号台区"});
     REQUIRE(r.ok());
-    CHECK(chats(r.targets) ==
-          std::set<std::string>{"room-b17", "room-b18", "room-b19", "room-b20", "room-g2", "room-g3"});
+    CHECK(chats(r.targets) == std::set<std::string>{"room-b17", "room-b18", "room-b19", "room-b20",
+                                                    "room-g2", "room-g3"});
   }
   SECTION("org nodes by id and name, mixed with an asset") {
     auto r = core::resolve_scope(tree, {"g5", "46栋", "棉花地16号台区"});
@@ -85,7 +85,8 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
 
 TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[incidents]") {
   std::vector<std::string> errors;
-  auto g = core::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
+  auto g = core::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json",
+                                       &errors);
   REQUIRE(g);
   auto open = g->parse("停电 10kV沙河线 预计19:30恢复 小区配电室开关柜故障");
   REQUIRE(open);
@@ -94,8 +95,8 @@ TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[
   std::string rest = open->rest;
   CHECK(core::take_expected_restore(&rest, true) == "19:30");
   CHECK(rest == "10kV沙河线 小区配电室开关柜故障");
-  CHECK_FALSE(g->parse("停电了"));          // a resident's sentence
-  CHECK_FALSE(g->parse("停电"));            // nothing to open
+  CHECK_FALSE(g->parse("停电了"));               // a resident's sentence
+  CHECK_FALSE(g->parse("停电"));                 // nothing to open
   CHECK_FALSE(g->parse("进展 抢修人员已到达"));  // no number
   auto p = g->parse("@何调度 进展 E12 抢修人员已到达现场");
   REQUIRE(p);
@@ -110,8 +111,10 @@ TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[
   CHECK(core::take_expected_restore(&t, false) == "20:00");
 }
 
-TEST_CASE("a crew's outage waits for review: nothing reaches residents until 通过, then each "
-          "target group gets it exactly once", "[incidents]") {
+TEST_CASE(
+    "a crew's outage waits for review: nothing reaches residents until 通过, then each "
+    "target group gets it exactly once",
+    "[incidents]") {
   IncidentWorld w;
   REQUIRE(w.crew("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
   // Nothing to any resident or grid group: only the crew's answer and the review request.
@@ -183,8 +186,10 @@ TEST_CASE("a controller's own update skips review; 驳回 returns a crew's updat
   CHECK(inc->updates[1].reject_reason == "请写明预计恢复时间");
 }
 
-TEST_CASE("a later update replaces the one still queued for a group; 恢复 closes with "
-          "「已恢复供电」 to every group", "[incidents]") {
+TEST_CASE(
+    "a later update replaces the one still queued for a group; 恢复 closes with "
+    "「已恢复供电」 to every group",
+    "[incidents]") {
   IncidentWorld w;
   REQUIRE(w.controller("停电 g1 电缆故障") == 200);
   const auto first = w.fanout(1);
@@ -197,7 +202,8 @@ TEST_CASE("a later update replaces the one still queued for a group; 恢复 clos
       pending_first += o.state == DeliveryState::pending;
       superseded += o.state == DeliveryState::superseded;
     }
-    if (o.idempotency_key.rfind("inc:1:u2:", 0) == 0) pending_progress += o.state == DeliveryState::pending;
+    if (o.idempotency_key.rfind("inc:1:u2:", 0) == 0)
+      pending_progress += o.state == DeliveryState::pending;
   }
   CHECK(pending_first == 0);
   CHECK(superseded >= 10);  // every piece of every first notice
@@ -220,8 +226,10 @@ TEST_CASE("a later update replaces the one still queued for a group; 恢复 clos
   CHECK(contains(w.text_to("room-power", "inc-cmd:"), "已恢复或关闭"));
 }
 
-TEST_CASE("while an outage is open, 停电 reports from its buildings link to it instead of "
-          "becoming tickets", "[incidents][inhibition]") {
+TEST_CASE(
+    "while an outage is open, 停电 reports from its buildings link to it instead of "
+    "becoming tickets",
+    "[incidents][inhibition]") {
   IncidentWorld w;
   REQUIRE(w.controller("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
   REQUIRE(w.say("room-b20", "wxid_li", "李阿姨", "我们20栋停电了，家里一点电都没有") == 200);

@@ -45,7 +45,8 @@ struct Fixture {
   }
   std::vector<std::string> keys_sent() {
     std::vector<std::string> out;
-    for (const auto& r : transport.sent()) out.emplace_back(header_value(r.headers, "Idempotency-Key"));
+    for (const auto& r : transport.sent())
+      out.emplace_back(header_value(r.headers, "Idempotency-Key"));
     return out;
   }
   size_t count(DeliveryState s) { return store->deliveries({"", s, 0, 1000}).size(); }
@@ -79,7 +80,8 @@ TEST_CASE("rows pending at start-up are resumed", "[outbox]") {
 TEST_CASE("higher priority goes first", "[outbox]") {
   Fixture f;
   f.cfg.max_in_flight = 1;
-  for (int i = 0; i < 5; ++i) f.queue("routine-" + std::to_string(i), priority::kRoutine, "room-r" + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    f.queue("routine-" + std::to_string(i), priority::kRoutine, "room-r" + std::to_string(i));
   f.queue("urgent", priority::kUrgent, "room-u");
   Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
   outbox.start();
@@ -109,7 +111,8 @@ TEST_CASE("a destination never gets more than its rate in any window", "[outbox]
   // Order within a destination is the queue order.
   auto keys = f.keys_sent();
   std::vector<std::string> room1;
-  for (auto& k : keys) if (k != "other-chat") room1.push_back(k);
+  for (auto& k : keys)
+    if (k != "other-chat") room1.push_back(k);
   CHECK(room1 == std::vector<std::string>{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"});
   outbox.stop(1000);
 }

@@ -46,8 +46,9 @@ struct Fixture {
 
 std::string body(const std::string& id, const std::string& text = "5栋电梯坏了",
                  const std::string& mentions = "[]") {
-  return R"({"id":")" + id + R"(","room":{"id":"room-b5"},"talker":{"id":"wxid_r","name":"李阿姨"},"text":")" +
-         text + R"(","mentions":)" + mentions + "}";
+  return R"({"id":")" + id +
+         R"(","room":{"id":"room-b5"},"talker":{"id":"wxid_r","name":"李阿姨"},"text":")" + text +
+         R"(","mentions":)" + mentions + "}";
 }
 
 }  // namespace

@@ -78,7 +78,8 @@ TEST_CASE("deliveries and messages filter by chat and state", "[router]") {
   CHECK(msgs.status == 200);
   CHECK(msgs.body.find("楼道灯坏了") != std::string::npos);
   CHECK(msgs.body.find("room-b6") == std::string::npos);
-  CHECK(f.get("/api/v1/deliveries?chat=room-b5&state=pending").body.find("\"k1\"") != std::string::npos);
+  CHECK(f.get("/api/v1/deliveries?chat=room-b5&state=pending").body.find("\"k1\"") !=
+        std::string::npos);
   CHECK(f.get("/api/v1/deliveries?state=delivered").body == R"({"deliveries":[]})");
   CHECK(f.get("/api/v1/deliveries?state=bogus").status == 400);
   CHECK(f.get("/api/v1/messages?limit=0").status == 400);

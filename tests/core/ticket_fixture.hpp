@@ -46,7 +46,8 @@ struct TicketWorld {
     knowledge->grammar = core::CommandGrammar::load(src + "/rules/commands.json", &errors);
     REQUIRE(knowledge->templates);
     REQUIRE(knowledge->grammar);
-    service = std::make_unique<core::TicketService>(channels, knowledge, clock, core::TicketConfig{});
+    service =
+        std::make_unique<core::TicketService>(channels, knowledge, clock, core::TicketConfig{});
     pipeline = std::make_unique<core::Pipeline>(channels, *store, clock);
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return service->process(m, id, tx);

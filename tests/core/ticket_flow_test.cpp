@@ -130,12 +130,14 @@ TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right 
     CHECK(mentions(ping, "wxid_g1_head"));
   }
   SECTION("上报 from the top is refused") {
-    REQUIRE(w.say("room-street", "wxid_street_chen", "陈主任", "上报 #1001") == 200);  // street may act
+    REQUIRE(w.say("room-street", "wxid_street_chen", "陈主任", "上报 #1001") ==
+            200);  // street may act
     REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "上报 #1001") == 200);
   }
 }
 
-TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, silence closes", "[satisfaction]") {
+TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, silence closes",
+          "[satisfaction]") {
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "5栋楼道灯也坏了") == 200);
@@ -175,7 +177,8 @@ TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, sil
 TEST_CASE("通知 to a grid reaches each of its building groups once and nothing outside",
           "[notice]") {
   TicketWorld w;
-  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "通知 第1网格 明天上午9点停水，请提前储水") == 200);
+  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记",
+                "通知 第1网格 明天上午9点停水，请提前储水") == 200);
   std::set<std::string> rooms;
   int count = 0;
   for (const auto& o : w.store->pending_outbox())
@@ -215,9 +218,9 @@ TEST_CASE("进度, 待办 and 帮助 answer who may ask", "[queries]") {
 
 TEST_CASE("stats match hand-counted figures", "[stats]") {
   TicketWorld w;
-  open_1001(w);                                                                   // g1, facility
+  open_1001(w);  // g1, facility
   REQUIRE(w.say("room-b6", "wxid_a", "阿姨", "6栋门口垃圾好几天没人收了，臭得很") == 200);  // g1
-  REQUIRE(w.say("room-b12", "wxid_b", "老王", "12栋电梯坏了，停在三楼不动") == 200);     // g2
+  REQUIRE(w.say("room-b12", "wxid_b", "老王", "12栋电梯坏了，停在三楼不动") == 200);        // g2
   w.clock.advance_ms(kHour);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);  // in time (1 h)
   w.clock.advance_ms(2 * kHour);
@@ -291,9 +294,11 @@ TEST_CASE("aliases work and a closed ticket refuses further changes", "[commands
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "上报 #1001") == 200);
-  REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "回退 #1001 网格处理") == 200);  // alias of 退回
+  REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "回退 #1001 网格处理") ==
+          200);  // alias of 退回
   CHECK(w.store->ticket(1001)->owner_node == "g1");
-  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "催办 #1001") == 200);  // alias of 督办
+  REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "催办 #1001") ==
+          200);  // alias of 督办
   CHECK(w.store->ticket(1001)->supervised);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "查询 #1001") == 200);  // alias of 进度
   CHECK(contains(w.to("room-g1").back().text, "【督办】工单#1001"));

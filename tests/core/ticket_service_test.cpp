@@ -6,8 +6,8 @@ using namespace gridbot;
 using gridbot::test::contains;
 using gridbot::test::TicketWorld;
 
-// Demo org: b5 sits in grid g1 (网格长 wxid_g1_head, 物业长 wxid_g1_property), district d1, community
-// cm-mhd, street st-zgl; the power department is dep-power (room-power).
+// Demo org: b5 sits in grid g1 (网格长 wxid_g1_head, 物业长 wxid_g1_property), district d1,
+// community cm-mhd, street st-zgl; the power department is dep-power (room-power).
 
 TEST_CASE("a report in a building group opens a ticket, is acknowledged and relayed to its grid",
           "[tickets]") {
@@ -190,7 +190,8 @@ TEST_CASE("an urgent report goes at once to grid, property head and department, 
 
 TEST_CASE("a private matter stays in the building group with the building head", "[tickets]") {
   TicketWorld w;
-  REQUIRE(w.say("room-b3", "wxid_sun", "孙嬢嬢", "报事 我家自己屋头的水龙头一直滴水，关不紧") == 200);
+  REQUIRE(w.say("room-b3", "wxid_sun", "孙嬢嬢", "报事 我家自己屋头的水龙头一直滴水，关不紧") ==
+          200);
   auto t = w.tickets().at(0);
   CHECK(t.tier == "private");
   CHECK(t.owner_node == "b3");
@@ -211,7 +212,8 @@ TEST_CASE("phone numbers are masked in every group above the building", "[ticket
 
 #include "bot/core/router.hpp"
 
-TEST_CASE("the tickets API lists with filters and shows one ticket with its history", "[tickets][api]") {
+TEST_CASE("the tickets API lists with filters and shows one ticket with its history",
+          "[tickets][api]") {
   TicketWorld w;
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋楼道灯坏了，晚上看不见") == 200);
   REQUIRE(w.say("room-b20", "wxid_qin", "秦姐", "20栋门口垃圾好几天没人收了，臭得很") == 200);

@@ -59,13 +59,16 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("e2e: a posted message is stored, a retry is deduplicated, a bad signature stores nothing",
-          "[e2e]") {
+TEST_CASE(
+    "e2e: a posted message is stored, a retry is deduplicated, a bad signature stores nothing",
+    "[e2e]") {
   World w;
   auto url = w.bot->url("/hook/bridge");
   CHECK(w.client->post_message(url, "m-1", "room-b5", "5栋楼道灯坏了", false).status == 200);
   CHECK(w.client->post_message(url, "m-1", "room-b5", "5栋楼道灯坏了", false).status == 200);
-  CHECK(w.client->post_message(url, "m-2", "room-b5", "伪造", false, "not-the-secret-xxxx").status == 401);
+  CHECK(
+      w.client->post_message(url, "m-2", "room-b5", "伪造", false, "not-the-secret-xxxx").status ==
+      401);
   auto body = w.messages();
   CHECK(count_of(body, R"("msg_id":"m-1")") == 1);
   CHECK(count_of(body, R"("msg_id":"m-2")") == 0);
@@ -84,8 +87,9 @@ TEST_CASE("e2e: errors map to their statuses and change nothing", "[e2e]") {
   malformed.url = w.bot->url("/hook/bridge");
   malformed.body = "{\"id\": ";
   const auto ts = std::to_string(std::time(nullptr));
-  malformed.headers = {{"X-Gridbot-Timestamp", ts},
-                       {"X-Gridbot-Signature", adapters::bridge::sign(kBridgeSecret, ts, malformed.body)}};
+  malformed.headers = {
+      {"X-Gridbot-Timestamp", ts},
+      {"X-Gridbot-Signature", adapters::bridge::sign(kBridgeSecret, ts, malformed.body)}};
   CHECK(w.client->request(malformed).status == 400);
   CHECK(w.client->post_message(w.bot->url("/hook/nosuch"), "x", "r", "t", false).status == 404);
   HttpRequest health;
@@ -95,9 +99,10 @@ TEST_CASE("e2e: errors map to their statuses and change nothing", "[e2e]") {
   CHECK(count_of(w.messages(), "\"msg_id\"") == 0);
 }
 
-TEST_CASE("e2e: a report is acknowledged and relayed, merged once, accepted, and refused to a "
-          "resident",
-          "[e2e][tickets]") {
+TEST_CASE(
+    "e2e: a report is acknowledged and relayed, merged once, accepted, and refused to a "
+    "resident",
+    "[e2e][tickets]") {
   World w;
   auto hook = w.bot->url("/hook/bridge");
   auto post = [&](const std::string& id, const std::string& room, const std::string& text,
@@ -117,7 +122,8 @@ TEST_CASE("e2e: a report is acknowledged and relayed, merged once, accepted, and
 
   // A resident may not accept; nothing changes.
   REQUIRE(post("r3", "room-b5", "受理 #1001", "wxid_zhao") == 200);
-  REQUIRE(eventually([&] { return w.stub->delivered_counts().count("cmd:bridge:room-b5:r3") == 1; }));
+  REQUIRE(
+      eventually([&] { return w.stub->delivered_counts().count("cmd:bridge:room-b5:r3") == 1; }));
   auto t = w.client->api_get(w.bot->url("/api/v1/tickets/1001"));
   CHECK(count_of(t.body, R"("status":"new")") == 1);
 
@@ -147,8 +153,9 @@ TEST_CASE("e2e: a report is acknowledged and relayed, merged once, accepted, and
 
 TEST_CASE("e2e: a big matter reaches the street group and the department", "[e2e][tickets]") {
   World w;
-  REQUIRE(w.client->post_message(w.bot->url("/hook/bridge"), "big1", "room-b12",
-                                 "全小区停电了，几百户都没电，冰箱都化了", false)
+  REQUIRE(w.client
+              ->post_message(w.bot->url("/hook/bridge"), "big1", "room-b12",
+                             "全小区停电了，几百户都没电，冰箱都化了", false)
               .status == 200);
   REQUIRE(eventually([&] {
     auto c = w.stub->delivered_counts();
@@ -162,11 +169,13 @@ TEST_CASE("e2e: an urgent report is delivered before messages queued earlier", "
   w.stub->delay_ms = 30;
   auto hook = w.bot->url("/hook/bridge");
   for (int i = 1; i <= 8; ++i)
-    REQUIRE(w.client->post_message(hook, "n" + std::to_string(i), "room-b" + std::to_string(i),
-                                   std::to_string(i) + "栋楼道灯坏了", false)
+    REQUIRE(w.client
+                ->post_message(hook, "n" + std::to_string(i), "room-b" + std::to_string(i),
+                               std::to_string(i) + "栋楼道灯坏了", false)
                 .status == 200);
-  REQUIRE(w.client->post_message(hook, "u1", "room-b9", "9栋电梯关人了！！里面有老人，快来人", false)
-              .status == 200);
+  REQUIRE(
+      w.client->post_message(hook, "u1", "room-b9", "9栋电梯关人了！！里面有老人，快来人", false)
+          .status == 200);
   REQUIRE(eventually([&] { return w.stub->delivered_order().size() >= 18; }, 20'000));
   auto order = w.stub->delivered_order();
   auto pos = [&](const std::string& key) {
@@ -185,15 +194,17 @@ TEST_CASE("e2e: every acked message survives kill -9 and pending replies go out 
   w.stub->status = 503;  // the platform is down: replies stay pending
   const int n = 40;
   for (int i = 0; i < n; ++i)
-    REQUIRE(w.client->post_message(w.bot->url("/hook/bridge"), "c-" + std::to_string(i),
-                                   "room-b" + std::to_string(i % 7 + 1), "@网格助手 电梯坏了", true)
+    REQUIRE(w.client
+                ->post_message(w.bot->url("/hook/bridge"), "c-" + std::to_string(i),
+                               "room-b" + std::to_string(i % 7 + 1), "@网格助手 电梯坏了", true)
                 .status == 200);
   auto before = w.client->api_get(w.bot->url("/api/v1/tickets?limit=1000")).body;
   w.bot->kill_hard();
   w.stub->status = 200;  // the platform is back
   w.bot->start();
   auto body = w.messages();
-  for (int i = 0; i < n; ++i) CHECK(count_of(body, "\"msg_id\":\"c-" + std::to_string(i) + "\"") == 1);
+  for (int i = 0; i < n; ++i)
+    CHECK(count_of(body, "\"msg_id\":\"c-" + std::to_string(i) + "\"") == 1);
   // Tickets, reporters and history are as they were.
   CHECK(w.client->api_get(w.bot->url("/api/v1/tickets?limit=1000")).body == before);
   // Seven buildings: seven tickets, each acked per message and relayed once.
@@ -224,8 +235,8 @@ TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message",
     senders.emplace_back([&, t] {
       for (int i = 0; !stop; ++i) {
         const std::string id = "f" + std::to_string(t) + "-" + std::to_string(i);
-        auto r = w.client->post_message(w.bot->url("/hook/bridge"), id, "room-b" + std::to_string(t + 1),
-                                        "楼道灯坏了", false);
+        auto r = w.client->post_message(w.bot->url("/hook/bridge"), id,
+                                        "room-b" + std::to_string(t + 1), "楼道灯坏了", false);
         if (r.status == 200) {
           std::lock_guard lk(mu);
           acked.insert(id);
@@ -262,8 +273,10 @@ TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message",
 
 TEST_CASE("e2e: SIGTERM drains and exits cleanly", "[e2e]") {
   World w;
-  CHECK(w.client->post_message(w.bot->url("/hook/bridge"), "t-1", "room-b5", "@网格助手 楼道灯坏了", true)
-            .status == 200);
+  CHECK(
+      w.client
+          ->post_message(w.bot->url("/hook/bridge"), "t-1", "room-b5", "@网格助手 楼道灯坏了", true)
+          .status == 200);
   REQUIRE(eventually([&] { return w.stub->delivered_counts().size() == 2; }));
   CHECK(w.bot->terminate() == 0);
 }

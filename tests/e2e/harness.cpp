@@ -17,7 +17,8 @@ namespace gridbot::test {
 
 StubReceiver::StubReceiver(http::Runtime& runtime) {
   server_ = std::make_unique<http::Server>(
-      runtime, http::ServerOptions{}, [this](HttpRequest req, std::function<void(HttpResponse)> reply) {
+      runtime, http::ServerOptions{},
+      [this](HttpRequest req, std::function<void(HttpResponse)> reply) {
         const int st = status.load();
         if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
         {
@@ -58,17 +59,25 @@ GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
   const std::string src = GRIDBOT_SOURCE_DIR;
   std::ofstream f(config_);
   f << R"({
-  "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 )" << extra_server << R"( },
+  "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 )"
+    << extra_server << R"( },
   "store": { "path": "e2e.db" },
   "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50,
-              "max_in_flight": )" << max_in_flight << R"( },
-  "api": { "token": ")" << kApiToken << R"(" },
-  "rules": { "dir": "${GRIDBOT_TEST_RULES:-)" << src << R"(/rules}" },
-  "org": { "files": [")" << src << R"(/config/demo/org.csv"] },
+              "max_in_flight": )"
+    << max_in_flight << R"( },
+  "api": { "token": ")"
+    << kApiToken << R"(" },
+  "rules": { "dir": "${GRIDBOT_TEST_RULES:-)"
+    << src << R"(/rules}" },
+  "org": { "files": [")"
+    << src << R"(/config/demo/org.csv"] },
   "log": { "level": "warn" },
-  "channels": [ { "name": "bridge", "type": "bridge", "secret": ")" << kBridgeSecret << R"(",
-      "outbound_url": "http://127.0.0.1:)" << outbound_port << R"(/send",
-      "bot_id": "wxid_gridbot", "rate_per_minute": )" << rate_per_minute << R"( } ],
+  "channels": [ { "name": "bridge", "type": "bridge", "secret": ")"
+    << kBridgeSecret << R"(",
+      "outbound_url": "http://127.0.0.1:)"
+    << outbound_port << R"(/send",
+      "bot_id": "wxid_gridbot", "rate_per_minute": )"
+    << rate_per_minute << R"( } ],
 })";
 }
 
@@ -122,15 +131,16 @@ std::string GridbotProcess::url(const std::string& path) const {
 
 TransportResult TestClient::request(HttpRequest r, int64_t timeout_ms) {
   std::promise<TransportResult> p;
-  client_.send(std::move(r), timeout_ms, [&p](TransportResult res) { p.set_value(std::move(res)); });
+  client_.send(std::move(r), timeout_ms,
+               [&p](TransportResult res) { p.set_value(std::move(res)); });
   return p.get_future().get();
 }
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
                          bool mention_bot, const std::string& talker) {
-  return R"({"id":")" + id + R"(","room":{"id":")" + room +
-         R"("},"talker":{"id":")" + talker + R"(","name":")" + talker + R"("},"text":")" + text +
-         R"(","mentions":)" + (mention_bot ? R"(["wxid_gridbot"])" : "[]") + "}";
+  return R"({"id":")" + id + R"(","room":{"id":")" + room + R"("},"talker":{"id":")" + talker +
+         R"(","name":")" + talker + R"("},"text":")" + text + R"(","mentions":)" +
+         (mention_bot ? R"(["wxid_gridbot"])" : "[]") + "}";
 }
 
 TransportResult TestClient::post_message(const std::string& url, const std::string& id,
@@ -141,9 +151,9 @@ TransportResult TestClient::post_message(const std::string& url, const std::stri
   r.method = "POST";
   r.url = url;
   r.body = message_body(id, room, text, mention_bot, talker);
-  const auto ts = std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch()).count());
+  const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   r.headers = {{"Content-Type", "application/json"},
                {"X-Gridbot-Timestamp", ts},
                {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, r.body)}};

@@ -49,10 +49,10 @@ class GridbotProcess {
   GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "",
                  int max_in_flight = 64, double rate_per_minute = 100000);
   ~GridbotProcess();
-  void start();                    // waits until it listens
-  void kill_hard();                // SIGKILL, then reap
-  int terminate();                 // SIGTERM, returns the exit status
-  void signal(int sig);            // e.g. SIGHUP
+  void start();          // waits until it listens
+  void kill_hard();      // SIGKILL, then reap
+  int terminate();       // SIGTERM, returns the exit status
+  void signal(int sig);  // e.g. SIGHUP
   uint16_t port() const { return port_; }
   std::string url(const std::string& path) const;
   const std::string& config_file() const { return config_; }
@@ -71,8 +71,8 @@ class TestClient {
   TransportResult request(HttpRequest r, int64_t timeout_ms = 10'000);
   /// POSTs a bridge message signed with kBridgeSecret (or `secret`).
   TransportResult post_message(const std::string& url, const std::string& id,
-                               const std::string& room, const std::string& text,
-                               bool mention_bot, const std::string& secret = kBridgeSecret,
+                               const std::string& room, const std::string& text, bool mention_bot,
+                               const std::string& secret = kBridgeSecret,
                                const std::string& talker = "wxid_resident");
   TransportResult api_get(const std::string& url);
 

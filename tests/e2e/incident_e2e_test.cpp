@@ -42,8 +42,10 @@ struct World {
     runtime.stop();
   }
   int say(const std::string& room, const std::string& talker, const std::string& text) {
-    return client->post_message(bot->url("/hook/bridge"), "m" + std::to_string(++seq), room, text,
-                                false, kBridgeSecret, talker).status;
+    return client
+        ->post_message(bot->url("/hook/bridge"), "m" + std::to_string(++seq), room, text, false,
+                       kBridgeSecret, talker)
+        .status;
   }
   /// Deliveries of incident `no`'s fan-out the stub answered 2xx, by idempotency key.
   std::map<std::string, int> fanout(int no) {
@@ -56,11 +58,14 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("e2e: an outage reaches residents only after review, then each affected group exactly "
-          "once across a kill -9 in the middle of the fan-out", "[e2e][incidents][crash]") {
+TEST_CASE(
+    "e2e: an outage reaches residents only after review, then each affected group exactly "
+    "once across a kill -9 in the middle of the fan-out",
+    "[e2e][incidents][crash]") {
   World w(1);  // one send at a time: the fan-out takes long enough to be interrupted
   w.stub->delay_ms = 60;
-  REQUIRE(w.say("room-crew", "wxid_crew_zhou", "停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
+  REQUIRE(w.say("room-crew", "wxid_crew_zhou",
+                "停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
   // The review request reaches the controllers' group; nothing reaches residents.
   REQUIRE(eventually([&] {
     for (const auto& [key, n] : w.stub->delivered_counts())
@@ -131,9 +136,10 @@ TEST_CASE("e2e: outage notices to a group never exceed its per-minute limit, and
   bot.start();
   int seq = 0;
   for (const char* cause : {"开关柜故障", "电缆被挖断", "变压器检修"})
-    REQUIRE(client.post_message(bot.url("/hook/bridge"), "o" + std::to_string(++seq), "room-power",
-                                std::string("停电 10kV钟鼓线 预计19:30恢复 ") + cause, false,
-                                kBridgeSecret, "wxid_ctrl_he")
+    REQUIRE(client
+                .post_message(bot.url("/hook/bridge"), "o" + std::to_string(++seq), "room-power",
+                              std::string("停电 10kV钟鼓线 预计19:30恢复 ") + cause, false,
+                              kBridgeSecret, "wxid_ctrl_he")
                 .status == 200);
   auto per_room = [&] {
     std::map<std::string, int> rooms;

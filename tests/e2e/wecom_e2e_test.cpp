@@ -22,7 +22,8 @@ const std::string kAesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
 int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 struct WecomWorld {
@@ -46,27 +47,36 @@ struct WecomWorld {
     const std::string src = GRIDBOT_SOURCE_DIR;
     const std::string base = wecom->base_url();
     std::string adapter_keys = aibot;  // "{HOST}": where the stub listens
-    for (size_t p = adapter_keys.find("{HOST}"); p != std::string::npos; p = adapter_keys.find("{HOST}"))
+    for (size_t p = adapter_keys.find("{HOST}"); p != std::string::npos;
+         p = adapter_keys.find("{HOST}"))
       adapter_keys.replace(p, 6, "localhost:" + std::to_string(wecom->port()));
     std::ofstream f(bot->config_file());  // replaces the harness's default config
     f << R"({
   "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 },
   "store": { "path": "e2e.db" },
   "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50 },
-  "tls": { "ca_file": ")" << pki->ca_file << R"(" },
-  "api": { "token": ")" << kApiToken << R"(" },
-  "rules": { "dir": ")" << src << R"(/rules" },
-  "org": { "files": [")" << src << R"(/tests/data/wecom_org.csv"] },
+  "tls": { "ca_file": ")"
+      << pki->ca_file << R"(" },
+  "api": { "token": ")"
+      << kApiToken << R"(" },
+  "rules": { "dir": ")"
+      << src << R"(/rules" },
+  "org": { "files": [")"
+      << src << R"(/tests/data/wecom_org.csv"] },
   "log": { "level": "warn" },
   "channels": [
-    { "name": "bridge", "type": "bridge", "secret": ")" << kBridgeSecret << R"(",
-      "outbound_url": "http://127.0.0.1:)" << bridge->port() << R"(/send",
+    { "name": "bridge", "type": "bridge", "secret": ")"
+      << kBridgeSecret << R"(",
+      "outbound_url": "http://127.0.0.1:)"
+      << bridge->port() << R"(/send",
       "bot_id": "wxid_gridbot", "rate_per_minute": 100000 },
-    { "name": "robots", "type": "wecom_robot", "base_url": ")" << base << R"(" },
-    { "name": "aibot", "type": "wecom_aibot", "bot_id": "AIBOTID", "bot_name": "网格助手", "base_url": ")" << base
-      << R"(", )" << (aibot.empty() ? R"("token": ")" + kToken + R"(", "encoding_aes_key": ")" +
-                                          kAesKey + "\""
-                                    : adapter_keys) << R"( }
+    { "name": "robots", "type": "wecom_robot", "base_url": ")"
+      << base << R"(" },
+    { "name": "aibot", "type": "wecom_aibot", "bot_id": "AIBOTID", "bot_name": "网格助手", "base_url": ")"
+      << base << R"(", )"
+      << (aibot.empty() ? R"("token": ")" + kToken + R"(", "encoding_aes_key": ")" + kAesKey + "\""
+                        : adapter_keys)
+      << R"( }
   ]
 })";
     f.close();
@@ -82,8 +92,9 @@ struct WecomWorld {
     return r.body;
   }
   int report(const std::string& id, int building, const std::string& text) {
-    return client->post_message(bot->url("/hook/bridge"), id, "room-b" + std::to_string(building),
-                                text, false, kBridgeSecret, "wxid_res" + std::to_string(building))
+    return client
+        ->post_message(bot->url("/hook/bridge"), id, "room-b" + std::to_string(building), text,
+                       false, kBridgeSecret, "wxid_res" + std::to_string(building))
         .status;
   }
 };
@@ -175,15 +186,19 @@ TEST_CASE("wecom e2e: relays reach the grid's group robot over TLS, at most 20 a
   CHECK(count_of(delivered, R"("state":"delivered")") == 20);
 }
 
-TEST_CASE("wecom e2e: a grid head's 受理 as an AI-bot callback accepts the ticket and is answered "
-          "through response_url", "[e2e][wecom]") {
+TEST_CASE(
+    "wecom e2e: a grid head's 受理 as an AI-bot callback accepts the ticket and is answered "
+    "through response_url",
+    "[e2e][wecom]") {
   WecomWorld w;
   REQUIRE(w.report("r1", 1, "楼道灯坏了") == 200);
   REQUIRE(eventually([&] { return w.wecom->robot_posts().size() == 1; }));
   CHECK(w.wecom->robot_posts()[0].body.find("1001") != std::string::npos);
 
-  const std::string response_url = w.wecom->base_url() + "/cgi-bin/aibot/response?response_code=rc1";
-  const auto json = aibot_message("aibot-m1", "chat-g1", "zhang", "@网格助手 受理 #1001", response_url);
+  const std::string response_url =
+      w.wecom->base_url() + "/cgi-bin/aibot/response?response_code=rc1";
+  const auto json =
+      aibot_message("aibot-m1", "chat-g1", "zhang", "@网格助手 受理 #1001", response_url);
   auto r = w.client->request(aibot_callback(w.bot->url("/hook/aibot"), json));
   REQUIRE(r.status == 200);
   REQUIRE(eventually([&] { return w.wecom->responses().count("rc1") == 1; }));
@@ -207,9 +222,10 @@ TEST_CASE("wecom e2e: a grid head's 受理 as an AI-bot callback accepts the tic
   CHECK(w.wecom->violations().empty());
 }
 
-TEST_CASE("wecom e2e: the AI bot's long connection subscribes, keeps the heartbeat, turns a pushed "
-          "message into a stored message and a ticket, answers on the connection, and reconnects",
-          "[e2e][wecom]") {
+TEST_CASE(
+    "wecom e2e: the AI bot's long connection subscribes, keeps the heartbeat, turns a pushed "
+    "message into a stored message and a ticket, answers on the connection, and reconnects",
+    "[e2e][wecom]") {
   WecomWorld w(R"("mode": "websocket", "ws_url": "wss://{HOST}/", "secret": "ws-secret-0123",
       "heartbeat_ms": 300)");
   auto frames_with = [&](const std::string& needle) {
@@ -223,10 +239,13 @@ TEST_CASE("wecom e2e: the AI bot's long connection subscribes, keeps the heartbe
 
   auto push = [&](const std::string& req_id, const std::string& msgid, const std::string& text) {
     w.wecom->ws_push(R"({"cmd":"aibot_msg_callback","headers":{"req_id":")" + req_id +
-                     R"("},"body":)" + aibot_message(msgid, "chat-b1", "resident1", text, "") + "}");
+                     R"("},"body":)" + aibot_message(msgid, "chat-b1", "resident1", text, "") +
+                     "}");
   };
   push("cb-1", "ws-m1", "@网格助手 楼道灯坏了");
-  eventually([&] { return w.api("/api/v1/messages?channel=aibot").find("ws-m1") != std::string::npos; }, 3000);
+  eventually(
+      [&] { return w.api("/api/v1/messages?channel=aibot").find("ws-m1") != std::string::npos; },
+      3000);
   INFO(w.api("/api/v1/messages?channel=aibot"));
   INFO(w.api("/api/v1/deliveries"));
   REQUIRE(eventually([&] {
@@ -240,7 +259,8 @@ TEST_CASE("wecom e2e: the AI bot's long connection subscribes, keeps the heartbe
   // … the relay reaches the grid's robot over HTTPS and its AI-bot group as a proactive send.
   CHECK(eventually([&] { return w.wecom->robot_posts().size() == 1; }));
   CHECK(eventually([&] {
-    return frames_with(R"("cmd":"aibot_send_msg")") == 1 && frames_with(R"("chatid":"chat-g1")") == 1;
+    return frames_with(R"("cmd":"aibot_send_msg")") == 1 &&
+           frames_with(R"("chatid":"chat-g1")") == 1;
   }));
   CHECK(eventually([&] {
     return count_of(w.api("/api/v1/deliveries?chat=chat-g1"), R"("state":"delivered")") == 1;

@@ -69,7 +69,9 @@ std::string ack(const std::string& req_id, int errcode, const std::string& errms
 TestPki::TestPki(const TempDir& d) : ca_file(d.file("ca.pem")), dir(d.path().string()) {
   // EC keys: fast to make. The CA is marked as one, as OpenSSL's verifier requires.
   run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-      " -keyout " + dir + "/ca.key -out " + ca_file + " -subj '/CN=gridbot test CA'"
+      " -keyout " +
+      dir + "/ca.key -out " + ca_file +
+      " -subj '/CN=gridbot test CA'"
       " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
 }
 

@@ -47,9 +47,9 @@ class WecomStub {
   // Long connection.
   std::vector<std::string> ws_frames() const;  // every frame received, in order
   size_t ws_connections() const;
-  void ws_push(const std::string& frame);      // to the newest live connection
-  void ws_drop();                              // drops the newest connection (no close frame)
-  std::string secret = "ws-secret-0123";       // the subscription is accepted for this secret
+  void ws_push(const std::string& frame);  // to the newest live connection
+  void ws_drop();                          // drops the newest connection (no close frame)
+  std::string secret = "ws-secret-0123";   // the subscription is accepted for this secret
 
  private:
   HttpResponse on_http(const HttpRequest& req);

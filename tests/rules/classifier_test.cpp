@@ -29,17 +29,19 @@ TEST_CASE("a plain report gets category, tier and location") {
 }
 
 TEST_CASE("thanks, greetings, acks and group-buying are not reports") {
-  for (const char* text : {"谢谢网格员！", "收到", "大家早上好☀️", "好的👌", "团购开始了！脐橙39.9，要的接龙👇",
-                           "电梯终于修好了，感谢网格员跑前跑后🙏"}) {
+  for (const char* text :
+       {"谢谢网格员！", "收到", "大家早上好☀️", "好的👌", "团购开始了！脐橙39.9，要的接龙👇",
+        "电梯终于修好了，感谢网格员跑前跑后🙏"}) {
     INFO(text);
     CHECK_FALSE(of(text).is_report);
   }
 }
 
 TEST_CASE("staff notices and questions about announced events are not reports") {
-  for (const char* text : {"明天停水，请储水", "【停水通知】本小区将于6月12日停水，请各位业主提前储水",
-                           "@楼栋长 请问明天停水是停一整天吗？",
-                           "电梯年检通知：本周四电梯暂停使用两小时，谢谢配合。"}) {
+  for (const char* text :
+       {"明天停水，请储水", "【停水通知】本小区将于6月12日停水，请各位业主提前储水",
+        "@楼栋长 请问明天停水是停一整天吗？",
+        "电梯年检通知：本周四电梯暂停使用两小时，谢谢配合。"}) {
     INFO(text);
     CHECK_FALSE(of(text).is_report);
   }
@@ -57,8 +59,9 @@ TEST_CASE("reporting a missing notice is still a report") {
 }
 
 TEST_CASE("urgent cues: gas smell, fire, trapped in a lift, burst pipe, sparks") {
-  for (const char* text : {"楼道头好大一股燃气味！！", "着火了！！十五栋六楼阳台在冒黑烟", "电梯关人了！！",
-                           "五栋一单元门口的水管爆了！水哗哗的往外冒", "电表箱在冒火花，噼里啪啦的响"}) {
+  for (const char* text :
+       {"楼道头好大一股燃气味！！", "着火了！！十五栋六楼阳台在冒黑烟", "电梯关人了！！",
+        "五栋一单元门口的水管爆了！水哗哗的往外冒", "电表箱在冒火花，噼里啪啦的响"}) {
     INFO(text);
     const auto c = of(text);
     CHECK(c.is_report);
@@ -101,15 +104,18 @@ TEST_CASE("to_json writes the issue-3 line format and omits absent parts") {
   c.category = "facility";
   c.tier = "small";
   c.location = {"3", "2", "501"};
-  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false, )"
-                      R"("location": {"building": "3", "unit": "2", "room": "501"}})");
+  CHECK(to_json(c) ==
+        R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false, )"
+        R"("location": {"building": "3", "unit": "2", "room": "501"}})");
   c.location = {"", "2", ""};
   c.urgent = true;
-  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": true, )"
-                      R"("location": {"unit": "2"}})");
+  CHECK(to_json(c) ==
+        R"({"is_report": true, "category": "facility", "tier": "small", "urgent": true, )"
+        R"("location": {"unit": "2"}})");
   c.location = {};
   c.urgent = false;
-  CHECK(to_json(c) == R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false})");
+  CHECK(to_json(c) ==
+        R"({"is_report": true, "category": "facility", "tier": "small", "urgent": false})");
 }
 
 TEST_CASE("run_classify answers one JSON line per input line") {

@@ -46,8 +46,8 @@ TEST_CASE("shipped rules meet the issue-3 goals on each split of the corpus") {
 
 TEST_CASE("shipped rules meet the issue-3 goals on the fresh messages written after the lexicon") {
   const auto rules = shipped_rules();
-  const EvalMetrics m = evaluate(*rules, std::string(GRIDBOT_SOURCE_DIR) +
-                                            "/tests/rules/data/fresh_messages.tsv");
+  const EvalMetrics m =
+      evaluate(*rules, std::string(GRIDBOT_SOURCE_DIR) + "/tests/rules/data/fresh_messages.tsv");
   REQUIRE(m.file_ok);
   REQUIRE(m.bad_rows.empty());
   REQUIRE(m.messages == 120);
@@ -58,7 +58,8 @@ TEST_CASE("shipped rules meet the issue-3 goals on the fresh messages written af
 // it (docs/rules.md has the before/after figures); kept as regression data afterwards.
 TEST_CASE("shipped rules meet the issue-3 goals on every blind batch") {
   const auto rules = shipped_rules();
-  for (const auto& [file, count] : {std::pair{"blind_batch_p.tsv", 80}, std::pair{"blind_batch_q.tsv", 80}}) {
+  for (const auto& [file, count] :
+       {std::pair{"blind_batch_p.tsv", 80}, std::pair{"blind_batch_q.tsv", 80}}) {
     INFO(file);
     const EvalMetrics m =
         evaluate(*rules, std::string(GRIDBOT_SOURCE_DIR) + "/tests/rules/data/" + file);

@@ -30,7 +30,8 @@ class ModelDir {
             ("gridbot_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
     fs::remove_all(path_);
     fs::create_directories(path_);
-    for (const char* f : {"categories.json", "report.json", "tiers.json", "urgency.json", "location.json"}) {
+    for (const char* f :
+         {"categories.json", "report.json", "tiers.json", "urgency.json", "location.json"}) {
       fs::copy_file(fs::path(GRIDBOT_SOURCE_DIR) / "rules" / f, path_ / f);
     }
   }
@@ -104,7 +105,8 @@ TEST_CASE("a trained model saved to model.json and loaded again gives the same p
     auto model_only = std::make_shared<Rules>(*loaded);
     model_only->blend = Blend::model_only;
     int differ = 0;
-    for (const auto& row : rows) differ += classify(*model_only, row.text).score != classify(*base, row.text).score;
+    for (const auto& row : rows)
+      differ += classify(*model_only, row.text).score != classify(*base, row.text).score;
     CHECK(differ > 0);
   }
 }
@@ -114,7 +116,8 @@ TEST_CASE("training is deterministic") {
   const auto base = load_rules(ModelDir().dir(), &error);
   REQUIRE(base != nullptr);
   const auto rows = corpus();
-  CHECK(model_json(train_model(rows, codes(*base), {})) == model_json(train_model(rows, codes(*base), {})));
+  CHECK(model_json(train_model(rows, codes(*base), {})) ==
+        model_json(train_model(rows, codes(*base), {})));
 }
 
 TEST_CASE("n-gram keys hash like the n-grams of the text, digits as 0") {
@@ -137,7 +140,9 @@ const char* kHeader =
 
 TEST_CASE("a well-formed small model loads") {
   ModelDir d;
-  d.write("model.json", std::string(kHeader) + "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2000, 0],\n  }\n}\n");
+  d.write("model.json",
+          std::string(kHeader) +
+              "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2000, 0],\n  }\n}\n");
   std::string error;
   const auto r = load_rules(d.dir(), &error);
   INFO(error);
@@ -155,19 +160,23 @@ TEST_CASE("a malformed model.json is reported with file, line and key") {
     CHECK(e.find("model.json:8: ngrams.停水: must be an array of 8 integers") != std::string::npos);
   }
   SECTION("a weight that is not an integer") {
-    const std::string e = model_error(std::string(kHeader) +
-                                      "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2.5, 0],\n  }\n}\n");
+    const std::string e =
+        model_error(std::string(kHeader) +
+                    "  \"ngrams\": {\n    \"停水\": [3000, 0, 0, 1, 0, 0, 2.5, 0],\n  }\n}\n");
     CHECK(e.find("model.json:7: ngrams.停水: weights must be integers") != std::string::npos);
   }
   SECTION("a key longer than a trigram") {
-    const std::string e = model_error(std::string(kHeader) +
-                                      "  \"ngrams\": {\n    \"停水停水\": [0, 0, 0, 0, 0, 0, 0, 0],\n  }\n}\n");
-    CHECK(e.find("model.json:7: ngrams.停水停水: an n-gram is 1 to 3 characters") != std::string::npos);
+    const std::string e =
+        model_error(std::string(kHeader) +
+                    "  \"ngrams\": {\n    \"停水停水\": [0, 0, 0, 0, 0, 0, 0, 0],\n  }\n}\n");
+    CHECK(e.find("model.json:7: ngrams.停水停水: an n-gram is 1 to 3 characters") !=
+          std::string::npos);
   }
   SECTION("a blend weight of the wrong type") {
     std::string text = std::string(kHeader) + "  \"ngrams\": {}\n}\n";
     text.replace(text.find("\"urgent\": 1"), 11, "\"urgent\": \"x\"");
-    CHECK(model_error(text).find("model.json:3: blend.urgent: must be a number") != std::string::npos);
+    CHECK(model_error(text).find("model.json:3: blend.urgent: must be a number") !=
+          std::string::npos);
   }
   SECTION("a wrong format tag") {
     CHECK(model_error("{\n  \"format\": \"v0\"\n}\n").find("model.json:2: format: must be") !=
@@ -198,7 +207,8 @@ TEST_CASE("k-fold cross-validation trains per fold and pools every held-out row"
 
   std::ostringstream out;
   REQUIRE(run_cross_validation(*rules, {kCorpus}, 3, out) == 0);
-  for (const char* part : {"3-fold cross-validation", "keyword rules alone", "model alone", "combined"}) {
+  for (const char* part :
+       {"3-fold cross-validation", "keyword rules alone", "model alone", "combined"}) {
     CHECK(out.str().find(part) != std::string::npos);
   }
   std::ostringstream missing;

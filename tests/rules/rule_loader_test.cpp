@@ -65,18 +65,22 @@ TEST_CASE("comments and trailing commas are accepted") {
 
 TEST_CASE("an unknown category code is reported with file, line and key path") {
   RuleDir d;
-  d.write("categories.json",
-          "{\n  \"categories\": {\n    \"other\": {\"tier\": \"small\", \"keywords\": {\"坏\": 1}},\n"
-          "    \"plumbing\": {\"tier\": \"small\", \"keywords\": {\"水\": 1}}\n  }\n}\n");
+  d.write(
+      "categories.json",
+      "{\n  \"categories\": {\n    \"other\": {\"tier\": \"small\", \"keywords\": {\"坏\": 1}},\n"
+      "    \"plumbing\": {\"tier\": \"small\", \"keywords\": {\"水\": 1}}\n  }\n}\n");
   const std::string error = d.load_error();
-  CHECK(error.find("categories.json:4: categories.plumbing: unknown category code") != std::string::npos);
+  CHECK(error.find("categories.json:4: categories.plumbing: unknown category code") !=
+        std::string::npos);
 }
 
 TEST_CASE("a weight of the wrong type is reported at its keyword") {
   RuleDir d;
   d.write("categories.json",
-          "{\"categories\": {\n\"other\": {\"tier\": \"small\",\n \"keywords\": {\n \"坏\": \"high\"}}}}");
-  CHECK(d.load_error().find("categories.json:4: categories.other.keywords.坏: weight must be a number") !=
+          "{\"categories\": {\n\"other\": {\"tier\": \"small\",\n \"keywords\": {\n \"坏\": "
+          "\"high\"}}}}");
+  CHECK(d.load_error().find(
+            "categories.json:4: categories.other.keywords.坏: weight must be a number") !=
         std::string::npos);
 }
 

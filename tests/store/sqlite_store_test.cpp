@@ -54,8 +54,8 @@ TEST_CASE("the inbox dedupes on channel, chat and message id", "[store]") {
   int64_t first = -1, again = -1, other_chat = -1;
   REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { first = tx.insert_inbound(msg("m1")); }));
   REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { again = tx.insert_inbound(msg("m1")); }));
-  REQUIRE_FALSE(store->write_sync(
-      [&](WriteTx& tx) { other_chat = tx.insert_inbound(msg("m1", "room-2")); }));
+  REQUIRE_FALSE(
+      store->write_sync([&](WriteTx& tx) { other_chat = tx.insert_inbound(msg("m1", "room-2")); }));
   CHECK(first > 0);
   CHECK(again == 0);
   CHECK(other_chat > 0);
@@ -105,11 +105,13 @@ TEST_CASE("work that throws is rolled back alone; its neighbours in the batch co
   std::promise<std::error_code> r1, r2, r3;
   store->write([](WriteTx& tx) { tx.insert_inbound(msg("a")); },
                [&](std::error_code ec) { r1.set_value(ec); });
-  store->write([](WriteTx& tx) {
-    tx.insert_inbound(msg("b"));
-    tx.enqueue(out("kb"));
-    throw std::runtime_error("boom");
-  }, [&](std::error_code ec) { r2.set_value(ec); });
+  store->write(
+      [](WriteTx& tx) {
+        tx.insert_inbound(msg("b"));
+        tx.enqueue(out("kb"));
+        throw std::runtime_error("boom");
+      },
+      [&](std::error_code ec) { r2.set_value(ec); });
   store->write([](WriteTx& tx) { tx.insert_inbound(msg("c")); },
                [&](std::error_code ec) { r3.set_value(ec); });
   gate.set_value();
@@ -149,8 +151,10 @@ TEST_CASE("a failed commit reports store_unavailable to every waiter and keeps n
     for (int i = 0; i < 5; ++i) {
       const std::string id = "m" + std::to_string(i);
       auto ec = store->write_sync([&](WriteTx& tx) { tx.insert_inbound(msg(id)); });
-      if (!ec) acked.push_back(id);
-      else CHECK(ec == make_error_code(gridbot::errc::store_unavailable));
+      if (!ec)
+        acked.push_back(id);
+      else
+        CHECK(ec == make_error_code(gridbot::errc::store_unavailable));
     }
     CHECK(acked.size() == 4);
     store.reset();

@@ -14,7 +14,7 @@ Deadline deadline_row(SQLite::Statement& s) {
   d.due_ms = s.getColumn(4).getInt64();
   d.warn_ms = s.getColumn(5).getInt64();
   const std::string st = s.getColumn(6).getString();
-  d.state = st == "warned" ? DeadlineState::warned
+  d.state = st == "warned"   ? DeadlineState::warned
             : st == "missed" ? DeadlineState::missed
             : st == "done"   ? DeadlineState::done
                              : DeadlineState::pending;
@@ -103,9 +103,10 @@ void WriterStatements::ask_satisfaction(const SatisfactionAnswer& a) {
 
 std::vector<SatisfactionAnswer> WriterStatements::pending_satisfaction(const std::string& channel,
                                                                        const std::string& user) {
-  SQLite::Statement s(db_, std::string("SELECT ") + kAnswerColumns +
-                               " FROM satisfaction WHERE channel = ? AND user_id = ? AND answer = '' "
-                               "ORDER BY asked_ms");
+  SQLite::Statement s(db_,
+                      std::string("SELECT ") + kAnswerColumns +
+                          " FROM satisfaction WHERE channel = ? AND user_id = ? AND answer = '' "
+                          "ORDER BY asked_ms");
   s.bind(1, channel);
   s.bind(2, user);
   std::vector<SatisfactionAnswer> out;
@@ -125,9 +126,10 @@ std::vector<SatisfactionAnswer> WriterStatements::satisfaction_of(int64_t ticket
 void WriterStatements::answer_satisfaction(int64_t ticket_no, const std::string& channel,
                                            const std::string& user, const std::string& answer,
                                            const std::string& words, int64_t at_ms) {
-  SQLite::Statement s(db_,
-                      "UPDATE satisfaction SET answer = ?, words = ?, answered_ms = ? WHERE "
-                      "ticket_no = ? AND (? = '' OR (channel = ? AND user_id = ?)) AND answer = ''");
+  SQLite::Statement s(
+      db_,
+      "UPDATE satisfaction SET answer = ?, words = ?, answered_ms = ? WHERE "
+      "ticket_no = ? AND (? = '' OR (channel = ? AND user_id = ?)) AND answer = ''");
   s.bind(1, answer);
   s.bind(2, words);
   s.bind(3, at_ms);
@@ -159,17 +161,21 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
     start = comma + 1;
   }
   SQLite::Statement s(
-      db, "SELECT " + prefixed +
-              ", (SELECT count(*) FROM deadlines d WHERE d.ticket_no = t.no AND d.state = 'missed'),"
-              " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = 'satisfied'),"
-              " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = 'unsatisfied'),"
-              " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = 'default'),"
-              " (SELECT min(d.due_ms) FROM deadlines d WHERE d.ticket_no = t.no AND d.state IN "
-              "('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve')) AS due"
-              " FROM tickets t WHERE (?1 = '' OR instr(t.origin_path, '/' || ?1 || '/') > 0 OR "
-              "t.owner_node = ?1 OR t.department = ?1) AND (CASE WHEN ?4 THEN t.status NOT IN "
-              "('resolved', 'confirmed', 'closed') ELSE t.created_ms >= ?2 AND t.created_ms < ?3 END)"
-              " ORDER BY due IS NULL, due, t.no");
+      db,
+      "SELECT " + prefixed +
+          ", (SELECT count(*) FROM deadlines d WHERE d.ticket_no = t.no AND d.state = 'missed'),"
+          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          "'satisfied'),"
+          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          "'unsatisfied'),"
+          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          "'default'),"
+          " (SELECT min(d.due_ms) FROM deadlines d WHERE d.ticket_no = t.no AND d.state IN "
+          "('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve')) AS due"
+          " FROM tickets t WHERE (?1 = '' OR instr(t.origin_path, '/' || ?1 || '/') > 0 OR "
+          "t.owner_node = ?1 OR t.department = ?1) AND (CASE WHEN ?4 THEN t.status NOT IN "
+          "('resolved', 'confirmed', 'closed') ELSE t.created_ms >= ?2 AND t.created_ms < ?3 END)"
+          " ORDER BY due IS NULL, due, t.no");
   s.bind(1, node);
   s.bind(2, from_ms);
   s.bind(3, to_ms);

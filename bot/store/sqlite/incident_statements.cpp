@@ -88,8 +88,10 @@ std::string select_updates() {
 }
 
 void bind_text_or_null(SQLite::Statement& s, int i, const std::string& v) {
-  if (v.empty()) s.bind(i);  // NULL: the UNIQUE constraints only apply to ids a system gave
-  else s.bind(i, v);
+  if (v.empty())
+    s.bind(i);  // NULL: the UNIQUE constraints only apply to ids a system gave
+  else
+    s.bind(i, v);
 }
 
 }  // namespace
@@ -125,10 +127,11 @@ struct WriterStatements::IncidentStatements {
         link(db,
              "INSERT OR IGNORE INTO incident_links(incident_no, inbox_id, channel, chat_id, "
              "user_id, at_ms) VALUES(?, ?, ?, ?, ?, ?)"),
-        supersede(db,
-                  "UPDATE outbox SET state = 'superseded', last_error = :by WHERE channel = :channel "
-                  "AND chat_id = :chat AND supersede_key = :skey AND state = 'pending' AND id < :id "
-                  "AND idem_key <> :base AND substr(idem_key, 1, length(:base) + 1) <> :base || '#'") {}
+        supersede(
+            db,
+            "UPDATE outbox SET state = 'superseded', last_error = :by WHERE channel = :channel "
+            "AND chat_id = :chat AND supersede_key = :skey AND state = 'pending' AND id < :id "
+            "AND idem_key <> :base AND substr(idem_key, 1, length(:base) + 1) <> :base || '#'") {}
 
   SQLite::Statement next_no, insert, insert_target, update, select, select_targets, select_updates,
       by_external, insert_update, review, open_at, link, supersede;
@@ -292,7 +295,8 @@ std::vector<Incident> read_incidents(SQLite::Database& db, const IncidentQuery& 
 }
 
 std::optional<Incident> read_incident(SQLite::Database& db, int64_t no) {
-  SQLite::Statement s(db, std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE no = ?");
+  SQLite::Statement s(db,
+                      std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE no = ?");
   s.bind(1, no);
   if (!s.executeStep()) return std::nullopt;
   Incident i = incident_row(s);

@@ -1,7 +1,9 @@
 // Versioned migrations of the SQLite schema (PRAGMA user_version holds the version applied).
 #pragma once
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+}
 
 namespace gridbot::store::sqlite {
 

@@ -26,7 +26,8 @@ class SqliteStore final : public Store {
         reader_db_(nullptr) {
     sqlite::configure(writer_db_);
     sqlite::migrate(writer_db_);
-    reader_db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+    reader_db_ =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
     reader_db_->setBusyTimeout(5000);
     tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_);
     savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
@@ -56,11 +57,13 @@ class SqliteStore final : public Store {
 
   std::vector<StoredMessage> messages(const MessageQuery& q) override {
     std::lock_guard lk(read_mu_);
-    return guarded<std::vector<StoredMessage>>([&] { return sqlite::read_messages(*reader_db_, q); });
+    return guarded<std::vector<StoredMessage>>(
+        [&] { return sqlite::read_messages(*reader_db_, q); });
   }
   std::vector<OutboxItem> deliveries(const DeliveryQuery& q) override {
     std::lock_guard lk(read_mu_);
-    return guarded<std::vector<OutboxItem>>([&] { return sqlite::read_deliveries(*reader_db_, q); });
+    return guarded<std::vector<OutboxItem>>(
+        [&] { return sqlite::read_deliveries(*reader_db_, q); });
   }
   std::vector<OutboxItem> pending_outbox() override {
     std::lock_guard lk(read_mu_);

@@ -62,21 +62,23 @@ std::vector<std::string> split_lines(const std::string& s) {
 
 WriterStatements::WriterStatements(SQLite::Database& db)
     : db_(db),
-      insert_inbound_(db,
-                      "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
-                      "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, "
-                      "reply_token) VALUES(:channel, :chat, :msg, :chat_name, :sender, "
-                      ":sender_name, :text, :mentions, :mbot, :fbot, :sent, :recv, :reply) "
-                      "ON CONFLICT(channel, chat_id, msg_id) DO NOTHING"),
+      insert_inbound_(
+          db,
+          "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
+          "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, "
+          "reply_token) VALUES(:channel, :chat, :msg, :chat_name, :sender, "
+          ":sender_name, :text, :mentions, :mbot, :fbot, :sent, :recv, :reply) "
+          "ON CONFLICT(channel, chat_id, msg_id) DO NOTHING"),
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
                "next_try_ms, created_ms, reply_token, supersede_key) VALUES(:channel, :chat, "
                ":text, :mentions, :prio, :key, :next, :created, :reply, :supersede) "
                "ON CONFLICT(idem_key) DO NOTHING"),
-      delivered_(db,
-                 "UPDATE outbox SET state = 'delivered', delivered_ms = :at, attempts = attempts + 1, "
-                 "last_error = '' WHERE id = :id"),
+      delivered_(
+          db,
+          "UPDATE outbox SET state = 'delivered', delivered_ms = :at, attempts = attempts + 1, "
+          "last_error = '' WHERE id = :id"),
       retry_(db,
              "UPDATE outbox SET state = 'pending', next_try_ms = :next, last_error = :err, "
              "attempts = attempts + :inc WHERE id = :id"),
@@ -91,10 +93,12 @@ WriterStatements::WriterStatements(SQLite::Database& db)
       insert_ticket_(db, kInsertTicket),
       update_ticket_(db, kUpdateTicket),
       select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?"),
-      find_open_(db, std::string("SELECT ") + kTicketColumns +
-                         " FROM tickets WHERE merge_key = ?1 AND created_ms >= ?2 AND (unit = '' OR ?3 = '' "
-                         "OR unit = ?3) AND status NOT IN "
-                         "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
+      find_open_(
+          db,
+          std::string("SELECT ") + kTicketColumns +
+              " FROM tickets WHERE merge_key = ?1 AND created_ms >= ?2 AND (unit = '' OR ?3 = '' "
+              "OR unit = ?3) AND status NOT IN "
+              "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
       insert_reporter_(db,
                        "INSERT INTO ticket_reporters(ticket_no, channel, user_id, name, chat_id, "
                        "joined_ms) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
@@ -211,12 +215,13 @@ bool WriterStatements::guarded(const std::function<void()>& f) {
 }
 
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q) {
-  SQLite::Statement s(db,
-                      "SELECT id, channel, chat_id, msg_id, chat_name, sender_id, sender_name, "
-                      "text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, state, reply_token "
-                      "FROM inbox WHERE (:chan = '' OR channel = :chan) AND (:chat = '' OR "
-                      "chat_id = :chat) AND (:before = 0 OR id < :before) ORDER BY id DESC "
-                      "LIMIT :limit");
+  SQLite::Statement s(
+      db,
+      "SELECT id, channel, chat_id, msg_id, chat_name, sender_id, sender_name, "
+      "text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, state, reply_token "
+      "FROM inbox WHERE (:chan = '' OR channel = :chan) AND (:chat = '' OR "
+      "chat_id = :chat) AND (:before = 0 OR id < :before) ORDER BY id DESC "
+      "LIMIT :limit");
   s.bind(":chan", q.channel);
   s.bind(":chat", q.chat);
   s.bind(":before", q.before_id);

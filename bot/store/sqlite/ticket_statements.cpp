@@ -115,7 +115,8 @@ std::optional<Ticket> WriterStatements::load_ticket(int64_t no) {
 }
 
 std::optional<Ticket> WriterStatements::find_open_ticket(const std::string& merge_key,
-                                                         const std::string& unit, int64_t since_ms) {
+                                                         const std::string& unit,
+                                                         int64_t since_ms) {
   find_open_.bind(1, merge_key);
   find_open_.bind(2, since_ms);
   find_open_.bind(3, unit);

@@ -96,10 +96,12 @@ TEST_CASE("wrong, missing or stale signatures are refused", "[bridge]") {
 TEST_CASE("malformed payloads are 400 even when signed", "[bridge]") {
   auto a = make();
   for (const std::string& body :
-       {std::string("not json"), std::string("[]"), std::string(R"({"room":{"id":"r"},"talker":{"id":"t"},"text":"x"})"),
+       {std::string("not json"), std::string("[]"),
+        std::string(R"({"room":{"id":"r"},"talker":{"id":"t"},"text":"x"})"),
         std::string(R"({"id":"1","room":"r","talker":{"id":"t"},"text":"x"})"),
         std::string(R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":5})"),
-        std::string(R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":"x","mentions":[1]})")}) {
+        std::string(
+            R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":"x","mentions":[1]})")}) {
     INFO(body);
     auto r = a.parse(signed_request(body), kNowMs);
     REQUIRE_FALSE(r.has_value());
@@ -110,13 +112,15 @@ TEST_CASE("malformed payloads are 400 even when signed", "[bridge]") {
 TEST_CASE("messages from this or another bot are marked from_bot", "[bridge]") {
   auto a = make();
   for (const char* talker : {"wxid_bot", "wxid_other_bot"}) {
-    const std::string body = R"({"id":"1","room":{"id":"r"},"talker":{"id":")" + std::string(talker) +
-                             R"("},"text":"收到"})";
+    const std::string body = R"({"id":"1","room":{"id":"r"},"talker":{"id":")" +
+                             std::string(talker) + R"("},"text":"收到"})";
     auto r = a.parse(signed_request(body), kNowMs);
     REQUIRE(r.has_value());
     CHECK(r->messages[0].from_bot);
   }
-  auto self = a.parse(signed_request(R"({"id":"1","room":{"id":"r"},"talker":{"id":"x"},"text":"a","self":true})"), kNowMs);
+  auto self = a.parse(
+      signed_request(R"({"id":"1","room":{"id":"r"},"talker":{"id":"x"},"text":"a","self":true})"),
+      kNowMs);
   REQUIRE(self.has_value());
   CHECK(self->messages[0].from_bot);
 }
@@ -138,8 +142,9 @@ TEST_CASE("outbound sends are signed the same way and carry the idempotency key"
   auto req = a.build_send(item, kNowMs);
   REQUIRE(req.has_value());
   CHECK(req->url == "http://127.0.0.1:9/send");
-  CHECK(req->body ==
-        R"({"id":"receipt:bridge:room-b5:msg-1","room":"room-b5","text":"收到，已记录","mentions":["wxid_r"]})");
+  CHECK(
+      req->body ==
+      R"({"id":"receipt:bridge:room-b5:msg-1","room":"room-b5","text":"收到，已记录","mentions":["wxid_r"]})");
   const auto ts = std::string(header_value(req->headers, "X-Gridbot-Timestamp"));
   CHECK(ts == "1700000000");
   CHECK(header_value(req->headers, "X-Gridbot-Signature") == bridge::sign(kSecret, ts, req->body));

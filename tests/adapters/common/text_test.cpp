@@ -17,7 +17,8 @@ TEST_CASE("long Chinese text is cut on character boundaries within the byte limi
   for (size_t i = 0; i < pieces.size(); ++i) {
     CHECK(pieces[i].size() <= 200);
     CHECK(sanitize_utf8(pieces[i]) == pieces[i]);  // valid UTF-8: no character was cut
-    const std::string marker = "（" + std::to_string(i + 1) + "/" + std::to_string(pieces.size()) + "）";
+    const std::string marker =
+        "（" + std::to_string(i + 1) + "/" + std::to_string(pieces.size()) + "）";
     REQUIRE(pieces[i].size() >= marker.size());
     CHECK(pieces[i].substr(pieces[i].size() - marker.size()) == marker);
     joined += pieces[i].substr(0, pieces[i].size() - marker.size());
@@ -34,7 +35,10 @@ TEST_CASE("cuts prefer a newline or punctuation over the middle of a sentence", 
 }
 
 TEST_CASE("invalid UTF-8 is replaced, not passed on", "[text]") {
-  CHECK(sanitize_utf8("a\xff" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(sanitize_utf8("a\xff"
+                      "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(sanitize_utf8("\xE5\xBB") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated 3-byte sequence
   CHECK(sanitize_utf8("楼栋") == "楼栋");
 }

@@ -38,7 +38,8 @@ HttpRequest post(const std::string& plaintext, int64_t ts_s = kNowMs / 1000,
 
 std::string group_text(const std::string& content) {
   return R"({"msgid":"m-7","aibotid":"AIB","chatid":"wrkGRID5","chattype":"group",)"
-         R"("from":{"userid":"zhangsan"},"response_url":")" + kBase +
+         R"("from":{"userid":"zhangsan"},"response_url":")" +
+         kBase +
          R"(/cgi-bin/aibot/response?response_code=abc","msgtype":"text","text":{"content":")" +
          content + R"("}})";
 }
@@ -86,9 +87,9 @@ TEST_CASE("URL verification answers the bare decrypted echostr", "[wecom][aibot]
     const auto& v1a = vectors()["url_verification"][0];
     HttpRequest g;
     g.method = "GET";
-    g.target = "/hook/w?msg_signature=" + str(v1a, "msg_signature") + "&timestamp=" +
-               str(v1a, "timestamp") + "&nonce=" + str(v1a, "nonce") + "&echostr=" +
-               str(v1a, "echostr_query");
+    g.target = "/hook/w?msg_signature=" + str(v1a, "msg_signature") +
+               "&timestamp=" + str(v1a, "timestamp") + "&nonce=" + str(v1a, "nonce") +
+               "&echostr=" + str(v1a, "echostr_query");
     auto bad = make().parse(g, 1'409'659'589'000);
     REQUIRE_FALSE(bad.has_value());
     CHECK(http_status(bad.error()) == 400);
@@ -163,10 +164,11 @@ TEST_CASE("single chats, events and media are handled on purpose", "[wecom][aibo
     CHECK(out->messages[0].reply_token.empty());
   }
   SECTION("events, stream polls and images are acknowledged without a message") {
-    for (const char* body :
-         {R"({"msgid":"e1","msgtype":"event","event":{"eventtype":"enter_chat"},"from":{"userid":"u"}})",
-          R"({"msgid":"e2","msgtype":"stream","stream":{"id":"S1"},"from":{"userid":"u"}})",
-          R"({"msgid":"e3","msgtype":"image","image":{"url":"http://x"},"from":{"userid":"u"}})"}) {
+    for (
+        const char* body :
+        {R"({"msgid":"e1","msgtype":"event","event":{"eventtype":"enter_chat"},"from":{"userid":"u"}})",
+         R"({"msgid":"e2","msgtype":"stream","stream":{"id":"S1"},"from":{"userid":"u"}})",
+         R"({"msgid":"e3","msgtype":"image","image":{"url":"http://x"},"from":{"userid":"u"}})"}) {
       auto out = a.parse(post(body), kNowMs);
       REQUIRE(out.has_value());
       CHECK(out->messages.empty());
@@ -174,9 +176,10 @@ TEST_CASE("single chats, events and media are handled on purpose", "[wecom][aibo
     }
   }
   SECTION("messages from listed other bots are marked") {
-    auto out = a.parse(post(R"({"msgid":"o1","chattype":"group","chatid":"g","from":)"
-                            R"({"userid":"other-bot"},"msgtype":"text","text":{"content":"@a b"}})"),
-                       kNowMs);
+    auto out =
+        a.parse(post(R"({"msgid":"o1","chattype":"group","chatid":"g","from":)"
+                     R"({"userid":"other-bot"},"msgtype":"text","text":{"content":"@a b"}})"),
+                kNowMs);
     REQUIRE(out.has_value());
     CHECK(out->messages.at(0).from_bot);
   }

@@ -31,14 +31,16 @@ HttpRequest envelope(const rapidjson::Value& v, const std::string& to = "wx5823b
 
 int64_t at(const rapidjson::Value& v) { return std::stoll(str(v, "timestamp")) * 1000; }
 
-HttpRequest signed_post(const std::string& xml_plain, const std::string& receive_id, int64_t now_ms) {
+HttpRequest signed_post(const std::string& xml_plain, const std::string& receive_id,
+                        int64_t now_ms) {
   auto c = crypt_for("V1");
   const std::string enc = c.encrypt(xml_plain, receive_id);
   const std::string ts = std::to_string(now_ms / 1000);
   HttpRequest r;
   r.method = "POST";
   r.target = callback_target(c.signature(ts, "n1", enc), ts, "n1");
-  r.body = "<xml><ToUserName>x</ToUserName><Encrypt>" + enc + "</Encrypt><AgentID>218</AgentID></xml>";
+  r.body =
+      "<xml><ToUserName>x</ToUserName><Encrypt>" + enc + "</Encrypt><AgentID>218</AgentID></xml>";
   return r;
 }
 
@@ -60,9 +62,9 @@ TEST_CASE("the official GET verifications answer the published plaintext", "[wec
     const auto& v = vectors()["url_verification"][0];
     HttpRequest r;
     r.method = "GET";
-    r.target = "/hook/app?msg_signature=" + str(v, "msg_signature") + "&timestamp=" +
-               str(v, "timestamp") + "&nonce=" + str(v, "nonce") + "&echostr=" +
-               str(v, "echostr_query");
+    r.target = "/hook/app?msg_signature=" + str(v, "msg_signature") +
+               "&timestamp=" + str(v, "timestamp") + "&nonce=" + str(v, "nonce") +
+               "&echostr=" + str(v, "echostr_query");
     CHECK(make("V1").parse(r, at(v))->reply.body == "1616140317555161061");
     // A proxy that form-decoded '+' into ' ' (here as %20) still verifies.
     std::string spaced = r.target;

@@ -21,7 +21,8 @@ inline const rapidjson::Document& vectors() {
     const std::string text = ss.str();
     rapidjson::Document d;
     d.Parse(text.data(), text.size());
-    if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("wecom_vectors.json unreadable");
+    if (d.HasParseError() || !d.IsObject())
+      throw std::runtime_error("wecom_vectors.json unreadable");
     return d;
   }();
   return doc;

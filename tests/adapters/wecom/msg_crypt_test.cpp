@@ -83,7 +83,8 @@ TEST_CASE("encryption with a fixed random reproduces the published ciphertexts",
   }
 }
 
-TEST_CASE("encrypt then decrypt round-trips every length across the 32-byte padding", "[wecom][crypt]") {
+TEST_CASE("encrypt then decrypt round-trips every length across the 32-byte padding",
+          "[wecom][crypt]") {
   auto c = crypt_for("V1");
   std::string msg;
   for (size_t n = 0; n <= 80; ++n) {
@@ -112,7 +113,7 @@ TEST_CASE("bad ciphertexts are refused with a precise error that maps to 400", "
     expect("not base64!!", crypt_errc::bad_base64);
     expect(good.substr(0, good.size() - 1), crypt_errc::bad_base64);  // length not 4k
     expect("", crypt_errc::bad_base64);
-    expect("QUJD=A==", crypt_errc::bad_base64);  // '=' inside
+    expect("QUJD=A==", crypt_errc::bad_base64);    // '=' inside
     expect("QUJE", crypt_errc::bad_block_length);  // valid Base64, 3 bytes
   }
   SECTION("non-canonical Base64 (spare bits set)") { expect("QUJDRB==", crypt_errc::bad_base64); }
@@ -171,14 +172,16 @@ TEST_CASE("signature checks are exact and case-insensitive on hex", "[wecom][cry
 TEST_CASE("EncodingAESKeys that are not 43 Base64 characters are refused", "[wecom][crypt]") {
   const std::string good = str(key_set("V1"), "encoding_aes_key");
   CHECK(MsgCrypt::create("t", good).has_value());
-  CHECK(MsgCrypt::create("t", good.substr(0, 42)).error() == make_error_code(crypt_errc::bad_aes_key));
+  CHECK(MsgCrypt::create("t", good.substr(0, 42)).error() ==
+        make_error_code(crypt_errc::bad_aes_key));
   CHECK(MsgCrypt::create("t", good + "A").error() == make_error_code(crypt_errc::bad_aes_key));
   std::string bad = good;
   bad[5] = '!';
   CHECK(MsgCrypt::create("t", bad).error() == make_error_code(crypt_errc::bad_aes_key));
 }
 
-TEST_CASE("Base64 round-trips every length with EVP_DecodeBlock's padding corrected", "[wecom][crypt]") {
+TEST_CASE("Base64 round-trips every length with EVP_DecodeBlock's padding corrected",
+          "[wecom][crypt]") {
   std::string bytes;
   for (int n = 0; n < 40; ++n) {
     if (!bytes.empty()) {

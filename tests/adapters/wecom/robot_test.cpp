@@ -41,9 +41,10 @@ TEST_CASE("a robot send goes to webhook/send with the chat's key", "[wecom][robo
   REQUIRE(req.has_value());
   CHECK(req->method == "POST");
   CHECK(req->url == std::string("http://127.0.0.1:9/cgi-bin/webhook/send?key=") + kKey);
-  CHECK(req->body ==
-        R"({"msgtype":"text","text":{"content":"网格5：#12 已受理","mentioned_list":["zhangsan","@all"],)"
-        R"("mentioned_mobile_list":["13800001111"]}})");
+  CHECK(
+      req->body ==
+      R"({"msgtype":"text","text":{"content":"网格5：#12 已受理","mentioned_list":["zhangsan","@all"],)"
+      R"("mentioned_mobile_list":["13800001111"]}})");
   CHECK(header_value(req->headers, "Content-Type").substr(0, 16) == "application/json");
 
   SECTION("no mentions → no lists") {
@@ -63,8 +64,9 @@ TEST_CASE("a robot send goes to webhook/send with the chat's key", "[wecom][robo
   SECTION("markdown mode appends <@userid> tags and drops mobiles") {
     auto md = make(RobotMode::markdown).build_send(item, 0);
     REQUIRE(md.has_value());
-    CHECK(md->body ==
-          R"({"msgtype":"markdown","markdown":{"content":"网格5：#12 已受理 <@zhangsan> <@@all>"}})");
+    CHECK(
+        md->body ==
+        R"({"msgtype":"markdown","markdown":{"content":"网格5：#12 已受理 <@zhangsan> <@@all>"}})");
   }
 }
 
@@ -74,7 +76,7 @@ TEST_CASE("mobile-looking mentions are told from userids", "[wecom][robot]") {
   CHECK_FALSE(looks_like_mobile("1380000111"));   // 10 digits
   CHECK_FALSE(looks_like_mobile("23800001111"));  // not a mainland mobile
   CHECK_FALSE(looks_like_mobile("zhangsan"));
-  CHECK_FALSE(looks_like_mobile("10001"));        // numeric employee ids stay userids
+  CHECK_FALSE(looks_like_mobile("10001"));  // numeric employee ids stay userids
 }
 
 TEST_CASE("robots cannot receive", "[wecom][robot]") {
@@ -97,10 +99,10 @@ TEST_CASE("every robot errcode maps to its documented verdict", "[wecom][robot]"
   CHECK(gone.detail.find("93000") != std::string::npos);
   CHECK(a.interpret(answer(200, R"({"errcode":-1,"errmsg":"system busy"})")).verdict ==
         Verdict::retry);
-  for (const char* fail : {R"({"errcode":40058,"errmsg":"content exceed max length 2048"})",
-                           R"({"errcode":40008,"errmsg":"invalid message type"})",
-                           R"({"errcode":44001,"errmsg":"empty media data"})",
-                           R"({"errcode":12345})"}) {
+  for (const char* fail :
+       {R"({"errcode":40058,"errmsg":"content exceed max length 2048"})",
+        R"({"errcode":40008,"errmsg":"invalid message type"})",
+        R"({"errcode":44001,"errmsg":"empty media data"})", R"({"errcode":12345})"}) {
     INFO(fail);
     CHECK(a.interpret(answer(200, fail)).verdict == Verdict::failed);
   }
@@ -154,8 +156,10 @@ TEST_CASE("the registry builds the WeCom types and names every bad option", "[we
   CHECK(build_errors("wecom_robot", {{"mode", "markdown"}, {"base_url", "http://127.0.0.1:1/"}})
             .empty());
   CHECK(build_errors("wecom_aibot", {{"token", "QDG6eK"}, {"encoding_aes_key", kAesKey}}).empty());
-  CHECK(build_errors("wecom_app", {{"token", "QDG6eK"}, {"encoding_aes_key", kAesKey},
-                                   {"corp_id", "wx5823bf96d3bd56c7"}, {"agent_id", "218"}})
+  CHECK(build_errors("wecom_app", {{"token", "QDG6eK"},
+                                   {"encoding_aes_key", kAesKey},
+                                   {"corp_id", "wx5823bf96d3bd56c7"},
+                                   {"agent_id", "218"}})
             .empty());
 
   auto e = build_errors("wecom_aibot", {{"token", "QDG6eK"}, {"encoding_aes_key", "short"}});
