@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -73,6 +74,17 @@ class Adapter {
   /// webhook mode can only answer the message it was given; the core then skips such groups when
   /// it relays, rather than queueing rows that can only fail.
   virtual bool can_post_unprompted() const { return true; }
+
+  /// Platforms whose sends carry an access token (WeCom app chats): a request that fetches a
+  /// fresh token when the cached one is missing or about to expire, or nullopt when sends may go
+  /// now. The outbox sends it first (one at a time per channel) and hands the answer back.
+  virtual std::optional<HttpRequest> token_request(int64_t /*now_ms*/) const {
+    return std::nullopt;
+  }
+  /// Takes the answer to token_request(); false when no token came back (sends wait and retry).
+  virtual bool accept_token(const TransportResult& /*result*/, int64_t /*now_ms*/) const {
+    return true;
+  }
 };
 
 /// The explicit adapter table (adapters/registry.cpp): builds the adapter for a configured

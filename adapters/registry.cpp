@@ -2,6 +2,7 @@
 // static library can silently drop at link time).
 #include "adapters/adapter.hpp"
 #include "adapters/bridge/adapter.hpp"
+#include "adapters/wecom/appchat_adapter.hpp"
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/app_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
@@ -161,6 +162,15 @@ std::unique_ptr<Adapter> make_wecom_robot(const OptionReader& r) {
   return std::make_unique<wecom::RobotAdapter>(std::move(o));
 }
 
+std::unique_ptr<Adapter> make_wecom_appchat(const OptionReader& r) {
+  r.only({"base_url", "corp_id", "corp_secret"});
+  wecom::AppchatOptions o;
+  o.base_url = wecom_base_url(r);
+  o.corp_id = r.required("corp_id");
+  o.corp_secret = r.required("corp_secret");
+  return std::make_unique<wecom::AppchatAdapter>(std::move(o));
+}
+
 struct Entry {
   const char* type;
   std::unique_ptr<Adapter> (*make)(const OptionReader&);
@@ -170,6 +180,7 @@ constexpr Entry kTable[] = {
     {"wecom_aibot", make_wecom_aibot},
     {"wecom_app", make_wecom_app},
     {"wecom_robot", make_wecom_robot},
+    {"wecom_appchat", make_wecom_appchat},
 };
 
 }  // namespace

@@ -174,6 +174,11 @@ void Outbox::run() {
 void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk) {
   OutboxItem item = d.queue.begin()->second;
   const Channel* ch = channels_.find(item.channel);
+  if (ch != nullptr)
+    if (auto fetch = ch->adapter->token_request(now)) {
+      await_token_locked(item.channel, dest_key(d.channel, d.chat), std::move(*fetch), lk);
+      return;
+    }
   auto request = ch ? ch->adapter->build_send(item, now)
                     : adapters::Result<HttpRequest>(make_error_code(errc::unknown_channel));
   const auto key = dest_key(d.channel, d.chat);
@@ -200,6 +205,40 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
                     on_result(key, std::move(item), std::move(r));
                   });
   lk.lock();
+}
+
+void Outbox::await_token_locked(const std::string& channel, const std::string& key,
+                                HttpRequest fetch, std::unique_lock<std::mutex>& lk) {
+  auto [it, first] = token_waiters_.try_emplace(channel);
+  it->second.push_back(key);
+  if (auto d = dests_.find(key); d != dests_.end()) ++d->second->gen;  // parked: off the schedule
+  if (!first) return;  // one fetch per channel at a time; the others wait for it
+  ++in_flight_;
+  lk.unlock();
+  transport_.send(std::move(fetch), cfg_.send_timeout_ms,
+                  [this, channel](TransportResult r) { on_token(channel, std::move(r)); });
+  lk.lock();
+}
+
+void Outbox::on_token(const std::string& channel, TransportResult result) {
+  const Channel* ch = channels_.find(channel);
+  const int64_t now = clock_.now_ms();
+  const bool ok = ch != nullptr && ch->adapter->accept_token(result, now);
+  if (!ok)
+    log::warn("outbox: no access token for channel {}: {}", channel,
+              result.error ? result.error.message() : "HTTP " + std::to_string(result.status));
+  std::lock_guard lk(mu_);
+  --in_flight_;
+  auto waiters = std::move(token_waiters_[channel]);
+  token_waiters_.erase(channel);
+  for (const auto& key : waiters) {
+    auto it = dests_.find(key);
+    if (it == dests_.end()) continue;
+    // Without a token, try again later rather than spinning on the token endpoint.
+    if (!ok) it->second->blocked_until = now + cfg_.backoff_initial_ms * 5;
+    schedule_locked(*it->second, now);
+  }
+  cv_.notify_all();
 }
 
 int64_t Outbox::backoff_ms(const OutboxItem& item) const {

@@ -76,6 +76,10 @@ class Outbox {
   void supersede_locked(Dest& d, const OutboxItem& item);
   void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
   void on_result(const std::string& key, OutboxItem item, TransportResult result);
+  /// Parks destination `key` until `channel` has an access token, fetching one if none is coming.
+  void await_token_locked(const std::string& channel, const std::string& key, HttpRequest fetch,
+                          std::unique_lock<std::mutex>& lk);
+  void on_token(const std::string& channel, TransportResult result);
   int64_t backoff_ms(const OutboxItem& item) const;
 
   const config::OutboxConfig cfg_;
@@ -114,6 +118,8 @@ class Outbox {
   uint64_t delivered_ = 0, retried_ = 0, failed_ = 0, superseded_ = 0;
   bool stopping_ = false;
   std::thread thread_;
+  // Channels fetching an access token, and the destinations waiting for it.
+  std::map<std::string, std::vector<std::string>> token_waiters_;
 };
 
 }  // namespace gridbot::core

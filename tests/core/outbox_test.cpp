@@ -168,3 +168,58 @@ TEST_CASE("long text is split to the channel's byte limit before it is queued", 
   for (const auto& r : rows) CHECK(r.text.size() <= 256);
   CHECK(rows[1].idempotency_key == "long#2");
 }
+
+#include "adapters/wecom/appchat_adapter.hpp"
+
+TEST_CASE("a token platform: one gettoken for many sends, and a new one after it expires",
+          "[outbox][token]") {
+  Fixture f;
+  config::ChannelConfig cc;
+  cc.name = "appchat";
+  cc.type = "wecom_appchat";
+  cc.rate_per_minute = 1000;
+  adapters::wecom::AppchatOptions o;
+  o.base_url = "https://127.0.0.1:9";
+  o.corp_id = "corp";
+  o.corp_secret = "secret";
+  f.channels.add_for_test(cc, std::make_unique<adapters::wecom::AppchatAdapter>(o));
+  int tokens = 0, expired_once = 0;
+  f.transport.answer = [&](const HttpRequest& r) {
+    if (r.url.find("/gettoken") != std::string::npos) {
+      ++tokens;
+      return TransportResult{
+          {},
+          200,
+          {},
+          R"({"errcode":0,"access_token":"T)" + std::to_string(tokens) + R"(","expires_in":7200})"};
+    }
+    // The first send with T1 after the third one is told the token expired.
+    if (r.url.find("access_token=T1") != std::string::npos &&
+        r.body.find("chat-3") != std::string::npos && expired_once++ == 0)
+      return TransportResult{{}, 200, {}, R"({"errcode":42001,"errmsg":"access_token expired"})"};
+    return TransportResult{{}, 200, {}, R"({"errcode":0,"errmsg":"ok"})"};
+  };
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE_FALSE(f.store->write_sync([&](store::WriteTx& tx) {
+    for (int i = 1; i <= 5; ++i) {
+      OutboxItem item;
+      item.channel = "appchat";
+      item.chat_id = "chat-" + std::to_string(i);
+      item.text = "通知";
+      item.idempotency_key = "ac" + std::to_string(i);
+      tx.enqueue(item);
+    }
+  }));
+  REQUIRE(gridbot::test::eventually([&] {
+    f.clock.advance_ms(100);
+    outbox.wake_for_test();
+    return f.count(DeliveryState::delivered) == 5;
+  }));
+  CHECK(tokens == 2);  // one at first, one after the expired answer
+  size_t token_fetches = 0;
+  for (const auto& r : f.transport.sent())
+    token_fetches += r.url.find("/gettoken") != std::string::npos;
+  CHECK(token_fetches == 2);
+  outbox.stop(1000);
+}

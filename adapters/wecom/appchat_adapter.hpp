@@ -1,0 +1,49 @@
+// WeCom app chats (应用群聊, wecom_appchat), outbound only: POST
+// {base_url}/cgi-bin/appchat/send?access_token=TOKEN with the chat id as destination; the token
+// comes from cgi-bin/gettoken (corp id + the app's secret), cached until shortly before it
+// expires and fetched again once on the token errcodes (PROTOCOLS.md §4).
+#pragma once
+
+#include "adapters/adapter.hpp"
+
+#include <mutex>
+#include <string>
+
+namespace gridbot::adapters::wecom {
+
+struct AppchatOptions {
+  std::string base_url = "https://qyapi.weixin.qq.com";
+  std::string corp_id;
+  std::string corp_secret;              // the self-built app's Secret
+  int64_t refresh_margin_ms = 300'000;  // fetch a new token this long before expiry
+};
+
+inline constexpr size_t kAppchatTextBytes = 2048;
+
+/// Thread safety: const methods are safe from any thread; the token cache has its own mutex.
+class AppchatAdapter final : public Adapter {
+ public:
+  explicit AppchatAdapter(AppchatOptions options) : options_(std::move(options)) {}
+
+  // Adapter
+  std::string_view type() const override { return "wecom_appchat"; }
+  /// App chats have no callback here: always errc::method_not_allowed (405).
+  Result<ParseResult> parse(const HttpRequest& request, int64_t now_ms) const override;
+  /// {"chatid", "msgtype":"text", "text":{"content"}, "safe":0} with the cached token; fails with
+  /// bad_request when there is no token yet (the outbox fetches one first).
+  Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const override;
+  /// errcode 0 delivered; 40014/42001/40001 (token invalid or expired) drop the cached token and
+  /// retry at once; the rest as the shared WeCom errcode table.
+  SendOutcome interpret(const TransportResult& result) const override;
+  size_t max_text_bytes() const override { return kAppchatTextBytes; }
+  std::optional<HttpRequest> token_request(int64_t now_ms) const override;
+  bool accept_token(const TransportResult& result, int64_t now_ms) const override;
+
+ private:
+  AppchatOptions options_;
+  mutable std::mutex mu_;
+  mutable std::string token_;
+  mutable int64_t token_expires_ms_ = 0;
+};
+
+}  // namespace gridbot::adapters::wecom
