@@ -39,6 +39,7 @@ enum class Verdict {
   throttled,  // the platform said "too fast": wait retry_after_ms, does not count as an attempt
   failed,     // permanent for this message: record and stop
   disabled,   // permanent for the destination (bot removed from the group): stop all its rows
+  awaiting,   // the platform took it as a task a person must confirm; detail names the task
 };
 
 struct SendOutcome {

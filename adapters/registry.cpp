@@ -3,6 +3,7 @@
 #include "adapters/adapter.hpp"
 #include "adapters/bridge/adapter.hpp"
 #include "adapters/wecom/appchat_adapter.hpp"
+#include "adapters/wecom/customer_group_adapter.hpp"
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/app_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
@@ -171,6 +172,15 @@ std::unique_ptr<Adapter> make_wecom_appchat(const OptionReader& r) {
   return std::make_unique<wecom::AppchatAdapter>(std::move(o));
 }
 
+std::unique_ptr<Adapter> make_wecom_customer_group(const OptionReader& r) {
+  r.only({"base_url", "corp_id", "secret"});
+  wecom::CustomerGroupOptions o;
+  o.base_url = wecom_base_url(r);
+  o.corp_id = r.required("corp_id");
+  o.secret = r.required("secret");
+  return std::make_unique<wecom::CustomerGroupAdapter>(std::move(o));
+}
+
 struct Entry {
   const char* type;
   std::unique_ptr<Adapter> (*make)(const OptionReader&);
@@ -181,6 +191,7 @@ constexpr Entry kTable[] = {
     {"wecom_app", make_wecom_app},
     {"wecom_robot", make_wecom_robot},
     {"wecom_appchat", make_wecom_appchat},
+    {"wecom_customer_group", make_wecom_customer_group},
 };
 
 }  // namespace

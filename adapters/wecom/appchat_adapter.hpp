@@ -5,8 +5,8 @@
 #pragma once
 
 #include "adapters/adapter.hpp"
+#include "adapters/wecom/access_token.hpp"
 
-#include <mutex>
 #include <string>
 
 namespace gridbot::adapters::wecom {
@@ -23,7 +23,10 @@ inline constexpr size_t kAppchatTextBytes = 2048;
 /// Thread safety: const methods are safe from any thread; the token cache has its own mutex.
 class AppchatAdapter final : public Adapter {
  public:
-  explicit AppchatAdapter(AppchatOptions options) : options_(std::move(options)) {}
+  explicit AppchatAdapter(AppchatOptions options)
+      : options_(std::move(options)),
+        token_(options_.base_url, options_.corp_id, options_.corp_secret,
+               options_.refresh_margin_ms) {}
 
   // Adapter
   std::string_view type() const override { return "wecom_appchat"; }
@@ -41,9 +44,7 @@ class AppchatAdapter final : public Adapter {
 
  private:
   AppchatOptions options_;
-  mutable std::mutex mu_;
-  mutable std::string token_;
-  mutable int64_t token_expires_ms_ = 0;
+  mutable AccessToken token_;
 };
 
 }  // namespace gridbot::adapters::wecom

@@ -287,6 +287,17 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
       store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); },
                    nullptr);
       break;
+    case Verdict::awaiting: {
+      // Handed over as a task (a customer-group send the owner confirms): nothing more to send;
+      // the deliveries API shows it as awaiting_confirmation with the task in last_error.
+      finish();
+      ++delivered_;
+      std::string task = outcome.detail;
+      store_.write([id = item.id,
+                    task](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::awaiting, task); },
+                   nullptr);
+      break;
+    }
     case Verdict::retry:
     case Verdict::throttled: {
       const bool counts = outcome.verdict == Verdict::retry;

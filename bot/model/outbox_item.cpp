@@ -15,13 +15,15 @@ const char* to_string(DeliveryState s) {
       return "disabled";
     case DeliveryState::superseded:
       return "superseded";
+    case DeliveryState::awaiting:
+      return "awaiting_confirmation";
   }
   return "pending";
 }
 
 bool parse_delivery_state(const std::string& s, DeliveryState& out) {
   for (auto st : {DeliveryState::pending, DeliveryState::delivered, DeliveryState::failed,
-                  DeliveryState::disabled, DeliveryState::superseded}) {
+                  DeliveryState::disabled, DeliveryState::superseded, DeliveryState::awaiting}) {
     if (s == to_string(st)) {
       out = st;
       return true;

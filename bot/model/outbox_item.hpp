@@ -9,7 +9,9 @@
 namespace gridbot {
 
 /// superseded: a later notice for the same (destination, supersede key) replaced it unsent.
-enum class DeliveryState { pending, delivered, failed, disabled, superseded };
+/// awaiting: the platform holds it as a task a person must confirm (a WeCom customer-group
+/// send, confirmed by the group's owner); last_error names the task.
+enum class DeliveryState { pending, delivered, failed, disabled, superseded, awaiting };
 
 const char* to_string(DeliveryState s);
 bool parse_delivery_state(const std::string& s, DeliveryState& out);

@@ -223,3 +223,38 @@ TEST_CASE("a token platform: one gettoken for many sends, and a new one after it
   CHECK(token_fetches == 2);
   outbox.stop(1000);
 }
+
+#include "adapters/wecom/customer_group_adapter.hpp"
+
+TEST_CASE("a customer-group send ends as awaiting_confirmation with its task id",
+          "[outbox][token]") {
+  Fixture f;
+  config::ChannelConfig cc;
+  cc.name = "customer";
+  cc.type = "wecom_customer_group";
+  adapters::wecom::CustomerGroupOptions o;
+  o.base_url = "https://127.0.0.1:9";
+  o.corp_id = "corp";
+  o.secret = "secret";
+  f.channels.add_for_test(cc, std::make_unique<adapters::wecom::CustomerGroupAdapter>(o));
+  f.transport.answer = [](const HttpRequest& r) {
+    if (r.url.find("/gettoken") != std::string::npos)
+      return TransportResult{{}, 200, {}, R"({"errcode":0,"access_token":"T","expires_in":7200})"};
+    return TransportResult{{}, 200, {}, R"({"errcode":0,"fail_list":[],"msgid":"msgTASK1"})"};
+  };
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE_FALSE(f.store->write_sync([&](store::WriteTx& tx) {
+    OutboxItem item;
+    item.channel = "customer";
+    item.chat_id = "wxid_b5_head/wrCHAT5";
+    item.text = "【工单#1001】已受理";
+    item.idempotency_key = "cg1";
+    tx.enqueue(item);
+  }));
+  REQUIRE(gridbot::test::eventually([&] { return f.count(DeliveryState::awaiting) == 1; }));
+  auto row = f.store->deliveries({"", DeliveryState::awaiting, 0, 10}).at(0);
+  CHECK(row.last_error == "task msgTASK1");
+  CHECK(std::string(to_string(row.state)) == "awaiting_confirmation");
+  outbox.stop(1000);
+}

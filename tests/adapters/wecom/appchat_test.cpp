@@ -62,3 +62,35 @@ TEST_CASE("appchat: token errcodes drop the token and retry; others map as docum
   hook.method = "POST";
   CHECK(a.parse(hook, 0).error() == make_error_code(errc::method_not_allowed));
 }
+
+#include "adapters/wecom/customer_group_adapter.hpp"
+
+TEST_CASE("customer groups: a group-send task the owner confirms, recorded as awaiting",
+          "[wecom][customer_group]") {
+  CustomerGroupOptions o;
+  o.base_url = "https://127.0.0.1:9";
+  o.corp_id = "corp";
+  o.secret = "s";
+  CustomerGroupAdapter a(o);
+  OutboxItem item;
+  item.chat_id = "zhangsan/wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA";
+  item.text = "【通知】明天上午停水";
+  CHECK(a.build_send(item, 0).error() == make_error_code(errc::bad_request));  // no token yet
+  REQUIRE(a.token_request(0).has_value());
+  REQUIRE(a.accept_token(ok(R"({"errcode":0,"access_token":"TK","expires_in":7200})"), 0));
+  auto send = a.build_send(item, 0);
+  REQUIRE(send.has_value());
+  CHECK(send->url ==
+        "https://127.0.0.1:9/cgi-bin/externalcontact/add_msg_template?access_token=TK");
+  CHECK(
+      send->body ==
+      R"({"chat_type":"group","sender":"zhangsan","chat_id_list":["wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"],"text":{"content":"【通知】明天上午停水"}})");
+  auto task = a.interpret(
+      ok(R"({"errcode":0,"errmsg":"ok","fail_list":[],"msgid":"msgGCAAAXtWyujaWJHDDGi0mAC"})"));
+  CHECK(task.verdict == Verdict::awaiting);
+  CHECK(task.detail == "task msgGCAAAXtWyujaWJHDDGi0mAC");
+  item.chat_id = "no-owner";
+  CHECK(a.build_send(item, 0).error() == make_error_code(errc::bad_request));
+  CHECK(a.interpret(ok(R"({"errcode":42001})")).verdict == Verdict::retry);
+  CHECK(a.token_request(0).has_value());
+}
