@@ -9,6 +9,8 @@
 #include "bot/http/server.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -82,6 +84,17 @@ class TestClient {
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
                          bool mention_bot, const std::string& talker = "wxid_resident");
+
+/// Waits up to timeout_ms for pred() to hold, polling every 20 ms.
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms = 15'000) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
 
 /// Counts occurrences of `needle` in `hay`.
 size_t count_of(const std::string& hay, const std::string& needle);

@@ -13,15 +13,6 @@ using namespace gridbot::test;
 
 namespace {
 
-template <typename Pred>
-bool eventually(Pred pred, int timeout_ms = 15'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 20) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
 struct World {
   http::Runtime runtime;
   TempDir dir;

@@ -65,15 +65,4 @@ class WecomStub {
   std::unique_ptr<http::TlsServer> server_;
 };
 
-/// Waits up to timeout_ms for pred() to hold, polling.
-template <typename Pred>
-bool eventually(Pred pred, int timeout_ms = 10'000) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
 }  // namespace gridbot::test
