@@ -42,6 +42,20 @@ enum class Verdict {
   awaiting,   // the platform took it as a task a person must confirm; detail names the task
 };
 
+/// What became of a task a person must confirm (Verdict::awaiting).
+enum class Confirmation {
+  pending,    // not carried out yet: ask again later
+  confirmed,  // carried out: the row counts as delivered at `at_ms`
+  failed,     // the platform says it will never be carried out: the row fails with `detail`
+  unknown,    // the question itself failed (network, token, errcode): ask again later
+};
+
+struct ConfirmationOutcome {
+  Confirmation state = Confirmation::unknown;
+  int64_t at_ms = 0;
+  std::string detail;
+};
+
 struct SendOutcome {
   Verdict verdict = Verdict::retry;
   int64_t retry_after_ms = 0;  // 0: the outbox's own backoff
@@ -85,6 +99,20 @@ class Adapter {
   /// Takes the answer to token_request(); false when no token came back (sends wait and retry).
   virtual bool accept_token(const TransportResult& /*result*/, int64_t /*now_ms*/) const {
     return true;
+  }
+
+  /// Platforms that take a message as a task a person confirms (Verdict::awaiting; a WeCom
+  /// customer-group send): the request that asks whether the task of `item` (an awaiting row,
+  /// its task in last_error) was carried out, or nullopt when there is nothing to ask (no token
+  /// yet: call token_request first). The core's confirmation poller sends it.
+  virtual std::optional<HttpRequest> confirmation_request(const OutboxItem& /*item*/,
+                                                          int64_t /*now_ms*/) const {
+    return std::nullopt;
+  }
+  /// Classifies the answer to confirmation_request(item).
+  virtual ConfirmationOutcome interpret_confirmation(const OutboxItem& /*item*/,
+                                                     const TransportResult& /*result*/) const {
+    return {};
   }
 };
 

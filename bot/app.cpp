@@ -10,6 +10,7 @@
 #include "bot/core/channels.hpp"
 #include "bot/core/org_loader.hpp"
 #include "bot/core/outbox.hpp"
+#include "bot/core/confirmations.hpp"
 #include "bot/core/pipeline.hpp"
 #include "bot/core/router.hpp"
 #include "bot/core/templates.hpp"
@@ -247,6 +248,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   transport.start(pipeline);
   core::Escalation escalation(tickets, *store, clock);
   escalation.start();
+  core::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport, clock);
+  confirmations.start();
   Janitor janitor(*store, clock, cfg.store.inbox_retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
@@ -275,6 +278,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
   escalation.stop();
+  confirmations.stop();
   transport.stop();  // no new pushed messages; frames in flight fail and are retried at start
   outbox.stop(cfg.server.drain_timeout_ms);
   store->close();

@@ -22,6 +22,9 @@ inline constexpr size_t kCustomerGroupTextBytes = 4000;
 
 /// The destination chat id of a customer group is "OWNER_USERID/CHAT_ID": the owner who must
 /// confirm the task, and the group. Thread safety: as AccessToken.
+/// The task id an awaiting row carries in last_error ("task <msgid>"), "" when none.
+std::string task_of(const OutboxItem& item);
+
 class CustomerGroupAdapter final : public Adapter {
  public:
   explicit CustomerGroupAdapter(CustomerGroupOptions options)
@@ -38,6 +41,15 @@ class CustomerGroupAdapter final : public Adapter {
   /// the rest as the shared WeCom table.
   SendOutcome interpret(const TransportResult& result) const override;
   size_t max_text_bytes() const override { return kCustomerGroupTextBytes; }
+  /// externalcontact/get_groupmsg_send_result for the row's task and owner; nullopt without a
+  /// token or when the row names no task.
+  std::optional<HttpRequest> confirmation_request(const OutboxItem& item,
+                                                  int64_t now_ms) const override;
+  /// The row's group in send_list: status 1 → confirmed at send_time; 0 or absent → pending;
+  /// 2 (not a member) and 3 (the group's group-send quota is used up) → failed; token errcodes
+  /// drop the token; anything else → unknown.
+  ConfirmationOutcome interpret_confirmation(const OutboxItem& item,
+                                             const TransportResult& result) const override;
   std::optional<HttpRequest> token_request(int64_t now_ms) const override {
     return token_.request(now_ms);
   }

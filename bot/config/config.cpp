@@ -264,6 +264,8 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   outbox.num("max_in_flight", cfg.outbox.max_in_flight, 1, 100000);
   outbox.num("poll_ms", cfg.outbox.poll_ms, 10, 3.6e6);
   outbox.num("send_timeout_ms", cfg.outbox.send_timeout_ms, 100, 3.6e6);
+  outbox.num("confirm_poll_ms", cfg.outbox.confirm_poll_ms, 100, 8.64e7);
+  outbox.num("confirm_max_age_h", cfg.outbox.confirm_max_age_h, 1, 24 * 365);
   outbox.reject_unknown();
 
   Section tickets(*src, top.get("tickets"), "tickets", env, errors);

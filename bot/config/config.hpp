@@ -36,6 +36,10 @@ struct OutboxConfig {
   int max_in_flight = 64;            // sends in flight over all destinations
   int64_t poll_ms = 1'000;           // idle re-check of the outbox
   int64_t send_timeout_ms = 10'000;  // overall deadline of one send
+  // Tasks a person confirms (WeCom customer-group sends): how often to ask the platform, and
+  // after how long an unconfirmed task counts as failed.
+  int64_t confirm_poll_ms = 300'000;
+  double confirm_max_age_h = 30 * 24;
 };
 
 struct TicketsConfig {

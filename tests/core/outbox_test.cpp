@@ -1,10 +1,15 @@
 #include "bot/core/outbox.hpp"
 
+#include "adapters/wecom/customer_group_adapter.hpp"
+#include "bot/core/confirmations.hpp"
+
 #include "../temp_dir.hpp"
 #include "fakes.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <mutex>
 #include <set>
 
 using namespace gridbot;
@@ -48,6 +53,15 @@ struct Fixture {
     for (const auto& r : transport.sent())
       out.emplace_back(header_value(r.headers, "Idempotency-Key"));
     return out;
+  }
+  /// A wecom_customer_group channel named "customer".
+  void add_customer_groups() {
+    config::ChannelConfig cc;
+    cc.name = "customer";
+    cc.type = "wecom_customer_group";
+    channels.add_for_test(
+        cc, std::make_unique<adapters::wecom::CustomerGroupAdapter>(
+                adapters::wecom::CustomerGroupOptions{"https://127.0.0.1:9", "corp", "secret"}));
   }
   size_t count(DeliveryState s) { return store->deliveries({"", s, 0, 1000}).size(); }
 };
@@ -224,19 +238,10 @@ TEST_CASE("a token platform: one gettoken for many sends, and a new one after it
   outbox.stop(1000);
 }
 
-#include "adapters/wecom/customer_group_adapter.hpp"
-
 TEST_CASE("a customer-group send ends as awaiting_confirmation with its task id",
           "[outbox][token]") {
   Fixture f;
-  config::ChannelConfig cc;
-  cc.name = "customer";
-  cc.type = "wecom_customer_group";
-  adapters::wecom::CustomerGroupOptions o;
-  o.base_url = "https://127.0.0.1:9";
-  o.corp_id = "corp";
-  o.secret = "secret";
-  f.channels.add_for_test(cc, std::make_unique<adapters::wecom::CustomerGroupAdapter>(o));
+  f.add_customer_groups();
   f.transport.answer = [](const HttpRequest& r) {
     if (r.url.find("/gettoken") != std::string::npos)
       return TransportResult{{}, 200, {}, R"({"errcode":0,"access_token":"T","expires_in":7200})"};
@@ -257,4 +262,97 @@ TEST_CASE("a customer-group send ends as awaiting_confirmation with its task id"
   CHECK(row.last_error == "task msgTASK1");
   CHECK(std::string(to_string(row.state)) == "awaiting_confirmation");
   outbox.stop(1000);
+}
+
+TEST_CASE(
+    "the confirmation poller turns a confirmed task into delivered, a refused one into failed, "
+    "and one nobody confirms into failed after the maximum age",
+    "[outbox][confirmations]") {
+  Fixture f;
+  f.add_customer_groups();
+  f.cfg.confirm_max_age_h = 48;
+  // The platform: task → status of its group (0 not yet sent, 1 sent, 3 quota used up).
+  std::map<std::string, int> status;
+  std::mutex mu;
+  int tokens = 0;
+  f.transport.answer = [&](const HttpRequest& r) {
+    if (r.url.find("/gettoken") != std::string::npos) {
+      ++tokens;
+      return TransportResult{{}, 200, {}, R"({"errcode":0,"access_token":"T","expires_in":7200})"};
+    }
+    if (r.url.find("/add_msg_template") != std::string::npos) {
+      std::lock_guard lk(mu);
+      const std::string task = "msgTASK" + std::to_string(status.size() + 1);
+      status[task] = 0;
+      return TransportResult{
+          {}, 200, {}, R"({"errcode":0,"fail_list":[],"msgid":")" + task + "\"}"};
+    }
+    std::lock_guard lk(mu);
+    for (const auto& [task, st] : status)
+      if (r.body.find('"' + task + '"') != std::string::npos) {
+        const auto chat = r.body.find("wxid_b5_head") != std::string::npos ? "wrCHAT5" : "wrX";
+        return TransportResult{{},
+                               200,
+                               {},
+                               R"({"errcode":0,"send_list":[{"chat_id":")" + std::string(chat) +
+                                   R"(","status":)" + std::to_string(st) +
+                                   R"(,"send_time":1700000000}]})"};
+      }
+    return TransportResult{{}, 200, {}, R"({"errcode":41063,"errmsg":"invalid msgid"})"};
+  };
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE_FALSE(f.store->write_sync([&](store::WriteTx& tx) {
+    for (int i = 1; i <= 3; ++i) {
+      OutboxItem item;
+      item.channel = "customer";
+      item.chat_id = "wxid_b5_head/wrCHAT5";
+      item.text = "【通知】第" + std::to_string(i) + "条";
+      item.idempotency_key = "cg" + std::to_string(i);
+      item.created_ms = f.clock.now_ms();
+      tx.enqueue(item);
+    }
+  }));
+  REQUIRE(eventually([&] { return f.count(DeliveryState::awaiting) == 3; }));
+  outbox.stop(1000);
+
+  ConfirmationPoller poller(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  auto c = poller.poll_once();  // nobody has confirmed yet
+  CHECK(c.asked == 3);
+  CHECK(c.pending == 3);
+  CHECK(f.count(DeliveryState::awaiting) == 3);
+
+  {
+    std::lock_guard lk(mu);
+    status["msgTASK1"] = 1;  // the owner sent it
+    status["msgTASK2"] = 3;  // the group had its monthly quota
+  }
+  c = poller.poll_once();
+  CHECK(c.confirmed == 1);
+  CHECK(c.failed == 1);
+  CHECK(c.pending == 1);
+  auto delivered = f.store->deliveries({"", DeliveryState::delivered, 0, 10});
+  REQUIRE(delivered.size() == 1);
+  CHECK(delivered[0].idempotency_key == "cg1");
+  CHECK(delivered[0].delivered_ms == 1700000000000);
+  auto failed = f.store->deliveries({"", DeliveryState::failed, 0, 10});
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].idempotency_key == "cg2");
+  CHECK(failed[0].last_error.find("quota") != std::string::npos);
+
+  // Asked again: answered rows are not asked about any more.
+  c = poller.poll_once();
+  CHECK(c.asked == 1);
+  CHECK(tokens == 1);  // the poller used the token the outbox fetched
+
+  // Two days pass with no confirmation: the last task counts as failed, and says why.
+  f.clock.advance_ms(49LL * 3'600'000);
+  c = poller.poll_once();
+  CHECK(c.expired == 1);
+  CHECK(f.count(DeliveryState::awaiting) == 0);
+  failed = f.store->deliveries({"", DeliveryState::failed, 0, 10});
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0].last_error.find("msgTASK3") != std::string::npos);
+  CHECK(failed[0].last_error.find("not confirmed within 48 h") != std::string::npos);
+  CHECK(tokens == 2);  // that token had expired: the poller fetched a fresh one
 }

@@ -1,6 +1,7 @@
 // End-to-end tests of WeCom through the real binary: relays through a group-robot stub over TLS
 // (key, JSON shape, 20 a minute), a grid head's 受理 as an encrypted AI-bot callback answered
-// through response_url, and TLS verification itself. The org is tests/data/wecom_org.csv.
+// through response_url, a notice into a customer group as a task its owner confirms, and TLS
+// verification itself. The org is tests/data/wecom_org.csv.
 #include "harness.hpp"
 #include "wecom_stubs.hpp"
 
@@ -54,7 +55,8 @@ struct WecomWorld {
     f << R"({
   "server": { "listen": "127.0.0.1", "port": 0, "drain_timeout_ms": 3000 },
   "store": { "path": "e2e.db" },
-  "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50 },
+  "outbox": { "backoff_initial_ms": 100, "backoff_max_ms": 500, "poll_ms": 50,
+              "confirm_poll_ms": 200 },
   "tls": { "ca_file": ")"
       << pki->ca_file << R"(" },
   "api": { "token": ")"
@@ -72,6 +74,9 @@ struct WecomWorld {
       "bot_id": "wxid_gridbot", "rate_per_minute": 100000 },
     { "name": "robots", "type": "wecom_robot", "base_url": ")"
       << base << R"(" },
+    { "name": "customers", "type": "wecom_customer_group", "base_url": ")"
+      << base << R"(", "corp_id": ")" << wecom->corp_id << R"(", "secret": ")" << wecom->corp_secret
+      << R"(" },
     { "name": "aibot", "type": "wecom_aibot", "bot_id": "AIBOTID", "bot_name": "网格助手", "base_url": ")"
       << base << R"(", )"
       << (aibot.empty() ? R"("token": ")" + kToken + R"(", "encoding_aes_key": ")" + kAesKey + "\""
@@ -278,5 +283,47 @@ TEST_CASE(
   CHECK(eventually([&] {
     return frames_with(R"("cmd":"aibot_respond_msg","headers":{"req_id":"cb-2"})") == 1;
   }));
+  CHECK(w.wecom->violations().empty());
+}
+
+TEST_CASE(
+    "wecom e2e: a notice into a building's customer group becomes a group-send task, shown as "
+    "awaiting_confirmation until its owner confirms it, then as delivered",
+    "[e2e][wecom]") {
+  WecomWorld w;
+  const std::string response_url =
+      w.wecom->base_url() + "/cgi-bin/aibot/response?response_code=rc-notice";
+  const auto json =
+      aibot_message("aibot-n1", "chat-g1", "zhang",
+                    "@网格助手 通知 全部 明天上午9点到11点停水，请提前储水", response_url);
+  REQUIRE(w.client->request(aibot_callback(w.bot->url("/hook/aibot"), json)).status == 200);
+
+  // One task, created by the owner named in the org CSV, for that group, with the notice.
+  REQUIRE(eventually([&] { return w.wecom->tasks().size() == 1; }));
+  const auto task = w.wecom->tasks().at(0);
+  CHECK(task.sender == "wxid_b26");
+  CHECK(task.chat == "wrCHAT26");
+  CHECK(task.text.find("停水") != std::string::npos);
+  const std::string chat = "/api/v1/deliveries?chat=wxid_b26/wrCHAT26";
+  REQUIRE(eventually(
+      [&] { return w.api(chat).find(R"("state":"awaiting_confirmation")") != std::string::npos; }));
+  CHECK(w.api(chat).find("task " + task.msgid) != std::string::npos);
+  // The same notice reached the building's bridge room at once.
+  CHECK(eventually([&] {
+    for (const auto& b : w.bridge->bodies())
+      if (b.find("room-b26") != std::string::npos && b.find("停水") != std::string::npos)
+        return true;
+    return false;
+  }));
+
+  // gridbot asks; while the owner has not confirmed, the row stays awaiting.
+  REQUIRE(eventually([&] { return w.wecom->confirmation_queries() >= 2; }));
+  CHECK(w.api(chat).find(R"("state":"awaiting_confirmation")") != std::string::npos);
+
+  // The owner confirms in the WeCom client: the next poll records it as delivered.
+  w.wecom->confirm(task.msgid);
+  CHECK(
+      eventually([&] { return w.api(chat).find(R"("state":"delivered")") != std::string::npos; }));
+  CHECK(w.wecom->tasks().size() == 1);  // nothing was sent twice
   CHECK(w.wecom->violations().empty());
 }

@@ -138,6 +138,64 @@ HttpResponse WecomStub::on_http(const HttpRequest& req) {
       return json_response(200, R"({"errcode":40001,"errmsg":"response_code used"})");
     return json_response(200, R"({"errcode":0,"errmsg":"ok"})");
   }
+  if (path == "/cgi-bin/gettoken" || path.rfind("/cgi-bin/externalcontact/", 0) == 0)
+    return on_customer_group(path, req);
+  return json_response(404, R"({"errcode":404})");
+}
+
+// Called with mu_ held. Checks what WeCom checks: the corp secret, the token, the task's JSON.
+HttpResponse WecomStub::on_customer_group(const std::string& path, const HttpRequest& req) {
+  if (path == "/cgi-bin/gettoken") {
+    if (query_value(req.target, "corpid") != corp_id ||
+        query_value(req.target, "corpsecret") != corp_secret) {
+      violations_.push_back("gettoken: wrong corp id or secret: " + req.target);
+      return json_response(200, R"({"errcode":40001,"errmsg":"invalid credential"})");
+    }
+    return json_response(200, R"({"errcode":0,"errmsg":"ok","access_token":")" + access_token_ +
+                                  R"(","expires_in":7200})");
+  }
+  if (req.method != "POST") violations_.push_back("customer group: method " + req.method);
+  if (query_value(req.target, "access_token") != access_token_) {
+    violations_.push_back("customer group: bad access_token: " + req.target);
+    return json_response(200, R"({"errcode":40014,"errmsg":"invalid access_token"})");
+  }
+  rapidjson::Document d;
+  d.Parse(req.body.c_str());
+  if (d.HasParseError() || !d.IsObject()) {
+    violations_.push_back("customer group: not JSON: " + req.body);
+    return json_response(200, R"({"errcode":47001,"errmsg":"data format error"})");
+  }
+  if (path == "/cgi-bin/externalcontact/add_msg_template") {
+    auto list = d.FindMember("chat_id_list");
+    auto text = d.FindMember("text");
+    if (str_member(d, "chat_type") != "group" || str_member(d, "sender").empty() ||
+        list == d.MemberEnd() || !list->value.IsArray() || list->value.Size() != 1 ||
+        !list->value[0].IsString() || text == d.MemberEnd() ||
+        str_member(text->value, "content").empty()) {
+      violations_.push_back("add_msg_template: bad shape: " + req.body);
+      return json_response(200, R"({"errcode":40058,"errmsg":"invalid parameter"})");
+    }
+    Task t{"msgTASK" + std::to_string(tasks_.size() + 1), str_member(d, "sender"),
+           list->value[0].GetString(), str_member(text->value, "content")};
+    tasks_.push_back(t);
+    return json_response(
+        200, R"({"errcode":0,"errmsg":"ok","fail_list":[],"msgid":")" + t.msgid + R"("})");
+  }
+  if (path == "/cgi-bin/externalcontact/get_groupmsg_send_result") {
+    ++confirmation_queries_;
+    const std::string msgid = str_member(d, "msgid"), user = str_member(d, "userid");
+    for (const auto& t : tasks_)
+      if (t.msgid == msgid && t.sender == user) {
+        std::string entry = R"({"chat_id":")" + t.chat + R"(","userid":")" + t.sender +
+                            R"(","status":)" + (t.confirmed ? "1" : "0");
+        if (t.confirmed) entry += R"(,"send_time":1763900000)";
+        return json_response(
+            200, R"({"errcode":0,"errmsg":"ok","next_cursor":"","send_list":[)" + entry + "}]}");
+      }
+    violations_.push_back("get_groupmsg_send_result: unknown task or owner: " + req.body);
+    return json_response(200, R"({"errcode":41063,"errmsg":"invalid msgid"})");
+  }
+  violations_.push_back("customer group: unknown path " + path);
   return json_response(404, R"({"errcode":404})");
 }
 
@@ -177,6 +235,19 @@ std::vector<std::string> WecomStub::violations() const {
 std::map<std::string, std::vector<std::string>> WecomStub::responses() const {
   std::lock_guard lk(mu_);
   return responses_;
+}
+std::vector<WecomStub::Task> WecomStub::tasks() const {
+  std::lock_guard lk(mu_);
+  return tasks_;
+}
+void WecomStub::confirm(const std::string& msgid) {
+  std::lock_guard lk(mu_);
+  for (auto& t : tasks_)
+    if (t.msgid == msgid) t.confirmed = true;
+}
+size_t WecomStub::confirmation_queries() const {
+  std::lock_guard lk(mu_);
+  return confirmation_queries_;
 }
 std::vector<std::string> WecomStub::ws_frames() const {
   std::lock_guard lk(mu_);

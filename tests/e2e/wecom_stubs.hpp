@@ -44,6 +44,17 @@ class WecomStub {
   // AI bot response_url: POST /cgi-bin/aibot/response?response_code=…
   std::map<std::string, std::vector<std::string>> responses() const;
 
+  // Customer groups: GET /cgi-bin/gettoken, POST /cgi-bin/externalcontact/add_msg_template and
+  // …/get_groupmsg_send_result. A task stays unsent until the test confirms it as its owner would.
+  struct Task {
+    std::string msgid, sender, chat, text;
+    bool confirmed = false;
+  };
+  std::vector<Task> tasks() const;
+  void confirm(const std::string& msgid);
+  size_t confirmation_queries() const;
+  std::string corp_id = "wwcorp0123", corp_secret = "contact-secret";
+
   // Long connection.
   std::vector<std::string> ws_frames() const;  // every frame received, in order
   size_t ws_connections() const;
@@ -53,6 +64,7 @@ class WecomStub {
 
  private:
   HttpResponse on_http(const HttpRequest& req);
+  HttpResponse on_customer_group(const std::string& path, const HttpRequest& req);
   void on_ws_text(const std::shared_ptr<http::WsPeer>& peer, const std::string& text);
 
   mutable std::mutex mu_;
@@ -60,6 +72,9 @@ class WecomStub {
   std::vector<std::string> violations_;
   std::map<std::string, std::vector<std::string>> responses_;
   std::vector<std::string> frames_;
+  std::vector<Task> tasks_;
+  size_t confirmation_queries_ = 0;
+  const std::string access_token_ = "stub-access-token";
   std::vector<std::shared_ptr<http::WsPeer>> peers_;
   size_t ws_opened_ = 0;
   std::unique_ptr<http::TlsServer> server_;

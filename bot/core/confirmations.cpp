@@ -1,0 +1,135 @@
+// Confirmation polling: one question per awaiting row, sequentially (a handful of rows a day per
+// estate; the platform's query API is not rate-critical), the token fetched first when needed.
+#include "bot/core/confirmations.hpp"
+
+#include "bot/common/log.hpp"
+
+#include <chrono>
+#include <future>
+
+namespace gridbot::core {
+
+using adapters::Confirmation;
+using adapters::ConfirmationOutcome;
+
+void ConfirmationPoller::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void ConfirmationPoller::stop() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ConfirmationPoller::loop() {
+  std::unique_lock lk(mu_);
+  while (!cv_.wait_for(lk, std::chrono::milliseconds(cfg_.confirm_poll_ms),
+                       [this] { return stopping_; })) {
+    lk.unlock();
+    const Counts c = poll_once();
+    if (c.asked > 0)
+      log::info("confirmations: asked {}, confirmed {}, failed {}, expired {}, pending {}", c.asked,
+                c.confirmed, c.failed, c.expired, c.pending + c.unknown);
+    lk.lock();
+  }
+}
+
+TransportResult ConfirmationPoller::ask(HttpRequest request) {
+  auto answer = std::make_shared<std::promise<TransportResult>>();
+  auto future = answer->get_future();
+  transport_.send(std::move(request), cfg_.send_timeout_ms,
+                  [answer](TransportResult r) { answer->set_value(std::move(r)); });
+  // The transport always calls back, at the latest at its own deadline; the margin covers the
+  // hand-off between threads.
+  if (future.wait_for(std::chrono::milliseconds(cfg_.send_timeout_ms + 5'000)) !=
+      std::future_status::ready)
+    return TransportResult{std::make_error_code(std::errc::timed_out), 0, {}, {}};
+  return future.get();
+}
+
+ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
+  Counts counts;
+  // Every awaiting row, oldest last (deliveries() pages newest first by id).
+  std::vector<OutboxItem> rows;
+  store::DeliveryQuery q;
+  q.state = DeliveryState::awaiting;
+  q.limit = 500;
+  for (;;) {
+    auto page = store_.deliveries(q);
+    if (page.empty()) break;
+    q.before_id = page.back().id;
+    rows.insert(rows.end(), page.begin(), page.end());
+    if (page.size() < static_cast<size_t>(q.limit)) break;
+  }
+  struct Change {
+    int64_t id;
+    bool delivered;
+    int64_t at_ms;
+    std::string why;
+  };
+  std::vector<Change> changes;
+  const int64_t max_age_ms = static_cast<int64_t>(cfg_.confirm_max_age_h * 3'600'000);
+  for (const auto& row : rows) {
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_) break;
+    }
+    const Channel* ch = channels_.find(row.channel);
+    if (ch == nullptr) continue;
+    const int64_t now = clock_.now_ms();
+    if (auto fetch = ch->adapter->token_request(now))
+      if (!ch->adapter->accept_token(ask(std::move(*fetch)), clock_.now_ms())) {
+        ++counts.unknown;
+        continue;
+      }
+    auto request = ch->adapter->confirmation_request(row, clock_.now_ms());
+    if (!request) {
+      ++counts.unknown;
+      continue;
+    }
+    ++counts.asked;
+    const ConfirmationOutcome o =
+        ch->adapter->interpret_confirmation(row, ask(std::move(*request)));
+    switch (o.state) {
+      case Confirmation::confirmed:
+        ++counts.confirmed;
+        changes.push_back({row.id, true, o.at_ms > 0 ? o.at_ms : clock_.now_ms(), o.detail});
+        break;
+      case Confirmation::failed:
+        ++counts.failed;
+        changes.push_back({row.id, false, 0, o.detail});
+        break;
+      case Confirmation::pending:
+      case Confirmation::unknown:
+        if (o.state == Confirmation::unknown)
+          log::warn("confirmations: row {} ({}): {}", row.id, row.last_error, o.detail);
+        if (row.created_ms > 0 && now - row.created_ms > max_age_ms) {
+          ++counts.expired;
+          changes.push_back({row.id, false, 0,
+                             row.last_error + ": not confirmed within " +
+                                 std::to_string(static_cast<int64_t>(cfg_.confirm_max_age_h)) +
+                                 " h"});
+        } else {
+          ++(o.state == Confirmation::pending ? counts.pending : counts.unknown);
+        }
+        break;
+    }
+  }
+  if (!changes.empty()) {
+    const auto ec = store_.write_sync([&changes](store::WriteTx& tx) {
+      for (const auto& c : changes)
+        if (c.delivered)
+          tx.mark_delivered(c.id, c.at_ms);
+        else
+          tx.mark_final(c.id, DeliveryState::failed, c.why);
+    });
+    if (ec) log::error("confirmations: cannot record {} answers: {}", changes.size(), ec.message());
+  }
+  return counts;
+}
+
+}  // namespace gridbot::core

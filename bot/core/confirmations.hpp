@@ -1,0 +1,56 @@
+// The confirmation poller: outbox rows a platform holds as a task a person must confirm (a WeCom
+// customer-group send, confirmed by the group's owner) stay `awaiting_confirmation` until the
+// platform says the task was carried out. One thread asks the platform about every awaiting row
+// every `confirm_poll_ms`, and records the answer: delivered at the owner's send time, failed
+// when the platform will never send it, or failed when nobody confirmed it within
+// `confirm_max_age_h` (so an operator sees what residents were never shown).
+#pragma once
+
+#include "bot/common/clock.hpp"
+#include "bot/config/config.hpp"
+#include "bot/core/channels.hpp"
+#include "bot/core/transport.hpp"
+#include "bot/store/store.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace gridbot::core {
+
+/// Thread safety: start/stop from the owner; poll_once from one thread at a time (the poller's
+/// own, or a test's with no thread running).
+class ConfirmationPoller {
+ public:
+  ConfirmationPoller(const config::OutboxConfig& cfg, const ChannelTable& channels,
+                     store::Store& store, Transport& transport, const Clock& clock)
+      : cfg_(cfg), channels_(channels), store_(store), transport_(transport), clock_(clock) {}
+  ~ConfirmationPoller() { stop(); }
+
+  /// Starts the thread (one cheap store query per period when nothing awaits).
+  void start();
+  void stop();
+
+  struct Counts {
+    int asked = 0, confirmed = 0, failed = 0, expired = 0, pending = 0, unknown = 0;
+  };
+  /// Asks about every awaiting row once and waits until the answers are durable.
+  Counts poll_once();
+
+ private:
+  void loop();
+  /// Sends `request` and waits for the answer (or the send timeout).
+  TransportResult ask(HttpRequest request);
+
+  const config::OutboxConfig cfg_;
+  const ChannelTable& channels_;
+  store::Store& store_;
+  Transport& transport_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace gridbot::core
