@@ -1,78 +1,195 @@
-// Aho-Corasick construction: trie, BFS failure links, then a dense DFA with merged outputs.
+// Aho-Corasick construction: character classes, trie, BFS failure links, then the DFA's
+// transitions that differ from the root's, packed double-array style (first fit).
 #include "rules/aho_corasick.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <deque>
+#include <map>
+#include <numeric>
+#include <unordered_map>
 
 namespace gridbot::rules {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "char_key packs bytes little-endian");
+
+// The character keys of `s`, as scan() reads them.
+std::vector<std::uint32_t> char_keys(const std::string& s) {
+  std::vector<std::uint32_t> keys;
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, s.data() + i, std::min<std::size_t>(4, s.size() - i));
+    std::uint32_t len;
+    keys.push_back(AhoCorasick::char_key(w, len));
+    i += len;
+  }
+  return keys;
+}
+
+constexpr std::uint32_t kEmptyKey = 0xFFFFFFFF;  // no character key is all ones
+
+}  // namespace
 
 AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
-  // Byte classes: every byte used by a pattern gets its own class, the rest share class 0.
-  for (const auto& p : patterns) {
-    for (const char c : p) {
-      auto& cls = byte_class_[static_cast<unsigned char>(c)];
-      if (cls == 0) cls = num_classes_++;
+  // Character classes: 1..K in order of first appearance, 0 for every other character.
+  std::unordered_map<std::uint32_t, std::uint32_t> class_of;
+  std::vector<std::vector<std::uint32_t>> words(patterns.size());
+  for (std::size_t id = 0; id < patterns.size(); ++id) {
+    for (const std::uint32_t key : char_keys(patterns[id])) {
+      const auto [it, fresh] =
+          class_of.emplace(key, static_cast<std::uint32_t>(class_of.size() + 1));
+      words[id].push_back(it->second);
     }
   }
-  const std::uint32_t k = num_classes_;
+  const std::uint32_t k = static_cast<std::uint32_t>(class_of.size() + 1);
 
-  // Trie in the dense table directly; 0 means "no child" while building (the root is never a
-  // child).
-  std::vector<std::uint32_t> next_;
-  std::vector<std::vector<std::uint32_t>> outputs(1);
-  next_.assign(k, 0);
-  for (std::uint32_t id = 0; id < patterns.size(); ++id) {
-    if (patterns[id].empty()) continue;
-    std::uint32_t s = 0;
-    for (const char c : patterns[id]) {
-      const std::uint32_t cls = byte_class_[static_cast<unsigned char>(c)];
-      if (next_[s * k + cls] == 0) {
-        next_[s * k + cls] = static_cast<std::uint32_t>(outputs.size());
-        outputs.emplace_back();
-        next_.resize(next_.size() + k, 0);
+  // Class hash: the smallest power-of-two bucket count (at least 2 and K / 4) with no bucket
+  // holding more than 8 keys.
+  for (std::uint32_t bits = 1;; ++bits) {
+    const std::uint32_t buckets = 1u << bits;
+    if (buckets * 4 < class_of.size()) continue;
+    ClassBucket empty{};
+    std::fill(std::begin(empty.key), std::end(empty.key), kEmptyKey);
+    classes_.assign(buckets, empty);
+    class_shift_ = 32 - bits;
+    std::vector<std::uint8_t> fill(buckets, 0);
+    bool fits = true;
+    for (const auto& [key, cls] : class_of) {
+      const std::uint32_t b = bucket_of(key, class_shift_);
+      if (fill[b] == 8) {
+        fits = false;
+        break;
       }
-      s = next_[s * k + cls];
+      classes_[b].key[fill[b]] = key;
+      classes_[b].cls[fill[b]++] = static_cast<std::uint16_t>(cls);
+    }
+    if (fits) break;
+  }
+
+  // Trie over classes.
+  std::vector<std::map<std::uint32_t, std::uint32_t>> child(1);
+  std::vector<std::vector<std::uint32_t>> outputs(1);
+  for (std::uint32_t id = 0; id < words.size(); ++id) {
+    if (words[id].empty()) continue;
+    std::uint32_t s = 0;
+    for (const std::uint32_t c : words[id]) {
+      auto it = child[s].find(c);
+      if (it == child[s].end()) {
+        it = child[s].emplace(c, static_cast<std::uint32_t>(child.size())).first;
+        child.emplace_back();
+        outputs.emplace_back();
+      }
+      s = it->second;
     }
     outputs[s].push_back(id);
   }
+  states_ = child.size();
 
-  // BFS: a missing transition takes the failure state's transition, so scanning never backtracks.
-  std::vector<std::uint32_t> fail(outputs.size(), 0);
+  // BFS: the DFA row of s is the root's row overlaid with exceptions[s] = exceptions[fail(s)]
+  // overlaid with s's own children (a child is deeper than any root transition, so it always
+  // differs from the root's).
+  std::vector<std::uint32_t> root_next(k, 0);
+  for (const auto& [c, t] : child[0]) root_next[c] = t;
+  std::vector<std::uint32_t> fail(states_, 0);
+  std::vector<std::map<std::uint32_t, std::uint32_t>> exceptions(states_);
   std::deque<std::uint32_t> queue;
-  for (std::uint32_t c = 0; c < k; ++c) {
-    if (const std::uint32_t child = next_[c]; child != 0) queue.push_back(child);
+  for (const auto& [c, t] : child[0]) {
+    exceptions[t] = child[t];
+    queue.push_back(t);
   }
   while (!queue.empty()) {
     const std::uint32_t s = queue.front();
     queue.pop_front();
-    // fail[s] is final (it is shallower), so its outputs are already merged.
-    const auto& inherited = outputs[fail[s]];
-    outputs[s].insert(outputs[s].end(), inherited.begin(), inherited.end());
-    for (std::uint32_t c = 0; c < k; ++c) {
-      const std::uint32_t child = next_[s * k + c];
-      if (child != 0) {
-        fail[child] = next_[fail[s] * k + c];
-        queue.push_back(child);
-      } else {
-        next_[s * k + c] = next_[fail[s] * k + c];
-      }
+    for (const auto& [c, t] : child[s]) {
+      // fail(t) = delta(fail(s), c). Every state at most as deep as s is already settled, and
+      // fail(t) is one of them.
+      const auto& up = exceptions[fail[s]];
+      const auto e = up.find(c);
+      fail[t] = e != up.end() ? e->second : root_next[c];
+      exceptions[t] = exceptions[fail[t]];
+      for (const auto& [cc, tt] : child[t]) exceptions[t][cc] = tt;
+      const auto& inherited = outputs[fail[t]];
+      outputs[t].insert(outputs[t].end(), inherited.begin(), inherited.end());
+      queue.push_back(t);
     }
   }
 
-  // Flag states that report something (see scan_with()) and pick the narrowest entry type.
-  for (auto& target : next_) target = target << 1 | (outputs[target].empty() ? 0u : 1u);
-  if (outputs.size() < (1u << 15)) {
-    next16_.assign(next_.begin(), next_.end());
-  } else {
-    next32_ = std::move(next_);
+  // Double-array placement, first fit, the states with most exceptions first. Base 0 is the
+  // root's (it has no exceptions); bases are unique, so a cell's owner identifies its state.
+  std::vector<std::uint32_t> order(states_);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return exceptions[a].size() > exceptions[b].size();
+  });
+  std::vector<std::uint32_t> base(states_, 0);
+  std::vector<bool> used_cell, used_base(1, true);
+  std::size_t first_free = 0;
+  for (const std::uint32_t s : order) {
+    if (s == 0) continue;
+    const auto& ex = exceptions[s];
+    std::uint32_t b = 1;
+    if (!ex.empty()) {
+      while (first_free < used_cell.size() && used_cell[first_free]) ++first_free;
+      const std::uint32_t lo = ex.begin()->first;
+      b = first_free > lo ? static_cast<std::uint32_t>(first_free - lo) : 1;
+    }
+    for (;; ++b) {
+      if (b < used_base.size() && used_base[b]) continue;
+      bool free = true;
+      for (const auto& [c, t] : ex) {
+        if (b + c < used_cell.size() && used_cell[b + c]) {
+          free = false;
+          break;
+        }
+      }
+      if (free) break;
+    }
+    base[s] = b;
+    if (used_base.size() <= b) used_base.resize(b + 1, false);
+    used_base[b] = true;
+    for (const auto& [c, t] : ex) {
+      if (used_cell.size() <= b + c) used_cell.resize(b + c + 1, false);
+      used_cell[b + c] = true;
+    }
   }
-  next_ = {};
+  const std::uint32_t max_base = *std::max_element(base.begin(), base.end());
+  const auto code = [&](std::uint32_t s) { return base[s] << 1 | (outputs[s].empty() ? 0u : 1u); };
+  root_code_ = code(0);
 
-  out_begin_.reserve(outputs.size() + 1);
-  for (const auto& o : outputs) {
+  const std::size_t ncells = std::max<std::size_t>(max_base + k, used_cell.size());
+  std::vector<std::uint32_t> cells(2 * ncells, 0xFFFFFFFF), root(k);
+  for (std::uint32_t s = 1; s < states_; ++s) {
+    for (const auto& [c, t] : exceptions[s]) {
+      cells[2 * (base[s] + c)] = code(s);
+      cells[2 * (base[s] + c) + 1] = code(t);
+    }
+  }
+  for (std::uint32_t c = 0; c < k; ++c) root[c] = code(root_next[c]);
+  if ((max_base << 1 | 1u) < 0xFFFF) {  // 0xFFFF stays the empty owner
+    cells16_.assign(cells.begin(), cells.end());
+    root16_.assign(root.begin(), root.end());
+  } else {
+    cells32_ = std::move(cells);
+    root32_ = std::move(root);
+  }
+
+  std::vector<std::uint32_t> state_at(max_base + 1, 0xFFFFFFFF);
+  for (std::uint32_t s = 0; s < states_; ++s) state_at[base[s]] = s;
+  out_begin_.reserve(max_base + 2);
+  for (std::uint32_t b = 0; b <= max_base; ++b) {
     out_begin_.push_back(static_cast<std::uint32_t>(out_.size()));
-    out_.insert(out_.end(), o.begin(), o.end());
+    if (state_at[b] != 0xFFFFFFFF) {
+      const auto& o = outputs[state_at[b]];
+      out_.insert(out_.end(), o.begin(), o.end());
+    }
   }
   out_begin_.push_back(static_cast<std::uint32_t>(out_.size()));
+}
+
+std::size_t AhoCorasick::table_bytes() const {
+  return cells16_.size() * 2 + root16_.size() * 2 + cells32_.size() * 4 + root32_.size() * 4 +
+         classes_.size() * sizeof(ClassBucket);
 }
 
 }  // namespace gridbot::rules

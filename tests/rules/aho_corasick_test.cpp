@@ -2,7 +2,10 @@
 #include "rules/aho_corasick.hpp"
 
 #include <catch2/catch.hpp>
+#include <random>
 #include <set>
+#include <string>
+#include <vector>
 #include <utility>
 
 namespace gridbot::rules {
@@ -41,6 +44,84 @@ TEST_CASE("automaton with no patterns matches nothing") {
   const AhoCorasick ac({});
   CHECK(matches(ac, "anything").empty());
   CHECK(ac.state_count() == 1);
+}
+
+TEST_CASE("automaton matches exactly what a byte search finds, also in invalid UTF-8") {
+  // Pieces: ASCII, Chinese, a 2-byte and a 4-byte character, stray and truncated bytes.
+  const std::vector<std::string> pieces{"a", "b", "0",    "水",   "管",       "停",   "电", "梯",
+                                        "é", "😀", "\x80", "\xE6", "\xE6\xB0", "\xF8", " ",  "水管"};
+  std::mt19937 rng(7);
+  const auto pick = [&](std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+    return s;
+  };
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> patterns;
+    for (int i = 0; i < 20; ++i) {
+      std::string p = pick(1 + rng() % 3);
+      if (p.find_first_of("\x80\xE6\xF8") != std::string::npos && p.size() < 4) p = "水" + p;
+      patterns.push_back(p);
+    }
+    // Patterns are valid UTF-8 in practice (normalised JSON keys): keep only those.
+    std::erase_if(patterns, [](const std::string& p) {
+      for (std::size_t i = 0; i < p.size();) {
+        std::uint32_t w = 0;
+        std::memcpy(&w, p.data() + i, std::min<std::size_t>(4, p.size() - i));
+        std::uint32_t len;
+        AhoCorasick::char_key(w, len);
+        if (len == 1 && static_cast<unsigned char>(p[i]) >= 0x80) return true;
+        i += len;
+      }
+      return false;
+    });
+    const AhoCorasick ac(patterns);
+    for (int t = 0; t < 20; ++t) {
+      const std::string text = pick(rng() % 12);
+      std::set<std::pair<std::uint32_t, std::size_t>> want;
+      for (std::uint32_t id = 0; id < patterns.size(); ++id) {
+        for (std::size_t at = text.find(patterns[id]); at != std::string::npos;
+             at = text.find(patterns[id], at + 1)) {
+          // A byte match that starts inside a character is not a character match.
+          const auto b = static_cast<unsigned char>(text[at]);
+          if (b >= 0x80 && b < 0xC0 && at > 0) {
+            std::size_t lead = at;
+            while (lead > 0 && (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) --lead;
+            std::size_t pos = 0;
+            bool inside = false;
+            while (pos < text.size()) {
+              std::uint32_t w = 0;
+              std::memcpy(&w, text.data() + pos, std::min<std::size_t>(4, text.size() - pos));
+              std::uint32_t len;
+              AhoCorasick::char_key(w, len);
+              if (pos < at && at < pos + len) inside = true;
+              pos += len;
+            }
+            if (inside) continue;
+          }
+          want.emplace(id, at + patterns[id].size());
+        }
+      }
+      INFO("round " << round << " text " << text);
+      CHECK(matches(ac, text) == want);
+    }
+  }
+}
+
+TEST_CASE("char_key: lengths, and invalid sequences are one byte") {
+  std::uint32_t len = 0;
+  CHECK(AhoCorasick::char_key('a', len) == 'a');
+  CHECK(len == 1);
+  std::uint32_t w = 0;
+  std::memcpy(&w, "水x", 4);
+  CHECK(AhoCorasick::char_key(w, len) == (w & 0xFFFFFF));
+  CHECK(len == 3);
+  std::memcpy(&w,
+              "\xE6\xB0"
+              "a",
+              3);
+  AhoCorasick::char_key(w, len);
+  CHECK(len == 1);
 }
 
 }  // namespace
