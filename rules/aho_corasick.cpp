@@ -3,7 +3,6 @@
 #include "rules/aho_corasick.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <deque>
 #include <map>
 #include <numeric>
@@ -12,18 +11,10 @@
 namespace gridbot::rules {
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "char_key packs bytes little-endian");
-
 // The character keys of `s`, as scan() reads them.
 std::vector<std::uint32_t> char_keys(const std::string& s) {
   std::vector<std::uint32_t> keys;
-  for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t w = 0;
-    std::memcpy(&w, s.data() + i, std::min<std::size_t>(4, s.size() - i));
-    std::uint32_t len;
-    keys.push_back(AhoCorasick::char_key(w, len));
-    i += len;
-  }
+  utf8::for_each_char(s, [&](std::uint32_t key, std::size_t, std::size_t) { keys.push_back(key); });
   return keys;
 }
 

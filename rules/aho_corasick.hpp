@@ -13,6 +13,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "rules/utf8.hpp"
+
 namespace gridbot::rules {
 
 /// An immutable set of patterns matched in one left-to-right pass over the text, one step per
@@ -58,25 +60,6 @@ class AhoCorasick {
   /// Bytes of the tables the scan reads (transitions, roots, character classes).
   std::size_t table_bytes() const;
 
-  /// The character at text[i]: its UTF-8 bytes packed little-endian in a 32-bit key, and its
-  /// length. An invalid sequence is its first byte alone. `w` holds text[i..i+4) (zero-padded
-  /// past the end). Public for the tests.
-  static std::uint32_t char_key(std::uint32_t w, std::uint32_t& len) {
-    // Length from the lead byte's top 5 bits: ASCII 1, continuation 1 (stray), C0-DF 2, E0-EF 3,
-    // F0-F7 4, F8-FF 1 (invalid).
-    constexpr std::uint64_t kLen = 0x1433222211111111ull;  // nibble per (b0 >> 3) - 16
-    const std::uint32_t b0 = w & 0xFF;
-    std::uint32_t n =
-        b0 < 0x80 ? 1 : static_cast<std::uint32_t>(kLen >> (((b0 >> 3) - 16) * 4)) & 15;
-    // Continuation bytes must be 10xxxxxx (a truncated sequence meets the zero padding).
-    static constexpr std::uint32_t kCheck[5] = {0, 0, 0xC000, 0xC0C000, 0xC0C0C000};
-    static constexpr std::uint32_t kWant[5] = {0, 0, 0x8000, 0x808000, 0x80808000};
-    if ((w & kCheck[n]) != kWant[n]) n = 1;
-    static constexpr std::uint32_t kMask[5] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF};
-    len = n;
-    return w & kMask[n];
-  }
-
  private:
   // One bucket of the character-class hash: 8 keys (0xFFFFFFFF = empty, never a character key)
   // and their classes; cls[8] = 0 is the answer when no key matches.
@@ -119,7 +102,7 @@ class AhoCorasick {
     std::size_t i = 0;
     const auto step = [&](std::uint32_t w) {
       std::uint32_t len;
-      const std::uint32_t cls = char_class(char_key(w, len));
+      const std::uint32_t cls = char_class(utf8::char_key(w, len));
       const std::size_t at = 2 * ((code >> 1) + cls);
       code = c2[at] == code ? c2[at + 1] : r[cls];
       i += len;

@@ -22,8 +22,7 @@ struct Scratch {
   std::string text;
   std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
   std::vector<std::uint32_t> matched;
-  std::vector<std::uint32_t> rows;  // model weight rows of the message's known n-grams: [0, nrows)
-  std::vector<std::uint64_t> hashes;  // n-gram hashes of the message, in text order
+  std::vector<std::uint32_t> rows;  // model rows of the message, one per character: [0, nrows)
   std::size_t nrows = 0;
   std::uint32_t epoch = 0;
 
@@ -89,60 +88,31 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
   return best;
 }
 
-// Report logit of the model (integer, x kWeightScale); leaves the rows of the known n-grams in
-// s.rows[0, s.nrows) for the other heads. Two passes: the hashes first (prefetching each one's
-// slot), then the lookups, so that the slot loads overlap instead of waiting one after another.
+// Report logit of the model (integer, x kWeightScale); leaves in s.rows[0, s.nrows) the row of
+// the longest known n-gram ending at each character (cumulative rows: NgramModel) for the other
+// heads. The probes of one character do not depend on the previous one's, so they overlap.
 std::int32_t model_report(const NgramModel& m, Scratch& s) {
-  const std::size_t cap = 3 * s.text.size();  // at most three n-grams end at each byte
-  if (s.hashes.size() < cap) s.hashes.resize(cap);
-  if (s.rows.size() < cap) s.rows.resize(cap);
-  std::uint64_t* const hs = s.hashes.data();
-  const NgramModel::Slot* const slots = m.slots.data();
-  const std::uint64_t mask = m.mask;
-  std::size_t n = 0;
-  ngram::for_each(s.text, [&](std::uint64_t h, std::size_t, std::size_t) {
-    hs[n++] = h;
-    __builtin_prefetch(slots + (h & mask));
-  });
-  std::int32_t logit = m.bias[kColReport];
+  const std::string_view text = s.text;
+  if (s.rows.size() < text.size()) s.rows.resize(text.size());
   std::uint32_t* const rows = s.rows.data();
   std::size_t nrows = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::uint64_t h = hs[j];
-    const NgramModel::Slot* slot = nullptr;
-#if defined(__SSE2__)
-    // The first kPad + 1 = 4 probes at once: the linear probe stops at the first slot whose key
-    // is the fingerprint (hit) or 0 (miss); only a run of 4 other keys falls back to the loop.
-    static_assert(NgramModel::kPad == 3 && sizeof(NgramModel::Slot) == 8);
-    const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
-    const std::uint64_t i = h & mask;
-    const auto* p = reinterpret_cast<const __m128i*>(slots + i);
-    const __m128i a = _mm_loadu_si128(p);
-    const __m128i b = _mm_loadu_si128(p + 1);
-    const __m128i fp = _mm_set1_epi32(static_cast<int>(key));
-    const __m128i zero = _mm_setzero_si128();
-    const auto bits = [](__m128i x, __m128i y) {
-      return static_cast<std::uint32_t>(_mm_movemask_epi8(x)) |
-             static_cast<std::uint32_t>(_mm_movemask_epi8(y)) << 16;
-    };
-    const std::uint32_t hit = bits(_mm_cmpeq_epi32(a, fp), _mm_cmpeq_epi32(b, fp));
-    const std::uint32_t empty = bits(_mm_cmpeq_epi32(a, zero), _mm_cmpeq_epi32(b, zero));
-    const std::uint32_t stop = (hit | empty) & 0x01010101u;  // byte 0 of each slot's key
-    if (stop != 0) [[likely]] {
-      const auto first = static_cast<unsigned>(__builtin_ctz(stop));
-      const std::uint32_t found = (hit >> first) & 1u;
-      const NgramModel::Slot& t = slots[i + first / 8];
-      rows[nrows] = t.row;
-      nrows += found;
-      logit += found != 0 ? t.report : 0;
-      continue;
+  std::int32_t logit = m.bias[kColReport];
+  std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
+  int seen = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t len;
+    const std::uint64_t u = ngram::unit_hash(ngram::unit_at(text, i, len));
+    i += len;
+    const NgramModel::Slot* hit = seen >= 2 ? m.lookup(r2 ^ r1 ^ u ^ ngram::kSeed[3]) : nullptr;
+    if (hit == nullptr && seen >= 1) hit = m.lookup(r1 ^ u ^ ngram::kSeed[2]);
+    if (hit == nullptr) hit = m.lookup(u ^ ngram::kSeed[1]);
+    if (hit != nullptr) {
+      rows[nrows++] = hit->row;
+      logit += hit->report;
     }
-#endif
-    slot = m.lookup(h);
-    if (slot != nullptr) {
-      rows[nrows++] = slot->row;
-      logit += slot->report;
-    }
+    r2 = ngram::rotl(r1, 21);
+    r1 = ngram::rotl(u, 21);
+    ++seen;
   }
   s.nrows = nrows;
   return logit;

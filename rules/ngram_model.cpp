@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <rapidjson/document.h>
@@ -112,16 +113,22 @@ float blend_number(const JsonSource& src, const Value& blend, const char* key, f
 namespace ngram {
 
 std::uint64_t key_hash(std::string_view key) {
-  std::uint32_t units[3];
+  std::uint64_t u[3];
   std::size_t n = 0;
   for (std::size_t i = 0, len = 0; i < key.size(); i += len) {
     if (n == 3) return 0;
-    units[n++] = unit_at(key, i, len);
+    u[n++] = unit_hash(unit_at(key, i, len));
   }
-  if (n == 0) return 0;
-  std::uint64_t h = kSeed[n];
-  for (std::size_t i = 0; i < n; ++i) h = step(h, units[i]);
-  return finish(h);
+  switch (n) {
+    case 1:
+      return u[0] ^ kSeed[1];
+    case 2:
+      return rotl(u[0], 21) ^ u[1] ^ kSeed[2];
+    case 3:
+      return rotl(u[0], 42) ^ rotl(u[1], 21) ^ u[2] ^ kSeed[3];
+    default:
+      return 0;
+  }
 }
 
 std::string key_of(std::string_view text) {
@@ -146,10 +153,6 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
                           " categories");
     return nullptr;
   }
-  if (data.ngrams.size() >= 0xFFFF) {
-    if (problems) problems->push_back("model: at most 65534 n-grams");
-    return nullptr;
-  }
   const std::size_t width = kColCategory + data.categories.size();
   // Model column of each Rules column (categories matched by code), or npos.
   std::vector<std::size_t> from(m->heads, std::string::npos);
@@ -165,12 +168,16 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     return from[c] < width && from[c] < row.size() ? row[from[c]] : 0;
   };
   for (std::size_t c = 0; c < m->heads; ++c) m->bias.push_back(column(data.bias, c));
-  m->rows.reserve(data.ngrams.size() + 1);
-  m->rows.push_back(NgramModel::Row{});  // row 0: unknown n-gram, all zero
-  std::size_t slots = 16;
-  while (slots < 2 * (data.ngrams.size() + 1)) slots *= 2;  // load factor <= 1/2
-  m->mask = slots - 1;
-  m->slots.assign(slots + NgramModel::kPad, NgramModel::Slot{});
+  // Nodes: the n-grams of the file, then every suffix of one that the file lacks (zero weights),
+  // so that the longest known n-gram ending at a character has all its suffixes in the model.
+  struct Node {
+    std::string key;
+    std::vector<std::int32_t> own;  // Rules columns
+    std::size_t suffix = SIZE_MAX;  // node of the key without its first character
+    std::uint64_t hash = 0;
+  };
+  std::vector<Node> nodes;
+  std::unordered_map<std::string, std::size_t> index;
   bool ok = true;
   for (const auto& [key, row] : data.ngrams) {
     const std::uint64_t h = ngram::key_hash(key);
@@ -179,18 +186,64 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       ok = false;
       continue;
     }
+    std::vector<std::int32_t> own(m->heads);
+    for (std::size_t c = 0; c < m->heads; ++c) own[c] = column(row, c);
+    if (index.emplace(key, nodes.size()).second)
+      nodes.push_back({key, std::move(own), SIZE_MAX, h});
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {  // grows while it runs: suffixes of suffixes
+    std::size_t first = 0;
+    ngram::unit_at(nodes[i].key, 0, first);
+    if (first >= nodes[i].key.size()) continue;
+    std::string suffix = nodes[i].key.substr(first);
+    auto [it, fresh] = index.emplace(suffix, nodes.size());
+    if (fresh) {
+      const std::uint64_t h = ngram::key_hash(suffix);
+      nodes.push_back({std::move(suffix), std::vector<std::int32_t>(m->heads, 0), SIZE_MAX, h});
+    }
+    nodes[i].suffix = it->second;
+  }
+  if (nodes.size() >= 0xFFFF) {
+    if (problems) problems->push_back("model: at most 65534 n-grams with their suffixes");
+    return nullptr;
+  }
+  // Cumulative rows, shortest keys first: an n-gram's row is its weights plus its suffix's row.
+  std::vector<std::size_t> by_length(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) by_length[i] = i;
+  std::stable_sort(by_length.begin(), by_length.end(), [&](std::size_t a, std::size_t b) {
+    return nodes[a].key.size() < nodes[b].key.size();
+  });
+  std::vector<std::vector<std::int32_t>> sum(nodes.size());
+  for (const std::size_t i : by_length) {
+    sum[i] = nodes[i].own;
+    if (nodes[i].suffix != SIZE_MAX) {
+      for (std::size_t c = 0; c < m->heads; ++c) sum[i][c] += sum[nodes[i].suffix][c];
+    }
+  }
+  m->rows.reserve(nodes.size() + 1);
+  m->rows.push_back(NgramModel::Row{});  // row 0: unknown n-gram, all zero
+  std::size_t slots = 16;
+  while (slots < 2 * (nodes.size() + 1)) slots *= 2;  // load factor <= 1/2
+  m->mask = slots - 1;
+  m->slots.assign(slots + NgramModel::kPad, NgramModel::Slot{});
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    const std::string& key = nodes[n].key;
     NgramModel::Row r{};
     bool fits = true;
     for (std::size_t c = 0; c < m->heads; ++c) {
-      const std::int32_t v = column(row, c);
+      const std::int32_t v = sum[n][c];
       fits = fits && v >= INT16_MIN && v <= INT16_MAX;
       r.w[c] = static_cast<std::int16_t>(v);
     }
     if (!fits) {
-      if (problems) problems->push_back("ngram \"" + key + "\": weights must be within ±32767");
+      if (problems) {
+        problems->push_back("ngram \"" + key +
+                            "\": weights (with those of its suffixes) must be within ±32767");
+      }
       ok = false;
       continue;
     }
+    const std::uint64_t h = nodes[n].hash;
     const auto fp = static_cast<std::uint32_t>(h >> 32) | 1u;
     std::uint64_t i = h & m->mask;
     while (m->slots[i].key != 0 && m->slots[i].key != fp) i = (i + 1) & m->mask;

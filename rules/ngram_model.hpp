@@ -9,6 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "rules/utf8.hpp"
+
 namespace gridbot::rules {
 
 struct CategoryInfo;
@@ -47,13 +53,19 @@ struct ModelData {
 /// Weights stay the integers of model.json (value / kWeightScale is the weight; they fit int16,
 /// build_model() checks), so scoring adds integers: exact, and a row of the heads is 64 bytes.
 ///
+/// *Cumulative rows*: the model holds every suffix of each of its n-grams (a missing one is
+/// added with zero weights), and an n-gram's slot and row hold the sum of its weights and its
+/// suffixes' weights. So at each character of a text, the longest known n-gram ending there
+/// stands for all of them: one row per character instead of up to three, and the lookup stops
+/// at the first hit of trigram, bigram, unigram.
+///
 /// *Thread safety*: immutable after build_model(); shared by every classify() call.
 struct NgramModel {
   /// One slot of the hash table, 8 bytes. The report weight sits in the slot, so that a message
   /// that is not a report never reads the weight rows.
   struct Slot {
     std::uint32_t key = 0;    ///< fingerprint of the n-gram, 0 = empty
-    std::int16_t report = 0;  ///< the report weight (integer, as in model.json)
+    std::int16_t report = 0;  ///< the (cumulative) report weight, integer as in model.json
     std::uint16_t row = 0;    ///< its row in weights (row 0 is all zero: "unknown")
   };
   /// One row of head weights: one 64-byte cache line, columns past `heads` are zero.
@@ -69,11 +81,34 @@ struct NgramModel {
 
   /// The slot of the n-gram with hash `h`, or null when the model does not know it.
   /// `slots` holds kPad mirror slots past mask (copies of slots[0 .. kPad)), so the first
-  /// kPad + 1 probes of a linear probe can be read without wrapping.
+  /// kPad + 1 probes of a linear probe are read at once without wrapping.
   static constexpr std::size_t kPad = 3;
   const Slot* lookup(std::uint64_t h) const {
     const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
-    for (std::uint64_t i = h & mask;; i = (i + 1) & mask) {
+    std::uint64_t i = h & mask;
+#if defined(__SSE2__)
+    // The probe stops at the first slot whose key is the fingerprint (hit) or 0 (miss); only a
+    // run of 4 other keys falls back to the loop.
+    static_assert(kPad == 3 && sizeof(Slot) == 8);
+    const auto* p = reinterpret_cast<const __m128i*>(slots.data() + i);
+    const __m128i a = _mm_loadu_si128(p);
+    const __m128i b = _mm_loadu_si128(p + 1);
+    const __m128i fp = _mm_set1_epi32(static_cast<int>(key));
+    const __m128i zero = _mm_setzero_si128();
+    const auto bits = [](__m128i x, __m128i y) {
+      return static_cast<std::uint32_t>(_mm_movemask_epi8(x)) |
+             static_cast<std::uint32_t>(_mm_movemask_epi8(y)) << 16;
+    };
+    const std::uint32_t hit = bits(_mm_cmpeq_epi32(a, fp), _mm_cmpeq_epi32(b, fp)) & 0x01010101u;
+    const std::uint32_t empty = bits(_mm_cmpeq_epi32(a, zero), _mm_cmpeq_epi32(b, zero));
+    const std::uint32_t stop = hit | (empty & 0x01010101u);  // byte 0 of each slot's key
+    if (stop != 0) [[likely]] {
+      const auto first = static_cast<unsigned>(__builtin_ctz(stop));
+      return (hit >> first) & 1u ? &slots[i + first / 8] : nullptr;
+    }
+    i = (i + 4) & mask;
+#endif
+    for (;; i = (i + 1) & mask) {
       const Slot& s = slots[i];
       if (s.key == key) return &s;
       if (s.key == 0) return nullptr;
@@ -89,45 +124,50 @@ struct NgramModel {
 
 namespace ngram {
 
-/// One character of normalised text as an integer: its UTF-8 bytes packed, every ASCII digit as
-/// '0' (so 3栋 and 5栋 are one feature). Sets `len` to the bytes consumed.
+/// The unit of an n-gram: a character key (rules/utf8.hpp) with every ASCII digit as '0' (so
+/// 3栋 and 5栋 are one feature).
+inline std::uint32_t unit(std::uint32_t char_key) {
+  return char_key - '0' < 10 ? std::uint32_t{'0'} : char_key;
+}
+
+/// The unit at text[i]; sets `len` to the bytes consumed.
 inline std::uint32_t unit_at(std::string_view s, std::size_t i, std::size_t& len) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    len = 1;
-    return b >= '0' && b <= '9' ? '0' : b;
-  }
-  len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-  if (b >= 0xF8 || i + len > s.size()) len = 1;
-  std::uint32_t u = b;
-  for (std::size_t k = 1; k < len; ++k) u = u << 8 | static_cast<unsigned char>(s[i + k]);
+  std::uint32_t n;
+  const std::uint32_t u = unit(utf8::char_key(utf8::load4(s, i), n));
+  len = n;
   return u;
 }
 
-inline std::uint64_t step(std::uint64_t h, std::uint32_t u) {
-  return (h ^ u) * 0x9E3779B97F4A7C15ull;
-}
 inline std::uint64_t finish(std::uint64_t h) {
   h ^= h >> 31;
   h *= 0xBF58476D1CE4E5B9ull;
   return h ^ (h >> 29);
 }
-inline constexpr std::uint64_t kSeed[4] = {0, 0x1F3D5B79u, 0x2E4C6A88u, 0x3D5B7997u};
+/// A unit's 64-bit hash; an n-gram's hash combines its units' hashes (one mix per character,
+/// not per n-gram): h1 = U ^ s1, h2 = rotl(U', 21) ^ U ^ s2, h3 = rotl(U'', 42) ^ rotl(U', 21)
+/// ^ U ^ s3 for the units ... U'' U' U.
+inline std::uint64_t unit_hash(std::uint32_t u) {
+  return finish((u ^ 0x5BD1E995u) * 0x9E3779B97F4A7C15ull);
+}
+inline constexpr std::uint64_t kSeed[4] = {0, 0x1F3D5B79A3C2E4F1ull, 0x2E4C6A88D1B3F507ull,
+                                           0x3D5B7997E8A1C6B3ull};
+inline std::uint64_t rotl(std::uint64_t x, int r) { return x << r | x >> (64 - r); }
 
 /// Calls `f(hash, begin, end)` for every 1-, 2- and 3-gram of characters of `text` (already
-/// normalised), where [begin, end) are its bytes. Training and scoring both go through here.
+/// normalised), where [begin, end) are its bytes, in order of their end (1-gram, 2-gram, 3-gram
+/// at each character). Training goes through here; scoring computes the same hashes.
 template <class F>
 void for_each(std::string_view text, F&& f) {
-  std::uint32_t p1 = 0, p2 = 0;
-  std::size_t b1 = 0, b2 = 0;  // byte offsets of the previous two characters
+  std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42)
+  std::size_t b1 = 0, b2 = 0;    // byte offsets of the previous two characters
   int seen = 0;
   for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
-    const std::uint32_t u = unit_at(text, i, len);
-    f(finish(step(kSeed[1], u)), i, i + len);
-    if (seen >= 1) f(finish(step(step(kSeed[2], p1), u)), b1, i + len);
-    if (seen >= 2) f(finish(step(step(step(kSeed[3], p2), p1), u)), b2, i + len);
-    p2 = p1;
-    p1 = u;
+    const std::uint64_t u = unit_hash(unit_at(text, i, len));
+    f(u ^ kSeed[1], i, i + len);
+    if (seen >= 1) f(r1 ^ u ^ kSeed[2], b1, i + len);
+    if (seen >= 2) f(r2 ^ r1 ^ u ^ kSeed[3], b2, i + len);
+    r2 = rotl(r1, 21);
+    r1 = rotl(u, 21);
     b2 = b1;
     b1 = i;
     ++seen;

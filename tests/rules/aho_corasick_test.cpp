@@ -1,5 +1,6 @@
 // Aho-Corasick automaton: every occurrence of every pattern, overlapping ones included.
 #include "rules/aho_corasick.hpp"
+#include "rules/utf8.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -69,7 +70,7 @@ TEST_CASE("automaton matches exactly what a byte search finds, also in invalid U
         std::uint32_t w = 0;
         std::memcpy(&w, p.data() + i, std::min<std::size_t>(4, p.size() - i));
         std::uint32_t len;
-        AhoCorasick::char_key(w, len);
+        utf8::char_key(w, len);
         if (len == 1 && static_cast<unsigned char>(p[i]) >= 0x80) return true;
         i += len;
       }
@@ -93,7 +94,7 @@ TEST_CASE("automaton matches exactly what a byte search finds, also in invalid U
               std::uint32_t w = 0;
               std::memcpy(&w, text.data() + pos, std::min<std::size_t>(4, text.size() - pos));
               std::uint32_t len;
-              AhoCorasick::char_key(w, len);
+              utf8::char_key(w, len);
               if (pos < at && at < pos + len) inside = true;
               pos += len;
             }
@@ -110,17 +111,17 @@ TEST_CASE("automaton matches exactly what a byte search finds, also in invalid U
 
 TEST_CASE("char_key: lengths, and invalid sequences are one byte") {
   std::uint32_t len = 0;
-  CHECK(AhoCorasick::char_key('a', len) == 'a');
+  CHECK(utf8::char_key('a', len) == 'a');
   CHECK(len == 1);
   std::uint32_t w = 0;
   std::memcpy(&w, "水x", 4);
-  CHECK(AhoCorasick::char_key(w, len) == (w & 0xFFFFFF));
+  CHECK(utf8::char_key(w, len) == (w & 0xFFFFFF));
   CHECK(len == 3);
   std::memcpy(&w,
               "\xE6\xB0"
               "a",
               3);
-  AhoCorasick::char_key(w, len);
+  utf8::char_key(w, len);
   CHECK(len == 1);
 }
 
