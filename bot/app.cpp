@@ -70,6 +70,7 @@ core::TicketConfig ticket_config(const config::TicketsConfig& c) {
   auto ms = [](double hours) { return static_cast<int64_t>(hours * 3600.0 * 1000.0); };
   core::TicketConfig t;
   t.merge_window_ms = c.merge_window_h * 3600 * 1000;
+  t.repeat_reply_ms = ms(c.repeat_reply_min / 60.0);
   t.accept_ms = ms(c.accept_h);
   t.update_ms = ms(c.update_h);
   t.resolve_urgent_ms = ms(c.resolve_urgent_h);

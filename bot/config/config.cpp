@@ -270,6 +270,7 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
 
   Section tickets(*src, top.get("tickets"), "tickets", env, errors);
   tickets.num("merge_window_h", cfg.tickets.merge_window_h, 0, 24 * 365);
+  tickets.num("repeat_reply_min", cfg.tickets.repeat_reply_min, 1, 24 * 60 * 30);
   auto& tc = cfg.tickets;
   tickets.num("accept_h", tc.accept_h, 0.01, 24 * 365);
   tickets.num("update_h", tc.update_h, 0.01, 24 * 365);

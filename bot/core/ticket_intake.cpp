@@ -54,12 +54,19 @@ std::string TicketService::on_report(Context& c, bool explicit_report) {
     const bool added = c.tx.add_reporter(open->no, reporter);
     if (added) c.tx.add_event(open->no, c.event("merged", text));
     const auto count = std::to_string(open->reporters.size() + (added ? 1 : 0));
+    // A reporter who says it again is answered at most once per repeat_reply window: the
+    // outbox keeps one row per key, so a resident repeating (or flooding) the group does not
+    // make the bot repeat itself.
+    const std::string key =
+        added ? ack_key
+              : "ack-again:" + std::to_string(open->no) + ":" + c.m.channel + ":" + c.m.sender_id +
+                    ":" + std::to_string(c.now / std::max<int64_t>(1, config_.repeat_reply_ms));
     post(
         c, {c.m.channel, c.m.chat_id},
         c.render(
             added ? "ticket.merged" : "ticket.merged_again",
             {{"mentions", c.sender_mention()}, {"no", std::to_string(open->no)}, {"count", count}}),
-        {c.m.sender_id}, prio, ack_key);
+        {c.m.sender_id}, prio, key);
     return "merged";
   }
 

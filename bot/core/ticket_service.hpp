@@ -25,6 +25,7 @@ namespace gridbot::core {
 
 struct TicketConfig {
   int64_t merge_window_ms = 72 * 3600 * 1000LL;  // same category, same building/unit → one ticket
+  int64_t repeat_reply_ms = 3600 * 1000LL;  // a reporter repeating a report: one answer per window
   int64_t accept_ms = 2 * 3600 * 1000LL;
   int64_t update_ms = 24 * 3600 * 1000LL;
   int64_t resolve_urgent_ms = 2 * 3600 * 1000LL;

@@ -84,6 +84,19 @@ TEST_CASE("a second resident's same report merges: told the number, nothing rela
     REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "楼道灯还是坏的") == 200);
     CHECK(w.tickets()[0].reporters.size() == 2);
   }
+  SECTION("a resident repeating it is answered once an hour, however often they write") {
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "楼道灯还是坏的" + std::to_string(i)) == 200);
+    auto again = w.to("room-b5");
+    REQUIRE(again.size() == 3);  // the two above, and one answer to the twenty repeats
+    CHECK(contains(again[2].text, "@赵大爷"));
+    CHECK(contains(again[2].text, "#1001"));
+    CHECK(w.to("room-g1").size() == 1);
+    w.clock.advance_ms(61 * 60'000);
+    REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "一个多小时了楼道灯还是坏的") == 200);
+    CHECK(w.to("room-b5").size() == 4);
+    CHECK(w.tickets()[0].reporters.size() == 2);
+  }
   SECTION("another building's same problem is a ticket of its own") {
     REQUIRE(w.say("room-b6", "wxid_qian", "钱姐", "6栋楼道灯坏了") == 200);
     CHECK(w.tickets().size() == 2);

@@ -187,7 +187,8 @@ TEST_CASE("e2e: every acked message survives kill -9 and pending replies go out 
   for (int i = 0; i < n; ++i)
     REQUIRE(w.client
                 ->post_message(w.bot->url("/hook/bridge"), "c-" + std::to_string(i),
-                               "room-b" + std::to_string(i % 7 + 1), "@网格助手 电梯坏了", true)
+                               "room-b" + std::to_string(i % 7 + 1), "@网格助手 电梯坏了", true,
+                               kBridgeSecret, "wxid_res" + std::to_string(i))
                 .status == 200);
   auto before = w.client->api_get(w.bot->url("/api/v1/tickets?limit=1000")).body;
   w.bot->kill_hard();
@@ -198,7 +199,7 @@ TEST_CASE("e2e: every acked message survives kill -9 and pending replies go out 
     CHECK(count_of(body, "\"msg_id\":\"c-" + std::to_string(i) + "\"") == 1);
   // Tickets, reporters and history are as they were.
   CHECK(w.client->api_get(w.bot->url("/api/v1/tickets?limit=1000")).body == before);
-  // Seven buildings: seven tickets, each acked per message and relayed once.
+  // Seven buildings: seven tickets, each resident's message acked, each ticket relayed once.
   CHECK(count_of(before, R"("no":)") == 7);
   REQUIRE(eventually([&] {
     auto c = w.stub->delivered_counts();
