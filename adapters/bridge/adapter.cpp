@@ -66,7 +66,8 @@ Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms)
     return make_error_code(errc::stale_timestamp);
 
   rapidjson::Document doc;
-  doc.Parse(req.body.data(), req.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      req.body.data(), req.body.size());
   if (doc.HasParseError() || !doc.IsObject()) return make_error_code(errc::malformed);
   InboundMessage m;
   m.channel = "";  // set by the pipeline, which knows the channel name

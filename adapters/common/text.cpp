@@ -14,6 +14,11 @@ size_t sequence_length(std::string_view s, size_t i) {
   for (size_t k = 1; k < n; ++k)
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
   if (n == 2 && c < 0xC2) return 0;  // overlong
+  const auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
+  if (n == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)))
+    return 0;  // overlong, or a UTF-16 surrogate
+  if (n == 4 && (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)))
+    return 0;  // overlong, or beyond U+10FFFF
   return n;
 }
 
@@ -27,6 +32,15 @@ bool good_cut_after(std::string_view s, size_t end) {
 }
 
 }  // namespace
+
+bool valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = sequence_length(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 std::string sanitize_utf8(std::string_view text) {
   std::string out;

@@ -13,6 +13,9 @@ namespace gridbot::adapters {
 /// replaced by U+FFFD first. max_bytes must be at least 32.
 std::vector<std::string> split_text(std::string_view text, size_t max_bytes);
 
+/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or stray bytes).
+bool valid_utf8(std::string_view text);
+
 /// Replaces invalid UTF-8 sequences with U+FFFD.
 std::string sanitize_utf8(std::string_view text);
 

@@ -77,7 +77,8 @@ Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t
   auto q = read_callback_query(req.target, false);
   if (!q) return q.error();
   rapidjson::Document env;
-  env.Parse<rapidjson::kParseIterativeFlag>(req.body.data(), req.body.size());
+  env.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      req.body.data(), req.body.size());
   if (env.HasParseError() || !env.IsObject()) return gridbot::make_error_code(errc::malformed);
   const std::string encrypt = read_str(env, "encrypt");
   if (encrypt.empty()) return gridbot::make_error_code(errc::malformed);
@@ -89,7 +90,8 @@ Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t
 
 Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t now_ms) const {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(),
+                                                                                    json.size());
   if (doc.HasParseError() || !doc.IsObject()) return gridbot::make_error_code(errc::malformed);
   ParseResult out;
   out.reply = empty_ack();  // no passive reply: answers go through the outbox and response_url

@@ -16,7 +16,9 @@
 namespace gridbot::adapters::wecom {
 namespace {
 
+// pugixml does not check UTF-8; a message that is not UTF-8 is refused before it is parsed.
 bool load(pugi::xml_document& doc, std::string_view text) {
+  if (!adapters::valid_utf8(text)) return false;
   return doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8)
              .status == pugi::status_ok;
 }

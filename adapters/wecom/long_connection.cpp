@@ -21,7 +21,8 @@ std::string str(const rapidjson::Value& obj, const char* key) {
 
 std::optional<LongConnFrame> parse_long_conn_frame(std::string_view text) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  d.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(),
+                                                                                  text.size());
   if (d.HasParseError() || !d.IsObject()) return std::nullopt;
   LongConnFrame f;
   f.cmd = str(d, "cmd");

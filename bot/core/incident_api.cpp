@@ -45,7 +45,8 @@ HttpResponse bad(std::string_view why) {
 // Reads the body into a submission; returns the problem, or empty.
 std::string read_submission(const std::string& body, bool is_update, IncidentSubmission* s) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
+                                                                                    body.size());
   if (doc.HasParseError() || !doc.IsObject()) return "the body must be a JSON object";
   auto str = [&](const char* key, std::string* out) -> bool {
     if (!doc.HasMember(key)) return true;

@@ -101,7 +101,16 @@ TEST_CASE("malformed payloads are 400 even when signed", "[bridge]") {
         std::string(R"({"id":"1","room":"r","talker":{"id":"t"},"text":"x"})"),
         std::string(R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":5})"),
         std::string(
-            R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":"x","mentions":[1]})")}) {
+            R"({"id":"1","room":{"id":"r"},"talker":{"id":"t"},"text":"x","mentions":[1]})"),
+        // Text that is not UTF-8: a stray byte, an overlong slash, a UTF-16 surrogate.
+        std::string("{\"id\":\"1\",\"room\":{\"id\":\"r\"},\"talker\":{\"id\":\"t\"},"
+                    "\"text\":\"\xff\"}"),
+        std::string("{\"id\":\"1\",\"room\":{\"id\":\"r\"},\"talker\":{\"id\":\"t\"},"
+                    "\"text\":\"\xc0\xaf\"}"),
+        std::string("{\"id\":\"1\",\"room\":{\"id\":\"r\"},\"talker\":{\"id\":\"t\"},"
+                    "\"text\":\"\xed\xa0\x80\"}"),
+        // Nesting deep enough to overflow a recursive parser's stack, signed: parsed iteratively.
+        std::string(500'000, '[')}) {
     INFO(body);
     auto r = a.parse(signed_request(body), kNowMs);
     REQUIRE_FALSE(r.has_value());

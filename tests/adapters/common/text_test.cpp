@@ -42,3 +42,18 @@ TEST_CASE("invalid UTF-8 is replaced, not passed on", "[text]") {
   CHECK(sanitize_utf8("\xE5\xBB") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated 3-byte sequence
   CHECK(sanitize_utf8("楼栋") == "楼栋");
 }
+
+TEST_CASE("valid_utf8 accepts Chinese text and refuses what is not UTF-8", "[text]") {
+  CHECK(valid_utf8("3栋2单元楼道灯坏了😭 ok"));
+  CHECK(valid_utf8(""));
+  CHECK_FALSE(valid_utf8("\xff"));
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong, 3 bytes
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));      // a UTF-16 surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
+  CHECK_FALSE(valid_utf8("\xf0\x80\x80\xaf"));  // overlong, 4 bytes
+  CHECK_FALSE(valid_utf8("\xe6\xa5"));          // cut short
+  CHECK(sanitize_utf8("a\xed\xa0\x80z") ==
+        "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+        "z");
+}

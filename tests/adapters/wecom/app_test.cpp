@@ -130,6 +130,11 @@ TEST_CASE("bad app callbacks are refused and store nothing", "[wecom][app]") {
     const int64_t now = 1'700'000'000'000;
     auto r = signed_post("<xml><MsgType>text", "wx5823bf96d3bd56c7", now);
     CHECK(make("V1").parse(r, now).error() == make_error_code(errc::malformed));
+    // Well-formed XML whose text is not UTF-8 (pugixml would take it as it is).
+    r = signed_post(
+        "<xml><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[\xff\xfe]]></Content></xml>",
+        "wx5823bf96d3bd56c7", now);
+    CHECK(make("V1").parse(r, now).error() == make_error_code(errc::malformed));
   }
   SECTION("DELETE → 405") {
     auto r = envelope(v);
