@@ -46,10 +46,60 @@ class AhoCorasick {
   /// overlapping ones included, in order of their end offset.
   template <class OnMatch>
   void scan(std::string_view text, OnMatch&& on_match) const {
+    with_cursor([&](auto cursor) {
+      utf8::for_each_char(text, [&](std::uint32_t key, std::size_t at, std::uint32_t len) {
+        cursor.step(key, at + len, on_match);
+      });
+    });
+  }
+
+  /// A scan in progress, one character at a time, for callers that walk the characters
+  /// themselves (classify() feeds the same characters to the n-gram model).
+  template <class Code>
+  class Cursor {
+   public:
+    explicit Cursor(const AhoCorasick& ac, const std::vector<Code>& cells,
+                    const std::vector<Code>& root)
+        : ac_(&ac), cells_(cells.data()), root_(root.data()), code_(ac.root_code_) {}
+    /// Feeds the character `key` (utf8::char_key) that ends at byte `end`.
+    template <class OnMatch>
+    void step(std::uint32_t key, std::size_t end, OnMatch& on_match) {
+      if (has_output(advance(key)))
+        for_each_output(code_, [&](std::uint32_t id) { on_match(id, end); });
+    }
+    /// Feeds the character `key` and returns the new state's code; no outputs are reported
+    /// (callers that collect the codes with has_output() and report them later with
+    /// for_each_output() keep an unpredictable branch out of the character loop).
+    std::uint32_t advance(std::uint32_t key) {
+      const std::uint32_t cls = ac_->char_class(key);
+      // cells_[2 * i] is the owner's code, cells_[2 * i + 1] the target's code.
+      const std::size_t at = 2 * ((code_ >> 1) + cls);
+      code_ = cells_[at] == code_ ? cells_[at + 1] : root_[cls];
+      return code_;
+    }
+    static bool has_output(std::uint32_t code) { return (code & 1u) != 0; }
+    /// Calls `f(pattern_id)` for every pattern that ends in the state `code`.
+    template <class F>
+    void for_each_output(std::uint32_t code, F&& f) const {
+      const std::uint32_t* const ob = ac_->out_begin_.data() + (code >> 1);
+      for (std::uint32_t o = ob[0]; o < ob[1]; ++o) f(ac_->out_[o]);
+    }
+
+   private:
+    const AhoCorasick* ac_;
+    const Code* cells_;
+    const Code* root_;
+    std::uint32_t code_;
+  };
+
+  /// Calls `f(cursor)` with a Cursor at the start of a text (its type depends on the table's
+  /// width).
+  template <class F>
+  void with_cursor(F&& f) const {
     if (!cells16_.empty()) {
-      scan_with(cells16_, root16_, text, on_match);
+      f(Cursor<std::uint16_t>(*this, cells16_, root16_));
     } else {
-      scan_with(cells32_, root32_, text, on_match);
+      f(Cursor<std::uint32_t>(*this, cells32_, root32_));
     }
   }
 
@@ -88,39 +138,6 @@ class AhoCorasick {
     }
     return 0;
 #endif
-  }
-
-  template <class Code, class OnMatch>
-  void scan_with(const std::vector<Code>& cells, const std::vector<Code>& root,
-                 std::string_view text, OnMatch& on_match) const {
-    // cells[2 * i] is the owner's code, cells[2 * i + 1] the target's code.
-    const Code* const c2 = cells.data();
-    const Code* const r = root.data();
-    std::uint32_t code = root_code_;
-    const std::size_t n = text.size();
-    const char* const p = text.data();
-    std::size_t i = 0;
-    const auto step = [&](std::uint32_t w) {
-      std::uint32_t len;
-      const std::uint32_t cls = char_class(utf8::char_key(w, len));
-      const std::size_t at = 2 * ((code >> 1) + cls);
-      code = c2[at] == code ? c2[at + 1] : r[cls];
-      i += len;
-      if ((code & 1u) != 0) {
-        for (std::uint32_t o = out_begin_[code >> 1]; o < out_begin_[(code >> 1) + 1]; ++o) {
-          on_match(out_[o], i);
-        }
-      }
-    };
-    for (std::uint32_t w; i + 4 <= n;) {
-      std::memcpy(&w, p + i, 4);
-      step(w);
-    }
-    while (i < n) {  // the last 1-3 bytes, zero-padded
-      std::uint32_t w = 0;
-      std::memcpy(&w, p + i, n - i);
-      step(w);
-    }
   }
 
   std::size_t states_ = 1;

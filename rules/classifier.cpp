@@ -11,6 +11,7 @@
 
 #include "rules/normalizer.hpp"
 #include "rules/rules.hpp"
+#include "rules/utf8.hpp"
 
 namespace gridbot::rules {
 namespace {
@@ -22,7 +23,8 @@ struct Scratch {
   std::string text;
   std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
   std::vector<std::uint32_t> matched;
-  std::vector<std::uint32_t> rows;  // model rows of the message, one per character: [0, nrows)
+  std::vector<std::uint32_t> rows;   // model rows of the message, one per character: [0, nrows)
+  std::vector<std::uint32_t> codes;  // automaton states with outputs, in text order
   std::size_t nrows = 0;
   std::uint32_t epoch = 0;
 
@@ -88,24 +90,36 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
   return best;
 }
 
-// Report logit of the model (integer, x kWeightScale); leaves in s.rows[0, s.nrows) the row of
-// the longest known n-gram ending at each character (cumulative rows: NgramModel) for the other
-// heads. The probes of one character do not depend on the previous one's, so they overlap.
-std::int32_t model_report(const NgramModel& m, Scratch& s) {
+// One pass over the characters of s.text: the keyword automaton (`cursor`; the terms it matches
+// go to s.matched) and, when `m` is not null, the model's report logit (integer, x kWeightScale),
+// which is returned. Leaves in s.rows[0, s.nrows) the row of the longest known n-gram ending at
+// each character (cumulative rows: NgramModel) for the other heads. The model's probes at a
+// character depend neither on the automaton's state nor on the previous character's probes, so
+// they overlap with the automaton's chain of dependent loads; the automaton's states with
+// outputs are collected without a branch and reported after the loop.
+template <class Cursor>
+std::int32_t scan(const NgramModel* m, Scratch& s, Cursor& cursor) {
   const std::string_view text = s.text;
   if (s.rows.size() < text.size()) s.rows.resize(text.size());
+  if (s.codes.size() < text.size()) s.codes.resize(text.size());
   std::uint32_t* const rows = s.rows.data();
-  std::size_t nrows = 0;
-  std::int32_t logit = m.bias[kColReport];
+  std::uint32_t* const codes = s.codes.data();
+  std::size_t nrows = 0, ncodes = 0;
+  std::int32_t logit = m != nullptr ? m->bias[kColReport] : 0;
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
   int seen = 0;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t len;
-    const std::uint64_t u = ngram::unit_hash(ngram::unit_at(text, i, len));
+    std::uint32_t len;
+    const std::uint32_t key = utf8::char_key(utf8::load4(text, i), len);
     i += len;
-    const NgramModel::Slot* hit = seen >= 2 ? m.lookup(r2 ^ r1 ^ u ^ ngram::kSeed[3]) : nullptr;
-    if (hit == nullptr && seen >= 1) hit = m.lookup(r1 ^ u ^ ngram::kSeed[2]);
-    if (hit == nullptr) hit = m.lookup(u ^ ngram::kSeed[1]);
+    const std::uint32_t code = cursor.advance(key);
+    codes[ncodes] = code;
+    ncodes += Cursor::has_output(code) ? 1 : 0;
+    if (m == nullptr) continue;
+    const std::uint64_t u = ngram::unit_hash(ngram::unit(key));
+    const NgramModel::Slot* hit = seen >= 2 ? m->lookup(r2 ^ r1 ^ u ^ ngram::kSeed[3]) : nullptr;
+    if (hit == nullptr && seen >= 1) hit = m->lookup(r1 ^ u ^ ngram::kSeed[2]);
+    if (hit == nullptr) hit = m->lookup(u ^ ngram::kSeed[1]);
     if (hit != nullptr) {
       rows[nrows++] = hit->row;
       logit += hit->report;
@@ -115,6 +129,14 @@ std::int32_t model_report(const NgramModel& m, Scratch& s) {
     ++seen;
   }
   s.nrows = nrows;
+  for (std::size_t k = 0; k < ncodes; ++k) {
+    cursor.for_each_output(codes[k], [&](std::uint32_t id) {
+      if (s.stamp[id] != s.epoch) {
+        s.stamp[id] = s.epoch;
+        s.matched.push_back(id);
+      }
+    });
+  }
   return logit;
 }
 
@@ -175,12 +197,9 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   thread_local Scratch s;
   normalize(utf8_text, s.text);
   s.begin(rules.term_count);
-  rules.automaton.scan(s.text, [&](std::uint32_t id, std::size_t) {
-    if (s.stamp[id] != s.epoch) {
-      s.stamp[id] = s.epoch;
-      s.matched.push_back(id);
-    }
-  });
+  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
+  std::int32_t model_logit = 0;
+  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(model, s, cursor); });
   Scores sc;
   accumulate(rules, s, sc);
 
@@ -194,11 +213,10 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   }
   const float rules_score = (best_score > 0 ? best_score : -rules.uncategorised_penalty) +
                             sc.report - rules.report_threshold;
-  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
   const bool model_only = model != nullptr && rules.blend == Blend::model_only;
   float score = rules_score;
   if (model != nullptr) {
-    const float logit = static_cast<float>(model_report(*model, s)) / kWeightScale;
+    const float logit = static_cast<float>(model_logit) / kWeightScale;
     score = model_only ? logit : rules_score + model->blend.report * logit;
   }
 
