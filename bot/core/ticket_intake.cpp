@@ -18,13 +18,24 @@ std::string origin_path(const OrgTree& tree, const OrgNode& node) {
 
 }  // namespace
 
-std::string TicketService::on_report(Context& c, bool explicit_report) {
+std::string TicketService::on_report(Context& c, Ask ask) {
   const auto& k = *c.k;
   const std::string text = k.grammar->strip_prefix(c.m.text);
   auto cls = rules::classify(*k.rules, text);
+  const bool explicit_report = ask != Ask::silent;
   if (!cls.is_report) {
     if (!explicit_report) return "ignored";  // chatter is never answered
-    cls.category = "other";  // 报事 / @bot is a report even when no rule knows the words
+    if (ask == Ask::mentioned && cls.confident) {
+      // Spoken to, but plainly not a report (thanks, a greeting, a question about a notice): no
+      // ticket, a hint how to report, at most once per repeat_reply window per resident.
+      post(c, {c.m.channel, c.m.chat_id},
+           c.render("report.not_a_report", {{"mentions", c.sender_mention()}}), {c.m.sender_id},
+           priority::kRoutine,
+           "hint:" + c.m.channel + ":" + c.m.chat_id + ":" + c.m.sender_id + ":" +
+               std::to_string(c.now / std::max<int64_t>(1, config_.repeat_reply_ms)));
+      return "hinted";
+    }
+    cls.category = "other";  // 报事, or @bot with words no rule knows, is a report all the same
     cls.tier = "small";
   }
   if (!cls.confident && !explicit_report) return "uncertain";   // stored for review, not ticketed

@@ -37,8 +37,8 @@ std::string TicketService::process(const InboundMessage& m, int64_t row_id, stor
   if (auto cmd = c.k->grammar->parse(m.text)) return on_command(c, *cmd);
   // Reports come from residents' building groups; heads' groups speak in commands.
   if (c.node->level != Level::building) return "ignored";
-  const bool explicit_report = m.mentions_bot || c.k->grammar->has_report_prefix(m.text);
-  return on_report(c, explicit_report);
+  const bool prefixed = c.k->grammar->has_report_prefix(m.text);
+  return on_report(c, prefixed ? Ask::prefixed : m.mentions_bot ? Ask::mentioned : Ask::silent);
 }
 
 void TicketService::post(Context& c, const GroupRef& group, std::string text,

@@ -62,7 +62,7 @@ class TicketService {
                 const Clock& clock, TicketConfig config);
 
   /// The pipeline processor. Returns the inbox state for the message: "processed", "ticket",
-  /// "merged", "command", "refused", "uncertain" or "ignored".
+  /// "merged", "command", "refused", "uncertain", "hinted" or "ignored".
   std::string process(const InboundMessage& m, int64_t row_id, store::WriteTx& tx);
 
   void swap(std::shared_ptr<const Knowledge> knowledge);
@@ -81,7 +81,10 @@ class TicketService {
 
  private:
   struct Context;  // one message being processed
-  std::string on_report(Context& c, bool explicit_report);
+  /// How a resident asked: not at all (chatter the classifier reads), by @-mentioning the bot, or
+  /// with 报事/报修 in front.
+  enum class Ask { silent, mentioned, prefixed };
+  std::string on_report(Context& c, Ask ask);
   std::string on_command(Context& c, const ParsedCommand& cmd);
   std::string on_move(Context& c, const ParsedCommand& cmd, Ticket& t);
   std::string on_answer(Context& c, const ParsedCommand& cmd);

@@ -55,14 +55,38 @@ TEST_CASE("chatter is never answered and an unsure message is stored, not ticket
   CHECK(w.store->pending_outbox().empty());
 }
 
-TEST_CASE("报事 or an @-mention makes anything a report", "[tickets]") {
+TEST_CASE("an @-mention that is plainly not a report gets a hint how to report, not a ticket",
+          "[tickets]") {
+  TicketWorld w;
+  for (int i = 0; i < 5; ++i)
+    CHECK(w.say("room-b5", "wxid_li", "李阿姨", "@网格助手 谢谢你们，辛苦了！", true) == 200);
+  CHECK(w.say("room-b6", "wxid_wang", "王叔", "@网格助手 祝大家中秋节快乐", true) == 200);
+  CHECK(w.tickets().empty());
+  auto hints = w.to("room-b5");
+  REQUIRE(hints.size() == 1);  // once, however often she writes
+  CHECK(contains(hints[0].text, "@李阿姨"));
+  CHECK(contains(hints[0].text, "报事"));
+  CHECK(w.to("room-b6").size() == 1);
+  SECTION("with 报事 in front it is a ticket all the same") {
+    CHECK(w.say("room-b5", "wxid_li", "李阿姨", "报事 谢谢你们，辛苦了！") == 200);
+    CHECK(w.tickets().size() == 1);
+  }
+}
+
+TEST_CASE("报事 makes anything a report; an @-mention is always answered", "[tickets]") {
   TicketWorld w;
   CHECK(w.say("room-b5", "wxid_li", "李阿姨", "报事：这个事情麻烦看一下") == 200);
-  CHECK(w.say("room-b6", "wxid_wang", "王叔", "@网格助手 想问一下这个怎么弄", true) == 200);
   auto tickets = w.tickets();
-  REQUIRE(tickets.size() == 2);
-  CHECK(tickets[1].text == "这个事情麻烦看一下");
-  CHECK(tickets[1].category == "other");
+  REQUIRE(tickets.size() == 1);
+  CHECK(tickets[0].text == "这个事情麻烦看一下");
+  CHECK(tickets[0].category == "other");
+  // Vague words to the bot: a ticket of its own when the classifier is unsure, a hint how to
+  // report when it is sure they are not one; never silence.
+  CHECK(w.say("room-b6", "wxid_wang", "王叔", "@网格助手 想问一下这个怎么弄", true) == 200);
+  auto answers = w.to("room-b6");
+  REQUIRE(answers.size() == 1);
+  CHECK(contains(answers[0].text, "@王叔"));
+  CHECK((w.tickets().size() == 2) != contains(answers[0].text, "如需报事"));
 }
 
 TEST_CASE("a second resident's same report merges: told the number, nothing relayed twice",
