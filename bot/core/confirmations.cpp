@@ -4,6 +4,7 @@
 
 #include "bot/common/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
@@ -65,6 +66,12 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
     rows.insert(rows.end(), page.begin(), page.end());
     if (page.size() < static_cast<size_t>(q.limit)) break;
   }
+  {
+    std::unordered_map<int64_t, int64_t> live;  // forget rows that are no longer awaiting
+    for (const auto& row : rows)
+      if (auto it = next_ask_.find(row.id); it != next_ask_.end()) live.insert(*it);
+    next_ask_.swap(live);
+  }
   struct Change {
     int64_t id;
     bool delivered;
@@ -81,6 +88,13 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
     const Channel* ch = channels_.find(row.channel);
     if (ch == nullptr) continue;
     const int64_t now = clock_.now_ms();
+    const int64_t age = row.created_ms > 0 ? now - row.created_ms : 0;
+    if (auto due = next_ask_.find(row.id);
+        due != next_ask_.end() && due->second > now && age <= max_age_ms) {
+      ++counts.later;
+      continue;
+    }
+    next_ask_[row.id] = now + std::max(cfg_.confirm_poll_ms, age / 10);
     if (auto fetch = ch->adapter->token_request(now))
       if (!ch->adapter->accept_token(ask(std::move(*fetch)), clock_.now_ms())) {
         ++counts.unknown;
@@ -107,7 +121,7 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
       case Confirmation::unknown:
         if (o.state == Confirmation::unknown)
           log::warn("confirmations: row {} ({}): {}", row.id, row.last_error, o.detail);
-        if (row.created_ms > 0 && now - row.created_ms > max_age_ms) {
+        if (age > max_age_ms) {
           ++counts.expired;
           changes.push_back({row.id, false, 0,
                              row.last_error + ": not confirmed within " +
@@ -119,6 +133,7 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
         break;
     }
   }
+  for (const auto& c : changes) next_ask_.erase(c.id);
   if (!changes.empty()) {
     const auto ec = store_.write_sync([&changes](store::WriteTx& tx) {
       for (const auto& c : changes)

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace gridbot::core {
 
@@ -32,9 +33,9 @@ class ConfirmationPoller {
   void stop();
 
   struct Counts {
-    int asked = 0, confirmed = 0, failed = 0, expired = 0, pending = 0, unknown = 0;
+    int asked = 0, confirmed = 0, failed = 0, expired = 0, pending = 0, unknown = 0, later = 0;
   };
-  /// Asks about every awaiting row once and waits until the answers are durable.
+  /// Asks about every awaiting row that is due and waits until the answers are durable.
   Counts poll_once();
 
  private:
@@ -51,6 +52,10 @@ class ConfirmationPoller {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread thread_;
+  // When each still-awaiting row may be asked about again: a task gets asked less often as it
+  // ages (every tenth of its age, at least confirm_poll_ms), so thousands of old tasks do not
+  // crowd out the new ones. In memory only: after a restart every row is asked once.
+  std::unordered_map<int64_t, int64_t> next_ask_;
 };
 
 }  // namespace gridbot::core

@@ -321,6 +321,10 @@ TEST_CASE(
   CHECK(c.asked == 3);
   CHECK(c.pending == 3);
   CHECK(f.count(DeliveryState::awaiting) == 3);
+  c = poller.poll_once();  // asked a moment ago: not again before confirm_poll_ms
+  CHECK(c.asked == 0);
+  CHECK(c.later == 3);
+  f.clock.advance_ms(f.cfg.confirm_poll_ms);
 
   {
     std::lock_guard lk(mu);
@@ -341,12 +345,20 @@ TEST_CASE(
   CHECK(failed[0].last_error.find("quota") != std::string::npos);
 
   // Asked again: answered rows are not asked about any more.
+  f.clock.advance_ms(f.cfg.confirm_poll_ms);
   c = poller.poll_once();
   CHECK(c.asked == 1);
   CHECK(tokens == 1);  // the poller used the token the outbox fetched
+  // An older task is asked less often: ten hours old, it waits an hour between questions.
+  f.clock.advance_ms(10LL * 3'600'000);
+  CHECK(poller.poll_once().asked == 1);
+  f.clock.advance_ms(30 * 60'000);
+  CHECK(poller.poll_once().asked == 0);
+  f.clock.advance_ms(31 * 60'000);
+  CHECK(poller.poll_once().asked == 1);
 
   // Two days pass with no confirmation: the last task counts as failed, and says why.
-  f.clock.advance_ms(49LL * 3'600'000);
+  f.clock.advance_ms(38LL * 3'600'000);
   c = poller.poll_once();
   CHECK(c.expired == 1);
   CHECK(f.count(DeliveryState::awaiting) == 0);
@@ -354,5 +366,5 @@ TEST_CASE(
   REQUIRE(failed.size() == 2);
   CHECK(failed[0].last_error.find("msgTASK3") != std::string::npos);
   CHECK(failed[0].last_error.find("not confirmed within 48 h") != std::string::npos);
-  CHECK(tokens == 2);  // that token had expired: the poller fetched a fresh one
+  CHECK(tokens == 3);  // each time the token had expired, the poller fetched a fresh one
 }
