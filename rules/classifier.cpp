@@ -25,6 +25,9 @@ struct Scratch {
   std::vector<std::uint32_t> matched;
   std::vector<std::uint32_t> rows;   // model rows of the message, one per character: [0, nrows)
   std::vector<std::uint32_t> codes;  // automaton states with outputs, in text order
+  std::vector<std::uint32_t> ends;   // the byte offset where each of them ends
+  std::size_t first_word = 0;        // where the first location word starts, SIZE_MAX: none
+  std::size_t last_word = 0;         // where the last one starts
   std::size_t nrows = 0;
   std::uint32_t epoch = 0;
 
@@ -98,12 +101,16 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
 // they overlap with the automaton's chain of dependent loads; the automaton's states with
 // outputs are collected without a branch and reported after the loop.
 template <class Cursor>
-std::int32_t scan(const NgramModel* m, Scratch& s, Cursor& cursor) {
+std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& cursor) {
   const std::string_view text = s.text;
-  if (s.rows.size() < text.size()) s.rows.resize(text.size());
-  if (s.codes.size() < text.size()) s.codes.resize(text.size());
+  if (s.rows.size() < text.size()) {
+    s.rows.resize(text.size());
+    s.codes.resize(text.size());
+    s.ends.resize(text.size());
+  }
   std::uint32_t* const rows = s.rows.data();
   std::uint32_t* const codes = s.codes.data();
+  std::uint32_t* const ends = s.ends.data();
   std::size_t nrows = 0, ncodes = 0;
   std::int32_t logit = m != nullptr ? m->bias[kColReport] : 0;
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
@@ -114,6 +121,7 @@ std::int32_t scan(const NgramModel* m, Scratch& s, Cursor& cursor) {
     i += len;
     const std::uint32_t code = cursor.advance(key);
     codes[ncodes] = code;
+    ends[ncodes] = static_cast<std::uint32_t>(i);
     ncodes += Cursor::has_output(code) ? 1 : 0;
     if (m == nullptr) continue;
     const std::uint64_t u = ngram::unit_hash(ngram::unit(key));
@@ -122,6 +130,7 @@ std::int32_t scan(const NgramModel* m, Scratch& s, Cursor& cursor) {
     if (hit == nullptr) hit = m->lookup(u ^ ngram::kSeed[1]);
     if (hit != nullptr) {
       rows[nrows++] = hit->row;
+      __builtin_prefetch(m->rows.data() + hit->row);  // for model_heads()
       logit += hit->report;
     }
     r2 = ngram::rotl(r1, 21);
@@ -129,8 +138,16 @@ std::int32_t scan(const NgramModel* m, Scratch& s, Cursor& cursor) {
     ++seen;
   }
   s.nrows = nrows;
+  s.first_word = SIZE_MAX;
+  s.last_word = 0;
+  const std::uint8_t* const word_bytes = rules.location_word_bytes.data();
   for (std::size_t k = 0; k < ncodes; ++k) {
     cursor.for_each_output(codes[k], [&](std::uint32_t id) {
+      if (word_bytes[id] != 0) {
+        const std::size_t start = ends[k] - word_bytes[id];
+        s.first_word = std::min(s.first_word, start);
+        s.last_word = std::max(s.last_word, start);
+      }
       if (s.stamp[id] != s.epoch) {
         s.stamp[id] = s.epoch;
         s.matched.push_back(id);
@@ -199,7 +216,7 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   s.begin(rules.term_count);
   const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
   std::int32_t model_logit = 0;
-  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(model, s, cursor); });
+  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(rules, model, s, cursor); });
   Scores sc;
   accumulate(rules, s, sc);
 
@@ -249,11 +266,8 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
             ? m[kColUrgent] >= 0
             : sc.urgent - rules.urgent_threshold + b.urgent * std::max(m[kColUrgent], 0.0f) >= 0;
   }
-  for (const std::uint32_t t : rules.location_terms) {
-    if (s.stamp[t] == s.epoch) {
-      c.location = rules.location.extract(s.text);
-      break;
-    }
+  if (s.first_word != SIZE_MAX) {
+    c.location = rules.location.extract(s.text, s.first_word, s.last_word);
   }
   return c;
 }

@@ -183,11 +183,27 @@ std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_
   return at + n + suffix_at(text, at + n, vocab_.room_suffixes);
 }
 
-Location LocationExtractor::extract(std::string_view text) const {
+Location LocationExtractor::extract(std::string_view text, std::size_t first_word,
+                                    std::size_t last_word) const {
   Location loc;
-  std::size_t i = 0;
+  // Back from the first location word over number characters (digits, letters, numerals): the
+  // character before is no number, so the full scan would arrive there with nothing found and
+  // prev_numeric false (a number or a jump never crosses a non-number character before the
+  // first location word).
+  std::size_t i = std::min(first_word, text.size());
+  while (i > 0) {
+    if (is_digit(text[i - 1]) || is_alpha(text[i - 1])) {
+      --i;
+    } else if (i >= kNumeralBytes && numeral_at(text, i - kNumeralBytes) >= 0) {
+      i -= kNumeralBytes;
+    } else {
+      break;
+    }
+  }
+  // A number at or after the last location word has none after it: nothing to find there.
+  const std::size_t end = std::min(last_word, text.size());
   bool prev_numeric = false;  // a number may not start inside another one (138xxxx5678, 渝a)
-  while (i < text.size()) {
+  while (i < end) {
     const bool numeric = is_digit(text[i]) || is_alpha(text[i]) || numeral_at(text, i) >= 0;
     if (!numeric || prev_numeric) {
       prev_numeric = numeric;

@@ -41,7 +41,14 @@ class LocationExtractor {
   explicit LocationExtractor(LocationVocab vocab);
 
   /// Expects text already passed through normalize().
-  Location extract(std::string_view text) const;
+  Location extract(std::string_view text) const { return extract(text, 0, text.size()); }
+
+  /// The same answer, scanning less: `first_word` and `last_word` are where the first and the
+  /// last location word of the text start (a building, unit-prefixed building, unit or room
+  /// suffix, or '-'; classify() has them from the automaton). A location is a number right
+  /// before one of them, so the scan starts at the run of number characters before
+  /// `first_word` and stops at `last_word`. Exact for valid UTF-8.
+  Location extract(std::string_view text, std::size_t first_word, std::size_t last_word) const;
 
  private:
   struct Number {

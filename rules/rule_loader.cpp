@@ -340,6 +340,11 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);
   rules->term_count = c.terms.size();
+  rules->location_word_bytes.assign(c.terms.size(), 0);
+  for (const std::uint32_t t : location_terms) {
+    rules->location_word_bytes[t] = static_cast<std::uint8_t>(std::min<std::size_t>(
+        c.terms[t].size(), 255));  // longer words: the scan starts a little early, still exact
+  }
   rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

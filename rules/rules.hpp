@@ -60,6 +60,9 @@ class Rules {
   std::vector<std::uint32_t> extra_terms;
   std::vector<std::uint32_t>
       location_terms;  ///< suffix words: extract a location only if one matched
+  /// Per term: its length in bytes when it is one of location_terms, else 0 (classify() finds
+  /// where the first and the last location word start).
+  std::vector<std::uint8_t> location_word_bytes;
   std::vector<CategoryInfo> categories;
   std::uint8_t other_category = 0;
 

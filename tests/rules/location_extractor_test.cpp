@@ -2,6 +2,8 @@
 #include "rules/location_extractor.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <string>
 
 #include "rules/normalizer.hpp"
 
@@ -86,6 +88,39 @@ TEST_CASE("dates, counts, phone numbers and plates are not locations") {
 TEST_CASE("号 is a building only when a unit follows") {
   CHECK(at("5号2单元楼道") == loc("5", "2"));
   CHECK(at("3号那天停水").empty());
+}
+
+TEST_CASE("a scan bounded by the first and the last location word finds what the full scan finds") {
+  // Every message of the labelled corpus, plus texts where numbers sit around the words.
+  std::vector<std::string> texts{"12月31号下午,5号2单元1502漏水",
+                                 "1-3-501 和 2-4-602",
+                                 "电话138xxxx5678,3栋",
+                                 "三十二栋二单元五零二室",
+                                 "a座b座",
+                                 "住18楼,9栋302楼上",
+                                 "一直漏,二单元"};
+  std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
+  for (std::string line; std::getline(in, line);) {
+    const auto a = line.find('\t');
+    if (a != std::string::npos) texts.push_back(line.substr(a + 1, line.find('\t', a + 1) - a - 1));
+  }
+  const LocationExtractor x = extractor();
+  for (const auto& raw : texts) {
+    const std::string t = normalized(raw);
+    std::size_t first = std::string::npos, last = 0;
+    for (const char* w : {"号楼", "栋楼", "栋", "幢", "座", "号", "单元", "室", "-"}) {
+      for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+        first = std::min(first, at);
+        last = std::max(last, at);
+      }
+    }
+    INFO(raw);
+    if (first == std::string::npos) {
+      CHECK(x.extract(t).empty());
+    } else {
+      CHECK(x.extract(t, first, last) == x.extract(t));
+    }
+  }
 }
 
 }  // namespace
