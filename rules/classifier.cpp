@@ -157,32 +157,39 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   return logit;
 }
 
-// The other heads' logits (urgent, tiers, categories) over the rows model_report() left: integer
-// sums of whole 64-byte rows (the unused columns are zero), then scaled.
+// The other heads' logits (urgent, tiers, categories) over the rows scan() left: integer sums of
+// whole rows (the unused columns are zero), then scaled; out[kColReport] is not set.
 void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHeads>& out) {
-  static_assert(kMaxHeads == 32 && sizeof(NgramModel::Row) == 64);
-  alignas(16) std::array<std::int32_t, kMaxHeads> acc{};
+  static_assert(kRowColumns == 24 && sizeof(NgramModel::Row) == 48);
+  alignas(16) std::array<std::int32_t, kRowColumns> acc{};
 #if defined(__SSE2__)
-  // 32 int16 -> 8 x 4 int32 accumulators (GCC -O3 leaves the widening loop scalar).
-  __m128i a[8];
-  for (int k = 0; k < 8; ++k) a[k] = _mm_setzero_si128();
-  for (std::size_t j = 0; j < s.nrows; ++j) {
-    const auto* w = reinterpret_cast<const __m128i*>(m.row(s.rows[j]));
-    for (int k = 0; k < 4; ++k) {
-      const __m128i x = _mm_load_si128(w + k);
-      a[2 * k] = _mm_add_epi32(a[2 * k], _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
-      a[2 * k + 1] = _mm_add_epi32(a[2 * k + 1], _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16));
+  // Rows are added as 3 x 8 int16 in blocks of NgramModel::block rows (no block can overflow:
+  // exact), and each block's sum is widened once into 6 x 4 int32.
+  __m128i a[6];
+  for (auto& v : a) v = _mm_setzero_si128();
+  for (std::size_t j = 0; j < s.nrows;) {
+    const std::size_t end = std::min(s.nrows, j + m.block);
+    __m128i x[3] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
+    for (; j < end; ++j) {
+      const auto* w = reinterpret_cast<const __m128i*>(m.row(s.rows[j]));
+      for (int k = 0; k < 3; ++k) x[k] = _mm_add_epi16(x[k], _mm_load_si128(w + k));
+    }
+    for (int k = 0; k < 3; ++k) {
+      a[2 * k] = _mm_add_epi32(a[2 * k], _mm_srai_epi32(_mm_unpacklo_epi16(x[k], x[k]), 16));
+      a[2 * k + 1] =
+          _mm_add_epi32(a[2 * k + 1], _mm_srai_epi32(_mm_unpackhi_epi16(x[k], x[k]), 16));
     }
   }
-  for (int k = 0; k < 8; ++k) _mm_store_si128(reinterpret_cast<__m128i*>(acc.data() + 4 * k), a[k]);
+  for (int k = 0; k < 6; ++k) _mm_store_si128(reinterpret_cast<__m128i*>(acc.data() + 4 * k), a[k]);
 #else
   for (std::size_t j = 0; j < s.nrows; ++j) {
     const std::int16_t* w = m.row(s.rows[j]);
-    for (std::size_t c = 0; c < kMaxHeads; ++c) acc[c] += w[c];
+    for (std::size_t c = 0; c < kRowColumns; ++c) acc[c] += w[c];
   }
 #endif
-  for (std::size_t c = 0; c < m.heads; ++c) acc[c] += m.bias[c];
-  for (std::size_t c = 0; c < kMaxHeads; ++c) out[c] = static_cast<float>(acc[c]) / kWeightScale;
+  for (std::size_t c = 1; c < m.heads; ++c) {
+    out[c] = static_cast<float>(acc[c - 1] + m.bias[c]) / kWeightScale;
+  }
 }
 
 template <class Score>

@@ -147,9 +147,9 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
   auto m = std::make_shared<NgramModel>();
   m->blend = data.blend;
   m->heads = kColCategory + categories.size();
-  if (m->heads > kMaxHeads) {
+  if (m->heads > kRowColumns + 1) {
     if (problems)
-      problems->push_back("model: at most " + std::to_string(kMaxHeads - kColCategory) +
+      problems->push_back("model: at most " + std::to_string(kRowColumns + 1 - kColCategory) +
                           " categories");
     return nullptr;
   }
@@ -220,6 +220,7 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       for (std::size_t c = 0; c < m->heads; ++c) sum[i][c] += sum[nodes[i].suffix][c];
     }
   }
+  std::int32_t max_abs = 1;
   m->rows.reserve(nodes.size() + 1);
   m->rows.push_back(NgramModel::Row{});  // row 0: unknown n-gram, all zero
   std::size_t slots = 16;
@@ -233,7 +234,8 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     for (std::size_t c = 0; c < m->heads; ++c) {
       const std::int32_t v = sum[n][c];
       fits = fits && v >= INT16_MIN && v <= INT16_MAX;
-      r.w[c] = static_cast<std::int16_t>(v);
+      if (c != kColReport) r.w[c - 1] = static_cast<std::int16_t>(v);
+      if (c != kColReport) max_abs = std::max(max_abs, v < 0 ? -v : v);
     }
     if (!fits) {
       if (problems) {
@@ -252,10 +254,12 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       ok = false;
       continue;
     }
-    m->slots[i] = {fp, r.w[kColReport], static_cast<std::uint16_t>(m->rows.size())};
+    m->slots[i] = {fp, static_cast<std::int16_t>(sum[n][kColReport]),
+                   static_cast<std::uint16_t>(m->rows.size())};
     m->rows.push_back(r);
   }
   for (std::size_t k = 0; k < NgramModel::kPad; ++k) m->slots[slots + k] = m->slots[k];
+  m->block = static_cast<std::size_t>(INT16_MAX / max_abs);
   return ok ? m : nullptr;
 }
 

@@ -24,8 +24,11 @@ inline constexpr std::size_t kColReport = 0;
 inline constexpr std::size_t kColUrgent = 1;
 inline constexpr std::size_t kColTier = 2;
 inline constexpr std::size_t kColCategory = 6;
-/// Columns of a compiled row (NgramModel::Row): kColCategory + up to 26 categories.
+/// Head columns at most: kColCategory + up to 26 categories.
 inline constexpr std::size_t kMaxHeads = 32;
+/// Columns of a compiled row (NgramModel::Row): every head but the report (it sits in the slot):
+/// urgent, 4 tiers, up to 19 categories (the taxonomy's count).
+inline constexpr std::size_t kRowColumns = 24;
 /// Weights are stored as integers in model.json: weight = value / kWeightScale.
 inline constexpr float kWeightScale = 1000;
 
@@ -68,14 +71,17 @@ struct NgramModel {
     std::int16_t report = 0;  ///< the (cumulative) report weight, integer as in model.json
     std::uint16_t row = 0;    ///< its row in weights (row 0 is all zero: "unknown")
   };
-  /// One row of head weights: one 64-byte cache line, columns past `heads` are zero.
-  struct alignas(64) Row {
-    std::int16_t w[kMaxHeads];
+  /// One row of head weights, 48 bytes: head column c (c >= 1) is w[c - 1]; columns past
+  /// `heads` are zero.
+  struct alignas(16) Row {
+    std::int16_t w[kRowColumns];
   };
   std::size_t heads = 0;   ///< used columns of a row: kColCategory + number of categories
   std::uint64_t mask = 0;  ///< slot table size - 1
   std::vector<Slot> slots;
-  std::vector<Row> rows;           ///< weight rows, category columns in Rules order
+  std::vector<Row> rows;  ///< weight rows, category columns in Rules order
+  /// Rows that can be added in int16 without overflow: INT16_MAX / the largest |weight|.
+  std::size_t block = 1;
   std::vector<std::int32_t> bias;  ///< `heads` integers
   ModelBlend blend;
 
