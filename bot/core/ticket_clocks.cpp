@@ -2,6 +2,7 @@
 // satisfaction time-out and the daily digest. Every clock is a deadlines row (store), fired by
 // fire_due() inside one transaction with its effect.
 #include "bot/core/ticket_context.hpp"
+#include "bot/core/ticket_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -102,7 +103,7 @@ void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const st
                    {"urgent", t.urgent ? c.label("mark", "urgent") : ""},
                    {"category", c.label("category", t.category)},
                    {"origin", t.building.empty() ? t.origin_node : t.building},
-                   {"text", t.text},
+                   {"text", quote_up(t.text)},
                    {"count", std::to_string(t.reporters.size())},
                    {"mentions", who}}),
          ids, t.urgent ? priority::kUrgent : priority::kRoutine,

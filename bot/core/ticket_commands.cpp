@@ -180,7 +180,7 @@ std::string TicketService::on_move(Context& c, const ParsedCommand& cmd, Ticket&
                             {{"no", std::to_string(t.no)},
                              {"mentions", "@" + (h.name.empty() ? h.user_id : h.name)},
                              {"category", c.label("category", t.category)},
-                             {"text", mask_phones(t.text)},
+                             {"text", quote_up(t.text)},
                              {"note", note}}),
                    {h.user_id}, t.urgent ? priority::kUrgent : priority::kRoutine,
                    "transfer:" + std::to_string(t.no) + ":" + std::to_string(c.row_id) + ":" +

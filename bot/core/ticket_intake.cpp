@@ -137,7 +137,7 @@ void TicketService::relay_up(Context& c, const Ticket& t) {
   if (targets.empty()) return;
 
   const int prio = t.urgent ? priority::kUrgent : priority::kRoutine;
-  const std::string masked = mask_phones(t.text);
+  const std::string masked = quote_up(t.text);
   const std::string location = location_text(t);
   std::string relayed;
   for (const OrgNode* n : targets) {

@@ -41,6 +41,19 @@ std::string mask_phones(std::string_view text) {
   return out;
 }
 
+std::string quote_up(std::string_view text, size_t max_chars) {
+  std::string masked = mask_phones(text);
+  size_t chars = 0;
+  for (size_t i = 0; i < masked.size(); ++i) {
+    if ((static_cast<unsigned char>(masked[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (chars++ == max_chars) {
+      masked.resize(i);
+      return masked + "…";
+    }
+  }
+  return masked;
+}
+
 std::string location_text(const Ticket& t) {
   std::string s;
   auto numeric = [](const std::string& v) {

@@ -62,6 +62,30 @@ TEST_CASE("an unaccepted ticket warns, then rises level by level to the street",
   CHECK(missed == 4);
 }
 
+TEST_CASE("a handover quotes the report with phones masked and a long text cut", "[clocks]") {
+  TicketWorld w;
+  std::string text = "6栋楼道灯坏了，电话13812345678，";
+  for (int i = 0; i < 30; ++i) text += "晚上出门的邻居注意安全，";
+  REQUIRE(w.say("room-b6", "wxid_qian", "钱姐", text) == 200);
+  REQUIRE(w.tickets().size() == 1);
+  core::Escalation esc(*w.service, *w.store, w.clock);
+  w.clock.advance_ms(2 * kHour + 1);
+  CHECK(esc.run_due() >= 1);
+  // The test channel splits at 256 bytes: read the pieces as one text.
+  std::string up;
+  for (const auto& piece : w.to("room-d1")) up += piece.text;
+  CHECK(contains(up, "6栋楼道灯坏了"));
+  CHECK(contains(up, "138****5678"));
+  CHECK_FALSE(contains(up, "13812345678"));
+  CHECK(contains(up, "…"));
+  CHECK(up.size() < 1000);  // 200 characters of the report, not all 380
+  // The relay into the grid group is cut the same way; the ticket keeps every word.
+  std::string relay;
+  for (const auto& piece : w.to("room-g1")) relay += piece.text;
+  CHECK(contains(relay, "…"));
+  CHECK(w.store->ticket(1001)->text == text);
+}
+
 TEST_CASE("受理 stops the accept clock; nothing escalates after it", "[clocks]") {
   TicketWorld w;
   open_1001(w);

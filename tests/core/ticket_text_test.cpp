@@ -29,3 +29,15 @@ TEST_CASE("locations read naturally", "[ticket_text]") {
   t.room.clear();
   CHECK(location_text(t) == "5栋");
 }
+
+TEST_CASE("quotes up the chain are masked and cut to whole characters", "[ticket_text]") {
+  CHECK(quote_up("5栋楼道灯坏了，电话13812345678") == "5栋楼道灯坏了，电话138****5678");
+  std::string long_text;
+  for (int i = 0; i < 300; ++i) long_text += "灯";
+  const std::string q = quote_up(long_text);
+  std::string expected;
+  for (int i = 0; i < 200; ++i) expected += "灯";
+  CHECK(q == expected + "…");
+  CHECK(quote_up("abc😭de", 4) == "abc😭…");
+  CHECK(quote_up("abcd", 4) == "abcd");
+}
