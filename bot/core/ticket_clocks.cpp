@@ -93,6 +93,11 @@ void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const st
   if (t.tier != "private")
     c.tx.add_deadline(clock_row(t.no, "accept", to.id, c.now, config_.accept_ms));
   // Tell the new holder, @-mentioning its heads.
+  // Where it came from, as the relay said it: the building group's name, then the location.
+  const OrgNode* from = c.k->tree->find(t.origin_node);
+  std::string origin = from != nullptr ? from->name : t.origin_node;
+  if (const std::string where = location_text(t); !where.empty() && where != origin)
+    origin += "（" + where + "）";
   for (const auto& g : to.groups) {
     auto [who, ids] = c.heads_of(to, g.channel);
     post(c, g,
@@ -102,7 +107,7 @@ void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const st
                    {"supervised", t.supervised ? c.label("mark", "supervised") : ""},
                    {"urgent", t.urgent ? c.label("mark", "urgent") : ""},
                    {"category", c.label("category", t.category)},
-                   {"origin", t.building.empty() ? t.origin_node : t.building},
+                   {"origin", origin},
                    {"text", quote_up(t.text)},
                    {"count", std::to_string(t.reporters.size())},
                    {"mentions", who}}),

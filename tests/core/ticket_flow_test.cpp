@@ -75,6 +75,7 @@ TEST_CASE("a handover quotes the report with phones masked and a long text cut",
   std::string up;
   for (const auto& piece : w.to("room-d1")) up += piece.text;
   CHECK(contains(up, "6栋楼道灯坏了"));
+  CHECK(contains(up, "来自：6栋"));
   CHECK(contains(up, "138****5678"));
   CHECK_FALSE(contains(up, "13812345678"));
   CHECK(contains(up, "…"));
