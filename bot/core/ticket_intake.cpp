@@ -115,9 +115,10 @@ std::string TicketService::on_report(Context& c, Ask ask) {
     }
     vars["head"] = heads;
   } else if (t.urgent) {
-    name = "ticket.ack_urgent";
-    const OrgNode* d = k.tree->find(t.department);
-    vars["department"] = d ? d->name : "相关部门";
+    // Name the department only when one was told: no department owns this category here.
+    const OrgNode* d = t.department.empty() ? nullptr : k.tree->find(t.department);
+    name = d != nullptr ? "ticket.ack_urgent" : "ticket.ack_urgent_grid";
+    if (d != nullptr) vars["department"] = d->name;
   }
   post(c, {c.m.channel, c.m.chat_id}, c.render(name, vars), mentions, prio, ack_key);
   relay_up(c, t);

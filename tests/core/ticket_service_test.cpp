@@ -223,6 +223,21 @@ TEST_CASE("an urgent report goes at once to grid, property head and department, 
   CHECK(std::find(grid[0].mentions.begin(), grid[0].mentions.end(), "wxid_g1_property") !=
         grid[0].mentions.end());
   CHECK(w.to("room-b7")[0].priority == priority::kUrgent);
+  // No department owns lifts in this org: the resident is not told one was called.
+  CHECK_FALSE(contains(w.to("room-b7")[0].text, "部门"));
+  CHECK(contains(w.to("room-b7")[0].text, "网格和物业"));
+}
+
+TEST_CASE("an urgent report that a department owns tells the resident which one was called",
+          "[tickets]") {
+  TicketWorld w;
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋地下室水管爆了，水哗哗往外冒！") == 200);
+  auto t = w.tickets().at(0);
+  REQUIRE(t.urgent);
+  REQUIRE_FALSE(t.department.empty());
+  const OrgNode* dept = w.knowledge->tree->find(t.department);
+  REQUIRE(dept != nullptr);
+  CHECK(contains(w.to("room-b5")[0].text, dept->name));
 }
 
 TEST_CASE("a private matter stays in the building group with the building head", "[tickets]") {
