@@ -83,10 +83,19 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
   std::map<std::string, std::string> vars{{"mentions", c.mention()},
                                           {"no", std::to_string(inc->no)},
                                           {"kind", c.label("incident.kind", inc->kind)}};
+  // The group already has the latest notice (it is in the scope): the answer is short, names the
+  // expected time, and each resident hears it once per update — twenty neighbours saying 停电了
+  // get twenty one-liners, not twenty copies of the notice, and repeating brings nothing new.
   if (latest) vars["notice"] = notice_text(c, *inc, *latest);
+  vars["restore"] = inc->expected_restore.empty() ? ""
+                                                  : c.render("incident.linked.restore",
+                                                             {{"expected", inc->expected_restore}});
+  vars["hotline"] = config_.hotline;
   post(c, {m.channel, m.chat_id},
        c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
-       priority::kOutage, "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.msg_id);
+       priority::kOutage,
+       "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.sender_id + ":E" +
+           std::to_string(inc->no) + ":u" + std::to_string(latest ? latest->id : 0));
   return std::string("linked");
 }
 

@@ -238,9 +238,21 @@ TEST_CASE(
   CHECK(contains(answer, "@李阿姨"));
   CHECK(contains(answer, "E1"));
   CHECK(contains(answer, "19:30"));
+  // Said again, by her or by a neighbour: each resident hears it once, a one-liner, not the
+  // notice again (the group already has it).
+  REQUIRE(w.say("room-b20", "wxid_li", "李阿姨", "我们20栋停电了，家里一点电都没有！") == 200);
+  REQUIRE(w.say("room-b20", "wxid_wu", "吴叔", "我们20栋停电了，家里一点电都没有") == 200);
+  size_t answers = 0;
+  for (const auto& o : w.store->deliveries({"room-b20", std::nullopt, 0, 100}))
+    if (o.idempotency_key.rfind("inc-link:", 0) == 0) {
+      ++answers;
+      CHECK_FALSE(contains(o.text, "范围："));
+    }
+  CHECK(answers == 2);
+  CHECK(w.tickets().empty());
   auto inc = w.store->incident(1);
   REQUIRE(inc);
-  CHECK(inc->links == 1);
+  CHECK(inc->links == 3);
   // Outside the scope a 停电 report is a ticket as before; other matters in scope too.
   REQUIRE(w.say("room-b1", "wxid_zhao", "赵大爷", "我们1栋停电了，家里一点电都没有") == 200);
   REQUIRE(w.say("room-b21", "wxid_qian", "钱阿姨", "21栋电梯坏了，困在里面出不来") == 200);
