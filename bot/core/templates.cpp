@@ -62,6 +62,8 @@ std::string Templates::render(const std::string& name,
       out.append(t, open, close - open + 1);
     i = close + 1;
   }
+  // A last variable left empty (an optional note) must not leave a blank line or a dangling space.
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 

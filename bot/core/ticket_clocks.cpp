@@ -83,6 +83,7 @@ void TicketService::hand_over(Context& c, Ticket& t, const OrgNode& to, const st
   // clock follows the ticket with the time it has left.
   c.tx.stop_deadlines(t.no, "accept");
   c.tx.stop_deadlines(t.no, "update");
+  t.assignee.clear();  // a person it was handed to (转办 物业) no longer holds it
   if (to.level == Level::department) {
     t.department = to.id;
   } else {

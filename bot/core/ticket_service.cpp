@@ -65,6 +65,19 @@ void TicketService::post(Context& c, const GroupRef& group, std::string text,
 std::string TicketService::owner_name(const Knowledge& k, const Ticket& t) const {
   const OrgNode* owner = k.tree->find(t.owner_node);
   std::string name = owner ? owner->name : t.owner_node;
+  // Handed to a person (转办 物业): name them, e.g. 第1网格物业负责人曾师傅.
+  if (!t.assignee.empty() && owner != nullptr) {
+    std::vector<const OrgNode*> chain{owner};
+    for (const OrgNode* n : k.tree->ancestors(*owner)) chain.push_back(n);
+    if (const OrgNode* origin = k.tree->find(t.origin_node)) {
+      chain.push_back(origin);
+      for (const OrgNode* n : k.tree->ancestors(*origin)) chain.push_back(n);
+    }
+    for (const OrgNode* n : chain)
+      for (const auto& h : n->heads)
+        if (h.channel + ":" + h.user_id == t.assignee)
+          return n->name + role_label(h.role) + (h.name.empty() ? h.user_id : h.name);
+  }
   if (!t.department.empty())
     if (const OrgNode* d = k.tree->find(t.department)) name += "和" + d->name;
   return name;

@@ -124,6 +124,12 @@ TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right 
     bool told = false;
     for (const auto& o : w.to("room-g1")) told = told || mentions(o, "wxid_g1_property");
     CHECK(told);
+    // The resident and the grid head hear who has it now: the property head, by name.
+    CHECK(contains(w.to("room-b5").back().text, "物业"));
+    CHECK(contains(w.to("room-g1").back().text, "物业"));
+    // The property head's message ends with the note, no blank line when there is none.
+    REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "转办 #1001 物业") == 200);
+    for (const auto& o : w.to("room-g1")) CHECK(o.text.back() != '\n');
   }
   SECTION("转办 to a department by its short name") {
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "转交 1001 供电 线路问题") == 200);
