@@ -146,11 +146,12 @@ void read_channel(const JsonSource& src, const Value& v, const std::string& path
   s.str("bot_id", ch.bot_id);
   s.str_list("other_bots", ch.other_bots);
   s.num("rate_per_minute", ch.rate_per_minute, 0.01, 1e9);
+  s.num("total_rate_per_minute", ch.total_rate_per_minute, 0, 1e9);
   s.num("max_skew_s", ch.max_skew_s, 1, 86400);
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
     const std::string k = it->name.GetString();
     if (k == "name" || k == "type" || k == "bot_id" || k == "other_bots" ||
-        k == "rate_per_minute" || k == "max_skew_s")
+        k == "rate_per_minute" || k == "total_rate_per_minute" || k == "max_skew_s")
       continue;
     const std::string p = path + "." + k;
     if (it->value.IsString()) {

@@ -74,7 +74,10 @@ struct ChannelConfig {
   std::string bot_id;  // this bot's user id on the platform (mentions, own messages)
   std::vector<std::string> other_bots;  // user ids of other bots sharing groups: never answered
   double rate_per_minute = 20;          // per destination chat
-  int64_t max_skew_s = 300;             // replay window for signed webhooks
+  /// Over all the channel's chats together (one personal WeChat account behind a bridge, one
+  /// app's quota); 0: no limit beyond the per-chat one.
+  double total_rate_per_minute = 0;
+  int64_t max_skew_s = 300;  // replay window for signed webhooks
   /// Every other key of the channel object, as text; the adapter validates what it needs.
   std::map<std::string, std::string> options;
   int line = 0;  // where the channel was declared, for adapter errors

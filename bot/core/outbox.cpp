@@ -53,6 +53,12 @@ RateWindow RateWindow::per_minute(double rate) {
                     static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
 }
 
+RateWindow RateWindow::smooth_per_minute(double rate) {
+  const double limit = std::max(1.0, std::floor(rate / 6));
+  return RateWindow(static_cast<size_t>(limit),
+                    static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
+}
+
 int64_t RateWindow::ready_at(int64_t now_ms) {
   while (!sent_.empty() && sent_.front() <= now_ms - window_ms_) sent_.pop_front();
   if (sent_.size() < limit_) return now_ms;
@@ -93,6 +99,9 @@ void Outbox::add_locked(const OutboxItem& item) {
     slot->chat = item.chat_id;
     const Channel* ch = channels_.find(item.channel);
     slot->window = RateWindow::per_minute(ch ? ch->config.rate_per_minute : 20);
+    if (ch != nullptr && ch->config.total_rate_per_minute > 0)
+      channel_windows_.try_emplace(item.channel,
+                                   RateWindow::smooth_per_minute(ch->config.total_rate_per_minute));
   }
   Dest& d = *slot;
   if (!item.supersede_key.empty()) supersede_locked(d, item);
@@ -135,12 +144,18 @@ void Outbox::schedule_locked(Dest& d, int64_t now) {
   ++d.gen;
   if (d.queue.empty() || d.in_flight || d.disabled) return;
   const auto& head = d.queue.begin()->second;
-  const int64_t at = std::max({d.blocked_until, head.next_try_ms, d.window.ready_at(now)});
+  const int64_t at = std::max({d.blocked_until, head.next_try_ms, d.window.ready_at(now),
+                               channel_ready_at_locked(d.channel, now)});
   const auto key = dest_key(d.channel, d.chat);
   if (at <= now)
     ready_.push({head.priority, head.id, key, d.gen});
   else
     waiting_.push({at, key, d.gen});
+}
+
+int64_t Outbox::channel_ready_at_locked(const std::string& channel, int64_t now) {
+  auto it = channel_windows_.find(channel);
+  return it == channel_windows_.end() ? now : it->second.ready_at(now);
 }
 
 void Outbox::run() {
@@ -159,6 +174,12 @@ void Outbox::run() {
       ready_.pop();
       auto it = dests_.find(r.key);
       if (it == dests_.end() || it->second->gen != r.gen) continue;
+      // Destinations of one channel that became ready together share its total window: the
+      // highest priority takes the room; the others wait for the window again.
+      if (channel_ready_at_locked(it->second->channel, now) > now) {
+        schedule_locked(*it->second, now);
+        continue;
+      }
       start_send_locked(*it->second, now, lk);
       started = true;
     }
@@ -199,6 +220,8 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
   ++d.gen;
   ++in_flight_;
   d.window.record(now);  // the platform counts attempts, not successes
+  if (auto cw = channel_windows_.find(d.channel); cw != channel_windows_.end())
+    cw->second.record(now);
   lk.unlock();
   transport_.send(std::move(*request), cfg_.send_timeout_ms,
                   [this, key, item](TransportResult r) mutable {

@@ -30,6 +30,8 @@ class RateWindow {
   RateWindow(size_t limit, int64_t window_ms) : limit_(limit), window_ms_(window_ms) {}
   /// From a rate per minute (0.5 → one send per two minutes).
   static RateWindow per_minute(double rate);
+  /// The same rate without a burst of a minute's worth: at most rate/6 in any 10 s (at least one).
+  static RateWindow smooth_per_minute(double rate);
   /// The earliest time a send may start, given now.
   int64_t ready_at(int64_t now_ms);
   void record(int64_t at_ms) { sent_.push_back(at_ms); }
@@ -120,6 +122,10 @@ class Outbox {
   std::thread thread_;
   // Channels fetching an access token, and the destinations waiting for it.
   std::map<std::string, std::vector<std::string>> token_waiters_;
+  // Channels with a total_rate_per_minute: one window over all their destinations.
+  std::unordered_map<std::string, RateWindow> channel_windows_;
+  /// The earliest time channel `channel` may start a send (now when it has no total limit).
+  int64_t channel_ready_at_locked(const std::string& channel, int64_t now);
 };
 
 }  // namespace gridbot::core

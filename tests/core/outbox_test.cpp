@@ -368,3 +368,50 @@ TEST_CASE(
   CHECK(failed[0].last_error.find("not confirmed within 48 h") != std::string::npos);
   CHECK(tokens == 3);  // each time the token had expired, the poller fetched a fresh one
 }
+
+TEST_CASE("a channel's total rate holds over all its chats, spread out, urgent first",
+          "[outbox][pacing]") {
+  Fixture f;
+  config::ChannelConfig cc;
+  cc.name = "paced";
+  cc.type = "bridge";
+  cc.rate_per_minute = 1000;
+  cc.total_rate_per_minute = 12;  // two in any 10 s over all chats
+  adapters::bridge::Options o;
+  o.secret = test::kSecret;
+  o.outbound_url = "http://127.0.0.1:9/send";
+  f.channels.add_for_test(cc, std::make_unique<adapters::bridge::BridgeAdapter>(o));
+  auto queue = [&](const std::string& key, int prio, const std::string& chat) {
+    REQUIRE_FALSE(f.store->write_sync([&](store::WriteTx& tx) {
+      OutboxItem item;
+      item.channel = "paced";
+      item.chat_id = chat;
+      item.text = "【通知】今晚8点开居民会议";
+      item.priority = prio;
+      item.idempotency_key = key;
+      queue_message(tx, f.channels, item);
+    }));
+  };
+  for (int i = 0; i < 6; ++i)
+    queue("n" + std::to_string(i), priority::kNotice, "room-" + std::to_string(i));
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  outbox.start();
+  REQUIRE(f.transport.wait_for(2) == 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.transport.sent().size() == 2);  // six chats, but the channel takes two per 10 s
+  queue("urgent", priority::kUrgent, "room-9");
+  f.clock.advance_ms(10'000);
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(4) == 4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.transport.sent().size() == 4);
+  CHECK(f.keys_sent()[2] == "urgent");  // the urgent one took the next slot
+  f.clock.advance_ms(10'000);
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(6) == 6);
+  f.clock.advance_ms(10'000);
+  outbox.wake_for_test();
+  REQUIRE(f.transport.wait_for(7) == 7);
+  CHECK(eventually([&] { return f.count(DeliveryState::delivered) == 7; }));
+  outbox.stop(1000);
+}
