@@ -55,13 +55,20 @@ struct Fixture {
     return out;
   }
   /// A wecom_customer_group channel named "customer".
-  void add_customer_groups() {
+  static config::ChannelConfig channel(const std::string& name, const std::string& type,
+                                       double total_rate_per_minute = 0) {
     config::ChannelConfig cc;
-    cc.name = "customer";
-    cc.type = "wecom_customer_group";
+    cc.name = name;
+    cc.type = type;
+    cc.rate_per_minute = 1000;
+    cc.total_rate_per_minute = total_rate_per_minute;
+    return cc;
+  }
+  void add_customer_groups() {
     channels.add_for_test(
-        cc, std::make_unique<adapters::wecom::CustomerGroupAdapter>(
-                adapters::wecom::CustomerGroupOptions{"https://127.0.0.1:9", "corp", "secret"}));
+        channel("customer", "wecom_customer_group"),
+        std::make_unique<adapters::wecom::CustomerGroupAdapter>(
+            adapters::wecom::CustomerGroupOptions{"https://127.0.0.1:9", "corp", "secret"}));
   }
   size_t count(DeliveryState s) { return store->deliveries({"", s, 0, 1000}).size(); }
 };
@@ -188,15 +195,12 @@ TEST_CASE("long text is split to the channel's byte limit before it is queued", 
 TEST_CASE("a token platform: one gettoken for many sends, and a new one after it expires",
           "[outbox][token]") {
   Fixture f;
-  config::ChannelConfig cc;
-  cc.name = "appchat";
-  cc.type = "wecom_appchat";
-  cc.rate_per_minute = 1000;
   adapters::wecom::AppchatOptions o;
   o.base_url = "https://127.0.0.1:9";
   o.corp_id = "corp";
   o.corp_secret = "secret";
-  f.channels.add_for_test(cc, std::make_unique<adapters::wecom::AppchatAdapter>(o));
+  f.channels.add_for_test(Fixture::channel("appchat", "wecom_appchat"),
+                          std::make_unique<adapters::wecom::AppchatAdapter>(o));
   int tokens = 0, expired_once = 0;
   f.transport.answer = [&](const HttpRequest& r) {
     if (r.url.find("/gettoken") != std::string::npos) {
@@ -372,15 +376,12 @@ TEST_CASE(
 TEST_CASE("a channel's total rate holds over all its chats, spread out, urgent first",
           "[outbox][pacing]") {
   Fixture f;
-  config::ChannelConfig cc;
-  cc.name = "paced";
-  cc.type = "bridge";
-  cc.rate_per_minute = 1000;
-  cc.total_rate_per_minute = 12;  // two in any 10 s over all chats
   adapters::bridge::Options o;
   o.secret = test::kSecret;
   o.outbound_url = "http://127.0.0.1:9/send";
-  f.channels.add_for_test(cc, std::make_unique<adapters::bridge::BridgeAdapter>(o));
+  // Two in any 10 s over all chats.
+  f.channels.add_for_test(Fixture::channel("paced", "bridge", 12),
+                          std::make_unique<adapters::bridge::BridgeAdapter>(o));
   auto queue = [&](const std::string& key, int prio, const std::string& chat) {
     REQUIRE_FALSE(f.store->write_sync([&](store::WriteTx& tx) {
       OutboxItem item;
