@@ -29,6 +29,7 @@ struct Scratch {
   std::size_t first_word = 0;        // where the first location word starts, SIZE_MAX: none
   std::size_t last_word = 0;         // where the last one starts
   std::size_t nrows = 0;
+  std::size_t units = 0;  // units the model kept (ngram::repeats)
   std::uint32_t epoch = 0;
 
   void begin(std::size_t terms) {
@@ -112,8 +113,9 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   std::uint32_t* const codes = s.codes.data();
   std::uint32_t* const ends = s.ends.data();
   std::size_t nrows = 0, ncodes = 0;
-  std::int32_t logit = m != nullptr ? m->bias[kColReport] : 0;
+  std::int32_t logit = 0;
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
+  std::uint32_t p1 = ngram::kNoUnit, p2 = ngram::kNoUnit;  // the two previous units kept
   int seen = 0;
   for (std::size_t i = 0; i < text.size();) {
     std::uint32_t len;
@@ -124,7 +126,11 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     ends[ncodes] = static_cast<std::uint32_t>(i);
     ncodes += Cursor::has_output(code) ? 1 : 0;
     if (m == nullptr) continue;
-    const std::uint64_t u = ngram::unit_hash(ngram::unit(key));
+    const std::uint32_t unit = ngram::unit(key);
+    if (ngram::repeats(unit, p1, p2)) continue;  // a run counts at most twice
+    p2 = p1;
+    p1 = unit;
+    const std::uint64_t u = ngram::unit_hash(unit);
     const NgramModel::Slot* hit = seen >= 2 ? m->lookup(r2 ^ r1 ^ u ^ ngram::kSeed[3]) : nullptr;
     if (hit == nullptr && seen >= 1) hit = m->lookup(r1 ^ u ^ ngram::kSeed[2]);
     if (hit == nullptr) hit = m->lookup(u ^ ngram::kSeed[1]);
@@ -138,6 +144,7 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     ++seen;
   }
   s.nrows = nrows;
+  s.units = static_cast<std::size_t>(seen);
   s.first_word = SIZE_MAX;
   s.last_word = 0;
   const std::uint8_t* const word_bytes = rules.location_word_bytes.data();
@@ -187,8 +194,9 @@ void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHe
     for (std::size_t c = 0; c < kRowColumns; ++c) acc[c] += w[c];
   }
 #endif
+  const float x = ngram::length_scale(s.units);
   for (std::size_t c = 1; c < m.heads; ++c) {
-    out[c] = static_cast<float>(acc[c - 1] + m.bias[c]) / kWeightScale;
+    out[c] = (static_cast<float>(acc[c - 1]) * x + static_cast<float>(m.bias[c])) / kWeightScale;
   }
 }
 
@@ -240,7 +248,9 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   const bool model_only = model != nullptr && rules.blend == Blend::model_only;
   float score = rules_score;
   if (model != nullptr) {
-    const float logit = static_cast<float>(model_logit) / kWeightScale;
+    const float logit = (static_cast<float>(model_logit) * ngram::length_scale(s.units) +
+                         static_cast<float>(model->bias[kColReport])) /
+                        kWeightScale;
     score = model_only ? logit : rules_score + model->blend.report * logit;
   }
 

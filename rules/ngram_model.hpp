@@ -2,8 +2,10 @@
 // category heads (softmax regression, trained by `gridbot train`, shipped as rules/model.json).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -159,33 +161,77 @@ inline constexpr std::uint64_t kSeed[4] = {0, 0x1F3D5B79A3C2E4F1ull, 0x2E4C6A88D
                                            0x3D5B7997E8A1C6B3ull};
 inline std::uint64_t rotl(std::uint64_t x, int r) { return x << r | x >> (64 - r); }
 
-/// Calls `f(hash, begin, end)` for every 1-, 2- and 3-gram of characters of `text` (already
-/// normalised), where [begin, end) are its bytes, in order of their end (1-gram, 2-gram, 3-gram
-/// at each character). Training goes through here; scoring computes the same hashes.
+/// A run of one unit counts at most twice: the model skips a unit equal to the two before it
+/// (`13812345678` is `00`, `!!!!!` is `!!`, 300 x `x` is `xx`). So a phone number or padding
+/// weighs what two characters weigh, whatever its length. `p1`, `p2`: the two previous units
+/// the model kept (kNoUnit at the start).
+inline constexpr std::uint32_t kNoUnit = UINT32_MAX;
+inline bool repeats(std::uint32_t u, std::uint32_t p1, std::uint32_t p2) {
+  return u == p1 && u == p2;
+}
+
+/// Feature value of each n-gram of a text of `units` kept units (the bias has value 1): the sum
+/// of n-gram weights is scaled by 1 / sqrt(units), so a long text is not surer for its length
+/// and a short one is not drowned by the bias.
+inline constexpr float kReferenceUnits = 16;
+inline float length_scale(std::size_t units) {
+  return std::sqrt(kReferenceUnits / static_cast<float>(units < 1 ? 1 : units));
+}
+
+/// The number of units the model keeps in `text` (runs capped by repeats()).
+inline std::size_t count_units(std::string_view text) {
+  std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
+  std::size_t n = 0;
+  for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
+    const std::uint32_t u = unit_at(text, i, len);
+    if (repeats(u, p1, p2)) continue;
+    p2 = p1;
+    p1 = u;
+    ++n;
+  }
+  return n;
+}
+
+/// Calls `f(hash, key)` for every 1-, 2- and 3-gram of the model's units of `text` (already
+/// normalised; runs capped by repeats()), where `key` is the n-gram as model.json writes it
+/// (digits as '0'; valid until f returns), in order of their end (1-gram, 2-gram, 3-gram at each
+/// unit). Training goes through here; scoring computes the same hashes.
 template <class F>
 void for_each(std::string_view text, F&& f) {
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42)
-  std::size_t b1 = 0, b2 = 0;    // byte offsets of the previous two characters
-  int seen = 0;
+  std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
+  char key[12];                     // the bytes of the last kept units (up to 3), oldest first
+  std::size_t lens[3] = {0, 0, 0};  // their lengths, oldest first
+  std::size_t count = 0;            // units in key
   for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
-    const std::uint64_t u = unit_hash(unit_at(text, i, len));
-    f(u ^ kSeed[1], i, i + len);
-    if (seen >= 1) f(r1 ^ u ^ kSeed[2], b1, i + len);
-    if (seen >= 2) f(r2 ^ r1 ^ u ^ kSeed[3], b2, i + len);
+    const std::uint32_t unit_value = unit_at(text, i, len);
+    if (repeats(unit_value, p1, p2)) continue;
+    p2 = p1;
+    p1 = unit_value;
+    if (count == 3) {  // drop the oldest unit
+      std::memmove(key, key + lens[0], lens[1] + lens[2]);
+      lens[0] = lens[1];
+      lens[1] = lens[2];
+      count = 2;
+    }
+    const std::size_t at = count == 0 ? 0 : count == 1 ? lens[0] : lens[0] + lens[1];
+    for (std::size_t k = 0; k < len; ++k) key[at + k] = unit_value == '0' ? '0' : text[i + k];
+    lens[count++] = len;
+    const std::size_t end = at + len;
+    const std::uint64_t u = unit_hash(unit_value);
+    f(u ^ kSeed[1], std::string_view(key + at, len));
+    if (count >= 2)
+      f(r1 ^ u ^ kSeed[2],
+        std::string_view(key + at - lens[count - 2], end - at + lens[count - 2]));
+    if (count >= 3) f(r2 ^ r1 ^ u ^ kSeed[3], std::string_view(key, end));
     r2 = rotl(r1, 21);
     r1 = rotl(u, 21);
-    b2 = b1;
-    b1 = i;
-    ++seen;
   }
 }
 
 /// The hash of an n-gram key as written in model.json, or 0 when the key is not 1 to 3
 /// characters long.
 std::uint64_t key_hash(std::string_view key);
-
-/// The key of the n-gram [begin, end) of normalised text as model.json writes it (digits as '0').
-std::string key_of(std::string_view text);
 
 }  // namespace ngram
 

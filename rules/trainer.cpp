@@ -17,6 +17,7 @@ struct Example {
   std::vector<std::uint32_t> features;  // feature 0 is the bias, always present
   int label = 0;
   double weight = 1;  // gradient scale: rare positives (urgent) count more
+  double value = 1;   // every n-gram's feature value: ngram::length_scale (the bias has 1)
 };
 
 // Keys of invalid UTF-8 would not survive the JSON file; such n-grams are not features.
@@ -49,7 +50,8 @@ std::vector<double> fit(const std::vector<Example>& examples, std::size_t featur
       const Example& e = examples[idx];
       std::fill(z.begin(), z.end(), 0.0);
       for (const std::uint32_t f : e.features) {
-        for (std::size_t k = 0; k < k_n; ++k) z[k] += w[f * k_n + k];
+        const double x = f == 0 ? 1.0 : e.value;
+        for (std::size_t k = 0; k < k_n; ++k) z[k] += w[f * k_n + k] * x;
       }
       const double top = *std::max_element(z.begin(), z.end());
       double sum = 0;
@@ -59,8 +61,9 @@ std::vector<double> fit(const std::vector<Example>& examples, std::size_t featur
                          ((static_cast<int>(k) == e.label ? 1.0 : 0.0) - z[k] / sum);
         if (std::fabs(g) < 1e-12) continue;
         for (const std::uint32_t f : e.features) {
-          w[f * k_n + k] += g;
-          u[f * k_n + k] += c * g;
+          const double gx = f == 0 ? g : g * e.value;
+          w[f * k_n + k] += gx;
+          u[f * k_n + k] += c * gx;
         }
       }
       c += 1;
@@ -78,15 +81,17 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
   std::unordered_map<std::string, std::uint32_t> ids;
   std::vector<std::string> keys{""};  // id 0: bias
   std::vector<std::vector<std::uint32_t>> feats(rows.size());
+  std::vector<double> value(rows.size());
   std::string text;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     normalize(rows[r].text, text);
+    value[r] = ngram::length_scale(ngram::count_units(text));
     feats[r].push_back(0);
-    ngram::for_each(text, [&](std::uint64_t, std::size_t b, std::size_t e) {
-      std::string key = ngram::key_of(std::string_view(text).substr(b, e - b));
+    ngram::for_each(text, [&](std::uint64_t, std::string_view key) {
       if (!valid_key(key)) return;
-      const auto [it, fresh] = ids.emplace(key, static_cast<std::uint32_t>(keys.size()));
-      if (fresh) keys.push_back(std::move(key));
+      const auto [it, fresh] =
+          ids.emplace(std::string(key), static_cast<std::uint32_t>(keys.size()));
+      if (fresh) keys.emplace_back(key);
       feats[r].push_back(it->second);
     });
   }
@@ -122,16 +127,17 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
   std::vector<Example> report, category, tier, urgent;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const LabelledRow& row = rows[r];
-    report.push_back({feats[r], row.report ? 1 : 0, 1.0});
+    const double v = value[r];
+    report.push_back({feats[r], row.report ? 1 : 0, 1.0, v});
     if (!row.report) continue;
     urgent.push_back(
-        {feats[r], row.urgent ? 1 : 0, row.urgent ? options.urgent_positive_weight : 1.0});
+        {feats[r], row.urgent ? 1 : 0, row.urgent ? options.urgent_positive_weight : 1.0, v});
     const auto c = std::find(category_codes.begin(), category_codes.end(), row.category);
     if (c != category_codes.end()) {
-      category.push_back({feats[r], static_cast<int>(c - category_codes.begin()), 1.0});
+      category.push_back({feats[r], static_cast<int>(c - category_codes.begin()), 1.0, v});
     }
     for (std::size_t t = 0; t < kTierCodes.size(); ++t) {
-      if (row.tier == kTierCodes[t]) tier.push_back({feats[r], static_cast<int>(t), 1.0});
+      if (row.tier == kTierCodes[t]) tier.push_back({feats[r], static_cast<int>(t), 1.0, v});
     }
   }
   const auto nc = category_codes.size();

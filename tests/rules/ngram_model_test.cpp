@@ -122,7 +122,7 @@ TEST_CASE("training is deterministic") {
 
 TEST_CASE("n-gram keys hash like the n-grams of the text, digits as 0") {
   std::vector<std::uint64_t> seen;
-  ngram::for_each("停水3", [&](std::uint64_t h, std::size_t, std::size_t) { seen.push_back(h); });
+  ngram::for_each("停水3", [&](std::uint64_t h, std::string_view) { seen.push_back(h); });
   REQUIRE(seen.size() == 6);  // 停 水 停水 3 水3 停水3
   CHECK(seen[0] == ngram::key_hash("停"));
   CHECK(seen[2] == ngram::key_hash("停水"));
@@ -131,9 +131,24 @@ TEST_CASE("n-gram keys hash like the n-grams of the text, digits as 0") {
   CHECK(ngram::key_hash("") == 0);
 }
 
+TEST_CASE(
+    "a run of one unit counts at most twice: phone numbers and padding weigh two characters") {
+  std::vector<std::string> keys;
+  ngram::for_each("13812345678栋", [&](std::uint64_t h, std::string_view key) {
+    CHECK(h == ngram::key_hash(key));
+    keys.emplace_back(key);
+  });
+  CHECK(keys == std::vector<std::string>{"0", "0", "00", "栋", "0栋", "00栋"});
+  keys.clear();
+  ngram::for_each("灯坏xxxxxxxx了",
+                  [&](std::uint64_t, std::string_view key) { keys.emplace_back(key); });
+  CHECK(keys == std::vector<std::string>{"灯", "坏", "灯坏", "x", "坏x", "灯坏x", "x", "xx", "坏xx",
+                                         "了", "x了", "xx了"});
+}
+
 const char* kHeader =
     "{\n"
-    "  \"format\": \"gridbot-ngram/1\",\n"
+    "  \"format\": \"gridbot-ngram/2\",\n"
     "  \"blend\": {\"report\": 1, \"category\": 1, \"tier_rule\": 1, \"urgent\": 1},\n"
     "  \"categories\": [\"water\", \"other\"],\n"
     "  \"bias\": [0, 0, 0, 0, 0, 0, 0, 0],\n";
