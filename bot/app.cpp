@@ -155,6 +155,22 @@ int check(const std::string& config_file) {
   return 0;
 }
 
+int backup(const std::string& config_file, const std::string& dest) {
+  std::vector<std::string> errors;
+  auto cfg = config::load_config(config_file, config::process_env(), &errors);
+  if (!cfg) {
+    print_errors(errors);
+    return 1;
+  }
+  std::string err;
+  if (!store::backup_sqlite_store(cfg->store.path, dest, &err)) {
+    std::cerr << "error: backup of " << cfg->store.path << " failed: " << err << "\n";
+    return 1;
+  }
+  std::cout << "backed up " << cfg->store.path << " to " << dest << "\n";
+  return 0;
+}
+
 int org_import(const std::string& config_file, const std::string& csv_file) {
   std::vector<std::string> errors;
   auto cfg = config::load_config(config_file, config::process_env(), &errors);

@@ -11,6 +11,8 @@ namespace gridbot::app {
 int check(const std::string& config_file);
 /// Runs the server until SIGINT/SIGTERM; writes the bound port to port_file when given.
 int serve(const std::string& config_file, const std::string& port_file);
+/// Copies the configured store to dest consistently, also while the server runs.
+int backup(const std::string& config_file, const std::string& dest);
 /// Imports org CSV files into the configured store: all rows or none.
 int org_import(const std::string& config_file, const std::string& csv_file);
 /// A stub bridge receiver that prints what it receives (the demo's outbound end).

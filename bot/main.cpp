@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   import->add_option("file", csv, "CSV file (docs/org-csv.md)")->required();
   import->add_option("-c,--config", config, "configuration file")->capture_default_str();
 
+  std::string backup_dest;
+  auto* backup = cli.add_subcommand("backup", "copy the store consistently, also while serving");
+  backup->add_option("dest", backup_dest, "file to write")->required();
+  backup->add_option("-c,--config", config, "configuration file")->capture_default_str();
+
   auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
   classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
   auto* eval = cli.add_subcommand("eval", "score the classifier on a labelled TSV");
@@ -54,6 +59,7 @@ int main(int argc, char** argv) {
   if (*serve) return app::serve(config, port_file);
   if (*check) return app::check(config);
   if (*import) return app::org_import(config, csv);
+  if (*backup) return app::backup(config, backup_dest);
   if (*classify) return app::classify(rules_dir);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
   if (*train) return app::train(rules_dir, train_tsvs, model_out);

@@ -198,4 +198,8 @@ struct SqliteOptions {
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options,
                                          std::string* error);
 
+/// Copies the store at `path` to `dest` consistently while a server may be writing to it
+/// (`gridbot backup`); the copy is checked (integrity_check) and appears whole or not at all.
+bool backup_sqlite_store(const std::string& path, const std::string& dest, std::string* error);
+
 }  // namespace gridbot::store

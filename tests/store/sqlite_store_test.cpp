@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -229,4 +230,32 @@ TEST_CASE("after close, writes fail at once with store_unavailable", "[store]") 
   auto store = open(dir);
   store->close();
   CHECK(store->write_sync([](WriteTx&) {}) == make_error_code(gridbot::errc::store_unavailable));
+}
+
+TEST_CASE("a backup taken while writes go on is whole and opens as a store", "[store][backup]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { tx.insert_inbound(msg("m0")); }));
+  // A writer keeps committing while the copy is taken.
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 1; !stop; ++i)
+      store->write_sync([&](WriteTx& tx) { tx.insert_inbound(msg("m" + std::to_string(i))); });
+  });
+  std::string err;
+  const bool ok = backup_sqlite_store(dir.file("t.db"), dir.file("copy.db"), &err);
+  stop = true;
+  writer.join();
+  INFO(err);
+  REQUIRE(ok);
+  CHECK_FALSE(std::filesystem::exists(dir.file("copy.db.partial")));
+  auto copy = open_sqlite_store(dir.file("copy.db"), {}, &err);
+  REQUIRE(copy);
+  const int64_t n = copy->count_inbox();
+  CHECK(n >= 1);
+  CHECK(n <= store->count_inbox());
+  // No store there: a clear error, no file.
+  CHECK_FALSE(backup_sqlite_store(dir.file("none.db"), dir.file("x.db"), &err));
+  CHECK(err.find("no such store") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
 }
