@@ -155,13 +155,19 @@ int check(const std::string& config_file) {
   return 0;
 }
 
-int backup(const std::string& config_file, const std::string& dest) {
+namespace {
+// The configuration alone (no channels, rules or org), its problems printed one per line.
+std::optional<config::Config> load_config_or_print(const std::string& config_file) {
   std::vector<std::string> errors;
   auto cfg = config::load_config(config_file, config::process_env(), &errors);
-  if (!cfg) {
-    print_errors(errors);
-    return 1;
-  }
+  if (!cfg) print_errors(errors);
+  return cfg;
+}
+}  // namespace
+
+int backup(const std::string& config_file, const std::string& dest) {
+  auto cfg = load_config_or_print(config_file);
+  if (!cfg) return 1;
   std::string err;
   if (!store::backup_sqlite_store(cfg->store.path, dest, &err)) {
     std::cerr << "error: backup of " << cfg->store.path << " failed: " << err << "\n";
@@ -173,11 +179,8 @@ int backup(const std::string& config_file, const std::string& dest) {
 
 int org_import(const std::string& config_file, const std::string& csv_file) {
   std::vector<std::string> errors;
-  auto cfg = config::load_config(config_file, config::process_env(), &errors);
-  if (!cfg) {
-    print_errors(errors);
-    return 1;
-  }
+  auto cfg = load_config_or_print(config_file);
+  if (!cfg) return 1;
   std::string err;
   auto store = store::open_sqlite_store(cfg->store.path, {}, &err);
   if (!store) {
