@@ -273,7 +273,9 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     best = argmax(rules.categories.size(),
                   [&](std::size_t i) { return rw * sc.category[i] + mw * m[kColCategory + i]; });
     const std::uint8_t rules_tier = choose_tier(rules, sc, best);
-    const float tw = model_only ? 0.0f : b.tier_rule;
+    // A tier the cues chose counts more than the category's default (no cue said anything).
+    const bool cued = rules_tier != rules.categories[best].default_tier;
+    const float tw = model_only ? 0.0f : cued ? b.tier_rule : b.tier_default;
     c.category = rules.categories[best].code;
     c.tier = kTierCodes[argmax(
         4, [&](std::size_t t) { return m[kColTier + t] + (t == rules_tier ? tw : 0.0f); })];

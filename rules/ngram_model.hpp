@@ -36,10 +36,13 @@ inline constexpr float kWeightScale = 1000;
 
 /// How the model's logits are added to the keyword scores (docs/rules.md, "The learned model").
 struct ModelBlend {
-  float report = 1;     ///< report score = keyword score + report * model report logit
-  float category = 1;   ///< category score = keyword category score + category * model logit
-  float tier_rule = 1;  ///< tier score = model tier logit + tier_rule for the keyword rules' tier
-  float urgent = 1;     ///< urgent score = keyword urgency - threshold + urgent * model logit
+  float report = 1;    ///< report score = keyword score + report * model report logit
+  float category = 1;  ///< category score = keyword category score + category * model logit
+  /// tier score = model tier logit + tier_rule for the keyword rules' tier when their cues chose
+  /// it, + tier_default when it is the category's default (no cue: weaker evidence)
+  float tier_rule = 1;
+  float tier_default = 1;
+  float urgent = 1;  ///< urgent score = keyword urgency - threshold + urgent * model logit
 };
 
 /// Which evidence classify() uses: the shipped answer is `combined`; the others are for eval.
@@ -161,13 +164,14 @@ inline constexpr std::uint64_t kSeed[4] = {0, 0x1F3D5B79A3C2E4F1ull, 0x2E4C6A88D
                                            0x3D5B7997E8A1C6B3ull};
 inline std::uint64_t rotl(std::uint64_t x, int r) { return x << r | x >> (64 - r); }
 
-/// A run of one unit counts at most twice: the model skips a unit equal to the two before it
-/// (`13812345678` is `00`, `!!!!!` is `!!`, 300 x `x` is `xx`). So a phone number or padding
-/// weighs what two characters weigh, whatever its length. `p1`, `p2`: the two previous units
-/// the model kept (kNoUnit at the start).
+/// A run of one unit counts at most twice and a run of digits once: the model skips a unit equal
+/// to the two before it, and a digit after a digit (`13812345678` is `0` like `3` in `3栋`,
+/// `!!!!!` is `!!`, 300 x `x` is `xx`). So a phone number or padding weighs what one or two
+/// characters weigh, whatever its length. `p1`, `p2`: the two previous units the model kept
+/// (kNoUnit at the start).
 inline constexpr std::uint32_t kNoUnit = UINT32_MAX;
 inline bool repeats(std::uint32_t u, std::uint32_t p1, std::uint32_t p2) {
-  return u == p1 && u == p2;
+  return u == p1 && (u == p2 || u == '0');
 }
 
 /// Feature value of each n-gram of a text of `units` kept units (the bias has value 1): the sum

@@ -20,7 +20,7 @@ struct TrainOptions {
   int min_count = 1;
   /// Written to model.json as is. Picked on the blind batches p and q scored with the rules as
   /// they were before each batch (docs/rules.md), not on data the keyword rules were tuned on.
-  ModelBlend blend{1.5f, 2.0f, 1.0f, 3.0f};
+  ModelBlend blend{1.5f, 2.0f, 2.0f, 0.5f, 3.0f};
 };
 
 /// Fits one softmax-regression head per question on the character 1-3-grams of the normalised

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <sstream>
+#include <string>
 
 namespace gridbot::rules {
 namespace {
@@ -81,6 +82,62 @@ TEST_CASE("tier cues: own appliance is private, estate-wide is big, years-old is
   CHECK(of("我家卫生间马桶堵了，搋子搋了半天都不通").tier == "private");
   CHECK(of("整个小区停电六个钟头了还没来电").tier == "big");
   CHECK(of("房子买了八年了还没拿到房产证，开发商说在办").tier == "hard");
+}
+
+TEST_CASE("a phone number or padding does not hide a report") {
+  for (const char* text : {"8栋2单元门口的路灯不亮了，有事打我13698765432",
+                           "11栋电梯又不动了，我电话15011112222，麻烦来看下"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.confident);
+    CHECK_FALSE(c.urgent);
+  }
+  CHECK(of("8栋2单元门口的路灯不亮了，有事打我13698765432").location.unit == "2");
+  const auto padded = of("7栋3单元楼道灯坏了，电话13812345678，" + std::string(300, 'x'));
+  CHECK(padded.is_report);
+  CHECK(padded.category == "facility");
+  std::string laughing = "8栋2单元门口的路灯不亮了，有事打我13698765432，";
+  for (int i = 0; i < 40; ++i) laughing += "哈";
+  CHECK(of(laughing).is_report);
+}
+
+TEST_CASE("a short complaint about an outage or breakdown now is a report, typos too") {
+  for (const char* text :
+       {"9栋停电了", "我们楼也停水了", "怎么又没电了？？", "咋又停水了", "12栋停点了"}) {
+    INFO(text);
+    CHECK(of(text).is_report);
+  }
+  CHECK(of("12栋停点了").category == "power");
+  CHECK(of("二单元电体又坏了").category == "elevator");
+}
+
+TEST_CASE("jokes, relief, a crew's word and reminders name a problem but are not reports") {
+  for (const char* text : {"我家狗打呼噜比楼下装修还响😂", "隔壁那家装修总算完工了，还给大家发了糖",
+                           "今天居然没停电，感动", "还好我们单元没停电，听说别的楼停了",
+                           "停电的时候记得把冰箱插头拔了"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("danger words without a danger now are not urgent; water running away is") {
+  for (const char* text :
+       {"灶打不着火，一直咔咔响，换了电池也不行", "电梯停在三楼不动了，里面没人，物业说下午来修"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK_FALSE(c.urgent);
+  }
+  const auto water = of("楼上水管爆了，水喷得到处都是，顺着楼梯往下淌，家里没人");
+  CHECK(water.is_report);
+  CHECK(water.urgent);
+}
+
+TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
+  CHECK(of("这一带停电快五个钟头了，95598一直占线").tier == "big");
+  CHECK(of("隔壁工地连续半个月通宵施工，12345打了好几回了").tier == "big");
+  CHECK(of("我们是以前厂里的集资房，房产证到现在都办不下来").tier == "hard");
 }
 
 TEST_CASE("@mentions and full-width digits do not change the decision") {
