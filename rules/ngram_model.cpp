@@ -341,7 +341,7 @@ std::string model_json(const ModelData& data) {
   out += "// Each row: report, urgent, tier private/small/big/hard, then one weight per category\n";
   out += "// in the order of \"categories\"; weight = value / 1000; digits are written as 0,\n";
   out += "// a run of digits counts once, of another character twice at most; a text's sums\n";
-  out += "// are scaled by sqrt(16 / its length in those units).\n";
+  out += "// are scaled by (16 / its length in those units)^(1/4).\n";
   out += "{\n  \"format\": \"";
   out += kFormat;
   out += "\",\n";

@@ -175,11 +175,12 @@ inline bool repeats(std::uint32_t u, std::uint32_t p1, std::uint32_t p2) {
 }
 
 /// Feature value of each n-gram of a text of `units` kept units (the bias has value 1): the sum
-/// of n-gram weights is scaled by 1 / sqrt(units), so a long text is not surer for its length
-/// and a short one is not drowned by the bias.
+/// of n-gram weights is scaled by (16 / units)^(1/4), so a long text is less sure for its
+/// length alone and a short one is not drowned by the bias (exponent 1/2 was measured too: CV
+/// alike, blind batch t category 0.02 lower).
 inline constexpr float kReferenceUnits = 16;
 inline float length_scale(std::size_t units) {
-  return std::sqrt(kReferenceUnits / static_cast<float>(units < 1 ? 1 : units));
+  return std::sqrt(std::sqrt(kReferenceUnits / static_cast<float>(units < 1 ? 1 : units)));
 }
 
 /// The number of units the model keeps in `text` (runs capped by repeats()).
