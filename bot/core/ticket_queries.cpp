@@ -175,7 +175,12 @@ std::string TicketService::on_query(Context& c, const ParsedCommand& cmd) {
                  : head                                   ? "help.building_head"
                                                           : "help.resident");
   if (cmd.name == "progress") {
-    auto t = c.tx.load_ticket(cmd.ticket_no);
+    // A bare 进度: the speaker's own latest report (residents do not remember numbers).
+    const int64_t no =
+        cmd.ticket_no != 0 ? cmd.ticket_no : c.tx.latest_ticket_of(c.m.channel, c.m.sender_id);
+    if (no == 0) return reply("progress.none");
+    vars["no"] = std::to_string(no);
+    auto t = c.tx.load_ticket(no);
     if (!t) return reply("command.refused.unknown");
     // Anyone in the chain may ask: a group on the ticket's path, its department, or a reporter.
     const bool on_path = t->origin_path.find("/" + c.node->id + "/") != std::string::npos ||

@@ -59,6 +59,8 @@ class WriteTx {
   /// `unit`, or where either side names no unit.
   virtual std::optional<Ticket> find_open_ticket(const std::string& merge_key,
                                                  const std::string& unit, int64_t since_ms) = 0;
+  /// The number of the ticket this person joined last as a reporter, 0 when none.
+  virtual int64_t latest_ticket_of(const std::string& channel, const std::string& user) = 0;
   /// Adds a reporter; false when (channel, user) already reported this ticket.
   virtual bool add_reporter(int64_t no, const Reporter& r) = 0;
   virtual void add_event(int64_t no, const TicketEvent& e) = 0;

@@ -245,6 +245,15 @@ TEST_CASE("进度, 待办 and 帮助 answer who may ask", "[queries]") {
   CHECK(contains(w.to("room-d1").back().text, "#1001"));
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "帮助") == 200);
   CHECK(contains(w.to("room-b5").back().text, "报事"));
+  // A bare 进度: the resident's own latest report; someone who reported nothing is told how.
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "进度") == 200);
+  CHECK(contains(w.to("room-b5").back().text, "工单#1001"));
+  REQUIRE(w.say("room-b5", "wxid_nobody", "路人", "进度") == 200);
+  CHECK(contains(w.to("room-b5").back().text, "没有找到您反映过的工单"));
+  // 「查一下明天停不停水」 is chatter, not a command.
+  const size_t before = w.to("room-b5").size();
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "查一下明天停不停水") == 200);
+  CHECK(w.to("room-b5").size() == before);
 }
 
 TEST_CASE("stats match hand-counted figures", "[stats]") {

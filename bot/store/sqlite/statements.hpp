@@ -29,6 +29,7 @@ class WriterStatements final : public WriteTx {
   int64_t create_ticket(const Ticket& t) override;
   void update_ticket(const Ticket& t) override;
   std::optional<Ticket> load_ticket(int64_t no) override;
+  int64_t latest_ticket_of(const std::string& channel, const std::string& user) override;
   std::optional<Ticket> find_open_ticket(const std::string& merge_key, const std::string& unit,
                                          int64_t since_ms) override;
   bool add_reporter(int64_t no, const Reporter& r) override;

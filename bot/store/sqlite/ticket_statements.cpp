@@ -127,6 +127,16 @@ std::optional<Ticket> WriterStatements::find_open_ticket(const std::string& merg
   return t;
 }
 
+int64_t WriterStatements::latest_ticket_of(const std::string& channel, const std::string& user) {
+  // Rare (a resident's bare 进度): prepared per call rather than kept.
+  SQLite::Statement s(db_,
+                      "SELECT ticket_no FROM ticket_reporters WHERE channel = ? AND user_id = ? "
+                      "ORDER BY joined_ms DESC, ticket_no DESC LIMIT 1");
+  s.bind(1, channel);
+  s.bind(2, user);
+  return s.executeStep() ? s.getColumn(0).getInt64() : 0;
+}
+
 bool WriterStatements::add_reporter(int64_t no, const Reporter& r) {
   auto& s = insert_reporter_;
   s.bind(1, no);
