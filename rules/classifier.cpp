@@ -115,8 +115,9 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   std::size_t nrows = 0, ncodes = 0;
   std::int32_t logit = 0;
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
-  std::uint32_t p1 = ngram::kNoUnit, p2 = ngram::kNoUnit;  // the two previous units kept
+  std::uint32_t p1 = ngram::kNoUnit, p2 = ngram::kNoUnit;  // the two previous units
   int seen = 0;
+  std::size_t kept = 0;  // units that are not a run's repeat
   for (std::size_t i = 0; i < text.size();) {
     std::uint32_t len;
     const std::uint32_t key = utf8::char_key(utf8::load4(text, i), len);
@@ -126,8 +127,10 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     ends[ncodes] = static_cast<std::uint32_t>(i);
     ncodes += Cursor::has_output(code) ? 1 : 0;
     if (m == nullptr) continue;
+    // A unit that repeats a run (ngram::repeats) is looked up but adds nothing; the hashes and
+    // p1, p2 follow every unit (ngram::for_each), so no state depends on `keep`.
     const std::uint32_t unit = ngram::unit(key);
-    if (ngram::repeats(unit, p1, p2)) continue;  // a run counts at most twice
+    const bool keep = !ngram::repeats(unit, p1, p2);
     p2 = p1;
     p1 = unit;
     const std::uint64_t u = ngram::unit_hash(unit);
@@ -135,16 +138,18 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     if (hit == nullptr && seen >= 1) hit = m->lookup(r1 ^ u ^ ngram::kSeed[2]);
     if (hit == nullptr) hit = m->lookup(u ^ ngram::kSeed[1]);
     if (hit != nullptr) {
-      rows[nrows++] = hit->row;
+      rows[nrows] = hit->row;
+      nrows += keep ? 1 : 0;
       __builtin_prefetch(m->rows.data() + hit->row);  // for model_heads()
-      logit += hit->report;
+      logit += keep ? hit->report : 0;
     }
     r2 = ngram::rotl(r1, 21);
     r1 = ngram::rotl(u, 21);
     ++seen;
+    kept += keep ? 1 : 0;
   }
   s.nrows = nrows;
-  s.units = static_cast<std::size_t>(seen);
+  s.units = kept;
   s.first_word = SIZE_MAX;
   s.last_word = 0;
   const std::uint8_t* const word_bytes = rules.location_word_bytes.data();

@@ -183,6 +183,14 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     if (index.emplace(key, nodes.size()).second)
       nodes.push_back({key, std::move(own), SIZE_MAX, h});
   }
+  // A digit after a digit counts nothing (ngram::repeats) but is looked up like any unit: with
+  // these two keys (zero weights; never counted) its lookup hits at the first probe or second.
+  for (const char* key : {"00", "000"}) {
+    if (index.emplace(key, nodes.size()).second) {
+      nodes.push_back(
+          {key, std::vector<std::int32_t>(m->heads, 0), SIZE_MAX, ngram::key_hash(key)});
+    }
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {  // grows while it runs: suffixes of suffixes
     std::size_t first = 0;
     ngram::unit_at(nodes[i].key, 0, first);

@@ -164,11 +164,12 @@ inline constexpr std::uint64_t kSeed[4] = {0, 0x1F3D5B79A3C2E4F1ull, 0x2E4C6A88D
                                            0x3D5B7997E8A1C6B3ull};
 inline std::uint64_t rotl(std::uint64_t x, int r) { return x << r | x >> (64 - r); }
 
-/// A run of one unit counts at most twice and a run of digits once: the model skips a unit equal
-/// to the two before it, and a digit after a digit (`13812345678` is `0` like `3` in `3栋`,
-/// `!!!!!` is `!!`, 300 x `x` is `xx`). So a phone number or padding weighs what one or two
-/// characters weigh, whatever its length. `p1`, `p2`: the two previous units the model kept
-/// (kNoUnit at the start).
+/// A run of one unit counts at most twice and a run of digits once: no n-gram ends at a unit
+/// equal to the two before it, nor at a digit after a digit (`13812345678` adds what `3` adds in
+/// `3栋`, `!!!!!` what `!!` adds, 300 x `x` what `xx` adds). So a phone number or padding weighs
+/// what one or two characters weigh, whatever its length. The n-grams that are counted are still
+/// those of the text's units (`138栋` counts `00栋`): no state depends on the skipping, which
+/// keeps the scoring loop free of it. `p1`, `p2`: the two units before `u` (kNoUnit at the start).
 inline constexpr std::uint32_t kNoUnit = UINT32_MAX;
 inline bool repeats(std::uint32_t u, std::uint32_t p1, std::uint32_t p2) {
   return u == p1 && (u == p2 || u == '0');
@@ -183,34 +184,33 @@ inline float length_scale(std::size_t units) {
   return std::sqrt(std::sqrt(kReferenceUnits / static_cast<float>(units < 1 ? 1 : units)));
 }
 
-/// The number of units the model keeps in `text` (runs capped by repeats()).
+/// The number of units of `text` that are not a run's repeat (repeats()).
 inline std::size_t count_units(std::string_view text) {
   std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
   std::size_t n = 0;
   for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
     const std::uint32_t u = unit_at(text, i, len);
-    if (repeats(u, p1, p2)) continue;
+    n += repeats(u, p1, p2) ? 0 : 1;
     p2 = p1;
     p1 = u;
-    ++n;
   }
   return n;
 }
 
-/// Calls `f(hash, key)` for every 1-, 2- and 3-gram of the model's units of `text` (already
-/// normalised; runs capped by repeats()), where `key` is the n-gram as model.json writes it
-/// (digits as '0'; valid until f returns), in order of their end (1-gram, 2-gram, 3-gram at each
-/// unit). Training goes through here; scoring computes the same hashes.
+/// Calls `f(hash, key)` for every 1-, 2- and 3-gram of units of `text` (already normalised)
+/// that does not end at a run's repeat (repeats()), where `key` is the n-gram as model.json
+/// writes it (digits as '0'; valid until f returns), in order of their end (1-gram, 2-gram,
+/// 3-gram at each unit). Training goes through here; scoring computes the same hashes.
 template <class F>
 void for_each(std::string_view text, F&& f) {
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42)
   std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
-  char key[12];                     // the bytes of the last kept units (up to 3), oldest first
+  char key[12];                     // the bytes of the last units (up to 3), oldest first
   std::size_t lens[3] = {0, 0, 0};  // their lengths, oldest first
   std::size_t count = 0;            // units in key
   for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
     const std::uint32_t unit_value = unit_at(text, i, len);
-    if (repeats(unit_value, p1, p2)) continue;
+    const bool keep = !repeats(unit_value, p1, p2);
     p2 = p1;
     p1 = unit_value;
     if (count == 3) {  // drop the oldest unit
@@ -224,11 +224,14 @@ void for_each(std::string_view text, F&& f) {
     lens[count++] = len;
     const std::size_t end = at + len;
     const std::uint64_t u = unit_hash(unit_value);
-    f(u ^ kSeed[1], std::string_view(key + at, len));
-    if (count >= 2)
-      f(r1 ^ u ^ kSeed[2],
-        std::string_view(key + at - lens[count - 2], end - at + lens[count - 2]));
-    if (count >= 3) f(r2 ^ r1 ^ u ^ kSeed[3], std::string_view(key, end));
+    if (keep) {
+      f(u ^ kSeed[1], std::string_view(key + at, len));
+      if (count >= 2) {
+        f(r1 ^ u ^ kSeed[2],
+          std::string_view(key + at - lens[count - 2], end - at + lens[count - 2]));
+      }
+      if (count >= 3) f(r2 ^ r1 ^ u ^ kSeed[3], std::string_view(key, end));
+    }
     r2 = rotl(r1, 21);
     r1 = rotl(u, 21);
   }

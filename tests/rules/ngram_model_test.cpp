@@ -138,7 +138,7 @@ TEST_CASE(
     CHECK(h == ngram::key_hash(key));
     keys.emplace_back(key);
   });
-  CHECK(keys == std::vector<std::string>{"0", "栋", "0栋"});
+  CHECK(keys == std::vector<std::string>{"0", "栋", "0栋", "00栋"});
   keys.clear();
   ngram::for_each("灯坏xxxxxxxx了",
                   [&](std::uint64_t, std::string_view key) { keys.emplace_back(key); });
