@@ -247,6 +247,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   });
   core::Router router(pipeline, *store, cfg.api_token, &outbox);
   router.set_tickets(&tickets);
+  core::ReloadCounts reloads;
+  router.set_reload_counts(&reloads);
   core::IncidentApi incident_api(incidents, *store, clock,
                                  {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
@@ -283,6 +285,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
     auto fresh = load_all(config_file, &reload_errors);
     if (!fresh) {
       for (const auto& e : reload_errors) log::error("reload refused: {}", e);
+      ++reloads.refused;
       continue;
     }
     auto next = std::make_shared<core::Knowledge>(*tickets.knowledge());
@@ -292,6 +295,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
     tickets.swap(next);
     incidents.swap(next, fresh->incident_grammar);
     log::info("reloaded rules, templates and commands from {}", cfg.rules_dir);
+    ++reloads.reloaded;
   }
   log::info("signal {}: draining", sig);
   server.drain();

@@ -240,6 +240,12 @@ HttpResponse Router::health() const {
   w.key("duplicates").value(static_cast<int64_t>(p.duplicates));
   w.key("rejected").value(static_cast<int64_t>(p.rejected));
   w.end_object();
+  if (reloads_ != nullptr) {
+    w.key("rules").begin_object();
+    w.key("reloaded").value(static_cast<int64_t>(reloads_->reloaded.load()));
+    w.key("refused").value(static_cast<int64_t>(reloads_->refused.load()));
+    w.end_object();
+  }
   w.end_object();
   return json_response(200, w.take());
 }

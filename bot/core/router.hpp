@@ -7,6 +7,7 @@
 #include "bot/core/pipeline.hpp"
 #include "bot/core/ticket_service.hpp"
 
+#include <atomic>
 #include <map>
 #include "bot/store/store.hpp"
 
@@ -16,6 +17,12 @@
 namespace gridbot::core {
 
 class IncidentApi;
+
+/// SIGHUP reloads of rules/templates/commands, counted by the serve loop and shown in /healthz.
+struct ReloadCounts {
+  std::atomic<uint64_t> reloaded{0};
+  std::atomic<uint64_t> refused{0};
+};
 
 /// Thread safety: handle() is safe from any thread.
 class Router {
@@ -29,6 +36,8 @@ class Router {
   void set_incident_api(IncidentApi* api) { incidents_ = api; }
   /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
   void set_tickets(const TicketService* tickets) { tickets_ = tickets; }
+  /// Shows the reload counts in /healthz. Set before serving.
+  void set_reload_counts(const ReloadCounts* counts) { reloads_ = counts; }
 
   /// Calls `reply` exactly once, possibly from another thread (the store's writer).
   void handle(const HttpRequest& request, Reply reply);
@@ -43,6 +52,7 @@ class Router {
   const Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;
   const TicketService* tickets_ = nullptr;
+  const ReloadCounts* reloads_ = nullptr;
   HttpResponse stats(std::map<std::string, std::string>& params);
   HttpResponse return_visits(std::map<std::string, std::string>& params);
 };

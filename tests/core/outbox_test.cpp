@@ -401,6 +401,8 @@ TEST_CASE("a channel's total rate holds over all its chats, spread out, urgent f
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(f.transport.sent().size() == 2);  // six chats, but the channel takes two per 10 s
   queue("urgent", priority::kUrgent, "room-9");
+  // The store hands committed rows to the outbox after write_sync returns: wait until it has it.
+  REQUIRE(eventually([&] { return outbox.stats().queued == 5; }));
   f.clock.advance_ms(10'000);
   outbox.wake_for_test();
   REQUIRE(f.transport.wait_for(4) == 4);

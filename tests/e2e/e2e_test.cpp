@@ -301,16 +301,19 @@ TEST_CASE("e2e: SIGHUP reloads the templates; a broken set is refused and the ol
   REQUIRE(eventually([&] { return acks().size() == 1; }));
   CHECK(acks()[0].find("已登记为工单#1001") != std::string::npos);
 
+  auto health = [&] { return w.client->api_get(w.bot->url("/healthz")).body; };
   edit("已登记为工单#{no}", "收到啦，工单#{no}");
   w.bot->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Loading the rules takes a moment (seconds in a Debug build): /healthz counts the reloads.
+  REQUIRE(
+      eventually([&] { return health().find(R"("reloaded":1)") != std::string::npos; }, 30'000));
   REQUIRE(w.client->post_message(hook, "h2", "room-b6", "6栋楼道灯坏了", false).status == 200);
   REQUIRE(eventually([&] { return acks().size() == 2; }));
   CHECK(acks()[1].find("收到啦，工单#1002") != std::string::npos);
 
   std::ofstream(templates) << "{ broken";
   w.bot->signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(eventually([&] { return health().find(R"("refused":1)") != std::string::npos; }, 30'000));
   REQUIRE(w.client->post_message(hook, "h3", "room-b7", "7栋楼道灯坏了", false).status == 200);
   REQUIRE(eventually([&] { return acks().size() == 3; }));
   CHECK(acks()[2].find("收到啦，工单#1003") != std::string::npos);
