@@ -227,7 +227,7 @@ void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
     JsonWriter w;
     w.begin_object();
     w.key("no").value(out->no);
-    w.key("label").value("E" + std::to_string(out->no));
+    w.key("label").value(Incident::label_of(out->no));
     if (is_update || out->update_id != 0) w.key("update_id").value(out->update_id);
     w.key("review").value(to_string(out->review));
     w.key("groups").value(static_cast<int64_t>(out->groups));
@@ -271,7 +271,7 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
   if (no == 0) return bad("an incident number: 12 or E12");
   auto i = store_.incident(no);
   if (!i)
-    return error_response(make_error_code(errc::not_found), "incident E" + std::to_string(no));
+    return error_response(make_error_code(errc::not_found), "incident " + Incident::label_of(no));
   write_incident(w, *i, true);
   return json_response(200, w.take());
 }

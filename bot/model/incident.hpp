@@ -63,7 +63,14 @@ struct Incident {
   std::vector<IncidentUpdate> updates;  // oldest first; filled on loads that ask for it
   int64_t links = 0;                    // residents' reports linked to it (inhibition)
 
-  std::string label() const { return "E" + std::to_string(no); }
+  std::string label() const { return label_of(no); }
+  /// "E12". Appended rather than `"E" + std::to_string(no)`, which GCC 12 flags with a false
+  /// -Wrestrict at -O2.
+  static std::string label_of(int64_t no) {
+    std::string s = "E";
+    s += std::to_string(no);
+    return s;
+  }
 };
 
 }  // namespace gridbot
