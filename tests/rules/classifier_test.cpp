@@ -123,7 +123,9 @@ TEST_CASE("jokes, relief, a crew's word and reminders name a problem but are not
 
 TEST_CASE("danger words without a danger now are not urgent; water running away is") {
   for (const char* text :
-       {"灶打不着火，一直咔咔响，换了电池也不行", "电梯停在三楼不动了，里面没人，物业说下午来修"}) {
+       {"灶打不着火，一直咔咔响，换了电池也不行", "电梯停在三楼不动了，里面没人，物业说下午来修",
+        "楼下那截燃气管被三轮车撞弯了，暂时没闻到啥味", "楼上方案公示了，加装电梯卡在审批",
+        "王婆婆眼睛看不见了，屋里灯坏了没人换"}) {
     INFO(text);
     const auto c = of(text);
     CHECK(c.is_report);
@@ -132,6 +134,27 @@ TEST_CASE("danger words without a danger now are not urgent; water running away 
   const auto water = of("楼上水管爆了，水喷得到处都是，顺着楼梯往下淌，家里没人");
   CHECK(water.is_report);
   CHECK(water.urgent);
+}
+
+TEST_CASE("round u: ads, relief, money worries and a fright from cooking are not reports") {
+  for (const char* text :
+       {"管道疏通，马桶下水道，随叫随到，电话139xxxx5566", "好在水没停，虚惊一场",
+        "这个月电费好贵，心疼", "楼下一股糊味，一看是邻居在炒菜"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("round u: a missing confused elder is urgent; dead trees, dripping joints, lock-outs") {
+  const auto missing = of("我妈有点糊涂，中午出门买菜到现在没回来，大家帮忙留意下");
+  CHECK(missing.urgent);  // urgent implies a report
+  CHECK(missing.category == "care");
+  CHECK(of("电梯不动了，里面关了人").urgent);
+  CHECK(of("电梯不动了，里面有人").urgent);
+  CHECK(of("门口那两棵枯死的树，一刮风树枝就往下掉").category == "greening");
+  CHECK(of("厨房热水器接头一直滴水，拿盆接着").category == "water");
+  CHECK(of("钥匙反锁在屋里了，我在5栋门口等开锁的").is_report);
+  CHECK(of("路口的信号灯坏了，学生过马路好危险").tier == "big");
 }
 
 TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
