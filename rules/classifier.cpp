@@ -278,8 +278,12 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     best = argmax(rules.categories.size(),
                   [&](std::size_t i) { return rw * sc.category[i] + mw * m[kColCategory + i]; });
     const std::uint8_t rules_tier = choose_tier(rules, sc, best);
-    // A tier the cues chose counts more than the category's default (no cue said anything).
-    const bool cued = rules_tier != rules.categories[best].default_tier;
+    // A tier the cues chose counts more than the category's default (no cue said anything); cues
+    // for the default tier itself that reach the threshold choose it too (a caved-in road by a
+    // school: road is big by default, and 路+塌 says so).
+    const std::uint8_t def = rules.categories[best].default_tier;
+    const bool cued =
+        rules_tier != def || sc.tier[def] + sc.category_tier[best][def] > rules.tier_threshold;
     const float tw = model_only ? 0.0f : cued ? b.tier_rule : b.tier_default;
     c.category = rules.categories[best].code;
     c.tier = kTierCodes[argmax(

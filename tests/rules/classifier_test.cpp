@@ -157,6 +157,28 @@ TEST_CASE("round u: a missing confused elder is urgent; dead trees, dripping joi
   CHECK(of("路口的信号灯坏了，学生过马路好危险").tier == "big");
 }
 
+TEST_CASE("round v: weather, family jokes, praise and hearsay from elsewhere are not reports") {
+  for (const char* text :
+       {"冷死了冷死了，今天降温降得好凶", "我老婆说我打鼾比楼上的电锯还吵😂",
+        "夸一下物业的保洁阿姨，楼道拖得干干净净", "我家娃今天学会游泳了，呛了好几口水",
+        "听说隔壁小区有人家里燃气泄漏了，大家做饭注意点"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("round v: a near miss from height is urgent, a blocked garage exit is not; tier cues") {
+  CHECK(of("5栋阳台的花盆掉下来了，砸在电动车上，再偏一点就砸到下面的小孩了").urgent);
+  const auto blocked = of("车库出口被一辆白车堵了，车主麻烦挪车");
+  CHECK(blocked.is_report);
+  CHECK(blocked.category == "parking");
+  CHECK_FALSE(blocked.urgent);
+  CHECK(of("小区门口那段路塌了一块，在幼儿园旁边，用几块板子盖着").tier == "big");
+  CHECK(of("我家宽带断了好几天了，光猫亮红灯").tier == "private");
+  CHECK(of("燃气卡读卡失败，气费充不进去").tier == "private");
+  CHECK(of("卫生间角阀在滴水，要换一个").category == "water");
+}
+
 TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
   CHECK(of("这一带停电快五个钟头了，95598一直占线").tier == "big");
   CHECK(of("隔壁工地连续半个月通宵施工，12345打了好几回了").tier == "big");
