@@ -156,7 +156,7 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   for (std::size_t k = 0; k < ncodes; ++k) {
     cursor.for_each_output(codes[k], [&](std::uint32_t id) {
       if (word_bytes[id] != 0) {
-        const std::size_t start = ends[k] - word_bytes[id];
+        const std::size_t start = ends[k] + 1 - word_bytes[id];
         s.first_word = std::min(s.first_word, start);
         s.last_word = std::max(s.last_word, start);
       }

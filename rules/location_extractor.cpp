@@ -124,6 +124,18 @@ LocationExtractor::LocationExtractor(LocationVocab vocab) : vocab_(std::move(voc
   }
 }
 
+bool LocationExtractor::bare_room(std::string_view text, std::size_t at, std::size_t end) const {
+  const std::size_t n = end - at;
+  if (n < static_cast<std::size_t>(vocab_.room_min_digits) ||
+      n > static_cast<std::size_t>(vocab_.room_max_digits)) {
+    return false;
+  }
+  const std::string_view before = text.substr(0, at);
+  const bool prefixed = std::any_of(vocab_.room_prefixes.begin(), vocab_.room_prefixes.end(),
+                                    [&](const std::string& p) { return before.ends_with(p); });
+  return prefixed && (end == text.size() || suffix_at(text, end, vocab_.room_prefix_ends) != 0);
+}
+
 std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::string_view text,
                                                                         std::size_t at) const {
   if (is_digit(text[at])) {
@@ -201,7 +213,9 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
   }
   // A number at or after the last location word has none after it: nothing to find there.
-  const std::size_t end = std::min(last_word, text.size());
+  // A suffix word starts with no number character, so a number may start at `end` only after a
+  // room prefix (classify() gives a prefix's end: 我是|1402).
+  const std::size_t end = std::min(last_word + 1, text.size());
   bool prev_numeric = false;  // a number may not start inside another one (138xxxx5678, 渝a)
   while (i < end) {
     const bool numeric = is_digit(text[i]) || is_alpha(text[i]) || numeral_at(text, i) >= 0;
@@ -240,7 +254,10 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       }
       i = end + h;
     } else {
-      i = end;  // a floor (「住18楼」), a count, a date: not a location
+      // 「我是1402的」, 「住1402」: a bare room number after a room prefix. Else a floor
+      // (「住18楼」), a count, a year, a date: not a location.
+      if (num->ascii_digits && loc.room.empty() && bare_room(text, i, end)) loc.room = num->value;
+      i = end;
     }
     prev_numeric = false;
   }

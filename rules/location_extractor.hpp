@@ -20,6 +20,9 @@ struct LocationVocab {
   std::vector<std::string> floor_suffixes;  ///< 楼 层: a number before these is a floor
   std::vector<std::string>
       not_floor_words;  ///< 楼上 楼下: start with a floor suffix, name no floor
+  std::vector<std::string> room_prefixes;  ///< 我是 住: a bare room number may follow (我是1402的)
+  std::vector<std::string>
+      room_prefix_ends;  ///< 的 , 。: what may follow such a number (not 楼 年 块: floors, years)
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -33,7 +36,9 @@ std::optional<int> parse_chinese_numeral(std::string_view text);
 /// Numbers are ASCII digits (after normalize()) or Chinese numerals; a number followed by a floor
 /// suffix (「住18楼」, 「卡在9楼」) is a floor and never a location, while 「5号楼」 is building 5.
 /// Rooms are a number with a room suffix, 3-4 digits straight after a unit or building
-/// (「1栋3单元501」), or the third part of the dashed form 「1-3-501」.
+/// (「1栋3单元501」), the third part of the dashed form 「1-3-501」, or 3-4 ASCII digits straight
+/// after a room prefix and before a room-prefix end or the end of the text (「我是1402的」,
+/// 「住1402」; not 「住18楼」, 「我是2019年搬来的」).
 ///
 /// *Thread safety*: immutable; extract() may run concurrently.
 class LocationExtractor {
@@ -47,7 +52,8 @@ class LocationExtractor {
   /// last location word of the text start (a building, unit-prefixed building, unit or room
   /// suffix, or '-'; classify() has them from the automaton). A location is a number right
   /// before one of them, so the scan starts at the run of number characters before
-  /// `first_word` and stops at `last_word`. Exact for valid UTF-8.
+  /// `first_word` and stops after `last_word`. A room prefix (我是) counts as a location word
+  /// where it ends (a bare room number starts there). Exact for valid UTF-8.
   Location extract(std::string_view text, std::size_t first_word, std::size_t last_word) const;
 
  private:
@@ -58,6 +64,7 @@ class LocationExtractor {
   };
   std::optional<Number> read_number(std::string_view text, std::size_t at) const;
   bool read_dashed(std::string_view text, std::size_t at, Location& loc) const;
+  bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;
   std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
 
   LocationVocab vocab_;

@@ -252,6 +252,9 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   string_list(src, r, "floor_suffixes", v.floor_suffixes, problems);
   if (r.HasMember("not_floor_words"))
     string_list(src, r, "not_floor_words", v.not_floor_words, problems);
+  if (r.HasMember("room_prefixes")) string_list(src, r, "room_prefixes", v.room_prefixes, problems);
+  if (r.HasMember("room_prefix_ends"))
+    string_list(src, r, "room_prefix_ends", v.room_prefix_ends, problems);
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
   v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
   if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {
@@ -315,6 +318,8 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
                            &vocab.unit_suffixes, &vocab.room_suffixes}) {
     for (const auto& word : *list) location_terms.push_back(c.term(word));
   }
+  std::vector<std::uint32_t> prefix_terms;  // 我是: a bare room number may follow
+  for (const auto& word : vocab.room_prefixes) prefix_terms.push_back(c.term(word));
   location_terms.push_back(c.term("-"));
   const auto other = std::find_if(cats.begin(), cats.end(),
                                   [](const CategoryInfo& i) { return i.code == "other"; });
@@ -340,11 +345,17 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);
   rules->term_count = c.terms.size();
+  // 1 + how far back from a match's end the extractor's bound lies: a suffix word's start (a
+  // location number ends there), a room prefix's end (我是|1402: the number starts there).
   rules->location_word_bytes.assign(c.terms.size(), 0);
   for (const std::uint32_t t : location_terms) {
-    rules->location_word_bytes[t] = static_cast<std::uint8_t>(std::min<std::size_t>(
-        c.terms[t].size(), 255));  // longer words: the scan starts a little early, still exact
+    rules->location_word_bytes[t] = static_cast<std::uint8_t>(
+        1 +
+        std::min<std::size_t>(c.terms[t].size(),
+                              254));  // longer words: the scan starts a little early, still exact
   }
+  for (const std::uint32_t t : prefix_terms) rules->location_word_bytes[t] = 1;
+  location_terms.insert(location_terms.end(), prefix_terms.begin(), prefix_terms.end());
   rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -59,9 +59,10 @@ class Rules {
   std::vector<Entry> entries;
   std::vector<std::uint32_t> extra_terms;
   std::vector<std::uint32_t>
-      location_terms;  ///< suffix words: extract a location only if one matched
-  /// Per term: its length in bytes when it is one of location_terms, else 0 (classify() finds
-  /// where the first and the last location word start).
+      location_terms;  ///< suffix words and room prefixes: extract a location only if one matched
+  /// Per term: 1 + its length in bytes when it is a suffix word of location_terms, 1 when it is a
+  /// room prefix, else 0 (classify() finds where the first and the last location word start,
+  /// and where the last room prefix ends).
   std::vector<std::uint8_t> location_word_bytes;
   std::vector<CategoryInfo> categories;
   std::uint8_t other_category = 0;

@@ -179,6 +179,40 @@ TEST_CASE("round v: a near miss from height is urgent, a blocked garage exit is 
   CHECK(of("卫生间角阀在滴水，要换一个").category == "water");
 }
 
+TEST_CASE("round w: news of other compounds, jokes, found pets, notices and ads are not reports") {
+  for (const char* text : {"看新闻没有，城南那个小区昨晚整栋停电，电梯里还关了人",
+                           "我表哥住的那个小区前天燃气爆了，好吓人",
+                           "笑死，我儿子说他的手机“冒烟了”，原来是游戏打太久发烫",
+                           "谁家的狗在我们单元门口转了一上午，快来认领哦",
+                           "刚才下了好大一阵冰雹，幸好没砸坏车，大家记得收衣服",
+                           "请问一下，家里装修要不要去物业备案，押金交多少",
+                           "业委会通知：本周日下午3点在活动室开会讨论停车收费，请每户派一名代表",
+                           "专业开锁、换锁芯、通马桶，24小时上门，电话13900001111，业主打八折"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("round w: a slow yellow burner and a loose cover are not urgent; tier, category, room") {
+  const auto burner = of("我家燃气灶有个眼要打好几下才着，火苗发黄，这正常吗");
+  CHECK(burner.is_report);
+  CHECK(burner.category == "gas");
+  CHECK_FALSE(burner.urgent);
+  CHECK(burner.tier == "private");
+  const auto cover = of("8栋门口的井盖松了，走上去晃得很，前天有个小孩差点崴到脚");
+  CHECK(cover.is_report);
+  CHECK_FALSE(cover.urgent);
+  const auto key = of("钥匙断在锁眼里了，拔不出来，进不了屋");
+  CHECK(key.category == "other");
+  CHECK(key.tier == "private");
+  CHECK(of("旁边新开的几个楼盘都没配学校，孩子上小学抢不到学位").category == "other");
+  const auto parrot = of("楼下养嘅狗日日夜晚嗌到两点，嘈到我训唔着觉");
+  CHECK(parrot.is_report);
+  CHECK(parrot.category == "noise");
+  CHECK(of("我是902的，楼上每天晚上蹦蹦跳跳到十二点").location == Location{"", "", "902"});
+  CHECK(of("我住的那个单元电梯又坏了，关了个老人在里面").urgent);
+}
+
 TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
   CHECK(of("这一带停电快五个钟头了，95598一直占线").tier == "big");
   CHECK(of("隔壁工地连续半个月通宵施工，12345打了好几回了").tier == "big");

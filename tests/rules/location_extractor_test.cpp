@@ -18,6 +18,8 @@ LocationExtractor extractor() {
   v.room_suffixes = {"室"};
   v.floor_suffixes = {"楼", "层"};
   v.not_floor_words = {"楼上", "楼下"};
+  v.room_prefixes = {"我是", "我家是", "我住", "住在"};
+  v.room_prefix_ends = {"的", ",", "。", " ", "!", "?"};
   return LocationExtractor(v);
 }
 
@@ -85,6 +87,19 @@ TEST_CASE("dates, counts, phone numbers and plates are not locations") {
   CHECK(at("七栋两家的电瓶车") == loc("7"));
 }
 
+TEST_CASE("a bare room number after 我是 / 住在 is a room; floors, years, prices, phones are not") {
+  CHECK(at("我是1402的，楼上太吵了") == loc("", "", "1402"));
+  CHECK(at("我住502，楼道灯坏了") == loc("", "", "502"));
+  CHECK(at("住在1101") == loc("", "", "1101"));
+  CHECK(at("我是3栋1402的") == loc("3", "", "1402"));
+  CHECK(at("我住18楼，电梯坏了") == Location{});
+  CHECK(at("住在1801楼，电梯坏了") == Location{});
+  CHECK(at("我是2019年搬来的") == Location{});
+  CHECK(at("我住300块一个月的房子") == Location{});
+  CHECK(at("我是13812345678的机主") == Location{});
+  CHECK(at("1402的楼上太吵了") == Location{});
+}
+
 TEST_CASE("号 is a building only when a unit follows") {
   CHECK(at("5号2单元楼道") == loc("5", "2"));
   CHECK(at("3号那天停水").empty());
@@ -98,7 +113,10 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "三十二栋二单元五零二室",
                                  "a座b座",
                                  "住18楼,9栋302楼上",
-                                 "一直漏,二单元"};
+                                 "一直漏,二单元",
+                                 "3栋漏水,我是1402的",
+                                 "我住502,2单元",
+                                 "住在1801楼,我是2019年的"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
@@ -112,6 +130,13 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
       for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
         first = std::min(first, at);
         last = std::max(last, at);
+      }
+    }
+    // A room prefix counts where it ends: a bare room number starts there.
+    for (const char* w : {"我是", "我家是", "我住", "住在"}) {
+      for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+        first = std::min(first, at + std::string_view(w).size());
+        last = std::max(last, at + std::string_view(w).size());
       }
     }
     INFO(raw);
