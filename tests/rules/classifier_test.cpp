@@ -213,6 +213,38 @@ TEST_CASE("round w: a slow yellow burner and a loose cover are not urgent; tier,
   CHECK(of("我住的那个单元电梯又坏了，关了个老人在里面").urgent);
 }
 
+TEST_CASE(
+    "round x: fire and smoke, a missing child or elder, glass blown down, a knife are urgent") {
+  for (const auto& [text, category] :
+       {std::pair{"5栋车棚那边不知道啥东西着起来了，烟很大，快叫人", "fire"},
+        std::pair{"楼道里全是烟，呛得人直咳嗽，好像是哪家电动车烧起来了", "fire"},
+        std::pair{"8栋一楼杂物间点着了，黑乎乎的烟往上冒", "fire"},
+        std::pair{"我家闺女下午四点就该到家了，到现在还没回家，谁看到一个扎马尾的小姑娘", "care"},
+        std::pair{"我妈有点糊涂，早上出去买菜一直没回来，到处找不到人", "care"},
+        std::pair{"楼上阳台一块玻璃被风刮下来了，砸在楼门口", "falling"},
+        std::pair{"3栋有个男的拿着刀在楼下吼，大家别出门", "safety"}}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.category == category);
+    CHECK(c.urgent);
+  }
+}
+
+TEST_CASE("round x: hearsay online, past fires, found items, updates, smoke from cooking") {
+  for (const char* text :
+       {"网上看到外地一个小区着火了，烟很大，大家注意用电安全", "抖音上刷到有个小孩走丢了，好可怜",
+        "在小区门口捡到一个钱包，失主来物业拿", "跟大家说一声，电梯的事物业已经带人来修好了",
+        "老公到现在还没回家，又去打麻将了哈哈", "厨房烟好大，原来是我老公在炒辣椒😂"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+  CHECK_FALSE(of("每天早上有人在楼下喊磨剪子戗菜刀，喇叭声音太大了").urgent);
+  CHECK_FALSE(of("燃气灶打了好几下才点着，正常吗").urgent);
+  CHECK(of("花坛里看到一条蛇，挺粗的，大家带娃小心").category == "safety");
+  CHECK(of("小区新开的饭店油烟直接排到我们楼里，家里全是油烟味").category == "sanitation");
+}
+
 TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
   CHECK(of("这一带停电快五个钟头了，95598一直占线").tier == "big");
   CHECK(of("隔壁工地连续半个月通宵施工，12345打了好几回了").tier == "big");
