@@ -251,6 +251,26 @@ TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
   CHECK(of("我们是以前厂里的集资房，房产证到现在都办不下来").tier == "hard");
 }
 
+TEST_CASE("round cc: a mess in the lift is sanitation; a wire down where people pass is urgent") {
+  for (const char* text : {"电梯里不知道谁家小孩撒尿，一股尿骚味，物业管管",
+                           "3栋电梯轿厢里堆着一大堆装修垃圾，人都进不去",
+                           "电梯门口有一泡狗屎，谁家的狗"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.category == "sanitation");
+  }
+  CHECK(of("9栋电梯又坏了，按了半天不动").category == "elevator");
+  for (const char* text : {"小区后门那根电线杆歪了，电线快垂到地上了，小孩子在下面玩",
+                           "楼下一根电线掉下来挂在树上，离地面就一人高，还在晃"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.category == "power");
+    CHECK(c.urgent);
+  }
+  CHECK_FALSE(of("路边那根电线垂得好低，车子一过就挂到了，怕出事").urgent);
+}
+
 TEST_CASE("@mentions and full-width digits do not change the decision") {
   const auto a = of("@网格助手 ３栋电梯坏了");
   const auto b = of("3栋电梯坏了");
