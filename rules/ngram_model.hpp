@@ -97,6 +97,12 @@ struct NgramModel {
   const Slot* lookup(std::uint64_t h) const {
     const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
     std::uint64_t i = h & mask;
+    // The home slot answers most probes (load <= 1/2): its key is the fingerprint or empty.
+    if (const Slot& home = slots[i]; home.key == key) {
+      return &home;
+    } else if (home.key == 0) {
+      return nullptr;
+    }
 #if defined(__SSE2__)
     // The probe stops at the first slot whose key is the fingerprint (hit) or 0 (miss); only a
     // run of 4 other keys falls back to the loop.
