@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
   const double slowest = *std::max_element(classify_s.begin(), classify_s.end());
 
   std::printf("corpus      %zu messages, %.1f bytes/message, %d rounds x %d iterations\n",
-              texts.size(), static_cast<double>(bytes) / static_cast<double>(texts.size()),
-              kRounds, per_round);
+              texts.size(), static_cast<double>(bytes) / static_cast<double>(texts.size()), kRounds,
+              per_round);
   std::printf("automaton   %zu states x %zu character classes, tables %zu KB\n",
               rules->automaton.state_count(), rules->automaton.class_count(),
               rules->automaton.table_bytes() / 1024);
@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
     std::printf("model       %zu n-grams with their suffixes\n", rules->model->rows.size() - 1);
   }
   std::printf("classify    %.0f messages/s  (%.0f ns/message; median of %d rounds, %.0f-%.0f)\n",
-              messages / classify_med, classify_med / messages * 1e9, kRounds,
-              messages / slowest, messages / fastest);
+              messages / classify_med, classify_med / messages * 1e9, kRounds, messages / slowest,
+              messages / fastest);
   std::printf("baseline    %.0f messages/s  (string_view::find of one keyword, median round)\n",
               messages / median(base_s));
   std::printf("ratio       classify costs %.1fx the one-keyword find (median of the rounds)\n",

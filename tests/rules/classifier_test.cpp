@@ -252,9 +252,9 @@ TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
 }
 
 TEST_CASE("round cc: a mess in the lift is sanitation; a wire down where people pass is urgent") {
-  for (const char* text : {"电梯里不知道谁家小孩撒尿，一股尿骚味，物业管管",
-                           "3栋电梯轿厢里堆着一大堆装修垃圾，人都进不去",
-                           "电梯门口有一泡狗屎，谁家的狗"}) {
+  for (const char* text :
+       {"电梯里不知道谁家小孩撒尿，一股尿骚味，物业管管",
+        "3栋电梯轿厢里堆着一大堆装修垃圾，人都进不去", "电梯门口有一泡狗屎，谁家的狗"}) {
     INFO(text);
     const auto c = of(text);
     CHECK(c.is_report);
