@@ -8,7 +8,7 @@
 namespace gridbot::rules {
 namespace {
 
-// Value of the Chinese numeral character at `at` (0-9, or 10/100/1000 for 十百千), or -1.
+// Value of the Chinese numeral character at `at` (0-9, or 10/20/30/100/1000 for 十廿卅百千), or -1.
 // Decodes the code point once: this runs at every character of every report.
 int numeral_at(std::string_view text, std::size_t at) {
   if (at + 3 > text.size()) return -1;
@@ -44,6 +44,10 @@ int numeral_at(std::string_view text, std::size_t at) {
       return 9;  // 九
     case 0x5341:
       return 10;  // 十
+    case 0x5EFF:
+      return 20;  // 廿 (廿三栋: 23, Wu and older usage)
+    case 0x5345:
+      return 30;  // 卅
     case 0x767E:
       return 100;  // 百
     case 0x5343:
@@ -116,8 +120,9 @@ std::optional<int> parse_chinese_numeral(std::string_view text) {
 
 LocationExtractor::LocationExtractor(LocationVocab vocab) : vocab_(std::move(vocab)) {
   // Longest suffix first, so 号楼 wins over 号 and 栋楼 over 栋.
-  for (auto* list : {&vocab_.building_suffixes, &vocab_.unit_prefixed_building_suffixes,
-                     &vocab_.unit_suffixes, &vocab_.room_suffixes, &vocab_.floor_suffixes}) {
+  for (auto* list :
+       {&vocab_.building_suffixes, &vocab_.unit_prefixed_building_suffixes, &vocab_.unit_suffixes,
+        &vocab_.room_suffixes, &vocab_.floor_suffixes, &vocab_.unit_after_building_suffixes}) {
     std::stable_sort(list->begin(), list->end(), [](const std::string& a, const std::string& b) {
       return a.size() > b.size();
     });
@@ -133,7 +138,12 @@ bool LocationExtractor::bare_room(std::string_view text, std::size_t at, std::si
   const std::string_view before = text.substr(0, at);
   const bool prefixed = std::any_of(vocab_.room_prefixes.begin(), vocab_.room_prefixes.end(),
                                     [&](const std::string& p) { return before.ends_with(p); });
-  return prefixed && (end == text.size() || suffix_at(text, end, vocab_.room_prefix_ends) != 0);
+  if (prefixed && (end == text.size() || suffix_at(text, end, vocab_.room_prefix_ends) != 0)) {
+    return true;
+  }
+  return std::any_of(vocab_.neighbour_prefixes.begin(), vocab_.neighbour_prefixes.end(),
+                     [&](const std::string& p) { return before.ends_with(p); }) &&
+         (end == text.size() || suffix_at(text, end, vocab_.neighbour_not_ends) == 0);
 }
 
 std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::string_view text,
@@ -176,8 +186,42 @@ bool LocationExtractor::read_dashed(std::string_view text, std::size_t at, Locat
   return true;
 }
 
+bool LocationExtractor::read_dashed_unit(std::string_view text, std::size_t at,
+                                         Location& loc) const {
+  // b-u: building up to 3 digits, unit up to 2, then (after spaces) one of dash_unit_ends; not
+  // the tail of a longer dashed run (2024-3-2).
+  if (at > 0 && text[at - 1] == '-') return false;
+  const std::size_t b = digit_run(text, at);
+  if (b == 0 || b > 3 || at + b >= text.size() || text[at + b] != '-') return false;
+  const std::size_t u_at = at + b + 1;
+  const std::size_t u = digit_run(text, u_at);
+  if (u == 0 || u > 2) return false;
+  std::size_t end = u_at + u;
+  if (end < text.size() && text[end] == '-') return false;
+  while (end < text.size() && text[end] == ' ') ++end;
+  if (end >= text.size() || suffix_at(text, end, vocab_.dash_unit_ends) == 0) return false;
+  if (loc.building.empty()) loc.building = strip_zeros(text.substr(at, b));
+  if (loc.unit.empty()) loc.unit = strip_zeros(text.substr(u_at, u));
+  return true;
+}
+
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
                                                Location& loc) const {
+  // 「11号楼2门」: a unit after a building in northern usage (not 「3栋2门口」, a doorway).
+  if (at < text.size() && !vocab_.unit_after_building_suffixes.empty()) {
+    if (const auto num = read_number(text, at); num && (num->ascii_digits || !is_alpha(text[at]))) {
+      const std::size_t s = suffix_at(text, num->end, vocab_.unit_after_building_suffixes);
+      if (s != 0 && suffix_at(text, num->end, vocab_.not_unit_words) == 0) {
+        if (loc.unit.empty()) loc.unit = num->ascii_digits ? strip_zeros(num->value) : num->value;
+        return read_room_after_unit(text, num->end + s, loc);
+      }
+    }
+  }
+  return read_room_after_unit(text, at, loc);
+}
+
+std::size_t LocationExtractor::read_room_after_unit(std::string_view text, std::size_t at,
+                                                    Location& loc) const {
   // 「2单元1502」, 「9栋301」: a 3-4 digit number straight after, unless it is a floor
   // (「1201楼」); 「5栋302楼上」 is a room: 楼上 / 楼下 (not_floor_words) begin with 楼 but name no
   // floor.
@@ -226,6 +270,10 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
     prev_numeric = true;
     if (is_digit(text[i]) && read_dashed(text, i, loc)) break;
+    if (is_digit(text[i]) && read_dashed_unit(text, i, loc)) {
+      i = next_char(text, i);
+      continue;
+    }
     const auto num = read_number(text, i);
     if (!num) {
       i = next_char(text, i);
@@ -240,7 +288,7 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
                u != 0 && !letter) {
       if (loc.unit.empty()) loc.unit = value;
-      i = read_room_after(text, end + u, loc);
+      i = read_room_after_unit(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);
                r != 0 && num->ascii_digits) {
       if (loc.room.empty()) loc.room = num->value;

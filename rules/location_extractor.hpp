@@ -23,6 +23,17 @@ struct LocationVocab {
   std::vector<std::string> room_prefixes;  ///< 我是 住: a bare room number may follow (我是1402的)
   std::vector<std::string>
       room_prefix_ends;  ///< 的 , 。: what may follow such a number (not 楼 年 块: floors, years)
+  /// 楼上 隔壁 对门: a bare room number straight after one is a neighbour's room (楼上1502天天…)
+  /// unless one of neighbour_not_ends follows it (楼下100多米, 隔壁2019年).
+  std::vector<std::string> neighbour_prefixes;
+  std::vector<std::string> neighbour_not_ends;  ///< 楼 层 年 米 多 块: floors, years, amounts
+  /// 门: a number with one of these straight after a building is a unit (11号楼2门, northern
+  /// usage) unless the word there is one of not_unit_words (3栋2门口 is a doorway).
+  std::vector<std::string> unit_after_building_suffixes;
+  std::vector<std::string> not_unit_words;  ///< 门口 门前 门卫
+  /// The two-part dashed form building-unit (3-2的, 2-1 楼道) counts only before one of these
+  /// (spaces skipped), so that ranges (2-3天) and dates stay what they are.
+  std::vector<std::string> dash_unit_ends;
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -38,7 +49,9 @@ std::optional<int> parse_chinese_numeral(std::string_view text);
 /// Rooms are a number with a room suffix, 3-4 digits straight after a unit or building
 /// (「1栋3单元501」), the third part of the dashed form 「1-3-501」, or 3-4 ASCII digits straight
 /// after a room prefix and before a room-prefix end or the end of the text (「我是1402的」,
-/// 「住1402」; not 「住18楼」, 「我是2019年搬来的」).
+/// 「住1402」; not 「住18楼」, 「我是2019年搬来的」), or after a neighbour prefix
+/// (「楼上1502天天」). Units are a number with a unit suffix, or with 门 straight after a building
+/// (「11号楼2门」); 「3-2的」 is building 3, unit 2.
 ///
 /// *Thread safety*: immutable; extract() may run concurrently.
 class LocationExtractor {
@@ -64,8 +77,10 @@ class LocationExtractor {
   };
   std::optional<Number> read_number(std::string_view text, std::size_t at) const;
   bool read_dashed(std::string_view text, std::size_t at, Location& loc) const;
+  bool read_dashed_unit(std::string_view text, std::size_t at, Location& loc) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;
   std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
+  std::size_t read_room_after_unit(std::string_view text, std::size_t at, Location& loc) const;
 
   LocationVocab vocab_;
 };

@@ -255,6 +255,14 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   if (r.HasMember("room_prefixes")) string_list(src, r, "room_prefixes", v.room_prefixes, problems);
   if (r.HasMember("room_prefix_ends"))
     string_list(src, r, "room_prefix_ends", v.room_prefix_ends, problems);
+  for (const auto& [key, list] : {std::pair<const char*, std::vector<std::string>*>{
+                                      "neighbour_prefixes", &v.neighbour_prefixes},
+                                  {"neighbour_not_ends", &v.neighbour_not_ends},
+                                  {"unit_after_building_suffixes", &v.unit_after_building_suffixes},
+                                  {"not_unit_words", &v.not_unit_words},
+                                  {"dash_unit_ends", &v.dash_unit_ends}}) {
+    if (r.HasMember(key)) string_list(src, r, key, *list, problems);
+  }
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
   v.room_max_digits = static_cast<int>(number(src, r, "room_max_digits", 4, problems));
   if (v.room_min_digits < 1 || v.room_max_digits < v.room_min_digits) {
@@ -319,7 +327,9 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
     for (const auto& word : *list) location_terms.push_back(c.term(word));
   }
   std::vector<std::uint32_t> prefix_terms;  // 我是: a bare room number may follow
-  for (const auto& word : vocab.room_prefixes) prefix_terms.push_back(c.term(word));
+  for (const auto* list : {&vocab.room_prefixes, &vocab.neighbour_prefixes}) {
+    for (const auto& word : *list) prefix_terms.push_back(c.term(word));
+  }
   location_terms.push_back(c.term("-"));
   const auto other = std::find_if(cats.begin(), cats.end(),
                                   [](const CategoryInfo& i) { return i.code == "other"; });

@@ -20,6 +20,11 @@ LocationExtractor extractor() {
   v.not_floor_words = {"楼上", "楼下"};
   v.room_prefixes = {"我是", "我家是", "我住", "住在"};
   v.room_prefix_ends = {"的", ",", "。", " ", "!", "?"};
+  v.neighbour_prefixes = {"楼上", "楼下", "隔壁", "对门"};
+  v.neighbour_not_ends = {"楼", "层", "年", "米", "多", "块"};
+  v.unit_after_building_suffixes = {"门"};
+  v.not_unit_words = {"门口", "门前"};
+  v.dash_unit_ends = {"的", "楼道", "单元"};
   return LocationExtractor(v);
 }
 
@@ -36,6 +41,9 @@ TEST_CASE("Chinese numerals are parsed in positional and multiplier forms") {
   CHECK(parse_chinese_numeral("一百零三") == 103);
   CHECK(parse_chinese_numeral("五零二") == 502);
   CHECK(parse_chinese_numeral("两") == 2);
+  CHECK(parse_chinese_numeral("廿三") == 23);
+  CHECK(parse_chinese_numeral("廿") == 20);
+  CHECK(parse_chinese_numeral("卅一") == 31);
   CHECK_FALSE(parse_chinese_numeral("三个").has_value());
   CHECK_FALSE(parse_chinese_numeral("").has_value());
 }
@@ -100,6 +108,36 @@ TEST_CASE("a bare room number after 我是 / 住在 is a room; floors, years, pr
   CHECK(at("1402的楼上太吵了") == Location{});
 }
 
+TEST_CASE(
+    "a bare room number after 楼上 / 隔壁 is the neighbour's room; floors and amounts are not") {
+  CHECK(at("楼上1202天天往我家阳台滴水") == loc("", "", "1202"));
+  CHECK(at("隔壁1502新装的空调外机") == loc("", "", "1502"));
+  CHECK(at("楼上1601水管子崩了") == loc("", "", "1601"));
+  CHECK(at("吵死了,对门302") == loc("", "", "302"));
+  CHECK(at("楼下100多米有个坑").empty());
+  CHECK(at("楼上12楼在装修").empty());
+  CHECK(at("隔壁2019年就漏过").empty());
+  CHECK(at("楼下500块的罚款").empty());
+  CHECK(at("5栋楼上1502漏水") == loc("5", "", "1502"));
+}
+
+TEST_CASE("门 straight after a building is a unit (北方: 11号楼2门); 门口 is a doorway") {
+  CHECK(at("11号楼2门的注意点") == loc("11", "2"));
+  CHECK(at("8号楼3门楼道里堆了纸箱") == loc("8", "3"));
+  CHECK(at("十四号楼三门垃圾道又堵了") == loc("14", "3"));
+  CHECK(at("5号楼2门1201漏水") == loc("5", "2", "1201"));
+  CHECK(at("3栋2门口有个坑") == loc("3"));
+  CHECK(at("换了2门窗户").empty());
+}
+
+TEST_CASE("the two-part dashed form is building-unit only before a place word") {
+  CHECK(at("我们3-2的几户老人") == loc("3", "2"));
+  CHECK(at("2-1 楼道 好大的味") == loc("2", "1"));
+  CHECK(at("等了2-3天了").empty());
+  CHECK(at("2024-3-2的通知").empty());
+  CHECK(at("1-3-501漏水") == loc("1", "3", "501"));
+}
+
 TEST_CASE("号 is a building only when a unit follows") {
   CHECK(at("5号2单元楼道") == loc("5", "2"));
   CHECK(at("3号那天停水").empty());
@@ -116,7 +154,10 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "一直漏,二单元",
                                  "3栋漏水,我是1402的",
                                  "我住502,2单元",
-                                 "住在1801楼,我是2019年的"};
+                                 "住在1801楼,我是2019年的",
+                                 "楼上1202天天,11号楼2门",
+                                 "3-2的,隔壁1502",
+                                 "2024-3-2的,对门100多米"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
@@ -133,7 +174,7 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
       }
     }
     // A room prefix counts where it ends: a bare room number starts there.
-    for (const char* w : {"我是", "我家是", "我住", "住在"}) {
+    for (const char* w : {"我是", "我家是", "我住", "住在", "楼上", "楼下", "隔壁", "对门"}) {
       for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
         first = std::min(first, at + std::string_view(w).size());
         last = std::max(last, at + std::string_view(w).size());
