@@ -349,14 +349,14 @@ int stub(const std::string& listen, uint16_t port, const std::string& secret,
   return 0;
 }
 
-int classify(const std::string& rules_dir) {
+int classify(const std::string& rules_dir, bool explain) {
   std::string err;
   auto rules = rules::load_rules(rules_dir, &err);
   if (!rules) {
     std::cerr << "error: " << err << "\n";
     return 1;
   }
-  return rules::run_classify(*rules, std::cin, std::cout);
+  return rules::run_classify(*rules, std::cin, std::cout, explain);
 }
 
 int eval(const std::string& rules_dir, const std::string& tsv) {

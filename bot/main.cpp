@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
 
   auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
   classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
+  bool explain = false;
+  classify->add_flag(
+      "--explain", explain,
+      "add why: every rule that fired (file:line: key, weight) and the model's logits");
   auto* eval = cli.add_subcommand("eval", "score the classifier on a labelled TSV");
   std::vector<std::string> tsvs, train_tsvs;
   std::string model_out;
@@ -60,7 +64,7 @@ int main(int argc, char** argv) {
   if (*check) return app::check(config);
   if (*import) return app::org_import(config, csv);
   if (*backup) return app::backup(config, backup_dest);
-  if (*classify) return app::classify(rules_dir);
+  if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
   if (*train) return app::train(rules_dir, train_tsvs, model_out);
   if (*stub) return app::stub(listen, port, secret, port_file, fail_first);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -324,6 +325,81 @@ std::string to_json(const Classification& c) {
     out += "}";
   }
   out += "}";
+  return out;
+}
+
+namespace {
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string target_name(const Rules& rules, const Entry& e) {
+  switch (e.target) {
+    case Target::category:
+      return "category " + rules.categories[e.index].code;
+    case Target::report:
+      return "report";
+    case Target::tier:
+      return std::string("tier ") + kTierCodes[e.index];
+    case Target::category_tier:
+      return std::string("tier ") + kTierCodes[e.index] + " if " +
+             rules.categories[e.category].code;
+    case Target::urgent:
+      return "urgent";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string explain_json(const Rules& rules, std::string_view utf8_text) {
+  const Classification c = classify(rules, utf8_text);
+  Scratch s;  // its own buffers: the thread-local ones are classify()'s
+  normalize(utf8_text, s.text);
+  s.begin(rules.term_count);
+  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
+  std::int32_t model_logit = 0;
+  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(rules, model, s, cursor); });
+  Scores sc;
+  accumulate(rules, s, sc);
+
+  std::string out = to_json(c);
+  out.pop_back();  // the closing brace
+  out += ", \"why\": {\"score\": " + number(c.score);
+  out += ", \"urgent_cues\": " + number(sc.urgent) +
+         ", \"urgent_threshold\": " + number(rules.urgent_threshold);
+  if (model != nullptr) {
+    std::array<float, kMaxHeads> m{};
+    model_heads(*model, s, m);
+    const float report = (static_cast<float>(model_logit) * ngram::length_scale(s.units) +
+                          static_cast<float>(model->bias[kColReport])) /
+                         kWeightScale;
+    out += ", \"model\": {\"report\": " + number(report) +
+           ", \"urgent\": " + number(m[kColUrgent]) + "}";
+  }
+  out += ", \"cues\": [";
+  const char* sep = "";
+  for (const std::uint32_t term : s.matched) {
+    for (std::uint32_t i = rules.entry_begin[term]; i < rules.entry_begin[term + 1]; ++i) {
+      const Entry& e = rules.entries[i];
+      bool all = true;
+      for (std::uint32_t x = e.extra_begin; x < e.extra_end && all; ++x) {
+        all = s.stamp[rules.extra_terms[x]] == s.epoch;
+      }
+      if (!all) continue;
+      out += sep;
+      out += "{\"rule\": ";
+      append_json_string(out, i < rules.entry_labels.size() ? rules.entry_labels[i] : "");
+      out += ", \"adds\": ";
+      append_json_string(out, target_name(rules, e));
+      out += ", \"weight\": " + number(e.weight) + "}";
+      sep = ", ";
+    }
+  }
+  out += "]}}";
   return out;
 }
 

@@ -45,9 +45,16 @@ Classification classify(const Rules& rules, std::string_view utf8_text);
 /// non-report is just {"is_report": false}.
 std::string to_json(const Classification& c);
 
-/// `gridbot classify`: one message per input line, one to_json() line out per input line.
-/// Returns 0.
-int run_classify(const Rules& rules, std::istream& in, std::ostream& out);
+/// to_json(classify(rules, text)) plus why: `"why": {"score": report score minus threshold,
+/// "urgent_cues": sum, "urgent_threshold": t, "model": {"report": logit, "urgent": logit},
+/// "cues": [{"rule": "rules/urgency.json:16: cues.吹下来", "adds": "urgent", "weight": 2}, ...]}`
+/// — every keyword entry that fired, with the file, line and key that an operator edits.
+/// For people tuning rules; slower than classify() (allocates).
+std::string explain_json(const Rules& rules, std::string_view utf8_text);
+
+/// `gridbot classify`: one message per input line, one to_json() line out per input line
+/// (explain_json() lines when `explain`). Returns 0.
+int run_classify(const Rules& rules, std::istream& in, std::ostream& out, bool explain = false);
 
 /// `gridbot eval FILE.tsv`: scores a messages.tsv-format file (whole file, then the tune and
 /// report splits) and prints the metrics and the costliest confusions. Returns 0, or 1 when the

@@ -37,11 +37,11 @@ TrainOptions options_for(const Rules& rules) {
 
 }  // namespace
 
-int run_classify(const Rules& rules, std::istream& in, std::ostream& out) {
+int run_classify(const Rules& rules, std::istream& in, std::ostream& out, bool explain) {
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    out << to_json(classify(rules, line)) << '\n';
+    out << (explain ? explain_json(rules, line) : to_json(classify(rules, line))) << '\n';
   }
   out.flush();
   return 0;

@@ -41,7 +41,12 @@ class Compiler {
   std::vector<std::string> problems;
   std::vector<std::string> terms;
   std::unordered_map<std::string, std::uint32_t> term_ids;
-  std::vector<std::pair<std::uint32_t, Entry>> anchored;  // anchor term, entry
+  struct Anchored {
+    std::uint32_t term;  // the anchor term
+    Entry entry;
+    std::string label;  // "FILE:LINE: key path", for explain()
+  };
+  std::vector<Anchored> anchored;
   std::vector<std::uint32_t> extra_terms;
 
   std::uint32_t term(const std::string& text) {
@@ -98,7 +103,8 @@ class Compiler {
     e.extra_begin = static_cast<std::uint32_t>(extra_terms.size());
     extra_terms.insert(extra_terms.end(), ids.begin() + 1, ids.end());
     e.extra_end = static_cast<std::uint32_t>(extra_terms.size());
-    anchored.emplace_back(ids.front(), e);
+    anchored.push_back(
+        {ids.front(), e, src.file() + ":" + std::to_string(src.line_of(kpath)) + ": " + kpath});
   }
 };
 
@@ -368,11 +374,12 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   location_terms.insert(location_terms.end(), prefix_terms.begin(), prefix_terms.end());
   rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return a.term < b.term; });
   rules->entry_begin.assign(c.terms.size() + 1, 0);
-  for (const auto& [term, e] : c.anchored) {
-    ++rules->entry_begin[term + 1];
-    rules->entries.push_back(e);
+  for (auto& a : c.anchored) {
+    ++rules->entry_begin[a.term + 1];
+    rules->entries.push_back(a.entry);
+    rules->entry_labels.push_back(std::move(a.label));
   }
   for (std::size_t t = 0; t < c.terms.size(); ++t)
     rules->entry_begin[t + 1] += rules->entry_begin[t];

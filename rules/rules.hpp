@@ -57,6 +57,7 @@ class Rules {
   std::vector<std::uint32_t>
       entry_begin;  ///< entries anchored on term t: [entry_begin[t], entry_begin[t+1])
   std::vector<Entry> entries;
+  std::vector<std::string> entry_labels;  ///< per entry: "FILE:LINE: key path" (explain())
   std::vector<std::uint32_t> extra_terms;
   std::vector<std::uint32_t>
       location_terms;  ///< suffix words and room prefixes: extract a location only if one matched

@@ -121,5 +121,34 @@ TEST_CASE("every problem is reported, one line each") {
   CHECK(std::count(error.begin(), error.end(), '\n') == 3);
 }
 
+TEST_CASE("classify --explain names every rule that fired by file, line and key") {
+  RuleDir d;
+  d.write("urgency.json",
+          "{\n  \"threshold\": 3,\n  \"cues\": {\n    \"冒烟\": 2,\n"
+          "    \"楼道+冒烟\": 1.5,\n    \"没冒烟\": -6,\n  },\n}\n");
+  std::string error;
+  const auto rules = load_rules(d.dir(), &error);
+  REQUIRE(rules != nullptr);
+  const std::string text = "3栋楼道里冒烟了";
+  const std::string why = explain_json(*rules, text);
+  // The decision is the same as classify()'s, then why.
+  std::string plain = to_json(classify(*rules, text));
+  plain.pop_back();
+  CHECK(why.starts_with(plain + ", \"why\": {"));
+  CHECK(why.find("\"urgent\": true") != std::string::npos);  // 2 + 1.5 >= 3
+  CHECK(why.find("\"urgent_cues\": 3.5, \"urgent_threshold\": 3") != std::string::npos);
+  const std::string file = d.dir() + "/urgency.json";
+  CHECK(why.find("{\"rule\": \"" + file +
+                 ":4: cues.冒烟\", \"adds\": \"urgent\", \"weight\": 2}") != std::string::npos);
+  CHECK(why.find("{\"rule\": \"" + file +
+                 ":5: cues.楼道+冒烟\", \"adds\": \"urgent\", "
+                 "\"weight\": 1.5}") != std::string::npos);
+  CHECK(why.find("没冒烟") == std::string::npos);  // a rule that did not fire is not listed
+  CHECK(why.find("categories.json:") != std::string::npos);  // category keywords too
+  CHECK(why.ends_with("]}}"));
+  // A non-report is explained as well.
+  CHECK(explain_json(*rules, "收到").starts_with("{\"is_report\": false, \"why\": {"));
+}
+
 }  // namespace
 }  // namespace gridbot::rules
