@@ -141,9 +141,9 @@ bool LocationExtractor::bare_room(std::string_view text, std::size_t at, std::si
   if (prefixed && (end == text.size() || suffix_at(text, end, vocab_.room_prefix_ends) != 0)) {
     return true;
   }
-  return std::any_of(vocab_.neighbour_prefixes.begin(), vocab_.neighbour_prefixes.end(),
+  return std::any_of(vocab_.room_owner_prefixes.begin(), vocab_.room_owner_prefixes.end(),
                      [&](const std::string& p) { return before.ends_with(p); }) &&
-         (end == text.size() || suffix_at(text, end, vocab_.neighbour_not_ends) == 0);
+         (end == text.size() || suffix_at(text, end, vocab_.room_owner_not_ends) == 0);
 }
 
 std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::string_view text,

@@ -23,10 +23,10 @@ struct LocationVocab {
   std::vector<std::string> room_prefixes;  ///< 我是 住: a bare room number may follow (我是1402的)
   std::vector<std::string>
       room_prefix_ends;  ///< 的 , 。: what may follow such a number (not 楼 年 块: floors, years)
-  /// 楼上 隔壁 对门: a bare room number straight after one is a neighbour's room (楼上1502天天…)
-  /// unless one of neighbour_not_ends follows it (楼下100多米, 隔壁2019年).
-  std::vector<std::string> neighbour_prefixes;
-  std::vector<std::string> neighbour_not_ends;  ///< 楼 层 年 米 多 块: floors, years, amounts
+  /// 楼上 隔壁 我家 (whose room): a bare room number straight after one is a room (楼上1502天天…)
+  /// unless one of room_owner_not_ends follows it (楼下100多米, 隔壁2019年).
+  std::vector<std::string> room_owner_prefixes;
+  std::vector<std::string> room_owner_not_ends;  ///< 楼 层 年 米 多 块: floors, years, amounts
   /// 门: a number with one of these straight after a building is a unit (11号楼2门, northern
   /// usage) unless the word there is one of not_unit_words (3栋2门口 is a doorway).
   std::vector<std::string> unit_after_building_suffixes;
@@ -49,7 +49,7 @@ std::optional<int> parse_chinese_numeral(std::string_view text);
 /// Rooms are a number with a room suffix, 3-4 digits straight after a unit or building
 /// (「1栋3单元501」), the third part of the dashed form 「1-3-501」, or 3-4 ASCII digits straight
 /// after a room prefix and before a room-prefix end or the end of the text (「我是1402的」,
-/// 「住1402」; not 「住18楼」, 「我是2019年搬来的」), or after a neighbour prefix
+/// 「住1402」; not 「住18楼」, 「我是2019年搬来的」), or after a room-owner word
 /// (「楼上1502天天」). Units are a number with a unit suffix, or with 门 straight after a building
 /// (「11号楼2门」); 「3-2的」 is building 3, unit 2.
 ///

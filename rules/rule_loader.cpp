@@ -262,8 +262,8 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
   if (r.HasMember("room_prefix_ends"))
     string_list(src, r, "room_prefix_ends", v.room_prefix_ends, problems);
   for (const auto& [key, list] : {std::pair<const char*, std::vector<std::string>*>{
-                                      "neighbour_prefixes", &v.neighbour_prefixes},
-                                  {"neighbour_not_ends", &v.neighbour_not_ends},
+                                      "room_owner_prefixes", &v.room_owner_prefixes},
+                                  {"room_owner_not_ends", &v.room_owner_not_ends},
                                   {"unit_after_building_suffixes", &v.unit_after_building_suffixes},
                                   {"not_unit_words", &v.not_unit_words},
                                   {"dash_unit_ends", &v.dash_unit_ends}}) {
@@ -333,7 +333,7 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
     for (const auto& word : *list) location_terms.push_back(c.term(word));
   }
   std::vector<std::uint32_t> prefix_terms;  // 我是: a bare room number may follow
-  for (const auto* list : {&vocab.room_prefixes, &vocab.neighbour_prefixes}) {
+  for (const auto* list : {&vocab.room_prefixes, &vocab.room_owner_prefixes}) {
     for (const auto& word : *list) prefix_terms.push_back(c.term(word));
   }
   location_terms.push_back(c.term("-"));

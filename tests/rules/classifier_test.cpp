@@ -271,6 +271,35 @@ TEST_CASE("round cc: a mess in the lift is sanitation; a wire down where people 
   CHECK_FALSE(of("路边那根电线垂得好低，车子一过就挂到了，怕出事").urgent);
 }
 
+TEST_CASE("rounds ee-ii: unanswered elders, people shut in or on a roof edge are urgent") {
+  // Written for this test, not taken from the batches: the cues, not the lines, must carry them.
+  for (const char* text :
+       {"5栋的王奶奶一个人住，打电话不接，敲门也没反应", "电梯里关着个小孩，哭得厉害",
+        "楼顶有个人站在边上要往下跳", "我爸老年痴呆，早上出门到现在还没回来",
+        "3栋外面空调外机歪着吊在那，下面就是小孩玩的地方"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.urgent);
+  }
+  CHECK(of("楼顶有个人站在边上要往下跳").category == "safety");
+}
+
+TEST_CASE("rounds ee-ii: forwarded news, things already over and metaphors are not urgent") {
+  for (const char* text :
+       {"转：外地某小区燃气爆炸，大家引以为戒", "上周电梯关人那事已经处理好了，没再出问题",
+        "加班加到脑子冒烟，谁来救救我", "股市又崩了，心都塌了",
+        "燃气公司来看过了，是楼下在熬中药，没事儿"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("rounds ee-ii: a neighbour's room after 楼上, a unit written 门 after a building") {
+  CHECK(of("楼上1302天天半夜拖椅子").location == Location{"", "", "1302"});
+  CHECK(of("7号楼3门楼道灯不亮好几天了").location == Location{"7", "3", ""});
+}
+
 TEST_CASE("@mentions and full-width digits do not change the decision") {
   const auto a = of("@网格助手 ３栋电梯坏了");
   const auto b = of("3栋电梯坏了");

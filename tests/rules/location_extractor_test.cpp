@@ -20,8 +20,8 @@ LocationExtractor extractor() {
   v.not_floor_words = {"楼上", "楼下"};
   v.room_prefixes = {"我是", "我家是", "我住", "住在"};
   v.room_prefix_ends = {"的", ",", "。", " ", "!", "?"};
-  v.neighbour_prefixes = {"楼上", "楼下", "隔壁", "对门"};
-  v.neighbour_not_ends = {"楼", "层", "年", "米", "多", "块"};
+  v.room_owner_prefixes = {"楼上", "楼下", "隔壁", "对门"};
+  v.room_owner_not_ends = {"楼", "层", "年", "米", "多", "块"};
   v.unit_after_building_suffixes = {"门"};
   v.not_unit_words = {"门口", "门前"};
   v.dash_unit_ends = {"的", "楼道", "单元"};
