@@ -103,7 +103,21 @@ int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
   if (!read_all(tsv_paths, rows, out)) return 1;
   std::vector<std::string> codes;
   for (const auto& c : rules.categories) codes.push_back(c.code);
-  const ModelData data = train_model(rows, codes, options_for(rules));
+  // The scorer's table holds at most 65,534 n-grams with their suffixes (build_model()): when the
+  // data gives more, the weakest are pruned (min_weight raised step by step, deterministic)
+  // rather than writing a model.json that load_rules() would reject.
+  TrainOptions options = options_for(rules);
+  ModelData data = train_model(rows, codes, options);
+  for (int attempt = 0; build_model(data, rules.categories, nullptr) == nullptr; ++attempt) {
+    if (attempt == 20) {
+      out << out_path << ": the trained model does not fit the scorer's table\n";
+      return 1;
+    }
+    options.min_weight *= 1.5;
+    data = train_model(rows, codes, options);
+    out << "pruning: n-grams whose weights are all below " << options.min_weight
+        << " dropped to fit the scorer's table of 65,534\n";
+  }
   std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
   file << model_json(data);
   file.close();
