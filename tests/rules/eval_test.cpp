@@ -69,7 +69,8 @@ TEST_CASE("shipped rules meet the issue-3 goals on every blind batch") {
         std::pair{"blind_batch_ee.tsv", 150}, std::pair{"blind_batch_ff.tsv", 150},
         std::pair{"blind_batch_gg.tsv", 150}, std::pair{"blind_batch_hh.tsv", 150},
         std::pair{"blind_batch_ii.tsv", 150}, std::pair{"blind_batch_jj.tsv", 150},
-        std::pair{"blind_batch_kk.tsv", 150}}) {
+        std::pair{"blind_batch_kk.tsv", 150}, std::pair{"blind_batch_ll.tsv", 150},
+        std::pair{"blind_batch_mm.tsv", 150}}) {
     INFO(file);
     const EvalMetrics m =
         evaluate(*rules, std::string(GRIDBOT_SOURCE_DIR) + "/tests/rules/data/" + file);
