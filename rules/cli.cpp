@@ -79,10 +79,11 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
   char head[200];
   std::snprintf(head, sizeof head,
                 "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g "
-                "tier_default %g urgent %g\n",
+                "tier_default %g urgent %g urgent_offset %g\n",
                 folds, rows.size(), static_cast<double>(o.blend.report),
                 static_cast<double>(o.blend.category), static_cast<double>(o.blend.tier_rule),
-                static_cast<double>(o.blend.tier_default), static_cast<double>(o.blend.urgent));
+                static_cast<double>(o.blend.tier_default), static_cast<double>(o.blend.urgent),
+                static_cast<double>(o.blend.urgent_offset));
   out << head;
   out << format_metrics("keyword rules alone (tuned on all files: not an estimate)", cv.rules_only);
   out << format_metrics("model alone (trained on the other folds)", cv.model_only);

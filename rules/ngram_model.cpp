@@ -296,6 +296,8 @@ bool parse_model(const std::string& file, const std::string& text, ModelData& ou
       out.blend.tier_default =
           blend_number(src, b->value, "tier_default", out.blend.tier_default, problems);
       out.blend.urgent = blend_number(src, b->value, "urgent", out.blend.urgent, problems);
+      out.blend.urgent_offset =
+          blend_number(src, b->value, "urgent_offset", out.blend.urgent_offset, problems);
     }
   }
   const auto cats = root.FindMember("categories");
@@ -357,10 +359,10 @@ std::string model_json(const ModelData& data) {
   std::snprintf(
       buf, sizeof buf,
       "  \"blend\": {\"report\": %g, \"category\": %g, \"tier_rule\": %g, \"tier_default\": %g, "
-      "\"urgent\": %g},\n",
+      "\"urgent\": %g, \"urgent_offset\": %g},\n",
       static_cast<double>(data.blend.report), static_cast<double>(data.blend.category),
       static_cast<double>(data.blend.tier_rule), static_cast<double>(data.blend.tier_default),
-      static_cast<double>(data.blend.urgent));
+      static_cast<double>(data.blend.urgent), static_cast<double>(data.blend.urgent_offset));
   out += buf;
   out += "  \"categories\": [";
   for (std::size_t i = 0; i < data.categories.size(); ++i) {

@@ -43,6 +43,10 @@ struct ModelBlend {
   float tier_rule = 1;
   float tier_default = 1;
   float urgent = 1;  ///< urgent score = keyword urgency - threshold + urgent * model logit
+  /// Added to the model's urgent logit before it counts (max(logit + urgent_offset, 0)): the
+  /// head is trained on ~1 urgent report in 5 and sits on the cautious side; an emergency missed
+  /// costs more than a false alarm a person dismisses (docs/rules.md, "Rounds ee to mm").
+  float urgent_offset = 0;
 };
 
 /// Which evidence classify() uses: the shipped answer is `combined`; the others are for eval.

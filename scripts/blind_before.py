@@ -14,10 +14,14 @@ location.json keys that an older folder does not have, so an old folder behaves 
 since are mapped (neighbour_* -> room_owner_*).
 
 Usage (from the repository root):
-  scripts/blind_before.py build/bot/gridbot ff:fe52b34 gg:fe52b34 hh:1a0cee8 ...
+  scripts/blind_before.py [--urgent-offset X] build/bot/gridbot ff:fe52b34 gg:fe52b34 ...
+
+--urgent-offset X sets blend.urgent_offset in every exported model.json (the sweep of
+docs/rules.md, "The learned model").
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,7 +30,7 @@ RENAMED = {"neighbour_prefixes": "room_owner_prefixes",
            "neighbour_not_ends": "room_owner_not_ends"}
 
 
-def export_rules(commit, folder):
+def export_rules(commit, folder, urgent_offset=None):
     names = subprocess.run(["git", "ls-tree", "--name-only", commit, "rules/"],
                            capture_output=True, text=True, check=True).stdout.split()
     for name in names:
@@ -36,6 +40,10 @@ def export_rules(commit, folder):
                               text=True, check=True).stdout
         for old, new in RENAMED.items():
             text = text.replace(f'"{old}"', f'"{new}"')
+        if urgent_offset is not None and name.endswith("model.json"):
+            text = re.sub(r', "urgent_offset": [-0-9.e]+', "", text, count=1)
+            text = re.sub(r'("blend": \{[^}]*)\}', lambda m: f'{m.group(1)}, "urgent_offset": '
+                          f'{urgent_offset}}}', text, count=1)
         with open(os.path.join(folder, os.path.basename(name)), "w", encoding="utf-8") as f:
             f.write(text)
 
@@ -47,17 +55,22 @@ def location_text(loc):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    urgent_offset = None
+    if args[:1] == ["--urgent-offset"]:
+        urgent_offset = float(args[1])
+        args = args[2:]
+    if len(args) < 2:
         sys.exit(__doc__)
-    binary = sys.argv[1]
+    binary = args[0]
     t = dict(tp=0, fp=0, fn=0, gold=0, cat=0, tier=0, ug=0, up=0, ut=0, loc=0, n=0)
-    for spec in sys.argv[2:]:
+    for spec in args[1:]:
         batch, commit = spec.split(":")
         path = f"tests/rules/data/blind_batch_{batch}.tsv"
         with open(path, encoding="utf-8") as f:
             rows = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
         with tempfile.TemporaryDirectory() as folder:
-            export_rules(commit, folder)
+            export_rules(commit, folder, urgent_offset)
             out = subprocess.run([binary, "classify", "-r", folder],
                                  input="\n".join(r[1] for r in rows) + "\n",
                                  capture_output=True, text=True, check=True).stdout.splitlines()

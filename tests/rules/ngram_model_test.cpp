@@ -167,6 +167,31 @@ TEST_CASE("a well-formed small model loads") {
   CHECK(r->model->find(ngram::key_hash("停电")) == 0);
 }
 
+TEST_CASE("blend.urgent_offset is read, written back by model_json and checked") {
+  ModelDir d;
+  std::string text = std::string(kHeader) + "  \"ngrams\": {}\n}\n";
+  text.replace(text.find("\"urgent\": 1"), 11, "\"urgent\": 1, \"urgent_offset\": 2.5");
+  d.write("model.json", text);
+  std::string error;
+  const auto r = load_rules(d.dir(), &error);
+  INFO(error);
+  REQUIRE(r != nullptr);
+  REQUIRE(r->model != nullptr);
+  CHECK(r->model->blend.urgent_offset == 2.5f);
+  ModelData data;
+  std::vector<std::string> problems;
+  REQUIRE(parse_model("model.json", text, data, problems));
+  CHECK(model_json(data).find("\"urgent_offset\": 2.5}") != std::string::npos);
+  // Absent: 0, the model only ever adds urgency when its own logit is positive.
+  ModelData plain;
+  REQUIRE(
+      parse_model("model.json", std::string(kHeader) + "  \"ngrams\": {}\n}\n", plain, problems));
+  CHECK(plain.blend.urgent_offset == 0.0f);
+  text.replace(text.find("2.5"), 3, "-1");
+  CHECK(model_error(text).find("model.json:3: blend.urgent_offset: must be a number within") !=
+        std::string::npos);
+}
+
 TEST_CASE("a malformed model.json is reported with file, line and key") {
   SECTION("a row of the wrong width") {
     const std::string e = model_error(std::string(kHeader) +
