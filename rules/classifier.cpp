@@ -51,7 +51,9 @@ struct Scores {
   float urgent = 0;
 };
 
-void accumulate(const Rules& rules, const Scratch& s, Scores& out) {
+// Calls f(entry index, entry) for every entry whose anchor and extra terms all matched.
+template <class F>
+void for_each_fired(const Rules& rules, const Scratch& s, F&& f) {
   for (const std::uint32_t term : s.matched) {
     for (std::uint32_t i = rules.entry_begin[term]; i < rules.entry_begin[term + 1]; ++i) {
       const Entry& e = rules.entries[i];
@@ -59,26 +61,38 @@ void accumulate(const Rules& rules, const Scratch& s, Scores& out) {
       for (std::uint32_t x = e.extra_begin; x < e.extra_end && all; ++x) {
         all = s.stamp[rules.extra_terms[x]] == s.epoch;
       }
-      if (!all) continue;
-      switch (e.target) {
-        case Target::category:
-          out.category[e.index] += e.weight;
-          break;
-        case Target::report:
-          out.report += e.weight;
-          break;
-        case Target::tier:
-          out.tier[e.index] += e.weight;
-          break;
-        case Target::category_tier:
-          out.category_tier[e.category][e.index] += e.weight;
-          break;
-        case Target::urgent:
-          out.urgent += e.weight;
-          break;
-      }
+      if (all) f(i, e);
     }
   }
+}
+
+void accumulate(const Rules& rules, const Scratch& s, Scores& out) {
+  for_each_fired(rules, s, [&](std::uint32_t, const Entry& e) {
+    switch (e.target) {
+      case Target::category:
+        out.category[e.index] += e.weight;
+        break;
+      case Target::report:
+        out.report += e.weight;
+        break;
+      case Target::tier:
+        out.tier[e.index] += e.weight;
+        break;
+      case Target::category_tier:
+        out.category_tier[e.category][e.index] += e.weight;
+        break;
+      case Target::urgent:
+        out.urgent += e.weight;
+        break;
+    }
+  });
+}
+
+// The model's report logit from scan()'s integer sum (length-scaled, plus the bias).
+float report_logit(const NgramModel& m, std::int32_t sum, std::size_t units) {
+  return (static_cast<float>(sum) * ngram::length_scale(units) +
+          static_cast<float>(m.bias[kColReport])) /
+         kWeightScale;
 }
 
 std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t category) {
@@ -254,9 +268,7 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   const bool model_only = model != nullptr && rules.blend == Blend::model_only;
   float score = rules_score;
   if (model != nullptr) {
-    const float logit = (static_cast<float>(model_logit) * ngram::length_scale(s.units) +
-                         static_cast<float>(model->bias[kColReport])) /
-                        kWeightScale;
+    const float logit = report_logit(*model, model_logit, s.units);
     score = model_only ? logit : rules_score + model->blend.report * logit;
   }
 
@@ -374,31 +386,20 @@ std::string explain_json(const Rules& rules, std::string_view utf8_text) {
   if (model != nullptr) {
     std::array<float, kMaxHeads> m{};
     model_heads(*model, s, m);
-    const float report = (static_cast<float>(model_logit) * ngram::length_scale(s.units) +
-                          static_cast<float>(model->bias[kColReport])) /
-                         kWeightScale;
-    out += ", \"model\": {\"report\": " + number(report) +
+    out += ", \"model\": {\"report\": " + number(report_logit(*model, model_logit, s.units)) +
            ", \"urgent\": " + number(m[kColUrgent]) + "}";
   }
   out += ", \"cues\": [";
   const char* sep = "";
-  for (const std::uint32_t term : s.matched) {
-    for (std::uint32_t i = rules.entry_begin[term]; i < rules.entry_begin[term + 1]; ++i) {
-      const Entry& e = rules.entries[i];
-      bool all = true;
-      for (std::uint32_t x = e.extra_begin; x < e.extra_end && all; ++x) {
-        all = s.stamp[rules.extra_terms[x]] == s.epoch;
-      }
-      if (!all) continue;
-      out += sep;
-      out += "{\"rule\": ";
-      append_json_string(out, i < rules.entry_labels.size() ? rules.entry_labels[i] : "");
-      out += ", \"adds\": ";
-      append_json_string(out, target_name(rules, e));
-      out += ", \"weight\": " + number(e.weight) + "}";
-      sep = ", ";
-    }
-  }
+  for_each_fired(rules, s, [&](std::uint32_t i, const Entry& e) {
+    out += sep;
+    out += "{\"rule\": ";
+    append_json_string(out, i < rules.entry_labels.size() ? rules.entry_labels[i] : "");
+    out += ", \"adds\": ";
+    append_json_string(out, target_name(rules, e));
+    out += ", \"weight\": " + number(e.weight) + "}";
+    sep = ", ";
+  });
   out += "]}}";
   return out;
 }
