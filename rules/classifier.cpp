@@ -23,6 +23,10 @@ constexpr std::size_t kMaxCategories = 32;  // the taxonomy has 19; the loader r
 struct Scratch {
   std::string text;
   std::vector<std::uint32_t> stamp;  // stamp[t] == epoch: term t matched in this message
+  // window_stamp[slot] == epoch16: the message showed a window of that slot (ngram::Windows)
+  std::vector<std::uint16_t> window_stamp =
+      std::vector<std::uint16_t>(std::size_t{1} << ngram::kWindowBits, 0);
+  std::uint16_t epoch16 = 0;
   std::vector<std::uint32_t> matched;
   std::vector<std::uint32_t> rows;   // model rows of the message, one per character: [0, nrows)
   std::vector<std::uint32_t> codes;  // automaton states with outputs, in text order
@@ -30,7 +34,7 @@ struct Scratch {
   std::size_t first_word = 0;        // where the first location word starts, SIZE_MAX: none
   std::size_t last_word = 0;         // where the last one starts
   std::size_t nrows = 0;
-  std::size_t units = 0;  // units the model kept (ngram::repeats)
+  std::size_t units = 0;  // units the model kept (ngram::repeats, ngram::Windows)
   std::uint32_t epoch = 0;
 
   void begin(std::size_t terms) {
@@ -40,6 +44,10 @@ struct Scratch {
       epoch = 1;
     }
     matched.clear();
+    if (++epoch16 == 0) {
+      std::fill(window_stamp.begin(), window_stamp.end(), 0);
+      epoch16 = 1;
+    }
   }
 };
 
@@ -133,6 +141,8 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   std::uint32_t p1 = ngram::kNoUnit, p2 = ngram::kNoUnit;  // the two previous units
   int seen = 0;
   std::size_t kept = 0;  // units that are not a run's repeat
+  std::uint16_t* const window_stamp = s.window_stamp.data();
+  const std::uint16_t epoch16 = s.epoch16;
   for (std::size_t i = 0; i < text.size();) {
     std::uint32_t len;
     const std::uint32_t key = utf8::char_key(utf8::load4(text, i), len);
@@ -142,16 +152,22 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     ends[ncodes] = static_cast<std::uint32_t>(i);
     ncodes += Cursor::has_output(code) ? 1 : 0;
     if (m == nullptr) continue;
-    // A unit that repeats a run (ngram::repeats) is looked up but adds nothing; the hashes and
-    // p1, p2 follow every unit (ngram::for_each), so no state depends on `keep`.
+    // A unit that repeats a run (ngram::repeats) or ends a window the message showed before
+    // (ngram::Windows) is looked up but adds nothing; the hashes and p1, p2 follow every unit
+    // (ngram::for_each), so no state depends on `keep`.
     const std::uint32_t unit = ngram::unit(key);
-    const bool keep = !ngram::repeats(unit, p1, p2);
+    const std::uint64_t u = ngram::unit_hash(unit);
+    const std::uint64_t h1 = u ^ ngram::kSeed[1], h2 = r1 ^ u ^ ngram::kSeed[2],
+                        h3 = r2 ^ r1 ^ u ^ ngram::kSeed[3];
+    std::uint16_t& stamp = window_stamp[ngram::window_slot(h3)];  // r1, r2: 0 at the start
+    const bool fresh = stamp != epoch16;
+    stamp = epoch16;
+    const bool keep = !ngram::repeats(unit, p1, p2) && fresh;
     p2 = p1;
     p1 = unit;
-    const std::uint64_t u = ngram::unit_hash(unit);
-    const NgramModel::Slot* hit = seen >= 2 ? m->lookup(r2 ^ r1 ^ u ^ ngram::kSeed[3]) : nullptr;
-    if (hit == nullptr && seen >= 1) hit = m->lookup(r1 ^ u ^ ngram::kSeed[2]);
-    if (hit == nullptr) hit = m->lookup(u ^ ngram::kSeed[1]);
+    const NgramModel::Slot* hit = seen >= 2 ? m->lookup(h3) : nullptr;
+    if (hit == nullptr && seen >= 1) hit = m->lookup(h2);
+    if (hit == nullptr) hit = m->lookup(h1);
     if (hit != nullptr) {
       rows[nrows] = hit->row;
       nrows += keep ? 1 : 0;

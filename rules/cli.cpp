@@ -76,6 +76,10 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
   if (!read_all(tsv_paths, rows, out)) return 1;
   const TrainOptions o = options_for(rules);
   const CvResult cv = cross_validate(rules, rows, folds, o);
+  if (!cv.error.empty()) {
+    out << cv.error << '\n';
+    return 1;
+  }
   char head[200];
   std::snprintf(head, sizeof head,
                 "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g "
@@ -102,22 +106,14 @@ int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
               const std::string& out_path, std::ostream& out) {
   std::vector<LabelledRow> rows;
   if (!read_all(tsv_paths, rows, out)) return 1;
-  std::vector<std::string> codes;
-  for (const auto& c : rules.categories) codes.push_back(c.code);
-  // The scorer's table holds at most 65,534 n-grams with their suffixes (build_model()): when the
-  // data gives more, the weakest are pruned (min_weight raised step by step, deterministic)
-  // rather than writing a model.json that load_rules() would reject.
-  TrainOptions options = options_for(rules);
-  ModelData data = train_model(rows, codes, options);
-  for (int attempt = 0; build_model(data, rules.categories, nullptr) == nullptr; ++attempt) {
-    if (attempt == 20) {
-      out << out_path << ": the trained model does not fit the scorer's table\n";
-      return 1;
-    }
-    options.min_weight *= 1.5;
-    data = train_model(rows, codes, options);
-    out << "pruning: n-grams whose weights are all below " << options.min_weight
+  ModelData data;
+  const bool fits = train_fitting(rows, rules, options_for(rules), data, nullptr, [&](double w) {
+    out << "pruning: n-grams whose weights are all below " << w
         << " dropped to fit the scorer's table of 65,534\n";
+  });
+  if (!fits) {
+    out << out_path << ": the trained model does not fit the scorer's table\n";
+    return 1;
   }
   std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
   file << model_json(data);

@@ -197,9 +197,6 @@ CvResult cross_validate(const Rules& rules, const std::vector<LabelledRow>& rows
   const auto k = static_cast<std::size_t>(std::max(folds, 2));
   std::vector<std::size_t> fold_of(rows.size());
   for (std::size_t i = 0; i < order.size(); ++i) fold_of[order[i]] = i % k;
-  std::vector<std::string> codes;
-  for (const auto& c : rules.categories) codes.push_back(c.code);
-
   CvResult out;
   std::map<std::string, int> conf_rules, conf_model, conf_combined;
   for (std::size_t f = 0; f < k; ++f) {
@@ -208,7 +205,13 @@ CvResult cross_validate(const Rules& rules, const std::vector<LabelledRow>& rows
       if (fold_of[i] != f) train.push_back(rows[i]);
     }
     auto r = std::make_shared<Rules>(rules);
-    r->model = build_model(train_model(train, codes, options), rules.categories, nullptr);
+    // Pruned to fit like `gridbot train` does: a model that does not compile must not leave the
+    // fold silently scored by the keyword rules alone.
+    ModelData data;
+    if (!train_fitting(train, rules, options, data, &r->model)) {
+      out.error = "fold " + std::to_string(f + 1) + ": the trained model does not fit the scorer";
+      return out;
+    }
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (fold_of[i] != f) continue;
       r->blend = Blend::rules_only;

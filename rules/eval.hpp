@@ -70,6 +70,7 @@ struct CvResult {
   EvalMetrics rules_only;  ///< the keyword rules alone (they were tuned on all labelled files)
   EvalMetrics model_only;  ///< the model trained on the other folds, alone
   EvalMetrics combined;    ///< keyword rules + that model, blended as classify() does
+  std::string error;       ///< not empty: a fold's model could not be built; no metrics
 };
 
 /// k-fold cross-validation: rows are sorted by (report, category) and dealt round-robin into

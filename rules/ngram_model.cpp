@@ -350,8 +350,9 @@ std::string model_json(const ModelData& data) {
   out += "// `gridbot train --out rules/model.json FILES...`: retrain, do not edit by hand.\n";
   out += "// Each row: report, urgent, tier private/small/big/hard, then one weight per category\n";
   out += "// in the order of \"categories\"; weight = value / 1000; digits are written as 0,\n";
-  out += "// a run of digits counts once, of another character twice at most; a text's sums\n";
-  out += "// are scaled by (16 / its length in those units)^(1/4).\n";
+  out += "// a run of digits counts once, of another character twice at most, a window (the\n";
+  out += "// up to 3 units ending at a character) once per message; a text's sums are scaled\n";
+  out += "// by (16 / its length in the units that counted)^(1/4).\n";
   out += "{\n  \"format\": \"";
   out += kFormat;
   out += "\",\n";

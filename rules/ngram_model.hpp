@@ -2,6 +2,7 @@
 // category heads (softmax regression, trained by `gridbot train`, shipped as rules/model.json).
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -194,25 +195,45 @@ inline float length_scale(std::size_t units) {
   return std::sqrt(std::sqrt(kReferenceUnits / static_cast<float>(units < 1 ? 1 : units)));
 }
 
-/// The number of units of `text` that are not a run's repeat (repeats()).
-inline std::size_t count_units(std::string_view text) {
-  std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
-  std::size_t n = 0;
-  for (std::size_t i = 0, len = 0; i < text.size(); i += len) {
-    const std::uint32_t u = unit_at(text, i, len);
-    n += repeats(u, p1, p2) ? 0 : 1;
-    p2 = p1;
-    p1 = u;
-  }
-  return n;
+/// Windows: the up-to-3 units ending at a character (its longest n-gram). A window the message
+/// showed before adds nothing, so a phrase pasted 30 times weighs what it weighs said twice and
+/// the message's length counts it once (docs/rules.md, "Each window once"). A window is known
+/// by its slot, the top kWindowBits bits of its trigram hash (r2 ^ r1 ^ U ^ kSeed[3], with r1,
+/// r2 zero before the third unit): a false "seen" needs two windows of one message to share a
+/// slot (~n/8,192 per window: 0.4% for a 30-character message). Training (Windows, below) and
+/// scoring (classifier.cpp: epoch stamps per slot, nothing to clear) test the same slots, so
+/// they agree even then.
+inline constexpr int kWindowBits = 13;
+inline std::uint32_t window_slot(std::uint64_t h3) {
+  return static_cast<std::uint32_t>(h3 >> (64 - kWindowBits));
 }
+/// The windows one message showed: `fresh()` marks as it tests.
+class Windows {
+ public:
+  /// True the first time the message shows a window of trigram hash `h3`; marks it.
+  bool fresh(std::uint64_t h3) {
+    const std::uint32_t i = window_slot(h3);
+    std::uint64_t& word = bits_[i >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    const bool seen = (word & bit) != 0;
+    word |= bit;
+    return !seen;
+  }
+
+ private:
+  std::array<std::uint64_t, (std::size_t{1} << kWindowBits) / 64> bits_{};
+};
 
 /// Calls `f(hash, key)` for every 1-, 2- and 3-gram of units of `text` (already normalised)
-/// that does not end at a run's repeat (repeats()), where `key` is the n-gram as model.json
-/// writes it (digits as '0'; valid until f returns), in order of their end (1-gram, 2-gram,
-/// 3-gram at each unit). Training goes through here; scoring computes the same hashes.
+/// that ends at a kept unit — not a run's repeat (repeats()), and whose window (the up-to-3
+/// units ending there) the text has not shown before (Windows) —, where `key` is the n-gram as
+/// model.json writes it (digits as '0'; valid until f returns), in order of their end (1-gram,
+/// 2-gram, 3-gram at each unit). Returns the number of kept units (the length that
+/// length_scale() takes). Training goes through here; scoring computes the same hashes.
 template <class F>
-void for_each(std::string_view text, F&& f) {
+std::size_t for_each(std::string_view text, F&& f) {
+  Windows windows;
+  std::size_t kept = 0;
   std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42)
   std::uint32_t p1 = kNoUnit, p2 = kNoUnit;
   char key[12];                     // the bytes of the last units (up to 3), oldest first
@@ -234,17 +255,20 @@ void for_each(std::string_view text, F&& f) {
     lens[count++] = len;
     const std::size_t end = at + len;
     const std::uint64_t u = unit_hash(unit_value);
-    if (keep) {
-      f(u ^ kSeed[1], std::string_view(key + at, len));
+    const std::uint64_t h1 = u ^ kSeed[1], h2 = r1 ^ u ^ kSeed[2], h3 = r2 ^ r1 ^ u ^ kSeed[3];
+    const bool fresh = windows.fresh(h3);  // r1, r2 are 0 before the third unit: h3 names it
+    if (keep && fresh) {
+      ++kept;
+      f(h1, std::string_view(key + at, len));
       if (count >= 2) {
-        f(r1 ^ u ^ kSeed[2],
-          std::string_view(key + at - lens[count - 2], end - at + lens[count - 2]));
+        f(h2, std::string_view(key + at - lens[count - 2], end - at + lens[count - 2]));
       }
-      if (count >= 3) f(r2 ^ r1 ^ u ^ kSeed[3], std::string_view(key, end));
+      if (count >= 3) f(h3, std::string_view(key, end));
     }
     r2 = rotl(r1, 21);
     r1 = rotl(u, 21);
   }
+  return kept;
 }
 
 /// The hash of an n-gram key as written in model.json, or 0 when the key is not 1 to 3

@@ -85,15 +85,15 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
   std::string text;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     normalize(rows[r].text, text);
-    value[r] = ngram::length_scale(ngram::count_units(text));
     feats[r].push_back(0);
-    ngram::for_each(text, [&](std::uint64_t, std::string_view key) {
+    const std::size_t units = ngram::for_each(text, [&](std::uint64_t, std::string_view key) {
       if (!valid_key(key)) return;
       const auto [it, fresh] =
           ids.emplace(std::string(key), static_cast<std::uint32_t>(keys.size()));
       if (fresh) keys.emplace_back(key);
       feats[r].push_back(it->second);
     });
+    value[r] = ngram::length_scale(units);
   }
   // Drop the n-grams of fewer than min_count messages (ids renumbered, bias stays 0).
   {
@@ -169,6 +169,27 @@ ModelData train_model(const std::vector<LabelledRow>& rows,
   }
   out.ngrams.assign(sorted.begin(), sorted.end());
   return out;
+}
+
+bool train_fitting(const std::vector<LabelledRow>& rows, const Rules& rules, TrainOptions options,
+                   ModelData& out, std::shared_ptr<const NgramModel>* compiled,
+                   const std::function<void(double)>& on_prune) {
+  std::vector<std::string> codes;
+  for (const auto& c : rules.categories) codes.push_back(c.code);
+  for (int attempt = 0; attempt <= 20; ++attempt) {
+    if (attempt > 0) {
+      options.min_weight *= 1.5;
+      if (on_prune) on_prune(options.min_weight);
+    }
+    ModelData data = train_model(rows, codes, options);
+    if (auto model = build_model(data, rules.categories, nullptr)) {
+      if (compiled != nullptr) *compiled = std::move(model);
+      out = std::move(data);
+      return true;
+    }
+  }
+  out = {};
+  return false;
 }
 
 }  // namespace gridbot::rules

@@ -1,6 +1,8 @@
 // `gridbot train`: fits the n-gram model (rules/ngram_model.hpp) to labelled messages.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,5 +32,14 @@ struct TrainOptions {
 /// the category head).
 ModelData train_model(const std::vector<LabelledRow>& rows,
                       const std::vector<std::string>& category_codes, const TrainOptions& options);
+
+/// A model of `rows` that build_model() accepts for `rules`: the scorer's table holds at most
+/// 65,534 n-grams with their suffixes, so when the data gives more the weakest are pruned
+/// (min_weight raised x1.5 per step, deterministic; `on_prune` hears each new min_weight)
+/// rather than returning a model load_rules() would reject. `compiled`, when not null, gets the
+/// compiled model. Returns false (and leaves `out` empty) when 20 steps do not make it fit.
+bool train_fitting(const std::vector<LabelledRow>& rows, const Rules& rules, TrainOptions options,
+                   ModelData& out, std::shared_ptr<const NgramModel>* compiled = nullptr,
+                   const std::function<void(double)>& on_prune = {});
 
 }  // namespace gridbot::rules

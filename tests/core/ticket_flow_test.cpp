@@ -64,9 +64,9 @@ TEST_CASE("an unaccepted ticket warns, then rises level by level to the street",
 
 TEST_CASE("a handover quotes the report with phones masked and a long text cut", "[clocks]") {
   TicketWorld w;
-  // A long report in varied sentences (286 characters). Not one phrase said 30 times: the model
-  // counts a repeated n-gram at each repeat, so a warning repeated 30 times reads as a notice
-  // (docs/rules.md, "Known limits").
+  // A long report in varied sentences (286 characters). (A phrase pasted 30 times would be
+  // counted once by the model — docs/rules.md, "Each window once" — but would not be a handover
+  // a person writes.)
   std::string text = "6栋楼道灯坏了，电话13812345678，";
   text +=
       "从一楼到六楼的感应灯全都不亮，物业说报修了也没人来换。晚上下班回来只能打着手机电筒摸黑上楼，"

@@ -102,6 +102,22 @@ TEST_CASE("a phone number or padding does not hide a report") {
   CHECK(of(laughing).is_report);
 }
 
+TEST_CASE(
+    "a phrase pasted many times weighs what it weighs said twice: a flood cannot sink a report") {
+  const std::string report = "6栋楼道灯坏了一个星期了，晚上黑漆漆的，上下楼都要打手电筒，";
+  const std::string warning = "晚上出门的邻居注意安全，";
+  std::string twice = report, many = report;
+  for (int i = 0; i < 2; ++i) twice += warning;
+  for (int i = 0; i < 30; ++i) many += warning;
+  const auto a = of(twice);
+  const auto b = of(many);
+  CHECK(a.is_report);
+  CHECK(b.is_report);
+  CHECK(b.score == a.score);
+  CHECK(to_json(b) == to_json(a));
+  CHECK(b.category == "facility");
+}
+
 TEST_CASE("a short complaint about an outage or breakdown now is a report, typos too") {
   for (const char* text :
        {"9栋停电了", "我们楼也停水了", "怎么又没电了？？", "咋又停水了", "12栋停点了"}) {

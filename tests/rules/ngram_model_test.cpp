@@ -146,6 +146,22 @@ TEST_CASE(
                                          "了", "x了", "xx了"});
 }
 
+TEST_CASE("a window the text showed before adds nothing: a pasted phrase counts once") {
+  std::vector<std::string> keys;
+  const std::size_t units = ngram::for_each(
+      "灯坏了灯坏了灯坏了", [&](std::uint64_t, std::string_view key) { keys.emplace_back(key); });
+  // The second 灯 and 坏 end windows not seen yet (坏了灯, 了灯坏); every later unit ends a
+  // window seen before (灯坏了, 坏了灯, 了灯坏).
+  CHECK(keys == std::vector<std::string>{"灯", "坏", "灯坏", "了", "坏了", "灯坏了", "灯", "了灯",
+                                         "坏了灯", "坏", "灯坏", "了灯坏"});
+  CHECK(units == 5);
+  // The state is per message: the next text starts afresh.
+  keys.clear();
+  CHECK(ngram::for_each("灯坏了",
+                        [&](std::uint64_t, std::string_view key) { keys.emplace_back(key); }) == 3);
+  CHECK(keys.size() == 6);
+}
+
 const char* kHeader =
     "{\n"
     "  \"format\": \"gridbot-ngram/2\",\n"
