@@ -184,8 +184,20 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   s.first_word = SIZE_MAX;
   s.last_word = 0;
   const std::uint8_t* const word_bytes = rules.location_word_bytes.data();
+  const std::uint8_t* const digit_edges = rules.digit_edges.data();
+  const auto digit_at = [&](std::size_t i) {
+    return i < text.size() && static_cast<unsigned char>(text[i] - '0') < 10;
+  };
   for (std::size_t k = 0; k < ncodes; ++k) {
     cursor.for_each_output(codes[k], [&](std::uint32_t id) {
+      if (const std::uint8_t edges = digit_edges[id]; edges != 0) [[unlikely]] {
+        const std::size_t end = ends[k];  // one past the match
+        const std::size_t start = end - rules.term_bytes[id];
+        if (((edges & 1) != 0 && start > 0 && digit_at(start - 1)) ||
+            ((edges & 2) != 0 && digit_at(end))) {
+          return;  // part of a longer number
+        }
+      }
       if (word_bytes[id] != 0) {
         const std::size_t start = ends[k] + 1 - word_bytes[id];
         s.first_word = std::min(s.first_word, start);

@@ -371,6 +371,16 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
                               254));  // longer words: the scan starts a little early, still exact
   }
   for (const std::uint32_t t : prefix_terms) rules->location_word_bytes[t] = 1;
+  rules->digit_edges.assign(c.terms.size(), 0);
+  rules->term_bytes.assign(c.terms.size(), 0);
+  const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  for (std::size_t t = 0; t < c.terms.size(); ++t) {
+    const std::string& term = c.terms[t];
+    if (term.empty() || term.size() > UINT16_MAX) continue;
+    rules->digit_edges[t] =
+        static_cast<std::uint8_t>((digit(term.front()) ? 1 : 0) | (digit(term.back()) ? 2 : 0));
+    rules->term_bytes[t] = static_cast<std::uint16_t>(term.size());
+  }
   location_terms.insert(location_terms.end(), prefix_terms.begin(), prefix_terms.end());
   rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),

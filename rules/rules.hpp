@@ -65,6 +65,11 @@ class Rules {
   /// room prefix, else 0 (classify() finds where the first and the last location word start,
   /// and where the last room prefix ends).
   std::vector<std::uint8_t> location_word_bytes;
+  /// Per term: bit 0 when it starts with an ASCII digit, bit 1 when it ends with one; such a
+  /// term matches only where the text's run of digits starts / ends with it (the cue 120 is not
+  /// in the room 1202, nor 110 in 1101). term_bytes: its length, for the edge test.
+  std::vector<std::uint8_t> digit_edges;
+  std::vector<std::uint16_t> term_bytes;
   std::vector<CategoryInfo> categories;
   std::uint8_t other_category = 0;
 

@@ -316,6 +316,45 @@ TEST_CASE("rounds ee-ii: a neighbour's room after 楼上, a unit written 门 aft
   CHECK(of("7号楼3门楼道灯不亮好几天了").location == Location{"7", "3", ""});
 }
 
+TEST_CASE("round nn-rr: blood, a widening crack, water racing from a lamp, a fall with no rising") {
+  // Written for this test, not taken from the batches.
+  for (const char* text :
+       {"小区门口那条狗把送外卖的小伙子咬了，腿上流了好多血",
+        "挡土墙上那条缝一天比一天大，现在越来越宽了，下面就是8栋",
+        "楼上渗下来的水从客厅灯座往下淌，越流越快", "我妈在厨房摔了，坐在地上起不来，我在外地上班",
+        "车棚里那辆电动车烧起来了，烟特别大，快叫消防"}) {
+    INFO(text);
+    const auto c = of(text);
+    CHECK(c.is_report);
+    CHECK(c.urgent);
+  }
+}
+
+TEST_CASE(
+    "round nn-rr: past trappings, what-ifs, similes, stoves that will not light: not urgent") {
+  for (const char* text :
+       {"昨天5栋电梯关了人，维保的说修好了，今天又在异响",
+        "楼梯间堆满了纸箱，真要着火了大家都跑不出去", "燃气灶打唔着火，系咪冇气了",
+        "楼下烧烤店的油烟太大了，熏得窗户都不敢开"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).urgent);
+  }
+  CHECK_FALSE(of("我老公一打游戏就跟着火了一样，吼得邻居都听到了😂").urgent);
+  for (const char* text : {"前天说的漏水原来是楼上在拖地，误会一场，已经没事了",
+                           "刚刚那阵停电几分钟就来了，现在都来电了"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
+TEST_CASE("a number cue matches whole numbers only: 120 is not in the room 1202") {
+  const std::string room = explain_json(shipped(), "楼上1202家没人，水一直往下滴");
+  CHECK(room.find("cues.120\"") == std::string::npos);
+  const std::string call = explain_json(shipped(), "老人晕倒了，已经打了120");
+  CHECK(call.find("cues.120\"") != std::string::npos);
+  CHECK(of("老人晕倒了，已经打了120").urgent);
+}
+
 TEST_CASE("@mentions and full-width digits do not change the decision") {
   const auto a = of("@网格助手 ３栋电梯坏了");
   const auto b = of("3栋电梯坏了");

@@ -70,7 +70,9 @@ TEST_CASE("shipped rules meet the issue-3 goals on every blind batch") {
         std::pair{"blind_batch_gg.tsv", 150}, std::pair{"blind_batch_hh.tsv", 150},
         std::pair{"blind_batch_ii.tsv", 150}, std::pair{"blind_batch_jj.tsv", 150},
         std::pair{"blind_batch_kk.tsv", 150}, std::pair{"blind_batch_ll.tsv", 150},
-        std::pair{"blind_batch_mm.tsv", 150}}) {
+        std::pair{"blind_batch_mm.tsv", 150}, std::pair{"blind_batch_nn.tsv", 150},
+        std::pair{"blind_batch_oo.tsv", 150}, std::pair{"blind_batch_pp.tsv", 150},
+        std::pair{"blind_batch_qq.tsv", 150}, std::pair{"blind_batch_rr.tsv", 150}}) {
     INFO(file);
     const EvalMetrics m =
         evaluate(*rules, std::string(GRIDBOT_SOURCE_DIR) + "/tests/rules/data/" + file);
