@@ -244,6 +244,49 @@ TEST_CASE("a malformed model.json is reported with file, line and key") {
   }
 }
 
+TEST_CASE("a model too big for the scorer's table is pruned until it fits, in train and CV alike") {
+  std::string error;
+  const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  REQUIRE(rules != nullptr);
+  // 2,400 texts of 30 pseudo-random characters out of 3,000: ~140,000 distinct n-grams, twice
+  // what the table holds (65,534 with their suffixes).
+  std::vector<LabelledRow> rows(2400);
+  const auto names = codes(*rules);
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (int k = 0; k < 30; ++k) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      const auto cp = static_cast<std::uint32_t>(0x4E00 + x % 3000);
+      rows[r].text += static_cast<char>(0xE0 | (cp >> 12));
+      rows[r].text += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      rows[r].text += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    rows[r].report = r % 2 == 0;
+    rows[r].urgent = r % 10 == 0;
+    rows[r].category = names[r % names.size()];
+    rows[r].tier = kTierCodes[r % 4];
+  }
+  TrainOptions options;
+  options.epochs = 2;
+  REQUIRE(build_model(train_model(rows, names, options), rules->categories, nullptr) == nullptr);
+  ModelData data;
+  std::shared_ptr<const NgramModel> compiled;
+  int prunes = 0;
+  REQUIRE(train_fitting(rows, *rules, options, data, &compiled, [&](double) { ++prunes; }));
+  CHECK(prunes > 0);
+  REQUIRE(compiled != nullptr);
+  CHECK(!data.ngrams.empty());
+  CHECK(data.ngrams.size() <= 65534);
+  // Cross-validation goes through the same loop (each fold trains on 1,200 texts, ~70,000
+  // n-grams): no fold falls back to the keywords alone, whose figures the model's would equal.
+  const CvResult cv = cross_validate(*rules, rows, 2, options);
+  CHECK(cv.error.empty());
+  CHECK(cv.model_only.messages == 2400);
+  CHECK(cv.model_only.report_recall != cv.rules_only.report_recall);
+}
+
 TEST_CASE("k-fold cross-validation trains per fold and pools every held-out row") {
   std::string error;
   const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
