@@ -212,6 +212,19 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   return logit;
 }
 
+// The pass classify() and explain_json() both start with: normalise into s.text, one scan of
+// the characters (automaton and model), the keyword cues added up into `sc`. Returns the model
+// the rules' blend uses (null: keywords alone) and sets `model_logit` to its integer report sum.
+const NgramModel* analyse(const Rules& rules, std::string_view utf8_text, Scratch& s, Scores& sc,
+                          std::int32_t& model_logit) {
+  normalize(utf8_text, s.text);
+  s.begin(rules.term_count);
+  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
+  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(rules, model, s, cursor); });
+  accumulate(rules, s, sc);
+  return model;
+}
+
 // The other heads' logits (urgent, tiers, categories) over the rows scan() left: integer sums of
 // whole rows (the unused columns are zero), then scaled; out[kColReport] is not set.
 void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHeads>& out) {
@@ -275,13 +288,9 @@ void append_json_string(std::string& out, std::string_view s) {
 
 Classification classify(const Rules& rules, std::string_view utf8_text) {
   thread_local Scratch s;
-  normalize(utf8_text, s.text);
-  s.begin(rules.term_count);
-  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
-  std::int32_t model_logit = 0;
-  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(rules, model, s, cursor); });
   Scores sc;
-  accumulate(rules, s, sc);
+  std::int32_t model_logit = 0;
+  const NgramModel* model = analyse(rules, utf8_text, s, sc, model_logit);
 
   std::uint8_t best = rules.other_category;
   float best_score = 0;
@@ -398,13 +407,9 @@ std::string target_name(const Rules& rules, const Entry& e) {
 std::string explain_json(const Rules& rules, std::string_view utf8_text) {
   const Classification c = classify(rules, utf8_text);
   Scratch s;  // its own buffers: the thread-local ones are classify()'s
-  normalize(utf8_text, s.text);
-  s.begin(rules.term_count);
-  const NgramModel* model = rules.blend == Blend::rules_only ? nullptr : rules.model.get();
-  std::int32_t model_logit = 0;
-  rules.automaton.with_cursor([&](auto cursor) { model_logit = scan(rules, model, s, cursor); });
   Scores sc;
-  accumulate(rules, s, sc);
+  std::int32_t model_logit = 0;
+  const NgramModel* model = analyse(rules, utf8_text, s, sc, model_logit);
 
   std::string out = to_json(c);
   out.pop_back();  // the closing brace
