@@ -1,5 +1,5 @@
 // The Adapter seam: one implementation per platform, pure functions on plain structs (no sockets),
-// so adapters compile fast and are tested without a network (DESIGN.md, STYLE.md §2).
+// so adapters compile fast and are tested without a network (docs/design.md "The adapter seam").
 #pragma once
 
 #include "bot/common/http_types.hpp"

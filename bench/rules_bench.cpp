@@ -1,5 +1,5 @@
 // rules_bench: messages per second through classify() on one core, with a same-run baseline.
-// Usage: rules_bench [iterations] [corpus.tsv] [rules-dir]   (build Release; STYLE.md §5)
+// Usage: rules_bench [iterations] [corpus.tsv] [rules-dir]  (Release: docs/conventions.md "Builds")
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

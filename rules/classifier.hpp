@@ -15,7 +15,7 @@ namespace gridbot::rules {
 struct Classification {
   bool is_report = false;  ///< a real report (category set)
   bool confident = true;   ///< false: classifier unsure -> store the message, open no ticket
-  std::string category;    ///< one of the 19 codes of DOMAIN.md, "" for a non-report
+  std::string category;    ///< one of the 19 codes of docs/domain.md, "" for a non-report
   std::string tier;        ///< private|small|big|hard ("" for a non-report)
   bool urgent =
       false;          ///< gas smell, fire, someone trapped or fallen, burst pipe... (reports only)

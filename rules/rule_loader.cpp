@@ -20,7 +20,7 @@ namespace {
 using gridbot::JsonSource;
 using rapidjson::Value;
 
-// The taxonomy of DOMAIN.md; rule files may not invent codes.
+// The taxonomy's codes (docs/domain.md "Categories"); rule files may not invent codes.
 constexpr std::array<const char*, 19> kCategoryCodes{
     "water", "power",    "gas",    "leak", "elevator", "facility", "sanitation",
     "noise", "parking",  "safety", "fire", "falling",  "dispute",  "property",

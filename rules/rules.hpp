@@ -32,7 +32,7 @@ struct Entry {
   std::uint32_t extra_end = 0;
 };
 
-/// A category of DOMAIN.md's taxonomy as configured.
+/// A category of the taxonomy (docs/domain.md "Categories") as configured.
 struct CategoryInfo {
   std::string code;
   std::string name;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages gridbot builds with (DESIGN.md) and configures + builds it.
+# Installs the Debian packages gridbot builds with (docs/conventions.md "Dependencies") and
+# configures + builds it.
 # Idempotent and quiet when everything is already there. Usage: scripts/setup.sh [Debug|Release]
 set -euo pipefail
 cd "$(dirname "$0")/.."

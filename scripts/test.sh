@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CMAKE_EXTRA="-DGRIDBOT_WERROR=ON" scripts/setup.sh Debug
-# One checked-in style (.clang-format, STYLE.md §3): a file that drifts fails here.
+# One checked-in style (.clang-format, docs/conventions.md "Names and formatting"): a file that
+# drifts fails here.
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 # The @wecom/crypto interop oracle (tests/interop/wecom, pinned by its package-lock.json).
 if command -v node >/dev/null && command -v npm >/dev/null; then

@@ -1,4 +1,4 @@
-// Crypto helpers on OpenSSL's EVP interfaces, shared by the adapters (STYLE.md §11).
+// Crypto helpers on OpenSSL's EVP interfaces, shared by the adapters (docs/conventions.md "TLS").
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
-// Splitting outgoing text to a platform's byte limit before it is queued (ANCHORS.md lesson 9).
+// Splitting outgoing text to a platform's byte limit before it is queued (docs/design.md "Never
+// the same thing twice, never nothing").
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // The WeCom 智能机器人 (AI bot) in API mode: encrypted JSON callbacks in, answers through each
-// message's one-shot response_url out (PROTOCOLS.md §2, docs/adapters/wecom.md).
+// message's one-shot response_url out (docs/adapters/wecom.md "wecom_aibot").
 #pragma once
 
 #include "adapters/adapter.hpp"
@@ -16,8 +16,9 @@ struct AibotOptions {
   std::string bot_name;  // display name; its leading "@name " is stripped from group texts
   std::vector<std::string> other_bots;
   int64_t max_skew_s = 300;
-  /// Long-connection mode (PROTOCOLS.md §2.6): replies and proactive sends are frames on the
-  /// channel's WebSocket (build_send makes "wecom-ws://<channel>" requests for the transport).
+  /// Long-connection mode (docs/adapters/wecom.md "Webhook or long connection"): replies and
+  /// proactive sends are frames on the channel's WebSocket (build_send makes
+  /// "wecom-ws://<channel>" requests for the transport).
   bool websocket = false;
   std::string channel;  // the configured channel name, for those requests
 };

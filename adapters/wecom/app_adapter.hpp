@@ -1,5 +1,5 @@
 // A WeCom self-built app (自建应用) callback: the XML envelope (ToUserName, Encrypt, AgentID),
-// receive id = the corp id (PROTOCOLS.md §1.6). Inbound only for now.
+// receive id = the corp id (docs/adapters/wecom.md "wecom_app"). Inbound only for now.
 #pragma once
 
 #include "adapters/adapter.hpp"
@@ -17,7 +17,7 @@ struct AppOptions {
   int64_t max_skew_s = 300;
 };
 
-/// App and appchat text content is at most 2048 bytes (PROTOCOLS.md §4.2).
+/// App and appchat text content is at most 2048 bytes (docs/adapters/wecom.md "Limits").
 inline constexpr size_t kAppMaxTextBytes = 2048;
 
 /// Thread safety: immutable after construction.

@@ -1,7 +1,7 @@
 // WeCom app chats (应用群聊, wecom_appchat), outbound only: POST
 // {base_url}/cgi-bin/appchat/send?access_token=TOKEN with the chat id as destination; the token
 // comes from cgi-bin/gettoken (corp id + the app's secret), cached until shortly before it
-// expires and fetched again once on the token errcodes (PROTOCOLS.md §4).
+// expires and fetched again once on the token errcodes (docs/adapters/wecom.md "wecom_appchat").
 #pragma once
 
 #include "adapters/adapter.hpp"

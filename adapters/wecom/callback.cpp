@@ -85,7 +85,7 @@ std::error_code verify_callback(const MsgCrypt& crypt, const CallbackQuery& q,
     return gridbot::make_error_code(errc::bad_signature);
   int64_t ts = 0;
   const int64_t now_s = now_ms / 1000;
-  // WeCom's timestamps are Unix seconds (PROTOCOLS.md §1.6).
+  // WeCom's timestamps are Unix seconds (docs/adapters/wecom.md "The callback crypto").
   if (!parse_int(q.timestamp, ts) || ts < now_s - max_skew_s || ts > now_s + max_skew_s)
     return gridbot::make_error_code(errc::stale_timestamp);
   return {};
@@ -111,7 +111,8 @@ Result<ParseResult> answer_url_verification(const MsgCrypt& crypt, std::string_v
   auto plain = open_envelope(crypt, q->echostr, receive_id, channel_type);
   if (!plain) return plain.error();
   ParseResult out;
-  // The bare plaintext: no quotes, no newline (PROTOCOLS.md §1.5).
+  // The bare plaintext: no quotes, no newline (docs/adapters/wecom.md "How the callback URL is
+  // verified").
   out.reply.status = 200;
   out.reply.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
   out.reply.body = std::move(*plain);

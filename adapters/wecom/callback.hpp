@@ -1,5 +1,5 @@
 // What the WeCom callbacks (AI bot and app) share: the query string, the signature and replay
-// checks, and the GET URL verification handshake (PROTOCOLS.md §1.4–1.6).
+// checks, and the GET URL verification handshake (docs/adapters/wecom.md "The callback crypto").
 #pragma once
 
 #include "adapters/adapter.hpp"
@@ -22,7 +22,8 @@ struct CallbackQuery {
 /// Reads `name` from the query of `target` ("/hook/x?a=1&b=2"), percent-decoded. A '+' stays a
 /// '+' and a decoded space becomes '+': the values WeCom sends are Base64 or digits, never text
 /// with spaces, and a proxy that form-decoded a raw '+' would otherwise break the signature
-/// (PROTOCOLS.md §1.5). Returns nullopt when absent or when a %-escape is broken.
+/// (docs/adapters/wecom.md "How the callback URL is verified"). Returns nullopt when absent or
+/// when a %-escape is broken.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 /// Reads the four parameters; msg_signature, timestamp and nonce are required (else

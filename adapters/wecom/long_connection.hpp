@@ -1,5 +1,6 @@
-// The AI bot's long connection (WebSocket API mode, PROTOCOLS.md §2.6): the JSON frames
-// {"cmd", "headers": {"req_id"}, "body"} and the acknowledgements {"headers", "errcode", "errmsg"}.
+// The AI bot's long connection (WebSocket API mode, docs/adapters/wecom.md "Webhook or long
+// connection"): the JSON frames {"cmd", "headers": {"req_id"}, "body"} and the acknowledgements
+// {"headers", "errcode", "errmsg"}.
 // Plain functions on strings; the socket lives in bot/http/websocket_client.
 #pragma once
 

@@ -1,6 +1,7 @@
-// WeCom callback crypto (the WXBizMsgCrypt scheme, PROTOCOLS.md §1), on OpenSSL EVP. Hand-written
-// rather than taken from Tencent's C++ sample, which uses the deprecated low-level AES_* calls and
-// 16-byte-block assumptions; one implementation serves the AI-bot and the app callbacks.
+// WeCom callback crypto (the WXBizMsgCrypt scheme, docs/adapters/wecom.md "The callback crypto"),
+// on OpenSSL EVP. Hand-written rather than taken from Tencent's C++ sample, which uses the
+// deprecated low-level AES_* calls and 16-byte-block assumptions; one implementation serves the
+// AI-bot and the app callbacks.
 #pragma once
 
 #include "adapters/adapter.hpp"

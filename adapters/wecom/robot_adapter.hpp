@@ -1,5 +1,5 @@
 // The WeCom group robot (群机器人), outbound only: POST {base_url}/cgi-bin/webhook/send?key=KEY
-// where each destination chat_id IS the robot's key (PROTOCOLS.md §3, docs/adapters/wecom.md).
+// where each destination chat_id IS the robot's key (docs/adapters/wecom.md "wecom_robot").
 #pragma once
 
 #include "adapters/adapter.hpp"

@@ -113,8 +113,8 @@ std::string aibot_message(const std::string& msgid, const std::string& chat,
          response_url + R"("})";
 }
 
-// An AI-bot callback exactly as WeCom sends it (PROTOCOLS.md §2.1), sealed with gridbot's own
-// WXBizMsgCrypt (itself checked against Tencent's vectors and @wecom/crypto).
+// An AI-bot callback exactly as WeCom sends it (docs/adapters/wecom.md "The callback"), sealed
+// with gridbot's own WXBizMsgCrypt (itself checked against Tencent's vectors and @wecom/crypto).
 HttpRequest aibot_callback(const std::string& url, const std::string& json) {
   auto crypt = adapters::wecom::MsgCrypt::create(kToken, kAesKey);
   REQUIRE(crypt.has_value());

@@ -1,5 +1,6 @@
 // The WeCom stub platform: certificates from the openssl CLI, and a TLS stub that checks what a
-// real WeCom would refuse (PROTOCOLS.md §2.5, §2.6, §3).
+// real WeCom would refuse (docs/adapters/wecom.md "Replies", "Webhook or long connection",
+// "wecom_robot").
 #include "wecom_stubs.hpp"
 
 #include <catch2/catch.hpp>

@@ -12,7 +12,7 @@
 
 namespace wecom_test {
 
-/// tests/data/wecom_vectors.json (PROTOCOLS.md §9), parsed once.
+/// tests/data/wecom_vectors.json (docs/adapters/wecom.md "Test vectors"), parsed once.
 inline const rapidjson::Document& vectors() {
   static const rapidjson::Document doc = [] {
     std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/wecom_vectors.json", std::ios::binary);

@@ -40,7 +40,8 @@ function parseJson(text) {
   }
 }
 
-// Official sample key and token (PROTOCOLS.md §9, V1) and a fresh random one.
+// Official sample key and token (vector V1, docs/adapters/wecom.md "Test vectors") and a fresh
+// random one.
 const keys = [
   { token: 'QDG6eK', aes: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' },
   { token: 'gridbotToken42', aes: randomBytes(32).toString('base64').slice(0, 43) },
@@ -83,7 +84,8 @@ for (const { token, aes } of keys) {
   }
 }
 
-// The same fixed random gives byte-identical ciphertexts (PROTOCOLS.md D1).
+// The same fixed random gives byte-identical ciphertexts (as vector D1, docs/adapters/wecom.md
+// "Test vectors").
 {
   const { aes } = keys[0];
   const fixed = sdk.encrypt(aes, 'hello', '', Buffer.from('aaaabbbbccccdddd'));
