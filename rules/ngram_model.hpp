@@ -46,7 +46,8 @@ struct ModelBlend {
   float urgent = 1;  ///< urgent score = keyword urgency - threshold + urgent * model logit
   /// Added to the model's urgent logit before it counts (max(logit + urgent_offset, 0)): the
   /// head is trained on ~1 urgent report in 5 and sits on the cautious side; an emergency missed
-  /// costs more than a false alarm a person dismisses (docs/rules.md, "Rounds ee to mm").
+  /// costs more than a false alarm a person dismisses (docs/rules-evaluation.md, "The urgent
+  /// offset").
   float urgent_offset = 0;
 };
 

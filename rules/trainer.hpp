@@ -21,7 +21,8 @@ struct TrainOptions {
   /// n-gram is memorisation, and the table it would add costs scoring time).
   int min_count = 1;
   /// Written to model.json as is. Picked on the blind batches p and q scored with the rules as
-  /// they were before each batch (docs/rules.md), not on data the keyword rules were tuned on.
+  /// they were before each batch (docs/rules-evaluation.md), not on data the keyword rules were
+  /// tuned on.
   ModelBlend blend{1.5f, 2.0f, 2.0f, 0.5f, 3.0f};
 };
 

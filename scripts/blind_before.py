@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pooled before-figures of blind batches, each scored with the rules of its own commit.
 
-docs/rules.md reports every blind batch as scored once, with the rules of the commit before the
+docs/rules-evaluation.md reports every blind batch as scored once, with the rules of the commit before the
 round that tuned on it. `gridbot eval` scores files with one rule folder; this script pools
 batches scored with different ones: for each BATCH:COMMIT it exports rules/*.json of COMMIT
 (git show) to a temp folder, runs `GRIDBOT classify -r FOLDER` on the batch's texts, and adds
@@ -10,14 +10,14 @@ the gold reports; a missed report's location is right when the gold has none).
 
 The classifier binary is today's: its code paths that later rounds added are driven by optional
 location.json keys that an older folder does not have, so an old folder behaves as it did
-(one exception, noted in docs/rules.md: 廿 and 卅 are numerals in today's code). Keys renamed
+(one exception, noted in docs/rules-evaluation.md: 廿 and 卅 are numerals in today's code). Keys renamed
 since are mapped (neighbour_* -> room_owner_*).
 
 Usage (from the repository root):
   scripts/blind_before.py [--urgent-offset X] build/bot/gridbot ff:fe52b34 gg:fe52b34 ...
 
 --urgent-offset X sets blend.urgent_offset in every exported model.json (the sweep of
-docs/rules.md, "The learned model").
+docs/rules-evaluation.md, "The urgent offset").
 """
 import json
 import os

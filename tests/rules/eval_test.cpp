@@ -1,4 +1,5 @@
-// The issue-3 goals, asserted on the labelled corpus: the build fails when accuracy regresses.
+// The classifier's goals (docs/rules.md "Goals"), asserted on the labelled corpus: the build
+// fails when accuracy regresses.
 #include "rules/eval.hpp"
 
 #include <catch2/catch.hpp>
@@ -54,8 +55,8 @@ TEST_CASE("shipped rules meet the issue-3 goals on the fresh messages written af
   require_goals(m);
 }
 
-// Blind batches written in the generalisation round, each scored before any rule was changed for
-// it (docs/rules.md has the before/after figures); kept as regression data afterwards.
+// Blind batches, each scored once before any rule was changed for it (docs/rules-evaluation.md
+// has those figures); kept as regression data afterwards.
 TEST_CASE("shipped rules meet the issue-3 goals on every blind batch") {
   const auto rules = shipped_rules();
   for (const auto& [file, count] :

@@ -299,7 +299,7 @@ TEST_CASE("k-fold cross-validation trains per fold and pools every held-out row"
   }
   // Floors below the measured figures: CV ran and the model learned. With 240 rows, each fold's
   // model sees ~107 reports over 19 categories (3-fold category accuracy measured 0.30; 0.72 with
-  // all 520 rows, 5 folds, docs/rules.md).
+  // all 520 rows, 5 folds, docs/rules-evaluation.md).
   CHECK(cv.model_only.report_f1 > 0.85);
   CHECK(cv.model_only.category_accuracy > 0.2);
   CHECK(cv.combined.report_f1 > 0.9);
