@@ -2,9 +2,9 @@
 // so adapters compile fast and are tested without a network (docs/design.md "The adapter seam").
 #pragma once
 
-#include "bot/common/http_types.hpp"
-#include "bot/model/inbound_message.hpp"
-#include "bot/model/outbox_item.hpp"
+#include "base/common/http_types.hpp"
+#include "base/model/inbound_message.hpp"
+#include "base/model/outbox_item.hpp"
 
 #include <boost/system/result.hpp>
 

@@ -8,7 +8,7 @@
 #include "adapters/wecom/app_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
 #include "adapters/wecom/robot_adapter.hpp"
-#include "bot/config/config.hpp"
+#include "base/config/config.hpp"
 
 #include <charconv>
 #include <functional>

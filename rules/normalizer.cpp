@@ -1,6 +1,8 @@
 // Byte-level normaliser: no allocation beyond `out`, no locale, no regex.
 #include "rules/normalizer.hpp"
 
+#include "base/common/mentions.hpp"
+
 #include <algorithm>
 
 namespace gridbot::rules {
@@ -8,13 +10,8 @@ namespace {
 
 constexpr std::size_t kMaxMentionBytes = 32;
 
-// Length of the space that ends a mention at `i` (ASCII space, U+2005, U+3000), or 0.
-std::size_t space_len(std::string_view s, std::size_t i) {
-  if (s[i] == ' ') return 1;
-  if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x80' && s[i + 2] == '\x85') return 3;
-  if (i + 2 < s.size() && s[i] == '\xE3' && s[i + 1] == '\x80' && s[i + 2] == '\x80') return 3;
-  return 0;
-}
+// The spaces that end a mention are the project's one definition (base/common/mentions.hpp).
+std::size_t space_len(std::string_view s, std::size_t i) { return gridbot::mention_space_len(s, i); }
 
 // If a mention starts at `at` ('@'), returns the offset just past it, else `at`.
 std::size_t skip_mention(std::string_view s, std::size_t at) {

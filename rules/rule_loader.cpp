@@ -8,8 +8,8 @@
 
 #include <rapidjson/document.h>
 
-#include "bot/common/json_source.hpp"
-#include "bot/common/json_source_impl.hpp"
+#include "base/common/json_source.hpp"
+#include "base/common/json_source_impl.hpp"
 #include "rules/classifier.hpp"
 #include "rules/normalizer.hpp"
 #include "rules/rules.hpp"

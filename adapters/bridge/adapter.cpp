@@ -1,10 +1,12 @@
 // Bridge protocol: verify timestamp and HMAC, parse the room message, sign outbound sends.
 #include "adapters/bridge/adapter.hpp"
 
+#include "base/common/strict_int.hpp"
+
 #include "adapters/common/crypto.hpp"
 #include "adapters/common/text.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <rapidjson/document.h>
 
@@ -15,12 +17,6 @@ namespace gridbot::adapters::bridge {
 namespace {
 
 using rapidjson::Value;
-
-bool parse_int(std::string_view s, int64_t& out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
 
 // Accepts a JSON string, or a number (some bridges send numeric ids).
 bool read_id(const Value& obj, const char* key, std::string& out) {
@@ -52,18 +48,23 @@ std::string sign(std::string_view secret, std::string_view timestamp, std::strin
   return "sha256=" + to_hex(hmac_sha256(secret, data));
 }
 
-Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
-  if (req.method != "POST") return make_error_code(errc::method_not_allowed);
+std::error_code verify_signed(const HttpRequest& req, std::string_view secret, int64_t now_s,
+                              int64_t max_skew_s) {
   const auto ts_text = header_value(req.headers, "X-Gridbot-Timestamp");
   const auto sig = header_value(req.headers, "X-Gridbot-Signature");
-  int64_t ts = 0;
-  if (sig.empty() || !parse_int(ts_text, ts)) return make_error_code(errc::bad_signature);
+  const auto ts = parse_int(ts_text);
+  if (sig.empty() || !ts) return make_error_code(errc::bad_signature);
   // Signature before freshness: an attacker learns nothing about the clock from unsigned probes.
-  if (!constant_time_equal(sign(options_.secret, ts_text, req.body), sig))
+  if (!constant_time_equal(sign(secret, ts_text, req.body), sig))
     return make_error_code(errc::bad_signature);
-  const int64_t now_s = now_ms / 1000;
-  if (ts < now_s - options_.max_skew_s || ts > now_s + options_.max_skew_s)
+  if (*ts < now_s - max_skew_s || *ts > now_s + max_skew_s)
     return make_error_code(errc::stale_timestamp);
+  return {};
+}
+
+Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
+  if (req.method != "POST") return make_error_code(errc::method_not_allowed);
+  if (auto ec = verify_signed(req, options_.secret, now_ms / 1000, options_.max_skew_s)) return ec;
 
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(

@@ -18,6 +18,12 @@ struct Options {
 /// Signs as the protocol says: "sha256=" + hex(HMAC-SHA256(secret, timestamp + "\n" + body)).
 std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body);
 
+/// Checks a request signed that way (X-Gridbot-Timestamp, X-Gridbot-Signature): the signature
+/// first, in constant time, then the timestamp within max_skew_s of now_s. The one check for
+/// the bridge's hooks and the incident API alike.
+std::error_code verify_signed(const HttpRequest& request, std::string_view secret, int64_t now_s,
+                              int64_t max_skew_s);
+
 /// Thread safety: immutable after construction.
 class BridgeAdapter final : public Adapter {
  public:

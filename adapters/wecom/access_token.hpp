@@ -2,7 +2,7 @@
 // before it expires and dropped on the token errcodes. Shared by the outbound types that need it.
 #pragma once
 
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 
 #include <cstdint>
 #include <mutex>

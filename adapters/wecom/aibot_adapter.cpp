@@ -2,13 +2,15 @@
 // message's response_url.
 #include "adapters/wecom/aibot_adapter.hpp"
 
+#include "base/common/mentions.hpp"
+
 #include "adapters/common/text.hpp"
 #include "adapters/wecom/callback.hpp"
 #include "adapters/wecom/errcode.hpp"
 #include "adapters/wecom/long_connection.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
+#include "base/common/log.hpp"
 
 #include <rapidjson/document.h>
 
@@ -37,30 +39,10 @@ const Value* member(const Value& obj, const char* key) {
 }
 
 // Length of the mention separator at the start of s: ASCII space, U+2005, U+00A0, or 0.
-size_t separator_len(std::string_view s) {
-  if (!s.empty() && (s[0] == ' ' || s[0] == '\t')) return 1;
-  if (s.substr(0, 3) == "\xE2\x80\x85") return 3;  // U+2005 FOUR-PER-EM SPACE
-  if (s.substr(0, 2) == "\xC2\xA0") return 2;      // U+00A0 NO-BREAK SPACE
-  return 0;
-}
-
 }  // namespace
 
 std::string strip_leading_mention(std::string_view text, std::string_view bot_name) {
-  std::string_view t = text;
-  while (separator_len(t) > 0) t.remove_prefix(separator_len(t));
-  if (t.empty() || t[0] != '@') return std::string(text);
-  size_t end = 1;
-  if (!bot_name.empty()) {
-    if (t.substr(1, bot_name.size()) != bot_name) return std::string(text);
-    end = 1 + bot_name.size();
-    if (end < t.size() && separator_len(t.substr(end)) == 0) return std::string(text);
-  } else {
-    while (end < t.size() && separator_len(t.substr(end)) == 0) ++end;
-  }
-  t.remove_prefix(end);
-  while (separator_len(t) > 0) t.remove_prefix(separator_len(t));
-  return std::string(t);
+  return std::string(gridbot::strip_leading_mention(text, bot_name));
 }
 
 Result<ParseResult> AibotAdapter::parse(const HttpRequest& req, int64_t now_ms) const {

@@ -5,8 +5,8 @@
 #include "adapters/common/text.hpp"
 #include "adapters/wecom/callback.hpp"
 #include "adapters/wecom/errcode.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 
 #include <pugixml.hpp>
 

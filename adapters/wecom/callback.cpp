@@ -3,8 +3,8 @@
 // which form decoders (Boost.URL's params() among them by default) turn into spaces.
 #include "adapters/wecom/callback.hpp"
 
-#include "bot/common/errors.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 
 #include <charconv>
 

@@ -2,8 +2,8 @@
 #include "adapters/wecom/customer_group_adapter.hpp"
 
 #include "adapters/wecom/errcode.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <rapidjson/document.h>
 

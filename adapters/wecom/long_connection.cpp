@@ -1,7 +1,7 @@
 // Long-connection frames: parsed with RapidJSON, written with the project's JsonWriter.
 #include "adapters/wecom/long_connection.hpp"
 
-#include "bot/common/json_writer.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>

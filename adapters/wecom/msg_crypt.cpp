@@ -3,7 +3,7 @@
 #include "adapters/wecom/msg_crypt.hpp"
 
 #include "adapters/common/crypto.hpp"
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>

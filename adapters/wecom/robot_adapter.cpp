@@ -2,8 +2,8 @@
 #include "adapters/wecom/robot_adapter.hpp"
 
 #include "adapters/wecom/errcode.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <vector>
 

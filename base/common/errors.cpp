@@ -1,5 +1,5 @@
 // Messages of gridbot::errc and the single error → HTTP status table.
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 
 namespace gridbot {
 namespace {

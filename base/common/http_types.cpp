@@ -1,8 +1,8 @@
 // Helpers on the plain HTTP structs.
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,8 +1,8 @@
 // JsonSource: RapidJSON's SAX reader feeding a Document through Populate(), with a handler in the
 // middle that records the stream offset of every key path (RapidJSON's DOM keeps no positions).
-#include "bot/common/json_source.hpp"
+#include "base/common/json_source.hpp"
 
-#include "bot/common/json_source_impl.hpp"
+#include "base/common/json_source_impl.hpp"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>

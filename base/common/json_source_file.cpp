@@ -1,5 +1,5 @@
 // JsonSource::load: the file-reading front of parse(), shared by every rule and config loader.
-#include "bot/common/json_source.hpp"
+#include "base/common/json_source.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,7 +1,7 @@
-// JsonSource's private state; included only by bot/config/*.cpp (it pulls in RapidJSON).
+// JsonSource's private state; included only by base/config/*.cpp (it pulls in RapidJSON).
 #pragma once
 
-#include "bot/common/json_source.hpp"
+#include "base/common/json_source.hpp"
 
 #include <rapidjson/document.h>
 

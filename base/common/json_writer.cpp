@@ -1,5 +1,5 @@
 // JsonWriter on rapidjson::Writer.
-#include "bot/common/json_writer.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

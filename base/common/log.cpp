@@ -1,5 +1,5 @@
 // The only translation unit that includes spdlog (STYLE.md §4).
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>

@@ -1,8 +1,8 @@
 // Loading gridbot.json: typed fields with defaults, ${VAR} substitution in strings, and one
 // "FILE:LINE: key.path: problem" line per problem.
-#include "bot/config/config.hpp"
+#include "base/config/config.hpp"
 
-#include "bot/common/json_source_impl.hpp"
+#include "base/common/json_source_impl.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // RFC 4180 reader; see csv.hpp for why it is hand-written.
-#include "bot/config/csv.hpp"
+#include "base/config/csv.hpp"
 
 namespace gridbot::config {
 

@@ -1,7 +1,7 @@
 // Org CSV rows ↔ OrgNode, with one error per bad row naming its line.
-#include "bot/config/org_csv.hpp"
+#include "base/config/org_csv.hpp"
 
-#include "bot/config/csv.hpp"
+#include "base/config/csv.hpp"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 //   b5,g2,building,5栋,48,bridge:room-b5,楼栋长:bridge:wxid_zhang:张三,10kV沙河线,沙河3号台区,,
 #pragma once
 
-#include "bot/model/org.hpp"
+#include "base/model/org.hpp"
 
 #include <string>
 #include <string_view>

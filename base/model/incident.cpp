@@ -1,5 +1,5 @@
 // Names of incident and review states, as the API and the store spell them.
-#include "bot/model/incident.hpp"
+#include "base/model/incident.hpp"
 
 namespace gridbot {
 

@@ -1,8 +1,8 @@
-// An outage or emergency incident (issue 7): its scope, the groups it reaches, and its updates,
-// each reviewed before it goes out (DESIGN.md "The model").
+// An outage or emergency incident: its scope, the groups it reaches, and its updates,
+// each reviewed before it goes out (docs/design.md "The model").
 #pragma once
 
-#include "bot/model/org.hpp"
+#include "base/model/org.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -46,6 +46,7 @@ struct IncidentTarget {
   Level level = Level::building;
   GroupRef group;
   int households = 0;  // the building's; 0 for a grid group
+  bool reachable = true;  // false: the group's channel cannot post unprompted; notices skip it
 };
 
 struct Incident {

@@ -1,5 +1,5 @@
 // Names of levels and roles, and the validation and indexes of OrgTree.
-#include "bot/model/org.hpp"
+#include "base/model/org.hpp"
 
 #include <array>
 #include <set>
@@ -72,6 +72,45 @@ std::optional<Role> parse_role(std::string_view s) {
   for (const auto& n : kRoles)
     if (s == n.code || s == n.zh) return n.role;
   return std::nullopt;
+}
+
+std::vector<const Head*> heads_to_mention(const OrgNode& node, const std::string& channel) {
+  std::vector<Role> preferred;
+  switch (node.level) {
+    case Level::building:
+      preferred = {Role::building_head};
+      break;
+    case Level::grid:
+      preferred = {Role::grid_head, Role::grid_worker};
+      break;
+    case Level::district:
+      preferred = {Role::district_head};
+      break;
+    case Level::community:
+      preferred = {Role::community_head};
+      break;
+    case Level::street:
+      preferred = {Role::street_staff};
+      break;
+    case Level::department:
+      preferred = {Role::controller, Role::department};
+      break;
+  }
+  std::vector<const Head*> out;
+  for (Role r : preferred) {
+    for (const auto& h : node.heads)
+      if (h.role == r && h.channel == channel) out.push_back(&h);
+    if (!out.empty()) return out;
+  }
+  for (const auto& h : node.heads)
+    if (h.channel == channel) out.push_back(&h);
+  return out;
+}
+
+const Head* head_of(const OrgNode& node, const std::string& channel, const std::string& user_id) {
+  for (const auto& h : node.heads)
+    if (h.channel == channel && h.user_id == user_id) return &h;
+  return nullptr;
 }
 
 std::optional<OrgTree> OrgTree::build(std::vector<OrgNode> nodes,

@@ -1,5 +1,5 @@
 // The org tree: street → community → district → grid → building, departments beside it, each node
-// with its groups, heads, households and the utility assets that serve it (DOMAIN.md).
+// with its groups, heads, households and the utility assets that serve it (docs/domain.md).
 #pragma once
 
 #include <cstdint>
@@ -62,6 +62,12 @@ struct OrgNode {
   std::vector<std::string> categories;    // departments: ticket categories they own
   int source_line = 0;                    // the CSV line it was read from, for error messages
 };
+
+/// The heads of `node` to @-mention on `channel`: its level's own head roles first (a grid's
+/// head, else its workers…), every head on that channel when none of those is there.
+std::vector<const Head*> heads_to_mention(const OrgNode& node, const std::string& channel);
+/// The head of `node` with this (channel, user id), or nullptr.
+const Head* head_of(const OrgNode& node, const std::string& channel, const std::string& user_id);
 
 /// An immutable, validated tree with lookups. Build with OrgTree::build; share as
 /// shared_ptr<const OrgTree>. Thread safety: const methods are safe from any thread.

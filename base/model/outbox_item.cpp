@@ -1,5 +1,5 @@
 // Names of delivery states, as the API and the store spell them.
-#include "bot/model/outbox_item.hpp"
+#include "base/model/outbox_item.hpp"
 
 namespace gridbot {
 

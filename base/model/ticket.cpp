@@ -1,7 +1,7 @@
 // Ticket status names, as the store and the API spell them.
-#include "bot/model/ticket.hpp"
+#include "base/model/ticket.hpp"
 
-#include "bot/model/deadline.hpp"
+#include "base/model/deadline.hpp"
 
 #include <array>
 

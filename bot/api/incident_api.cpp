@@ -1,10 +1,13 @@
 // IncidentApi: signature check, JSON in and out, durable writes through the store.
-#include "bot/core/incident_api.hpp"
+#include "bot/api/incident_api.hpp"
+
+#include "base/common/strict_int.hpp"
+#include "bot/api/auth.hpp"
 
 #include "adapters/bridge/adapter.hpp"
 #include "adapters/common/crypto.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <rapidjson/document.h>
 
@@ -14,7 +17,7 @@
 #include <cstdlib>
 #include <map>
 
-namespace gridbot::core {
+namespace gridbot::api {
 namespace {
 
 constexpr std::string_view kIncidents = "incidents";
@@ -22,10 +25,7 @@ constexpr std::string_view kIncidents = "incidents";
 // "12", "E12" or "e12" → 12; 0 when it is none of these.
 int64_t parse_no(std::string_view s) {
   if (!s.empty() && (s[0] == 'E' || s[0] == 'e')) s.remove_prefix(1);
-  int64_t no = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), no);
-  if (ec != std::errc() || end != s.data() + s.size() || no <= 0) return 0;
-  return no;
+  return parse_int<int64_t>(s, 1).value_or(0);
 }
 
 std::string kind_code(const std::string& k) {
@@ -43,7 +43,7 @@ HttpResponse bad(std::string_view why) {
 }
 
 // Reads the body into a submission; returns the problem, or empty.
-std::string read_submission(const std::string& body, bool is_update, IncidentSubmission* s) {
+std::string read_submission(const std::string& body, bool is_update, incidents::IncidentSubmission* s) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
                                                                                     body.size());
@@ -67,8 +67,8 @@ std::string read_submission(const std::string& body, bool is_update, IncidentSub
   if (s->author.empty()) s->author = "api";
   if (!s->expected_restore.empty()) {
     const auto& e = s->expected_restore;
-    if (e.size() != 5 || e[2] != ':' || std::atoi(e.substr(0, 2).c_str()) > 23 ||
-        std::atoi(e.substr(3).c_str()) > 59)
+    if (e.size() != 5 || e[2] != ':' || !parse_int<int>(std::string_view(e).substr(0, 2), 0, 23) ||
+        !parse_int<int>(std::string_view(e).substr(3), 0, 59))
       return "expected_restore is HH:MM";
   }
   if (is_update) {
@@ -124,6 +124,7 @@ void write_incident(JsonWriter& w, const Incident& i, bool full) {
       w.key("channel").value(t.group.channel);
       w.key("chat").value(t.group.chat_id);
       w.key("households").value(t.households);
+      w.key("reachable").value(t.reachable);
       w.end_object();
     }
     w.end_array();
@@ -157,38 +158,16 @@ bool IncidentApi::owns(std::string_view path) {
   return path == kIncidents || path.rfind("incidents/", 0) == 0;
 }
 
-bool IncidentApi::authorized_get(const HttpRequest& req) const {
-  const auto auth = header_value(req.headers, "Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  return !options_.api_token.empty() && auth.rfind(kBearer, 0) == 0 &&
-         adapters::constant_time_equal(auth.substr(kBearer.size()), options_.api_token);
-}
-
 std::error_code IncidentApi::verify(const HttpRequest& req) const {
   if (options_.secret.empty()) return make_error_code(errc::unauthorized);  // not configured
-  const auto ts = header_value(req.headers, "X-Gridbot-Timestamp");
-  const auto sig = header_value(req.headers, "X-Gridbot-Signature");
-  if (ts.empty() || sig.empty()) return make_error_code(errc::bad_signature);
-  int64_t t = 0;
-  auto [end, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), t);
-  if (ec != std::errc() || end != ts.data() + ts.size())
-    return make_error_code(errc::bad_signature);
-  // The signature is checked before the clock so that a stale answer never confirms a guess.
-  if (!adapters::constant_time_equal(sig, adapters::bridge::sign(options_.secret, ts, req.body)))
-    return make_error_code(errc::bad_signature);
-  if (std::llabs(clock_.now_s() - t) > options_.max_skew_s)
-    return make_error_code(errc::stale_timestamp);
-  return {};
+  return adapters::bridge::verify_signed(req, options_.secret, clock_.now_s(),
+                                         options_.max_skew_s);
 }
 
 void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply reply) {
   path = path.substr(0, path.find('?'));
   if (req.method == "GET") {
-    if (!authorized_get(req)) {
-      auto r = error_response(make_error_code(errc::unauthorized));
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return reply(std::move(r));
-    }
+    if (!bearer_ok(req, options_.api_token)) return reply(unauthorized_bearer());
     return reply(get(req, path));
   }
   if (req.method != "POST") return reply(error_response(make_error_code(errc::method_not_allowed)));
@@ -205,10 +184,10 @@ void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply re
 }
 
 void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
-  auto sub = std::make_shared<IncidentSubmission>();
+  auto sub = std::make_shared<incidents::IncidentSubmission>();
   if (auto why = read_submission(req.body, no != 0, sub.get()); !why.empty())
     return reply(bad(why));
-  auto out = std::make_shared<IncidentOutcome>();
+  auto out = std::make_shared<incidents::IncidentOutcome>();
   auto work = [this, sub, out, no](store::WriteTx& tx) {
     *out = no == 0 ? service_.submit_incident(tx, *sub) : service_.submit_update(tx, no, *sub);
   };
@@ -251,15 +230,13 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
         if (!st) return bad("status is open, restored or closed");
         q.status = st;
       } else if (p.key == "limit" || p.key == "before") {
-        int64_t v = 0;
-        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-        if (ec != std::errc() || end != value.data() + value.size() || v < 0 ||
-            (p.key == "limit" && (v < 1 || v > 1000)))
-          return bad("limit is 1..1000, before a number");
-        if (p.key == "limit")
-          q.limit = static_cast<int>(v);
+        const bool is_limit = p.key == "limit";
+        const auto v = parse_int<int64_t>(value, is_limit ? 1 : 0, is_limit ? 1000 : INT64_MAX);
+        if (!v) return bad("limit is 1..1000, before a number");
+        if (is_limit)
+          q.limit = static_cast<int>(*v);
         else
-          q.before_no = v;
+          q.before_no = *v;
       }
     }
     w.begin_object().key("incidents").begin_array();
@@ -276,4 +253,4 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
   return json_response(200, w.take());
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::api

@@ -4,16 +4,16 @@
 // docs/api.md.
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/common/http_types.hpp"
-#include "bot/core/incident_service.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/http_types.hpp"
+#include "bot/incidents/service.hpp"
 #include "bot/store/store.hpp"
 
 #include <functional>
 #include <string>
 #include <string_view>
 
-namespace gridbot::core {
+namespace gridbot::api {
 
 struct IncidentApiOptions {
   std::string secret;        // HMAC key shared with the utility system; empty: POST is closed
@@ -25,7 +25,7 @@ struct IncidentApiOptions {
 class IncidentApi {
  public:
   using Reply = std::function<void(HttpResponse)>;
-  IncidentApi(IncidentService& service, store::Store& store, const Clock& clock,
+  IncidentApi(incidents::IncidentService& service, store::Store& store, const Clock& clock,
               IncidentApiOptions options)
       : service_(service), store_(store), clock_(clock), options_(std::move(options)) {}
 
@@ -37,15 +37,14 @@ class IncidentApi {
   void handle(const HttpRequest& request, std::string_view path, Reply reply);
 
  private:
-  bool authorized_get(const HttpRequest& request) const;
   std::error_code verify(const HttpRequest& request) const;
   void post(const HttpRequest& request, int64_t no, Reply reply);
   HttpResponse get(const HttpRequest& request, std::string_view path);
 
-  IncidentService& service_;
+  incidents::IncidentService& service_;
   store::Store& store_;
   const Clock& clock_;
   IncidentApiOptions options_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::api

@@ -1,20 +1,18 @@
-// Routes plain HTTP requests: /healthz, /hook/{channel}, and the read API under /api/v1 behind a
-// bearer token (docs/api.md). Handlers are thin; the work is in Pipeline and Store.
+// The route table: /healthz, /hook/{channel} (the inbox), /api/v1/incidents… (the incident
+// API), /api/v1/* (the read API). A store that cannot answer a read is a 503, never an empty 200.
 #pragma once
 
-#include "bot/common/http_types.hpp"
-#include "bot/core/outbox.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/ticket_service.hpp"
-
-#include <atomic>
-#include <map>
+#include "base/common/http_types.hpp"
+#include "bot/api/read_api.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "bot/intake/inbox.hpp"
 #include "bot/store/store.hpp"
 
+#include <atomic>
 #include <functional>
 #include <string>
 
-namespace gridbot::core {
+namespace gridbot::api {
 
 class IncidentApi;
 
@@ -29,13 +27,14 @@ class Router {
  public:
   using Reply = std::function<void(HttpResponse)>;
 
-  Router(Pipeline& pipeline, store::Store& store, std::string api_token, const Outbox* outbox)
-      : pipeline_(pipeline), store_(store), api_token_(std::move(api_token)), outbox_(outbox) {}
+  Router(intake::Inbox& inbox, store::Store& store, std::string api_token,
+         const delivery::Outbox* outbox)
+      : inbox_(inbox), reads_(store, std::move(api_token), nullptr), outbox_(outbox) {}
 
   /// /api/v1/incidents… goes to `api` (signed POSTs, bearer GETs). Set before serving.
   void set_incident_api(IncidentApi* api) { incidents_ = api; }
   /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
-  void set_tickets(const TicketService* tickets) { tickets_ = tickets; }
+  void set_tickets(const tickets::TicketConfig* config);
   /// Shows the reload counts in /healthz. Set before serving.
   void set_reload_counts(const ReloadCounts* counts) { reloads_ = counts; }
 
@@ -43,18 +42,14 @@ class Router {
   void handle(const HttpRequest& request, Reply reply);
 
  private:
-  HttpResponse api(const HttpRequest& request, std::string_view path);
   HttpResponse health() const;
+  void route_api(const HttpRequest& req, std::string_view path, Params& params, Reply& reply);
 
-  Pipeline& pipeline_;
-  store::Store& store_;
-  std::string api_token_;
-  const Outbox* outbox_;
+  intake::Inbox& inbox_;
+  ReadApi reads_;
+  const delivery::Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;
-  const TicketService* tickets_ = nullptr;
   const ReloadCounts* reloads_ = nullptr;
-  HttpResponse stats(std::map<std::string, std::string>& params);
-  HttpResponse return_visits(std::map<std::string, std::string>& params);
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::api

@@ -1,11 +1,11 @@
 // AibotLinks: the long-connection protocol (subscribe, ping, callbacks, acknowledgements) over
 // http::WebSocketClient, with the frames themselves made and read in adapters/wecom.
-#include "bot/aibot_link.hpp"
+#include "bot/app/aibot_link.hpp"
 
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
-#include "bot/common/clock.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/log.hpp"
 #include "bot/http/websocket_client.hpp"
 
 #include <atomic>
@@ -19,7 +19,7 @@ namespace wecom = adapters::wecom;
 struct AibotLinks::Link : std::enable_shared_from_this<AibotLinks::Link> {
   std::string channel, bot_id, secret;
   const wecom::AibotAdapter* adapter = nullptr;
-  core::Pipeline* pipeline = nullptr;
+  intake::Inbox* pipeline = nullptr;
   std::unique_ptr<http::WebSocketClient> ws;
   std::atomic<bool> subscribed{false};
   std::atomic<uint64_t> seq{0};
@@ -151,8 +151,8 @@ struct AibotLinks::Link : std::enable_shared_from_this<AibotLinks::Link> {
   }
 };
 
-AibotLinks::AibotLinks(const core::ChannelTable& channels, http::Runtime& runtime,
-                       std::string ca_file, core::Transport& http)
+AibotLinks::AibotLinks(const channels::ChannelTable& channels, http::Runtime& runtime,
+                       std::string ca_file, delivery::Transport& http)
     : channels_(channels), runtime_(runtime), ca_file_(std::move(ca_file)), http_(http) {
   for (const auto& [name, ch] : channels_.all()) {
     if (ch.config.type != "wecom_aibot") continue;
@@ -192,7 +192,7 @@ AibotLinks::AibotLinks(const core::ChannelTable& channels, http::Runtime& runtim
 
 AibotLinks::~AibotLinks() { stop(); }
 
-void AibotLinks::start(core::Pipeline& pipeline) {
+void AibotLinks::start(intake::Inbox& pipeline) {
   for (auto& l : links_) {
     l->pipeline = &pipeline;
     l->ws->start();

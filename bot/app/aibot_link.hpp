@@ -3,9 +3,9 @@
 // feed pushed messages into the Pipeline, and carry the outbox's frames for those channels.
 #pragma once
 
-#include "bot/core/channels.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/transport.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/intake/inbox.hpp"
+#include "bot/delivery/transport.hpp"
 #include "bot/http/runtime.hpp"
 
 #include <memory>
@@ -18,28 +18,28 @@ namespace gridbot::app {
 /// (done with the frame's acknowledgement as a 200 body, or an error when the connection is down
 /// or the acknowledgement does not come within the timeout) and everything else through `http`.
 /// Thread safety: send() from any thread; start/stop from the owning thread.
-class AibotLinks final : public core::Transport {
+class AibotLinks final : public delivery::Transport {
  public:
-  AibotLinks(const core::ChannelTable& channels, http::Runtime& runtime, std::string ca_file,
-             core::Transport& http);
+  AibotLinks(const channels::ChannelTable& channels, http::Runtime& runtime, std::string ca_file,
+             delivery::Transport& http);
   ~AibotLinks() override;
 
-  /// Opens a connection per long-connection channel; pushed messages go to `pipeline`.
-  void start(core::Pipeline& pipeline);
+  /// Opens a connection per long-connection channel; pushed messages go to `inbox`.
+  void start(intake::Inbox& pipeline);
   void stop();
   size_t size() const { return links_.size(); }
 
-  // core::Transport
+  // delivery::Transport
   void send(HttpRequest request, int64_t timeout_ms,
             std::function<void(TransportResult)> done) override;
 
   struct Link;
 
  private:
-  const core::ChannelTable& channels_;
+  const channels::ChannelTable& channels_;
   http::Runtime& runtime_;
   std::string ca_file_;
-  core::Transport& http_;
+  delivery::Transport& http_;
   std::vector<std::shared_ptr<Link>> links_;
 };
 

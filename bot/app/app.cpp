@@ -1,24 +1,26 @@
-// Wiring of the subcommands: config → channels → store → org → outbox → pipeline → router → http.
-#include "bot/app.hpp"
+// Wiring of the subcommands: config → channels → store → org → outbox → inbox → router → http.
+#include "bot/app/app.hpp"
 
-#include "bot/aibot_link.hpp"
+#include "bot/app/aibot_link.hpp"
 
 #include "adapters/bridge/adapter.hpp"
-#include "bot/common/clock.hpp"
-#include "bot/common/log.hpp"
-#include "bot/config/config.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/org_loader.hpp"
-#include "bot/core/outbox.hpp"
-#include "bot/core/confirmations.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/router.hpp"
-#include "bot/core/templates.hpp"
-#include "bot/core/escalation.hpp"
-#include "bot/core/ticket_service.hpp"
-#include "bot/core/command_grammar.hpp"
-#include "bot/core/incident_api.hpp"
-#include "bot/core/incident_service.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/log.hpp"
+#include "base/config/config.hpp"
+#include "base/common/worker.hpp"
+#include "bot/api/incident_api.hpp"
+#include "bot/api/router.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/deadlines/timer.hpp"
+#include "bot/delivery/confirmations.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "bot/incidents/service.hpp"
+#include "bot/intake/chain.hpp"
+#include "bot/intake/inbox.hpp"
+#include "bot/knowledge/command_grammar.hpp"
+#include "bot/knowledge/org_loader.hpp"
+#include "bot/knowledge/templates.hpp"
+#include "bot/tickets/service.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
 #include "rules/classifier.hpp"
@@ -38,11 +40,11 @@ namespace {
 
 struct Loaded {
   config::Config cfg;
-  core::ChannelTable channels;
-  std::shared_ptr<const core::Templates> templates;
+  channels::ChannelTable channels;
+  std::shared_ptr<const knowledge::Templates> templates;
   std::shared_ptr<const rules::Rules> rules;
-  std::shared_ptr<const core::CommandGrammar> grammar;
-  std::shared_ptr<const core::IncidentGrammar> incident_grammar;
+  std::shared_ptr<const knowledge::CommandGrammar> grammar;
+  std::shared_ptr<const incidents::IncidentGrammar> incident_grammar;
 };
 
 void print_errors(const std::vector<std::string>& errors) {
@@ -56,9 +58,9 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   out->cfg = std::move(*cfg);
   out->channels.build(out->cfg, errors);
   const std::string dir = out->cfg.rules_dir.empty() ? "rules" : out->cfg.rules_dir;
-  out->templates = core::Templates::load(dir + "/templates.json", errors);
-  out->grammar = core::CommandGrammar::load(dir + "/commands.json", errors);
-  out->incident_grammar = core::IncidentGrammar::load(dir + "/commands.json", errors);
+  out->templates = knowledge::Templates::load(dir + "/templates.json", errors);
+  out->grammar = knowledge::CommandGrammar::load(dir + "/commands.json", errors);
+  out->incident_grammar = incidents::IncidentGrammar::load(dir + "/commands.json", errors);
   std::string rules_error;
   out->rules = rules::load_rules(dir, &rules_error);
   if (!out->rules) errors->push_back(rules_error);
@@ -66,9 +68,9 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   return out;
 }
 
-core::TicketConfig ticket_config(const config::TicketsConfig& c) {
+tickets::TicketConfig ticket_config(const config::TicketsConfig& c) {
   auto ms = [](double hours) { return static_cast<int64_t>(hours * 3600.0 * 1000.0); };
-  core::TicketConfig t;
+  tickets::TicketConfig t;
   t.merge_window_ms = c.merge_window_h * 3600 * 1000;
   t.repeat_reply_ms = ms(c.repeat_reply_min / 60.0);
   t.accept_ms = ms(c.accept_h);
@@ -95,8 +97,8 @@ bool write_port_file(const std::string& path, uint16_t port) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-// core::Transport over the Beast client.
-class ClientTransport final : public core::Transport {
+// delivery::Transport over the Beast client.
+class ClientTransport final : public delivery::Transport {
  public:
   explicit ClientTransport(http::Client& client) : client_(client) {}
   void send(HttpRequest request, int64_t timeout_ms,
@@ -109,31 +111,13 @@ class ClientTransport final : public core::Transport {
 };
 
 // Deletes inbox rows older than the retention, hourly; the dedupe window is the retention.
-class Janitor {
- public:
-  Janitor(store::Store& store, const Clock& clock, int64_t retention_days)
-      : thread_([this, &store, &clock, retention_days] {
-          std::unique_lock lk(mu_);
-          do {
-            const int64_t before = clock.now_ms() - retention_days * 86'400'000;
-            store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
-          } while (!cv_.wait_for(lk, std::chrono::hours(1), [this] { return stop_; }));
-        }) {}
-  ~Janitor() {
-    {
-      std::lock_guard lk(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
+void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int64_t retention_days) {
+  worker.start([&store, &clock, retention_days] {
+    const int64_t before = clock.now_ms() - retention_days * 86'400'000;
+    store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
+    return std::chrono::milliseconds(std::chrono::hours(1));
+  });
+}
 
 }  // namespace
 
@@ -141,7 +125,7 @@ int check(const std::string& config_file) {
   std::vector<std::string> errors;
   auto loaded = load_all(config_file, &errors);
   std::optional<OrgTree> tree;
-  if (loaded) tree = core::import_org(loaded->cfg.org_files, nullptr, &errors);
+  if (loaded) tree = knowledge::import_org(loaded->cfg.org_files, nullptr, &errors);
   if (!loaded || !tree) {
     print_errors(errors);
     return 1;
@@ -187,7 +171,7 @@ int org_import(const std::string& config_file, const std::string& csv_file) {
     std::cerr << "error: " << err << "\n";
     return 1;
   }
-  auto tree = core::import_org({csv_file}, store.get(), &errors);
+  auto tree = knowledge::import_org({csv_file}, store.get(), &errors);
   store->close();
   if (!tree) {
     print_errors(errors);
@@ -216,7 +200,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
     std::cerr << "error: " << err << "\n";
     return 1;
   }
-  auto tree = core::import_org(cfg.org_files, store.get(), &errors);
+  auto tree = knowledge::import_org(cfg.org_files, store.get(), &errors);
   if (!tree) {
     print_errors(errors);
     return 1;
@@ -230,26 +214,25 @@ int serve(const std::string& config_file, const std::string& port_file) {
   ClientTransport http_transport(client);
   // Frames for AI bots on a long connection go over it; every other send is HTTP(S).
   AibotLinks transport(loaded->channels, runtime, cfg.tls.ca_file, http_transport);
-  core::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
-  core::Pipeline pipeline(loaded->channels, *store, clock);
-  auto knowledge = std::make_shared<core::Knowledge>();
+  delivery::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
+  intake::Inbox inbox(loaded->channels, *store, clock);
+  auto knowledge = std::make_shared<knowledge::Knowledge>();
   knowledge->tree = std::make_shared<const OrgTree>(std::move(*tree));
   knowledge->rules = loaded->rules;
   knowledge->templates = loaded->templates;
   knowledge->grammar = loaded->grammar;
-  core::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
-  core::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
+  tickets::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
+  incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
                                   {cfg.incidents.hotline});
-  // Incidents first: their commands and the reports an open outage absorbs; the rest is tickets'.
-  pipeline.set_processor([&](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
-    if (auto state = incidents.process(m, id, tx)) return *state;
-    return tickets.process(m, id, tx);
+  intake::Chain chain(incidents, tickets);
+  inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+    return chain.process(m, id, tx);
   });
-  core::Router router(pipeline, *store, cfg.api_token, &outbox);
-  router.set_tickets(&tickets);
-  core::ReloadCounts reloads;
+  api::Router router(inbox, *store, cfg.api_token, &outbox);
+  router.set_tickets(&tickets.config());
+  api::ReloadCounts reloads;
   router.set_reload_counts(&reloads);
-  core::IncidentApi incident_api(incidents, *store, clock,
+  api::IncidentApi incident_api(incidents, *store, clock,
                                  {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
 
@@ -267,12 +250,13 @@ int serve(const std::string& config_file, const std::string& port_file) {
   }
   runtime.start(cfg.server.threads);
   outbox.start();
-  transport.start(pipeline);
-  core::Escalation escalation(tickets, *store, clock);
-  escalation.start();
-  core::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport, clock);
+  transport.start(inbox);
+  deadlines::Timer deadline_timer(tickets, *store, clock);
+  deadline_timer.start();
+  delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport, clock);
   confirmations.start();
-  Janitor janitor(*store, clock, cfg.store.inbox_retention_days);
+  Worker janitor;
+  start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
@@ -288,7 +272,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
       ++reloads.refused;
       continue;
     }
-    auto next = std::make_shared<core::Knowledge>(*tickets.knowledge());
+    auto next = std::make_shared<knowledge::Knowledge>(*tickets.knowledge());
     next->rules = fresh->rules;
     next->templates = fresh->templates;
     next->grammar = fresh->grammar;
@@ -301,7 +285,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
-  escalation.stop();
+  deadline_timer.stop();
   confirmations.stop();
   transport.stop();  // no new pushed messages; frames in flight fail and are retried at start
   outbox.stop(cfg.server.drain_timeout_ms);

@@ -1,5 +1,5 @@
 // gridbot's command line (CLI11): only parses arguments and calls bot/app.
-#include "bot/app.hpp"
+#include "bot/app/app.hpp"
 #include "bot/http/runtime.hpp"
 
 #include <CLI/CLI.hpp>

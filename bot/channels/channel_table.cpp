@@ -1,7 +1,7 @@
 // ChannelTable: config channels → adapters through the registry.
-#include "bot/core/channels.hpp"
+#include "bot/channels/channel_table.hpp"
 
-namespace gridbot::core {
+namespace gridbot::channels {
 
 bool ChannelTable::build(const config::Config& cfg, std::vector<std::string>* errors) {
   bool ok = true;
@@ -27,4 +27,4 @@ const Channel* ChannelTable::find(std::string_view name) const {
   return it == channels_.end() ? nullptr : &it->second;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::channels

@@ -2,13 +2,13 @@
 #pragma once
 
 #include "adapters/adapter.hpp"
-#include "bot/config/config.hpp"
+#include "base/config/config.hpp"
 
 #include <map>
 #include <memory>
 #include <string>
 
-namespace gridbot::core {
+namespace gridbot::channels {
 
 struct Channel {
   config::ChannelConfig config;
@@ -29,4 +29,4 @@ class ChannelTable {
   std::map<std::string, Channel, std::less<>> channels_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::channels

@@ -1,58 +1,44 @@
-// Escalation: the single deadline timer.
-#include "bot/core/escalation.hpp"
+#include "bot/deadlines/timer.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
+#include "bot/deadlines/fire.hpp"
 
 #include <algorithm>
-#include <chrono>
 
-namespace gridbot::core {
+namespace gridbot::deadlines {
 
-int Escalation::run_due() {
+int Timer::run_due() {
   int fired = 0;
   const int64_t now = clock_.now_ms();
   auto ec = store_.write_sync([&](store::WriteTx& tx) {
-    tickets_.schedule_digests(tx, now);
-    fired = tickets_.fire_due(tx, now);
+    schedule_digests(tickets_, tx, now);
+    fired = fire_due(tickets_, tx, now);
   });
   if (ec) {
-    log::error("escalation: store write failed: {}", ec.message());
+    log::error("deadlines: store write failed: {}", ec.message());
     return -1;
   }
-  if (fired > 0) log::info("escalation: {} deadline(s) fired", fired);
+  if (fired > 0) log::info("deadlines: {} fired", fired);
   return fired;
 }
 
-void Escalation::start() {
+void Timer::start() {
   run_due();  // deadlines that fell due while we were down fire once, now
-  thread_ = std::thread([this] { loop(); });
+  worker_.start([this] { return step(); });
 }
 
-void Escalation::stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Escalation::loop() {
-  std::unique_lock lk(mu_);
-  while (!stopping_) {
-    const int64_t now = clock_.now_ms();
-    int64_t wait = max_sleep_ms_;
+std::chrono::milliseconds Timer::step() {
+  const int64_t now = clock_.now_ms();
+  int64_t wait = max_sleep_ms_;
+  try {
     if (auto next = store_.next_deadline_ms())
       wait = std::clamp<int64_t>(*next - now, 0, max_sleep_ms_);
-    if (wait > 0) {
-      cv_.wait_for(lk, std::chrono::milliseconds(wait));
-      continue;
-    }
-    lk.unlock();
-    // A run that fires nothing (a poison row, a store error) must not spin.
-    if (run_due() <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    lk.lock();
+  } catch (const store::ReadError& e) {
+    log::error("deadlines: {}", e.what());
   }
+  if (wait > 0) return std::chrono::milliseconds(wait);
+  // A run that fires nothing (a poison row, a store error) must not spin.
+  return std::chrono::milliseconds(run_due() <= 0 ? 200 : 0);
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::deadlines

@@ -1,43 +1,38 @@
-// The deadline timer: one thread that sleeps until the earliest live deadline in the store (or a
-// minute at most) and fires what is due through TicketService::fire_due in one write transaction.
+// The deadline timer: one worker thread that sleeps until the earliest live deadline in the
+// store (a minute at most) and fires what is due (fire.hpp) in one write transaction.
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/core/ticket_service.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/worker.hpp"
 #include "bot/store/store.hpp"
+#include "bot/tickets/service.hpp"
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
-namespace gridbot::core {
+namespace gridbot::deadlines {
 
 /// Thread safety: start/stop from the owner; run_due from any thread (tests call it directly with a
 /// FakeClock and no thread running).
-class Escalation {
+class Timer {
  public:
-  Escalation(TicketService& tickets, store::Store& store, const Clock& clock,
-             int64_t max_sleep_ms = 60'000)
+  Timer(const tickets::TicketService& tickets, store::Store& store, const Clock& clock,
+        int64_t max_sleep_ms = 60'000)
       : tickets_(tickets), store_(store), clock_(clock), max_sleep_ms_(max_sleep_ms) {}
-  ~Escalation() { stop(); }
+  ~Timer() { stop(); }
 
   /// Schedules the digests, fires anything missed while the server was down, starts the thread.
   void start();
-  void stop();
+  void stop() { worker_.stop(); }
   /// Fires every deadline due now; returns how many fired (or -1 when the store failed).
   int run_due();
 
  private:
-  void loop();
+  /// One round of the worker: fire what is due, then sleep until the next deadline.
+  std::chrono::milliseconds step();
 
-  TicketService& tickets_;
+  const tickets::TicketService& tickets_;
   store::Store& store_;
   const Clock& clock_;
   const int64_t max_sleep_ms_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Worker worker_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::deadlines

@@ -1,43 +1,37 @@
 // Confirmation polling: one question per awaiting row, sequentially (a handful of rows a day per
 // estate; the platform's query API is not rate-critical), the token fetched first when needed.
-#include "bot/core/confirmations.hpp"
+#include "bot/delivery/confirmations.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <future>
 
-namespace gridbot::core {
+namespace gridbot::delivery {
 
 using adapters::Confirmation;
 using adapters::ConfirmationOutcome;
 
 void ConfirmationPoller::start() {
-  thread_ = std::thread([this] { loop(); });
+  const auto period = std::chrono::milliseconds(cfg_.confirm_poll_ms);
+  worker_.start(
+      [this, period] {
+        Counts c;
+        try {
+          c = poll_once();
+        } catch (const store::ReadError& e) {
+          log::error("confirmations: {}; next round in {} ms", e.what(), period.count());
+        }
+        if (c.asked > 0)
+          log::info("confirmations: asked {}, confirmed {}, failed {}, expired {}, pending {}",
+                    c.asked, c.confirmed, c.failed, c.expired, c.pending + c.unknown);
+        return period;
+      },
+      period);
 }
 
-void ConfirmationPoller::stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ConfirmationPoller::loop() {
-  std::unique_lock lk(mu_);
-  while (!cv_.wait_for(lk, std::chrono::milliseconds(cfg_.confirm_poll_ms),
-                       [this] { return stopping_; })) {
-    lk.unlock();
-    const Counts c = poll_once();
-    if (c.asked > 0)
-      log::info("confirmations: asked {}, confirmed {}, failed {}, expired {}, pending {}", c.asked,
-                c.confirmed, c.failed, c.expired, c.pending + c.unknown);
-    lk.lock();
-  }
-}
+void ConfirmationPoller::stop() { worker_.stop(); }
 
 TransportResult ConfirmationPoller::ask(HttpRequest request) {
   auto answer = std::make_shared<std::promise<TransportResult>>();
@@ -81,11 +75,8 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
   std::vector<Change> changes;
   const int64_t max_age_ms = static_cast<int64_t>(cfg_.confirm_max_age_h * 3'600'000);
   for (const auto& row : rows) {
-    {
-      std::lock_guard lk(mu_);
-      if (stopping_) break;
-    }
-    const Channel* ch = channels_.find(row.channel);
+    if (worker_.stopping()) break;
+    const channels::Channel* ch = channels_.find(row.channel);
     if (ch == nullptr) continue;
     const int64_t now = clock_.now_ms();
     const int64_t age = row.created_ms > 0 ? now - row.created_ms : 0;
@@ -147,4 +138,4 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
   return counts;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::delivery

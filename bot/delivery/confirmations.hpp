@@ -6,24 +6,22 @@
 // `confirm_max_age_h` (so an operator sees what residents were never shown).
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/config/config.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/transport.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/worker.hpp"
+#include "base/config/config.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/delivery/transport.hpp"
 #include "bot/store/store.hpp"
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 
-namespace gridbot::core {
+namespace gridbot::delivery {
 
 /// Thread safety: start/stop from the owner; poll_once from one thread at a time (the poller's
 /// own, or a test's with no thread running).
 class ConfirmationPoller {
  public:
-  ConfirmationPoller(const config::OutboxConfig& cfg, const ChannelTable& channels,
+  ConfirmationPoller(const config::OutboxConfig& cfg, const channels::ChannelTable& channels,
                      store::Store& store, Transport& transport, const Clock& clock)
       : cfg_(cfg), channels_(channels), store_(store), transport_(transport), clock_(clock) {}
   ~ConfirmationPoller() { stop(); }
@@ -39,23 +37,19 @@ class ConfirmationPoller {
   Counts poll_once();
 
  private:
-  void loop();
   /// Sends `request` and waits for the answer (or the send timeout).
   TransportResult ask(HttpRequest request);
 
   const config::OutboxConfig cfg_;
-  const ChannelTable& channels_;
+  const channels::ChannelTable& channels_;
   store::Store& store_;
   Transport& transport_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Worker worker_;
   // When each still-awaiting row may be asked about again: a task gets asked less often as it
   // ages (every tenth of its age, at least confirm_poll_ms), so thousands of old tasks do not
   // crowd out the new ones. In memory only: after a restart every row is asked once.
   std::unordered_map<int64_t, int64_t> next_ask_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::delivery

@@ -1,16 +1,16 @@
 // Outbox scheduling: per destination one send in flight (order kept), a sliding rate window,
 // retry backoff; across destinations the highest priority, then the oldest row, goes first.
-#include "bot/core/outbox.hpp"
+#include "bot/delivery/outbox.hpp"
 
 #include "adapters/common/text.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
-namespace gridbot::core {
+namespace gridbot::delivery {
 
 struct Outbox::Dest {
   std::string channel, chat;
@@ -30,42 +30,7 @@ std::string dest_key(const std::string& channel, const std::string& chat) {
 }
 }  // namespace
 
-int queue_message(store::WriteTx& tx, const ChannelTable& channels, const OutboxItem& item) {
-  const Channel* ch = channels.find(item.channel);
-  const size_t limit = ch ? ch->adapter->max_text_bytes() : 2048;
-  auto pieces = adapters::split_text(item.text, limit);
-  int added = 0;
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    OutboxItem row = item;
-    row.text = std::move(pieces[i]);
-    if (i > 0) {
-      row.idempotency_key += "#" + std::to_string(i + 1);
-      row.mentions.clear();  // mention once, in the first piece
-    }
-    added += tx.enqueue(row) != 0 ? 1 : 0;
-  }
-  return added;
-}
-
-RateWindow RateWindow::per_minute(double rate) {
-  const double limit = std::max(1.0, std::floor(rate));
-  return RateWindow(static_cast<size_t>(limit),
-                    static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
-}
-
-RateWindow RateWindow::smooth_per_minute(double rate) {
-  const double limit = std::max(1.0, std::floor(rate / 6));
-  return RateWindow(static_cast<size_t>(limit),
-                    static_cast<int64_t>(std::ceil(limit * 60000.0 / rate)));
-}
-
-int64_t RateWindow::ready_at(int64_t now_ms) {
-  while (!sent_.empty() && sent_.front() <= now_ms - window_ms_) sent_.pop_front();
-  if (sent_.size() < limit_) return now_ms;
-  return sent_[sent_.size() - limit_] + window_ms_;
-}
-
-Outbox::Outbox(const config::OutboxConfig& cfg, const ChannelTable& channels, store::Store& store,
+Outbox::Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels, store::Store& store,
                Transport& transport, const Clock& clock)
     : cfg_(cfg), channels_(channels), store_(store), transport_(transport), clock_(clock) {}
 
@@ -97,7 +62,7 @@ void Outbox::add_locked(const OutboxItem& item) {
     slot = std::make_unique<Dest>();
     slot->channel = item.channel;
     slot->chat = item.chat_id;
-    const Channel* ch = channels_.find(item.channel);
+    const channels::Channel* ch = channels_.find(item.channel);
     slot->window = RateWindow::per_minute(ch ? ch->config.rate_per_minute : 20);
     if (ch != nullptr && ch->config.total_rate_per_minute > 0)
       channel_windows_.try_emplace(item.channel,
@@ -194,7 +159,7 @@ void Outbox::run() {
 
 void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk) {
   OutboxItem item = d.queue.begin()->second;
-  const Channel* ch = channels_.find(item.channel);
+  const channels::Channel* ch = channels_.find(item.channel);
   if (ch != nullptr)
     if (auto fetch = ch->adapter->token_request(now)) {
       await_token_locked(item.channel, dest_key(d.channel, d.chat), std::move(*fetch), lk);
@@ -244,7 +209,7 @@ void Outbox::await_token_locked(const std::string& channel, const std::string& k
 }
 
 void Outbox::on_token(const std::string& channel, TransportResult result) {
-  const Channel* ch = channels_.find(channel);
+  const channels::Channel* ch = channels_.find(channel);
   const int64_t now = clock_.now_ms();
   const bool ok = ch != nullptr && ch->adapter->accept_token(result, now);
   if (!ok)
@@ -273,7 +238,7 @@ int64_t Outbox::backoff_ms(const OutboxItem& item) const {
 }
 
 void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result) {
-  const Channel* ch = channels_.find(item.channel);
+  const channels::Channel* ch = channels_.find(item.channel);
   const adapters::SendOutcome outcome =
       ch ? ch->adapter->interpret(result)
          : adapters::SendOutcome{adapters::Verdict::failed, 0, "channel gone"};
@@ -399,4 +364,4 @@ Outbox::Stats Outbox::stats() const {
   return {queued_, in_flight_, delivered_, retried_, failed_, superseded_};
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::delivery

@@ -1,12 +1,13 @@
 // The outbox dispatcher: delivers committed outbox rows through each channel's adapter, paced per
 // destination to the platform's limit, highest priority first, retried with backoff, resumed
-// after a restart (DESIGN.md "Every outgoing message goes through the outbox").
+// after a restart (docs/design.md "Every outgoing message goes through the outbox").
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/config/config.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/transport.hpp"
+#include "base/common/clock.hpp"
+#include "base/config/config.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/delivery/rate_window.hpp"
+#include "bot/delivery/transport.hpp"
 #include "bot/store/store.hpp"
 
 #include <condition_variable>
@@ -18,35 +19,13 @@
 #include <thread>
 #include <unordered_map>
 
-namespace gridbot::core {
-
-/// Queues `item` (its text split to the channel's byte limit, one row per piece, keys
-/// "<key>" then "<key>#2", …) inside the caller's transaction. Returns how many rows were new.
-int queue_message(store::WriteTx& tx, const ChannelTable& channels, const OutboxItem& item);
-
-/// Sliding-window limiter: at most `limit` sends in any window of `window_ms`.
-class RateWindow {
- public:
-  RateWindow(size_t limit, int64_t window_ms) : limit_(limit), window_ms_(window_ms) {}
-  /// From a rate per minute (0.5 → one send per two minutes).
-  static RateWindow per_minute(double rate);
-  /// The same rate without a burst of a minute's worth: at most rate/6 in any 10 s (at least one).
-  static RateWindow smooth_per_minute(double rate);
-  /// The earliest time a send may start, given now.
-  int64_t ready_at(int64_t now_ms);
-  void record(int64_t at_ms) { sent_.push_back(at_ms); }
-
- private:
-  size_t limit_;
-  int64_t window_ms_;
-  std::deque<int64_t> sent_;
-};
+namespace gridbot::delivery {
 
 /// Thread safety: all public methods are safe from any thread (one mutex guards the schedule;
 /// sends are started outside it).
 class Outbox {
  public:
-  Outbox(const config::OutboxConfig& cfg, const ChannelTable& channels, store::Store& store,
+  Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels, store::Store& store,
          Transport& transport, const Clock& clock);
   ~Outbox();
 
@@ -85,7 +64,7 @@ class Outbox {
   int64_t backoff_ms(const OutboxItem& item) const;
 
   const config::OutboxConfig cfg_;
-  const ChannelTable& channels_;
+  const channels::ChannelTable& channels_;
   store::Store& store_;
   Transport& transport_;
   const Clock& clock_;
@@ -128,4 +107,4 @@ class Outbox {
   int64_t channel_ready_at_locked(const std::string& channel, int64_t now);
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::delivery

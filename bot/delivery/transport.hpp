@@ -1,11 +1,11 @@
 // The Transport seam: outbound HTTP. bot/http implements it with Beast; tests use a fake.
 #pragma once
 
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 
 #include <functional>
 
-namespace gridbot::core {
+namespace gridbot::delivery {
 
 /// Thread safety: send() may be called from any thread; `done` runs on an I/O thread, once.
 class Transport {
@@ -17,4 +17,4 @@ class Transport {
                     std::function<void(TransportResult)> done) = 0;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::delivery

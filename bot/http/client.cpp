@@ -2,7 +2,7 @@
 // verification). One connection per request: platforms' webhook hosts are many and cold.
 #include "bot/http/client.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>

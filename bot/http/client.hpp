@@ -2,7 +2,7 @@
 // with peer and host-name verification (STYLE.md §11).
 #pragma once
 
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 #include "bot/http/runtime.hpp"
 
 #include <cstdint>

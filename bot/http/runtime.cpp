@@ -1,7 +1,7 @@
 // Runtime: io_context threads and blocking signal wait.
 #include "bot/http/runtime_impl.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 
 #include <csignal>
 #include <pthread.h>

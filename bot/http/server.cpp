@@ -3,7 +3,7 @@
 // flex-awaitable). Errors are values: every co_await yields (ec, …) through as_tuple.
 #include "bot/http/server.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -2,7 +2,7 @@
 // and write, header and body limits, keep-alive, and draining for graceful shutdown.
 #pragma once
 
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 #include "bot/http/runtime.hpp"
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // WebSocket upgrade of example/websocket/server; errors as values through as_tuple.
 #include "bot/http/tls_server.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>

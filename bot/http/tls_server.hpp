@@ -3,7 +3,7 @@
 // (STYLE.md §11), so their stubs must serve TLS with a certificate from a test CA.
 #pragma once
 
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 #include "bot/http/runtime.hpp"
 #include "bot/http/server.hpp"
 

@@ -2,7 +2,7 @@
 // reconnects with backoff. Everything touching the stream runs on one strand.
 #include "bot/http/websocket_client.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,15 +1,21 @@
 // Incident commands in crew and department groups (停电/进展/恢复/审核/通过/驳回), and the same
 // actions submitted by a utility system through the API. Who may do what: crews, controllers and
 // department staff post; only controllers review, and their own posts skip review.
-#include "bot/core/incident_context.hpp"
-#include "bot/core/incident_scope.hpp"
+#include "bot/incidents/work.hpp"
+#include "bot/incidents/scope.hpp"
 
 #include <set>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 namespace {
 
 const std::set<std::string> kKinds = {"power", "water", "gas", "gas_leak", "flood", "other"};
+
+// A group whose channel can only answer (a webhook-mode AI bot) never gets the notices: the
+// target says so, for the reviewers and the API, instead of queuing rows that can only fail.
+void mark_reachable(const delivery::Poster& out, Incident& inc) {
+  for (auto& t : inc.targets) t.reachable = out.can_reach(t.group);
+}
 
 bool may_post(Role r) { return r == Role::crew || r == Role::controller || r == Role::department; }
 
@@ -49,11 +55,11 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
 std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
   const auto& m = *c.m;
   const GroupRef here{m.channel, m.chat_id};
-  const std::string key = "inc-cmd:" + m.channel + ":" + m.chat_id + ":" + m.msg_id;
+  const std::string key = delivery::keys::answer("inc-cmd", m.channel, m.chat_id, m.msg_id);
   std::map<std::string, std::string> vars{
       {"mentions", c.mention()}, {"word", cmd.word}, {"no", std::to_string(cmd.no)}};
   auto reply = [&](const std::string& name) {
-    post(c, here, c.render(name, vars), {m.sender_id}, priority::kOutage, key);
+    c.post(here, c.render(name, vars), {m.sender_id}, priority::kOutage, key);
   };
   auto refuse = [&](const std::string& why) {
     reply("incident.refused." + why);
@@ -117,14 +123,13 @@ std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
     c.tx.review_incident_update(*u);
     if (u->source != "chat") continue;  // a system's update: it reads the state from the API
     auto back = vars;
-    back["mentions"] = "@" + (u->author_name.empty() ? u->author_id : u->author_name);
+    back["mentions"] = mention_text({{u->author_id, u->author_name}});
     back["update"] = c.label("incident.update", u->kind);
     back["reason"] = cmd.rest;
     back["text"] = u->text;
     for (const GroupRef& g : author_groups(*c.k->tree, *u, *inc))
-      post(c, g, c.render("incident.rejected", back), {u->author_id}, priority::kOutage,
-           "inc-reject:" + std::to_string(inc->no) + ":u" + std::to_string(u->id) + ":" +
-               g.channel + ":" + g.chat_id);
+      c.post(g, c.render("incident.rejected", back), {u->author_id}, priority::kOutage,
+           delivery::keys::to_group(delivery::keys::incident_rejected(inc->no, u->id), g));
   }
   reply("incident.rejected_done");
   return "incident";
@@ -133,10 +138,10 @@ std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
 std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool approved) {
   const auto& m = *c.m;
   const GroupRef here{m.channel, m.chat_id};
-  const std::string key = "inc-cmd:" + m.channel + ":" + m.chat_id + ":" + m.msg_id;
+  const std::string key = delivery::keys::answer("inc-cmd", m.channel, m.chat_id, m.msg_id);
   std::map<std::string, std::string> vars{{"mentions", c.mention()}, {"word", cmd.word}};
   auto refuse = [&](const std::string& why) {
-    post(c, here, c.render("incident.refused." + why, vars), {m.sender_id}, priority::kOutage, key);
+    c.post(here, c.render("incident.refused." + why, vars), {m.sender_id}, priority::kOutage, key);
     return std::string("refused");
   };
 
@@ -176,6 +181,7 @@ std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool ap
   inc.origin_chat = m.chat_id;
   inc.households = scope.households;
   inc.targets = scope.targets;
+  mark_reachable(c.out, inc);
   IncidentUpdate first;
   first.kind = "open";
   first.text = inc.cause;
@@ -186,7 +192,7 @@ std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool ap
   first = open_incident(c, inc, std::move(first), approved);
   for (auto& [k, v] : summary_vars(c, inc)) vars[k] = v;
   vars["update"] = c.label("incident.update", "open");
-  post(c, here, c.render(approved ? "incident.opened" : "incident.submitted", vars), {m.sender_id},
+  c.post(here, c.render(approved ? "incident.opened" : "incident.submitted", vars), {m.sender_id},
        priority::kOutage, key);
   return "incident";
 }
@@ -234,6 +240,7 @@ IncidentOutcome IncidentService::submit_incident(store::WriteTx& tx, const Incid
   inc.external_id = s.external_id;
   inc.households = scope.households;
   inc.targets = scope.targets;
+  mark_reachable(c.out, inc);
   IncidentUpdate first;
   first.kind = "open";
   first.text = s.text;
@@ -297,4 +304,4 @@ IncidentOutcome IncidentService::submit_update(store::WriteTx& tx, int64_t no,
   return out;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

@@ -1,34 +1,25 @@
 // Incident command words and the one-message parser.
-#include "bot/core/incident_grammar.hpp"
+#include "bot/incidents/grammar.hpp"
 
-#include "bot/common/json_source.hpp"
-#include "bot/common/json_source_impl.hpp"
-#include "bot/core/command_grammar.hpp"
+#include "base/common/mentions.hpp"
+#include "base/common/strict_int.hpp"
+
+#include "base/common/json_source.hpp"
+#include "base/common/json_source_impl.hpp"
+#include "bot/knowledge/command_grammar.hpp"
 
 #include <algorithm>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 namespace {
 
 bool is_space_at(std::string_view s, size_t i, size_t* len) {
   if (i >= s.size()) return false;
-  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-    *len = 1;
-    return true;
-  }
-  // U+3000 ideographic space and U+2005 (WeChat's space after @name).
-  if (s.substr(i, 3) == "\xE3\x80\x80" || s.substr(i, 3) == "\xE2\x80\x85") {
-    *len = 3;
-    return true;
-  }
-  return false;
+  *len = mention_space_len(s, i);
+  return *len != 0;
 }
 
-std::string_view skip_spaces(std::string_view s) {
-  size_t len = 0;
-  while (is_space_at(s, 0, &len)) s.remove_prefix(len);
-  return s;
-}
+std::string_view skip_spaces(std::string_view s) { return skip_mention_spaces(s); }
 
 std::string trim(std::string_view s) {
   s = skip_spaces(s);
@@ -104,7 +95,7 @@ std::shared_ptr<const IncidentGrammar> IncidentGrammar::load(const std::string& 
 }
 
 std::optional<IncidentCommand> IncidentGrammar::parse(std::string_view raw) const {
-  const std::string text = ascii_digits(strip_mentions(raw));
+  const std::string text = ascii_digits(strip_leading_mentions(raw));
   const std::string_view s = text;
   for (const auto& [word, name] : words_) {
     if (s.substr(0, word.size()) != word) continue;
@@ -128,7 +119,7 @@ std::optional<IncidentCommand> IncidentGrammar::parse(std::string_view raw) cons
     size_t digits = 0;
     while (digits < rest.size() && digits < 12 && is_digit(rest[digits])) ++digits;
     if (digits == 0) return std::nullopt;
-    c.no = std::stoll(std::string(rest.substr(0, digits)));
+    c.no = parse_int(rest.substr(0, digits)).value_or(0);
     rest.remove_prefix(digits);
     if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
     c.rest = trim(rest);
@@ -146,7 +137,7 @@ std::string take_expected_restore(std::string* text, bool remove) {
     size_t h = 0;
     while (i + h < s.size() && h < 2 && is_digit(s[i + h])) ++h;
     if (h == 0) continue;
-    const int hour = std::stoi(std::string(s.substr(i, h)));
+    const int hour = parse_int<int>(s.substr(i, h)).value_or(0);
     size_t j = i + h;
     int minute = 0;
     if (s.substr(j, 1) == ":" || s.substr(j, 3) == "：" || s.substr(j, 3) == "点") {
@@ -154,7 +145,7 @@ std::string take_expected_restore(std::string* text, bool remove) {
       size_t m = 0;
       while (j + m < s.size() && m < 2 && is_digit(s[j + m])) ++m;
       if (m > 0) {
-        minute = std::stoi(std::string(s.substr(j, m)));
+        minute = parse_int<int>(s.substr(j, m)).value_or(0);
         j += m;
         if (s.substr(j, 3) == "分") j += 3;
       } else if (s.substr(i + h, 3) != "点") {
@@ -226,4 +217,4 @@ std::vector<std::string> split_scope_terms(std::string_view scope) {
   return out;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 
 struct IncidentCommand {
   std::string name;  // open | progress | restore | review | approve | reject
@@ -50,4 +50,4 @@ std::vector<std::string> split_words(std::string_view text);
 /// Splits a scope written by hand on spaces and 、，,;；/ into terms.
 std::vector<std::string> split_scope_terms(std::string_view scope);
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

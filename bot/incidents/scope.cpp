@@ -1,11 +1,11 @@
 // Scope resolution over the org tree and its asset columns.
-#include "bot/core/incident_scope.hpp"
+#include "bot/incidents/scope.hpp"
 
 #include <algorithm>
 #include <set>
 #include <unordered_set>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 namespace {
 
 // "10kV沙河线", "10KV沙河线", "10千伏沙河线" and "沙河线" name the same feeder.
@@ -101,4 +101,4 @@ ScopeResult resolve_scope(const OrgTree& tree, const std::vector<std::string>& t
   return r;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

@@ -3,13 +3,13 @@
 // exactly the affected buildings' groups and the groups of their grids — no more, no fewer.
 #pragma once
 
-#include "bot/model/incident.hpp"
-#include "bot/model/org.hpp"
+#include "base/model/incident.hpp"
+#include "base/model/org.hpp"
 
 #include <string>
 #include <vector>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 
 struct ScopeResult {
   std::vector<const OrgNode*> buildings;  // affected buildings, in tree order, each once
@@ -29,4 +29,4 @@ ScopeResult resolve_scope(const OrgTree& tree, const std::vector<std::string>& t
 /// True when `term` names something resolve_scope knows (used to tell scope from cause).
 bool is_scope_term(const OrgTree& tree, const std::string& term);
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

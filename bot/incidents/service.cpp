@@ -1,14 +1,13 @@
 // IncidentService: dispatch of one message, inhibition, the review step and the fan-out.
-#include "bot/core/incident_service.hpp"
+#include "bot/incidents/service.hpp"
 
-#include "bot/core/incident_context.hpp"
-#include "bot/core/incident_scope.hpp"
-#include "bot/core/outbox.hpp"
+#include "bot/incidents/work.hpp"
+#include "bot/incidents/scope.hpp"
 #include "rules/classifier.hpp"
 
 #include <algorithm>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 namespace {
 
 // The ticket category an incident kind stands for (departments list categories they own).
@@ -27,7 +26,7 @@ std::vector<std::string> kinds_for(const std::string& category) {
 
 }  // namespace
 
-IncidentService::IncidentService(const ChannelTable& channels,
+IncidentService::IncidentService(const channels::ChannelTable& channels,
                                  std::shared_ptr<const Knowledge> knowledge,
                                  std::shared_ptr<const IncidentGrammar> grammar, const Clock& clock,
                                  IncidentConfig config)
@@ -46,7 +45,9 @@ void IncidentService::swap(std::shared_ptr<const Knowledge> knowledge,
 
 IncidentService::Ctx IncidentService::context(store::WriteTx& tx, const InboundMessage* m) const {
   std::lock_guard lk(mu_);
-  return Ctx{tx, knowledge_, grammar_, clock_.now_ms(), m, nullptr, nullptr};
+  const int64_t now = clock_.now_ms();
+  return Ctx{tx, delivery::Poster(channels_, tx, now, m), knowledge_, grammar_, now, m, nullptr,
+             nullptr};
 }
 
 std::optional<std::string> IncidentService::process(const InboundMessage& m, int64_t row_id,
@@ -64,7 +65,7 @@ std::optional<std::string> IncidentService::process(const InboundMessage& m, int
   return std::nullopt;
 }
 
-// Alertmanager-style inhibition (ANCHORS.md): an open incident on a building absorbs the
+// Alertmanager-style inhibition: an open incident on a building absorbs the
 // residents' reports of the same kind from it — linked, answered with the latest update, no ticket.
 std::optional<std::string> IncidentService::inhibit(Ctx& c) {
   const auto& m = *c.m;
@@ -91,11 +92,11 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
                                                   : c.render("incident.linked.restore",
                                                              {{"expected", inc->expected_restore}});
   vars["hotline"] = config_.hotline;
-  post(c, {m.channel, m.chat_id},
+  c.post({m.channel, m.chat_id},
        c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
        priority::kOutage,
-       "inc-link:" + m.channel + ":" + m.chat_id + ":" + m.sender_id + ":E" +
-           std::to_string(inc->no) + ":u" + std::to_string(latest ? latest->id : 0));
+       delivery::keys::incident_link(m.channel, m.chat_id, m.sender_id, inc->no,
+                                     latest ? latest->id : 0));
   return std::string("linked");
 }
 
@@ -135,11 +136,12 @@ void IncidentService::approve(Ctx& c, Incident& inc, IncidentUpdate& u,
 // update replaces an older one still waiting in a group's queue (paced groups never pile up).
 void IncidentService::fan_out(Ctx& c, const Incident& inc, const IncidentUpdate& u) {
   const std::string text = notice_text(c, inc, u);
-  const std::string prefix = "inc:" + std::to_string(inc.no) + ":u" + std::to_string(u.id) + ":";
-  const std::string supersede = "inc:" + std::to_string(inc.no);
+  const std::string key = delivery::keys::incident_update(inc.no, u.id);
+  const std::string supersede = delivery::keys::incident_thread(inc.no);
   for (const auto& t : inc.targets)
-    post(c, t.group, text, {}, priority::kOutage, prefix + t.group.channel + ":" + t.group.chat_id,
-         supersede);
+    if (t.reachable)  // a group its channel cannot post into was told apart when it was opened
+      c.post(t.group, text, {}, priority::kOutage, delivery::keys::to_group(key, t.group),
+             supersede);
 }
 
 // The review request goes to the groups of departments with a controller that own the incident's
@@ -164,20 +166,13 @@ void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpda
         std::find(n.categories.begin(), n.categories.end(), category) == n.categories.end())
       continue;
     for (const auto& g : n.groups) {
-      std::vector<std::pair<std::string, std::string>> who;
-      std::vector<std::string> ids;
+      std::vector<Mention> who;
       for (const auto& h : n.heads)
-        if (h.role == Role::controller && h.channel == g.channel) {
-          who.emplace_back(h.user_id, h.name);
-          ids.push_back(h.user_id);
-        }
-      if (ids.empty()) continue;
-      std::string mentions;
-      for (const auto& [id, name] : who) mentions += "@" + (name.empty() ? id : name) + " ";
-      vars["mentions"] = mentions;
-      post(c, g, c.render("incident.review.request", vars), ids, priority::kOutage,
-           "inc-review:" + std::to_string(inc.no) + ":u" + std::to_string(u.id) + ":" + g.channel +
-               ":" + g.chat_id);
+        if (h.role == Role::controller && h.channel == g.channel) who.push_back({h.user_id, h.name});
+      if (who.empty()) continue;
+      vars["mentions"] = mention_text(who);
+      c.post(g, c.render("incident.review.request", vars), mention_ids(who), priority::kOutage,
+             delivery::keys::to_group(delivery::keys::incident_review(inc.no, u.id), g));
     }
   }
 }
@@ -209,21 +204,5 @@ std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
   return c.render("incident.notice." + u.kind, vars);
 }
 
-void IncidentService::post(Ctx& c, const GroupRef& g, std::string text,
-                           std::vector<std::string> mentions, int prio, std::string key,
-                           std::string supersede) {
-  OutboxItem o;
-  o.channel = g.channel;
-  o.chat_id = g.chat_id;
-  o.text = std::move(text);
-  o.mentions = std::move(mentions);
-  o.priority = prio;
-  o.idempotency_key = std::move(key);
-  o.supersede_key = std::move(supersede);
-  o.created_ms = c.now;
-  if (c.m && g.channel == c.m->channel && g.chat_id == c.m->chat_id)
-    o.reply_token = c.m->reply_token;
-  queue_message(c.tx, channels_, o);
-}
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

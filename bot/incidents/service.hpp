@@ -1,4 +1,4 @@
-// Outage and emergency incidents (issue 7): crews and controllers open them and post progress by
+// Outage and emergency incidents: crews and controllers open them and post progress by
 // keyword in their groups (or a utility system posts them to the API); each update waits for a
 // controller's review unless a controller (or a pre-approved system call) wrote it; an approved
 // update goes once into every affected building and grid group through the outbox, before routine
@@ -7,11 +7,11 @@
 // Runs inside the inbox transaction like TicketService, and before it.
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/incident_grammar.hpp"
-#include "bot/core/ticket_service.hpp"
-#include "bot/model/incident.hpp"
+#include "base/common/clock.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/incidents/grammar.hpp"
+#include "bot/knowledge/knowledge.hpp"
+#include "base/model/incident.hpp"
 #include "bot/store/store.hpp"
 
 #include <map>
@@ -20,7 +20,9 @@
 #include <optional>
 #include <string>
 
-namespace gridbot::core {
+namespace gridbot::incidents {
+
+using knowledge::Knowledge;
 
 struct IncidentConfig {
   std::string hotline = "95598";  // printed in every notice
@@ -54,7 +56,7 @@ struct IncidentOutcome {
 /// Store::write); swap() from any thread.
 class IncidentService {
  public:
-  IncidentService(const ChannelTable& channels, std::shared_ptr<const Knowledge> knowledge,
+  IncidentService(const channels::ChannelTable& channels, std::shared_ptr<const Knowledge> knowledge,
                   std::shared_ptr<const IncidentGrammar> grammar, const Clock& clock,
                   IncidentConfig config);
 
@@ -88,10 +90,8 @@ class IncidentService {
   void ask_review(Ctx& c, const Incident& inc, const IncidentUpdate& u);
   std::map<std::string, std::string> summary_vars(const Ctx& c, const Incident& inc) const;
   std::string notice_text(const Ctx& c, const Incident& inc, const IncidentUpdate& u) const;
-  void post(Ctx& c, const GroupRef& g, std::string text, std::vector<std::string> mentions,
-            int prio, std::string key, std::string supersede = {});
 
-  const ChannelTable& channels_;
+  const channels::ChannelTable& channels_;
   const Clock& clock_;
   IncidentConfig config_;
   mutable std::mutex mu_;
@@ -99,4 +99,4 @@ class IncidentService {
   std::shared_ptr<const IncidentGrammar> grammar_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

@@ -1,13 +1,16 @@
 // The per-message (or per-API-call) context of IncidentService (private to
-// bot/core/incident_*.cpp).
+// bot/incidents/*.cpp).
 #pragma once
 
-#include "bot/core/incident_service.hpp"
+#include "bot/delivery/keys.hpp"
+#include "bot/delivery/post.hpp"
+#include "bot/incidents/service.hpp"
 
-namespace gridbot::core {
+namespace gridbot::incidents {
 
 struct IncidentService::Ctx {
   store::WriteTx& tx;
+  delivery::Poster out;
   std::shared_ptr<const Knowledge> k;
   std::shared_ptr<const IncidentGrammar> grammar;
   int64_t now;
@@ -22,13 +25,19 @@ struct IncidentService::Ctx {
   }
   /// The label template "<prefix>.<code>", or the code itself when there is none.
   std::string label(const std::string& prefix, const std::string& code) const {
-    const std::string key = prefix + "." + code;
-    return k->templates->has(key) ? k->templates->render(key, {}) : code;
+    return k->templates->label(prefix, code);
   }
+  /// The sender, @-mentioned by the name they show (the org's name when the platform sent none).
   std::string mention() const {
     if (m == nullptr) return {};
-    return "@" + (m->sender_name.empty() ? m->sender_id : m->sender_name);
+    const Head* h = node ? head_of(*node, m->channel, m->sender_id) : nullptr;
+    return mention_text({{m->sender_id, m->sender_name.empty() && h ? h->name : m->sender_name}});
+  }
+  bool post(const GroupRef& g, std::string text, std::vector<std::string> mentions, int prio,
+            std::string key, std::string supersede = {}) {
+    return out.post(
+        {g, std::move(text), std::move(mentions), prio, std::move(key), std::move(supersede)});
   }
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::incidents

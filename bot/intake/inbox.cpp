@@ -1,13 +1,13 @@
-// Pipeline::handle_hook: ack means durable.
-#include "bot/core/pipeline.hpp"
+// Inbox::handle_hook: ack means durable.
+#include "bot/intake/inbox.hpp"
 
-#include "bot/common/errors.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 
-namespace gridbot::core {
+namespace gridbot::intake {
 
-void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request, Reply reply) {
-  const Channel* ch = channels_.find(channel);
+void Inbox::handle_hook(std::string_view channel, const HttpRequest& request, Reply reply) {
+  const channels::Channel* ch = channels_.find(channel);
   if (ch == nullptr) {
     ++rejected_;
     return reply(error_response(make_error_code(errc::unknown_channel), channel));
@@ -29,14 +29,14 @@ void Pipeline::handle_hook(std::string_view channel, const HttpRequest& request,
          });
 }
 
-void Pipeline::handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
+void Inbox::handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
                                std::function<void(std::error_code)> done) {
   for (auto& m : messages) m.channel = std::string(channel);
   if (messages.empty()) return done({});
   commit(std::move(messages), std::move(done));
 }
 
-void Pipeline::commit(std::vector<InboundMessage> messages,
+void Inbox::commit(std::vector<InboundMessage> messages,
                       std::function<void(std::error_code)> done) {
   auto work = [this, messages = std::move(messages)](store::WriteTx& tx) {
     for (const auto& m : messages) {
@@ -55,4 +55,4 @@ void Pipeline::commit(std::vector<InboundMessage> messages,
   store_.write(std::move(work), std::move(done));
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::intake

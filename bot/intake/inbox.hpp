@@ -2,18 +2,18 @@
 // message id) with the processing of each new message in the same transaction → ack.
 #pragma once
 
-#include "bot/common/clock.hpp"
-#include "bot/common/http_types.hpp"
-#include "bot/core/channels.hpp"
+#include "base/common/clock.hpp"
+#include "base/common/http_types.hpp"
+#include "bot/channels/channel_table.hpp"
 #include "bot/store/store.hpp"
 
 #include <atomic>
 #include <functional>
 
-namespace gridbot::core {
+namespace gridbot::intake {
 
 /// Thread safety: handle_hook is safe from any thread; set_processor only before serving.
-class Pipeline {
+class Inbox {
  public:
   /// Runs inside the inbox transaction for each newly stored message that is not from a bot, with
   /// its inbox row id. Whatever it queues (tickets, outbox rows) commits with the message or not
@@ -23,7 +23,7 @@ class Pipeline {
       std::function<std::string(const InboundMessage&, int64_t row_id, store::WriteTx&)>;
   using Reply = std::function<void(HttpResponse)>;
 
-  Pipeline(const ChannelTable& channels, store::Store& store, const Clock& clock)
+  Inbox(const channels::ChannelTable& channels, store::Store& store, const Clock& clock)
       : channels_(channels), store_(store), clock_(clock) {}
 
   void set_processor(Processor p) { processor_ = std::move(p); }
@@ -48,11 +48,11 @@ class Pipeline {
  private:
   void commit(std::vector<InboundMessage> messages, std::function<void(std::error_code)> done);
 
-  const ChannelTable& channels_;
+  const channels::ChannelTable& channels_;
   store::Store& store_;
   const Clock& clock_;
   Processor processor_;
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::intake

@@ -1,28 +1,18 @@
 // Command words and the one-message parser.
-#include "bot/core/command_grammar.hpp"
+#include "bot/knowledge/command_grammar.hpp"
 
-#include "bot/common/json_source.hpp"
-#include "bot/common/json_source_impl.hpp"
+#include "base/common/json_source.hpp"
+#include "base/common/json_source_impl.hpp"
+#include "base/common/mentions.hpp"
+#include "base/common/strict_int.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 namespace {
 
-constexpr std::string_view kSixPerEmSpace = "\xE2\x80\x85";  // WeChat puts U+2005 after @name
-constexpr std::string_view kIdeoSpace = "\xE3\x80\x80";
-
-std::string_view skip_spaces(std::string_view s) {
-  for (;;) {
-    if (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r'))
-      s.remove_prefix(1);
-    else if (s.substr(0, 3) == kSixPerEmSpace || s.substr(0, 3) == kIdeoSpace)
-      s.remove_prefix(3);
-    else
-      return s;
-  }
-}
+std::string_view skip_spaces(std::string_view s) { return skip_mention_spaces(s); }
 
 std::string trim(std::string_view s) {
   s = skip_spaces(s);
@@ -34,18 +24,6 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-std::string_view strip_mentions(std::string_view text) {
-  text = skip_spaces(text);
-  while (!text.empty() && (text[0] == '@' || text.substr(0, 3) == "\xEF\xBC\xA0")) {  // @ or ＠
-    size_t end = 0;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\n' &&
-           text.substr(end, 3) != kSixPerEmSpace && text.substr(end, 3) != kIdeoSpace)
-      ++end;
-    if (end == text.size()) return text;  // "@" with nothing after: keep it as text
-    text = skip_spaces(text.substr(end));
-  }
-  return text;
-}
 
 std::string ascii_digits(std::string_view text) {
   std::string out;
@@ -71,6 +49,12 @@ std::string ascii_digits(std::string_view text) {
 }
 
 std::shared_ptr<const CommandGrammar> CommandGrammar::from(
+    std::map<std::string, std::vector<std::string>> words, std::vector<std::string> prefixes,
+    std::map<std::string, CommandArgs> args) {
+  return make(std::move(words), std::move(prefixes), std::move(args));
+}
+
+std::shared_ptr<CommandGrammar> CommandGrammar::make(
     std::map<std::string, std::vector<std::string>> words, std::vector<std::string> prefixes,
     std::map<std::string, CommandArgs> args) {
   auto g = std::make_shared<CommandGrammar>();
@@ -140,12 +124,42 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
   }
   if (doc.HasMember("report_prefixes"))
     read_list(doc["report_prefixes"], "report_prefixes", prefixes);
+  std::vector<std::string> property, everyone;
+  if (doc.HasMember("property_words")) read_list(doc["property_words"], "property_words", property);
+  if (doc.HasMember("notice_everyone"))
+    read_list(doc["notice_everyone"], "notice_everyone", everyone);
   if (errors->size() != before) return nullptr;
-  return from(std::move(words), std::move(prefixes), std::move(args));
+  auto g = make(std::move(words), std::move(prefixes), std::move(args));
+  if (doc.HasMember("stats_periods") && doc["stats_periods"].IsObject()) {
+    g->periods_.clear();
+    for (auto it = doc["stats_periods"].MemberBegin(); it != doc["stats_periods"].MemberEnd(); ++it)
+      read_list(it->value, std::string("stats_periods.") + it->name.GetString(),
+                g->periods_[it->name.GetString()]);
+    if (errors->size() != before) return nullptr;
+  }
+  if (!property.empty()) g->property_words_ = std::move(property);
+  if (!everyone.empty()) g->notice_everyone_ = std::move(everyone);
+  return g;
+}
+
+bool CommandGrammar::is_property_word(std::string_view word) const {
+  return std::find(property_words_.begin(), property_words_.end(), word) != property_words_.end();
+}
+
+std::string CommandGrammar::period_of(std::string_view note) const {
+  for (const auto& [period, words] : periods_)
+    for (const auto& w : words)
+      if (note.find(w) != std::string_view::npos) return period;
+  return "today";
+}
+
+bool CommandGrammar::is_everyone_word(std::string_view word) const {
+  return std::find(notice_everyone_.begin(), notice_everyone_.end(), word) !=
+         notice_everyone_.end();
 }
 
 std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
-  const std::string text = ascii_digits(strip_mentions(raw));
+  const std::string text = ascii_digits(strip_leading_mentions(raw));
   std::string_view s = text;
   for (const auto& [word, name] : words_) {
     if (s.substr(0, word.size()) != word) continue;
@@ -163,7 +177,7 @@ std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
       while (digits < num.size() && digits < 12 && num[digits] >= '0' && num[digits] <= '9')
         ++digits;
       if (digits > 0) {
-        c.ticket_no = std::stoll(std::string(num.substr(0, digits)));
+        c.ticket_no = parse_int(num.substr(0, digits)).value_or(0);
         rest = num.substr(digits);
         if (rest.substr(0, 3) == "号") rest.remove_prefix(3);
       } else if (kind == CommandArgs::ticket) {
@@ -186,14 +200,14 @@ std::optional<ParsedCommand> CommandGrammar::parse(std::string_view raw) const {
 }
 
 bool CommandGrammar::has_report_prefix(std::string_view text) const {
-  const auto s = strip_mentions(text);
+  const auto s = strip_leading_mentions(text);
   for (const auto& p : report_prefixes_)
     if (s.substr(0, p.size()) == p) return true;
   return false;
 }
 
 std::string CommandGrammar::strip_prefix(std::string_view text) const {
-  auto s = strip_mentions(text);
+  auto s = strip_leading_mentions(text);
   for (const auto& p : report_prefixes_)
     if (s.substr(0, p.size()) == p) {
       s.remove_prefix(p.size());
@@ -205,4 +219,4 @@ std::string CommandGrammar::strip_prefix(std::string_view text) const {
   return std::string(s);
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

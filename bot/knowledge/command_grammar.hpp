@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 
 /// What may follow a command word (commands.json "args").
 enum class CommandArgs { ticket, optional_ticket, text };
@@ -39,16 +39,30 @@ class CommandGrammar {
   bool has_report_prefix(std::string_view text) const;
   /// The text with leading @mentions and a report prefix removed.
   std::string strip_prefix(std::string_view text) const;
+  /// 转办 #N <word>: true when the word names the property company (commands.json
+  /// "property_words", default 物业).
+  bool is_property_word(std::string_view word) const;
+  /// 通知 <scope>: true when the scope means the speaker's whole subtree (commands.json
+  /// "notice_everyone", default 全部 所有 全体 所有楼栋).
+  bool is_everyone_word(std::string_view word) const;
+  /// 统计 <words>: "week" or "month" when the words name one (commands.json "stats_periods",
+  /// default 周 and 月), else "today".
+  std::string period_of(std::string_view note) const;
 
  private:
+  static std::shared_ptr<CommandGrammar> make(std::map<std::string, std::vector<std::string>> words,
+                                              std::vector<std::string> report_prefixes,
+                                              std::map<std::string, CommandArgs> args);
+
   std::vector<std::pair<std::string, std::string>> words_;  // (word, name), longest word first
   std::map<std::string, CommandArgs> args_;
   std::vector<std::string> report_prefixes_;
+  std::vector<std::string> property_words_{"物业"};
+  std::map<std::string, std::vector<std::string>> periods_{{"week", {"周"}}, {"month", {"月"}}};
+  std::vector<std::string> notice_everyone_{"全部", "所有", "全体", "所有楼栋"};
 };
 
-/// Text with leading "@name " mentions (ASCII or U+2005 space after) and spaces removed.
-std::string_view strip_mentions(std::string_view text);
 /// Full-width digits, ＃ and spaces to ASCII.
 std::string ascii_digits(std::string_view text);
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

@@ -1,18 +1,23 @@
 // import_org: parse, merge, validate, then one transaction.
-#include "bot/core/org_loader.hpp"
+#include "bot/knowledge/org_loader.hpp"
 
-#include "bot/config/org_csv.hpp"
+#include "base/config/org_csv.hpp"
 
 #include <unordered_map>
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 
 std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, store::Store* store,
                                   std::vector<std::string>* errors) {
   std::vector<OrgNode> existing, incoming;
   if (store != nullptr) {
     std::string text = std::string(config::kOrgCsvHeader) + "\n";
-    for (const auto& row : store->org_rows()) text += row + "\n";
+    try {
+      for (const auto& row : store->org_rows()) text += row + "\n";
+    } catch (const store::ReadError& e) {
+      errors->push_back(std::string("(store): the org rows cannot be read: ") + e.what());
+      return std::nullopt;
+    }
     if (!config::parse_org_csv("(store)", text, &existing, errors)) return std::nullopt;
   }
   // Remember where each incoming node was written, to point tree errors at their row.
@@ -50,4 +55,4 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
   return tree;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

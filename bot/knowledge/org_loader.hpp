@@ -2,15 +2,15 @@
 // CSV files the config names, merged by id and validated as one tree.
 #pragma once
 
-#include "bot/config/config.hpp"
-#include "bot/model/org.hpp"
+#include "base/config/config.hpp"
+#include "base/model/org.hpp"
 #include "bot/store/store.hpp"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 
 /// Validates `csv_files` on top of what the store holds and, when valid, writes every row of the
 /// files into the store in one transaction (all or nothing). `store` may be null to validate only
@@ -19,4 +19,4 @@ namespace gridbot::core {
 std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, store::Store* store,
                                   std::vector<std::string>* errors);
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

@@ -1,10 +1,10 @@
 // Loading and filling reply templates.
-#include "bot/core/templates.hpp"
+#include "bot/knowledge/templates.hpp"
 
-#include "bot/common/json_source.hpp"
-#include "bot/common/json_source_impl.hpp"
+#include "base/common/json_source.hpp"
+#include "base/common/json_source_impl.hpp"
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 
 std::shared_ptr<const Templates> Templates::load(const std::string& file,
                                                  std::vector<std::string>* errors) {
@@ -67,4 +67,4 @@ std::string Templates::render(const std::string& name,
   return out;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace gridbot::core {
+namespace gridbot::knowledge {
 
 /// Thread safety: immutable after load; share as shared_ptr<const Templates>.
 class Templates {
@@ -20,9 +20,15 @@ class Templates {
   /// A missing template renders as its name in brackets, so a gap is visible, not fatal.
   std::string render(const std::string& name, const std::map<std::string, std::string>& vars) const;
   bool has(const std::string& name) const { return texts_.count(name) != 0; }
+  /// The label "<prefix>.<code>" (a category, tier, status… in words), or the code itself when
+  /// there is none.
+  std::string label(const std::string& prefix, const std::string& code) const {
+    const std::string key = prefix + "." + code;
+    return has(key) ? render(key, {}) : code;
+  }
 
  private:
   std::map<std::string, std::string> texts_;
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::knowledge

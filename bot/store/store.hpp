@@ -1,18 +1,19 @@
-// The Store seam (DESIGN.md "Scale, and past one machine"): SQLite now, PostgreSQL later. All
+// The Store seam: SQLite now, PostgreSQL later (docs/design.md). All
 // writes go through one writer that group-commits; the outbox row is written in the same
 // transaction as the change that caused it.
 #pragma once
 
-#include "bot/model/inbound_message.hpp"
-#include "bot/model/incident.hpp"
-#include "bot/model/outbox_item.hpp"
-#include "bot/model/deadline.hpp"
-#include "bot/model/ticket.hpp"
+#include "base/model/inbound_message.hpp"
+#include "base/model/incident.hpp"
+#include "base/model/outbox_item.hpp"
+#include "base/model/deadline.hpp"
+#include "base/model/ticket.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -28,15 +29,26 @@ struct TicketFacts {
   int64_t next_due_ms = 0;                            // earliest live deadline, 0 when none
 };
 
-/// What one write transaction may do. Only valid inside Store::write's work function, on the
-/// writer thread. Methods throw on database failure; the store rolls back that work item.
-class WriteTx {
+/// The facets of one write transaction, one per concern, so a workflow's signature shows what it
+/// may touch. Only valid inside Store::write's work function, on the writer thread. Methods throw
+/// on database failure; the store rolls back that work item.
+
+/// The inbox: every inbound message, deduplicated.
+class InboxTx {
  public:
-  virtual ~WriteTx() = default;
+  virtual ~InboxTx() = default;
   /// Inserts into the inbox unless (channel, chat_id, msg_id) is already there.
   /// Returns the new row id, or 0 for a duplicate (nothing written).
   virtual int64_t insert_inbound(const InboundMessage& m) = 0;
   virtual void set_message_state(int64_t id, std::string_view state) = 0;
+  /// Deletes inbox rows received before `before_ms`. Returns how many.
+  virtual int64_t prune_inbox(int64_t before_ms) = 0;
+};
+
+/// The outbox: every outgoing message, and what became of it.
+class OutboxTx {
+ public:
+  virtual ~OutboxTx() = default;
   /// Queues an outgoing message. Returns its id, or 0 when the idempotency key already exists
   /// (nothing queued: a re-run of the same change never sends twice).
   virtual int64_t enqueue(const OutboxItem& item) = 0;
@@ -46,8 +58,20 @@ class WriteTx {
                           bool count_attempt) = 0;
   /// Ends a row as failed or disabled with the reason.
   virtual void mark_final(int64_t id, DeliveryState state, std::string_view error) = 0;
+};
+
+/// The org tree's rows.
+class OrgTx {
+ public:
+  virtual ~OrgTx() = default;
   /// Inserts or replaces an org node, stored as its org CSV row.
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
+};
+
+/// Tickets, their reporters, events and satisfaction answers.
+class TicketTx {
+ public:
+  virtual ~TicketTx() = default;
   /// Creates a ticket numbered one past the highest so far (the first is 1001), with its first
   /// reporter (t.reporters[0]). Returns the number. Events are added with add_event.
   virtual int64_t create_ticket(const Ticket& t) = 0;
@@ -64,7 +88,40 @@ class WriteTx {
   /// Adds a reporter; false when (channel, user) already reported this ticket.
   virtual bool add_reporter(int64_t no, const Reporter& r) = 0;
   virtual void add_event(int64_t no, const TicketEvent& e) = 0;
-  // Incidents (issue 7; store/sqlite/incident_statements.cpp).
+  virtual void ask_satisfaction(const SatisfactionAnswer& a) = 0;
+  /// Questions still waiting for this reporter's answer.
+  virtual std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
+                                                               const std::string& user) = 0;
+  virtual std::vector<SatisfactionAnswer> satisfaction_of(int64_t ticket_no) = 0;
+  virtual void answer_satisfaction(int64_t ticket_no, const std::string& channel,
+                                   const std::string& user, const std::string& answer,
+                                   const std::string& words, int64_t at_ms) = 0;
+  /// Tickets reported in `node`'s subtree (or owned by / handed to it), created in [from, to);
+  /// open_only: open ones of any age instead. Ordered by earliest live deadline, then number.
+  virtual std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms,
+                                                int64_t to_ms, bool open_only) = 0;
+};
+
+/// The clocks: every deadline of a ticket, and the digest's daily row.
+class DeadlineTx {
+ public:
+  virtual ~DeadlineTx() = default;
+  /// Adds a deadline; an identical one (ticket, clock, node, due) is kept once.
+  virtual void add_deadline(const Deadline& d) = 0;
+  /// Stops the ticket's live clocks (state done): every clock when `clock` is empty.
+  virtual void stop_deadlines(int64_t ticket_no, std::string_view clock) = 0;
+  /// Live deadlines whose warning or due time has come, oldest first.
+  virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
+  virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
+  /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
+  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock,
+                                 std::string_view node) = 0;
+};
+
+/// Incidents, their targets, updates and the reports linked to them.
+class IncidentTx {
+ public:
+  virtual ~IncidentTx() = default;
   /// Creates an incident numbered one past the highest so far (E1 first) with its targets.
   virtual int64_t create_incident(const Incident& i) = 0;
   /// Writes status, expected restore time and timestamps of an existing incident.
@@ -83,34 +140,26 @@ class WriteTx {
   /// Links a resident's message (inbox row) to an incident instead of a ticket (inhibition).
   virtual void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                                 int64_t at_ms) = 0;
-  // Deadlines and satisfaction (store/sqlite/deadline_statements.cpp).
-  /// Adds a deadline; an identical one (ticket, clock, node, due) is kept once.
-  virtual void add_deadline(const Deadline& d) = 0;
-  /// Stops the ticket's live clocks (state done): every clock when `clock` is empty.
-  virtual void stop_deadlines(int64_t ticket_no, std::string_view clock) = 0;
-  /// Live deadlines whose warning or due time has come, oldest first.
-  virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
-  virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
-  /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
-  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock,
-                                 std::string_view node) = 0;
-  virtual void ask_satisfaction(const SatisfactionAnswer& a) = 0;
-  /// Questions still waiting for this reporter's answer.
-  virtual std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
-                                                               const std::string& user) = 0;
-  virtual std::vector<SatisfactionAnswer> satisfaction_of(int64_t ticket_no) = 0;
-  virtual void answer_satisfaction(int64_t ticket_no, const std::string& channel,
-                                   const std::string& user, const std::string& answer,
-                                   const std::string& words, int64_t at_ms) = 0;
-  /// Tickets reported in `node`'s subtree (or owned by / handed to it), created in [from, to);
-  /// open_only: open ones of any age instead. Ordered by earliest live deadline, then number.
-  virtual std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms,
-                                                int64_t to_ms, bool open_only) = 0;
+};
+
+/// One write transaction: every facet, and nested savepoints.
+class WriteTx : public InboxTx,
+                public OutboxTx,
+                public OrgTx,
+                public TicketTx,
+                public DeadlineTx,
+                public IncidentTx {
+ public:
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
   virtual bool guarded(const std::function<void()>& f) = 0;
-  /// Deletes inbox rows received before `before_ms`. Returns how many.
-  virtual int64_t prune_inbox(int64_t before_ms) = 0;
+};
+
+/// A read that the database could not answer (disk failure, a corrupt or vanished file). Reads
+/// never turn a failure into an empty answer: the API answers it 503.
+class ReadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct MessageQuery {
@@ -142,7 +191,8 @@ struct IncidentQuery {
   int limit = 100;
 };
 
-/// Thread safety: write() and the read methods are safe from any thread. Reads see committed data.
+/// Thread safety: write() and the read methods are safe from any thread. Reads see committed data
+/// and throw ReadError when the database cannot answer.
 class Store {
  public:
   using Work = std::function<void(WriteTx&)>;

@@ -1,12 +1,10 @@
-// Heads' commands that change a ticket: 受理 转办 上报 退回 办结 督办 (issues 4 and 6). Each is
-// checked against the speaker's role and place in the tree; a refusal is answered with why, is
-// recorded in the ticket's history, and changes nothing else.
-#include "bot/core/ticket_context.hpp"
-#include "bot/core/ticket_text.hpp"
+// Heads' commands that change a ticket: 受理 转办 上报 退回 办结 督办. Each is checked against the
+// speaker's role and place in the tree; a refusal is answered with why, is recorded in the
+// ticket's history, and changes nothing else.
+#include "bot/tickets/text.hpp"
+#include "bot/tickets/workflows.hpp"
 
-#include <algorithm>
-
-namespace gridbot::core {
+namespace gridbot::tickets {
 namespace {
 
 bool is_above(const OrgTree& tree, const OrgNode& node, const std::string& below_id) {
@@ -34,120 +32,40 @@ const OrgNode* one_down(const OrgTree& tree, const Ticket& t) {
   return tree.find(path.substr(start, end - start));
 }
 
-}  // namespace
-
-std::string TicketService::on_command(Context& c, const ParsedCommand& cmd) {
-  if (cmd.name == "satisfied" || cmd.name == "unsatisfied") return on_answer(c, cmd);
-  if (cmd.name == "progress" || cmd.name == "todo" || cmd.name == "stats" || cmd.name == "help")
-    return on_query(c, cmd);
-  if (cmd.name == "notice") return on_notice(c, cmd);
-
-  const auto& k = *c.k;
-  const std::string no = std::to_string(cmd.ticket_no);
-  const GroupRef here{c.m.channel, c.m.chat_id};
-  const std::string key = "cmd:" + c.m.channel + ":" + c.m.chat_id + ":" + c.m.msg_id;
-  std::map<std::string, std::string> vars{{"mentions", c.sender_mention()},
-                                          {"no", no},
-                                          {"word", cmd.word},
-                                          {"action", c.label("action", cmd.name)}};
-  auto refuse = [&](const std::string& why, const std::optional<Ticket>& t) {
-    post(c, here, c.render("command.refused." + why, vars), {c.m.sender_id}, priority::kRoutine,
-         key);
-    if (t) c.tx.add_event(t->no, c.event("refused", cmd.word + ": " + why));
-    return std::string("refused");
-  };
-
-  auto t = c.tx.load_ticket(cmd.ticket_no);
-  if (!t) return refuse("unknown", std::nullopt);
-  vars["owner"] = owner_name(k, *t);
-  vars["status"] = c.label("status", to_string(t->status));
-  const Head* speaker = head_of(*c.node, c.m.channel, c.m.sender_id);
-  if (speaker == nullptr) return refuse("not_head", t);
-  if (cmd.name == "supervise") {
-    // 督办 comes from above: a node strictly higher than the holder.
-    if (!is_above(*k.tree, *c.node, t->department.empty() ? t->owner_node : t->department) &&
-        !is_above(*k.tree, *c.node, t->owner_node))
-      return refuse("not_above", t);
-  } else if (!in_scope(*k.tree, *c.node, *t)) {
-    return refuse("out_of_scope", t);
-  }
-  if (!is_open(t->status)) return refuse("closed", t);
-
-  const TicketStatus from = t->status;
-  std::string kind = cmd.name;
-  if (cmd.name == "accept") {
-    if (from == TicketStatus::accepted) return refuse("already", t);
-    t->status = TicketStatus::accepted;
-    t->accepted_ms = c.now;
-    c.tx.stop_deadlines(t->no, "accept");
-    if (t->tier != "private")
-      c.tx.add_deadline(clock_row(t->no, "update",
-                                  t->department.empty() ? t->owner_node : t->department, c.now,
-                                  config_.update_ms));
-    kind = "accepted";
-  } else if (cmd.name == "resolve") {
-    if (cmd.note.empty()) return refuse("need_note", t);
-    t->status = TicketStatus::resolved;
-    t->resolved_ms = c.now;
-    c.tx.stop_deadlines(t->no, "");
-    // The return visit: every reporter is asked, and silence closes it as 默认满意 later.
-    for (const auto& r : t->reporters)
-      c.tx.ask_satisfaction({t->no, r.channel, r.user_id, c.now, "", 0});
-    auto s = clock_row(t->no, "satisfaction", t->owner_node, c.now, config_.satisfaction_ms);
-    s.warn_ms = 0;
-    c.tx.add_deadline(s);
-    kind = "resolved";
-  } else if (cmd.name == "supervise") {
-    t->supervised = true;
-    kind = "supervised";
-  } else {
-    const std::string state = on_move(c, cmd, *t);
-    if (!state.empty()) return refuse(state, t);
-    kind = to_string(t->status);
-  }
-  if (from == TicketStatus::accepted && cmd.name != "accept" && cmd.name != "supervise")
-    c.tx.stop_deadlines(t->no, "update");  // the first update after 受理 has come
-  t->updated_ms = c.now;
-  c.tx.update_ticket(*t);
-  auto e = c.event(kind, cmd.note);
-  e.from_status = to_string(from);
-  e.to_status = to_string(t->status);
-  c.tx.add_event(t->no, e);
-
-  const std::string status_key = "status:" + no + ":" + kind + ":" + std::to_string(c.row_id);
-  if (cmd.name == "supervise") {
-    // Ping the holder, not the residents.
-    const OrgNode* holder = k.tree->find(t->department.empty() ? t->owner_node : t->department);
-    if (holder != nullptr)
-      for (const auto& g : holder->groups) {
-        auto [who, ids] = c.heads_of(*holder, g.channel);
-        post(c, g,
-             c.render("ticket.supervised", {{"no", no},
-                                            {"by", c.node->name},
-                                            {"note", cmd.note},
-                                            {"category", c.label("category", t->category)},
-                                            {"mentions", who}}),
-             ids, priority::kNotice, status_key + ":" + g.channel + ":" + g.chat_id);
+// 转办 #N 物业 [说明]: the property head of a grid the ticket came from, told in that grid's group.
+std::string to_property(Work& w, Ticket& t, const std::string& note) {
+  const OrgNode* origin = w.k->tree->find(t.origin_node);
+  for (const OrgNode* n : origin ? w.k->tree->ancestors(*origin) : std::vector<const OrgNode*>{})
+    for (const auto& h : n->heads) {
+      if (h.role != Role::property_head) continue;
+      t.status = TicketStatus::transferred;
+      t.assignee = h.channel + ":" + h.user_id;
+      for (const auto& g : n->groups) {
+        if (g.channel != h.channel) continue;
+        w.post(g,
+               w.render("ticket.to_property", {{"no", std::to_string(t.no)},
+                                               {"mentions", mention_text({{h.user_id, h.name}})},
+                                               {"category", w.label("category", t.category)},
+                                               {"text", quote_up(t.text)},
+                                               {"note", note}}),
+               {h.user_id}, t.urgent ? priority::kUrgent : priority::kRoutine,
+               delivery::keys::transfer(t.no, w.row_id, g.chat_id));
       }
-  } else {
-    tell_reporters(c, *t, "ticket.status." + kind, cmd.note, status_key);
-  }
-  vars["count"] = std::to_string(t->reporters.size());
-  vars["owner"] = owner_name(k, *t);
-  post(c, here, c.render("command.done." + cmd.name, vars), {c.m.sender_id}, priority::kRoutine,
-       key);
-  return "command";
+      return {};
+    }
+  return "no_target";
 }
 
 // 转办 上报 退回: the ticket changes hands. Returns a refusal reason, or "" when done.
-std::string TicketService::on_move(Context& c, const ParsedCommand& cmd, Ticket& t) {
-  const auto& k = *c.k;
+std::string move(Work& w, const ParsedCommand& cmd, Ticket& t) {
+  const auto& k = *w.k;
   if (cmd.name == "escalate") {
     const OrgNode* owner = k.tree->find(t.owner_node);
     const OrgNode* up = owner ? k.tree->find(owner->parent) : nullptr;
     if (up == nullptr || up->level == Level::department) return "at_top";
     t.status = TicketStatus::escalated;
-    hand_over(c, t, *up, cmd.note.empty() ? c.node->name + "上报" : cmd.note);
+    hand_over(w, t, *up,
+              cmd.note.empty() ? w.render("why.escalated", {{"node", w.node->name}}) : cmd.note);
     return {};
   }
   if (cmd.name == "return") {
@@ -156,78 +74,128 @@ std::string TicketService::on_move(Context& c, const ParsedCommand& cmd, Ticket&
     if (down == nullptr) return "at_bottom";
     t.status = TicketStatus::returned;
     if (down->level == Level::building) t.tier = "private";  // back to the resident: 属私事
-    hand_over(c, t, *down, cmd.note);
+    hand_over(w, t, *down, cmd.note);
     return {};
   }
-  if (cmd.name == "transfer") {
-    // 转办 #N <物业|供电|供水|…> [说明]
-    const auto space = cmd.note.find(' ');
-    const std::string target = cmd.note.substr(0, space);
-    const std::string note = space == std::string::npos ? "" : cmd.note.substr(space + 1);
-    if (target.empty()) return "need_target";
-    if (target == "物业") {
-      // The property head of the grid the ticket came from; told in that grid's group.
-      const OrgNode* origin = k.tree->find(t.origin_node);
-      for (const OrgNode* n : origin ? k.tree->ancestors(*origin) : std::vector<const OrgNode*>{})
-        for (const auto& h : n->heads)
-          if (h.role == Role::property_head) {
-            t.status = TicketStatus::transferred;
-            t.assignee = h.channel + ":" + h.user_id;
-            for (const auto& g : n->groups) {
-              if (g.channel != h.channel) continue;
-              post(c, g,
-                   c.render("ticket.to_property",
-                            {{"no", std::to_string(t.no)},
-                             {"mentions", "@" + (h.name.empty() ? h.user_id : h.name)},
-                             {"category", c.label("category", t.category)},
-                             {"text", quote_up(t.text)},
-                             {"note", note}}),
-                   {h.user_id}, t.urgent ? priority::kUrgent : priority::kRoutine,
-                   "transfer:" + std::to_string(t.no) + ":" + std::to_string(c.row_id) + ":" +
-                       g.chat_id);
-            }
-            return {};
-          }
-      return "no_target";
+  if (cmd.name != "transfer") return "unknown_command";
+  // 转办 #N <物业|供电|供水|…> [说明]
+  const auto space = cmd.note.find(' ');
+  const std::string target = cmd.note.substr(0, space);
+  const std::string note = space == std::string::npos ? "" : cmd.note.substr(space + 1);
+  if (target.empty()) return "need_target";
+  if (k.grammar->is_property_word(target)) return to_property(w, t, note);
+  for (const auto& n : k.tree->nodes())
+    if (n.level == Level::department && (n.dept == target || n.name == target || n.id == target)) {
+      t.status = TicketStatus::transferred;
+      hand_over(w, t, n,
+                note.empty() ? w.render("why.transferred", {{"node", w.node->name}}) : note);
+      return {};
     }
-    for (const auto& n : k.tree->nodes())
-      if (n.level == Level::department &&
-          (n.dept == target || n.name == target || n.id == target)) {
-        t.status = TicketStatus::transferred;
-        hand_over(c, t, n, note.empty() ? c.node->name + "转办" : note);
-        return {};
-      }
-    return "no_target";
-  }
-  return "unknown_command";
+  return "no_target";
 }
 
-void TicketService::tell_reporters(Context& c, const Ticket& t, const std::string& template_name,
-                                   const std::string& note, const std::string& key) {
-  const Head* speaker = c.node ? head_of(*c.node, c.m.channel, c.m.sender_id) : nullptr;
-  const std::string actor = speaker ? std::string(role_label(speaker->role)) +
-                                          (speaker->name.empty() ? c.m.sender_name : speaker->name)
-                                    : c.m.sender_name;
-  // One message per group the reporters wrote from, @-mentioning each of them there.
-  std::map<std::pair<std::string, std::string>, std::vector<const Reporter*>> by_group;
-  for (const auto& r : t.reporters) by_group[{r.channel, r.chat_id}].push_back(&r);
-  for (const auto& [group, reporters] : by_group) {
-    std::vector<std::pair<std::string, std::string>> who;
-    std::vector<std::string> ids;
-    for (const Reporter* r : reporters) {
-      who.emplace_back(r->user_id, r->name);
-      ids.push_back(r->user_id);
-    }
-    const std::string text = c.render(template_name, {{"mentions", mention_text(who)},
-                                                      {"no", std::to_string(t.no)},
-                                                      {"category", c.label("category", t.category)},
-                                                      {"actor", actor},
-                                                      {"owner", owner_name(*c.k, t)},
-                                                      {"note", note}});
-    post(c, {group.first, group.second}, text, ids,
-         t.urgent ? priority::kUrgent : priority::kRoutine,
-         key + ":" + group.first + ":" + group.second);
+// 受理 办结 督办 and the moves: the change itself. Returns the event kind, or "!" + a refusal.
+std::string change(Work& w, const ParsedCommand& cmd, Ticket& t) {
+  const TicketStatus from = t.status;
+  if (cmd.name == "accept") {
+    if (from == TicketStatus::accepted) return "!already";
+    t.status = TicketStatus::accepted;
+    t.accepted_ms = w.now;
+    w.deadlines.stop_deadlines(t.no, "accept");
+    if (t.tier != "private")
+      w.deadlines.add_deadline(clock_row(w.cfg, t.no, "update",
+                                         t.department.empty() ? t.owner_node : t.department,
+                                         w.now, w.cfg.update_ms));
+    return "accepted";
   }
+  if (cmd.name == "resolve") {
+    if (cmd.note.empty()) return "!need_note";
+    t.status = TicketStatus::resolved;
+    t.resolved_ms = w.now;
+    w.deadlines.stop_deadlines(t.no, "");
+    // The return visit: every reporter is asked, and silence closes it as 默认满意 later.
+    for (const auto& r : t.reporters)
+      w.tickets.ask_satisfaction({t.no, r.channel, r.user_id, w.now, "", 0});
+    auto s = clock_row(w.cfg, t.no, "satisfaction", t.owner_node, w.now, w.cfg.satisfaction_ms);
+    s.warn_ms = 0;
+    w.deadlines.add_deadline(s);
+    return "resolved";
+  }
+  if (cmd.name == "supervise") {
+    t.supervised = true;
+    return "supervised";
+  }
+  const std::string refused = move(w, cmd, t);
+  return refused.empty() ? std::string(to_string(t.status)) : "!" + refused;
 }
 
-}  // namespace gridbot::core
+// Why the speaker may not run `cmd` on `t`, or "" when they may.
+std::string refusal(const Work& w, const ParsedCommand& cmd, const Ticket& t) {
+  const auto& tree = *w.k->tree;
+  if (w.speaker() == nullptr) return "not_head";
+  if (cmd.name == "supervise") {
+    // 督办 comes from above: a node strictly higher than the holder.
+    if (!is_above(tree, *w.node, t.department.empty() ? t.owner_node : t.department) &&
+        !is_above(tree, *w.node, t.owner_node))
+      return "not_above";
+  } else if (!in_scope(tree, *w.node, t)) {
+    return "out_of_scope";
+  }
+  if (!is_open(t.status)) return "closed";
+  return {};
+}
+
+}  // namespace
+
+std::string on_command(Work& w, const ParsedCommand& cmd) {
+  if (cmd.name == "satisfied" || cmd.name == "unsatisfied") return on_answer(w, cmd);
+  if (cmd.name == "progress" || cmd.name == "todo" || cmd.name == "stats" || cmd.name == "help")
+    return on_query(w, cmd);
+
+  const std::string no = std::to_string(cmd.ticket_no);
+  const std::string key = delivery::keys::answer("cmd", w.m.channel, w.m.chat_id, w.m.msg_id);
+  Vars vars{{"no", no}, {"word", cmd.word}, {"action", w.label("action", cmd.name)}};
+  auto refuse = [&](const std::string& why, const std::optional<Ticket>& t) {
+    w.answer("command.refused." + why, vars, key);
+    if (t) w.tickets.add_event(t->no, w.event("refused", cmd.word + ": " + why));
+    return std::string("refused");
+  };
+
+  auto t = w.tickets.load_ticket(cmd.ticket_no);
+  if (!t) return refuse("unknown", std::nullopt);
+  vars["owner"] = owner_name(*w.k, *t);
+  vars["status"] = w.label("status", to_string(t->status));
+  if (const std::string why = refusal(w, cmd, *t); !why.empty()) return refuse(why, t);
+
+  const TicketStatus from = t->status;
+  const std::string kind = change(w, cmd, *t);
+  if (kind[0] == '!') return refuse(kind.substr(1), t);
+  if (from == TicketStatus::accepted && cmd.name != "accept" && cmd.name != "supervise")
+    w.deadlines.stop_deadlines(t->no, "update");  // the first update after 受理 has come
+  t->updated_ms = w.now;
+  w.tickets.update_ticket(*t);
+  auto e = w.event(kind, cmd.note);
+  e.from_status = to_string(from);
+  e.to_status = to_string(t->status);
+  w.tickets.add_event(t->no, e);
+
+  const std::string status_key = delivery::keys::status(t->no, kind, w.row_id);
+  if (cmd.name == "supervise") {
+    // Ping the holder, not the residents.
+    if (const OrgNode* holder = holder_of(*w.k, *t))
+      tell_heads(w, *holder, "ticket.supervised",
+                 {{"no", no},
+                  {"by", w.node->name},
+                  {"note", cmd.note},
+                  {"category", w.label("category", t->category)}},
+                 priority::kNotice, status_key);
+  } else {
+    tell_reporters(w, *t, "ticket.status." + kind, cmd.note, status_key);
+  }
+  vars["count"] = std::to_string(t->reporters.size());
+  vars["owner"] = owner_name(*w.k, *t);
+  w.answer("command.done." + cmd.name, vars, key);
+  return "command";
+}
+
+}  // namespace gridbot::tickets

@@ -1,7 +1,7 @@
 // Ticket text helpers.
-#include "bot/core/ticket_text.hpp"
+#include "bot/tickets/text.hpp"
 
-namespace gridbot::core {
+namespace gridbot::tickets {
 namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
@@ -75,4 +75,4 @@ std::string mention_text(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
-}  // namespace gridbot::core
+}  // namespace gridbot::tickets

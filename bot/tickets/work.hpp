@@ -1,49 +1,71 @@
-// The per-message context of TicketService (private to bot/core/ticket_*.cpp).
+// One unit of ticket work: a message being processed, a deadline firing, or a notice, at one
+// time, inside one write transaction. The ticket workflows (intake, commands, answers, queries,
+// relay, clocks) and the deadlines take it; it shows which store facets they may touch.
 #pragma once
 
-#include "bot/core/ticket_service.hpp"
+#include "base/common/mentions.hpp"
+#include "base/model/inbound_message.hpp"
+#include "base/model/org.hpp"
+#include "base/model/ticket.hpp"
+#include "bot/delivery/keys.hpp"
+#include "bot/delivery/post.hpp"
+#include "bot/knowledge/knowledge.hpp"
+#include "bot/store/store.hpp"
+#include "bot/tickets/config.hpp"
 
-namespace gridbot::core {
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
-struct TicketService::Context {
-  const InboundMessage& m;
-  int64_t row_id;
-  store::WriteTx& tx;
+namespace gridbot::tickets {
+
+using knowledge::Knowledge;
+using Vars = std::map<std::string, std::string>;
+
+/// How a resident asked: not at all (chatter the classifier reads), by @-mentioning the bot, or
+/// with 报事/报修 in front.
+enum class Ask { silent, mentioned, prefixed };
+
+/// What timer work stands in for a message: none, so events name "gridbot".
+const InboundMessage& no_message();
+
+struct Work {
+  store::TicketTx& tickets;
+  store::DeadlineTx& deadlines;
+  delivery::Poster out;
   std::shared_ptr<const Knowledge> k;
-  const OrgNode* node;  // the node whose group the message came from
+  const TicketConfig& cfg;
+  const InboundMessage& m;  // no_message() for timer work
+  int64_t row_id;           // the message's inbox row; 0 for timer work
+  const OrgNode* node;      // the node whose group the message came from; null for timer work
   int64_t now;
 
-  std::string render(const std::string& name,
-                     const std::map<std::string, std::string>& vars) const {
+  Work(store::WriteTx& tx, const channels::ChannelTable& channels,
+       std::shared_ptr<const Knowledge> knowledge, const TicketConfig& config,
+       const InboundMessage* message, int64_t row, int64_t now_ms);
+
+  std::string render(const std::string& name, const Vars& vars) const {
     return k->templates->render(name, vars);
   }
+  /// The label template "<prefix>.<code>", or the code itself when there is none.
   std::string label(const std::string& prefix, const std::string& code) const {
-    const std::string key = prefix + "." + code;
-    return k->templates->has(key) ? k->templates->render(key, {}) : code;
+    return k->templates->label(prefix, code);
   }
-  /// "@name @name" and the ids of the heads to @-mention in `group` of `node`.
-  std::pair<std::string, std::vector<std::string>> heads_of(const OrgNode& node,
-                                                            const std::string& channel) const {
-    std::string text;
-    std::vector<std::string> ids;
-    for (const Head* h : heads_to_mention(node, channel)) {
-      text += (text.empty() ? "@" : " @") + (h->name.empty() ? h->user_id : h->name);
-      ids.push_back(h->user_id);
-    }
-    return {text, ids};
-  }
-  std::string sender_mention() const {
-    return "@" + (m.sender_name.empty() ? m.sender_id : m.sender_name);
-  }
-  TicketEvent event(std::string kind, std::string detail = {}) const {
-    TicketEvent e;
-    e.at_ms = now;
-    e.actor_id = m.sender_id.empty() ? "gridbot" : m.sender_id;
-    e.actor_name = m.sender_name;
-    e.kind = std::move(kind);
-    e.detail = std::move(detail);
-    return e;
-  }
+  /// The heads of `n` to @-mention in its group on `channel`.
+  std::vector<Mention> heads_of(const OrgNode& n, const std::string& channel) const;
+  /// The sender, as they are @-mentioned back.
+  Mention sender() const;
+  std::string sender_mention() const { return mention_text({sender()}); }
+  /// The head who wrote the message in this node's group, or null.
+  const Head* speaker() const;
+  TicketEvent event(std::string kind, std::string detail = {}) const;
+
+  /// Posts into `group` (the one outbound helper); false when the group cannot be reached.
+  bool post(const GroupRef& group, std::string text, std::vector<std::string> mentions,
+            int priority, std::string key);
+  /// Answers the sender in the group the message came from, @-mentioning them.
+  void answer(const std::string& template_name, const Vars& vars, std::string key);
 };
 
-}  // namespace gridbot::core
+}  // namespace gridbot::tickets

@@ -55,18 +55,27 @@ export function verify (secret, headers, body, { nowS = Math.floor(Date.now() / 
 }
 
 // ---------------------------------------------------------------------------------------------
-// State file: the outbound ids already posted (dedupe) and the inbound messages not yet
-// acknowledged by gridbot. Written atomically (temp file, fsync, rename) before answering.
+// State file: the outbound ids already posted (dedupe) and the inbound messages gridbot has not
+// acknowledged yet. A journal of JSON lines, each appended and fsync'ed before the bridge answers
+// or forgets anything:
+//   {"s":"<outbound id>","t":<ms>}   posted into the room
+//   {"p":{...inbound body...}}        to be delivered to gridbot
+//   {"d":"<inbound id>"}              delivered (or given up)
+// It is rewritten compactly (temp file, fsync, rename) at start and whenever it has grown to
+// several times what it holds. Ids are forgotten after `retentionMs` (gridbot retries a send for
+// minutes to hours, never days) or beyond `maxIds`, oldest first.
 
 export class StateStore {
-  constructor (file, { retentionMs = 30 * 24 * 3600 * 1000, maxIds = 200000, logger = defaultLogger } = {}) {
+  constructor (file, { retentionMs = 7 * 24 * 3600 * 1000, maxIds = 100000 } = {}) {
     this.file = file
     this.retentionMs = retentionMs
     this.maxIds = maxIds
-    this.logger = logger
-    this.sent = new Map() // outbound id -> ms when posted
-    this.pending = new Map() // inbound message id -> body object
+    this.sent = new Map() // outbound id -> ms when posted, oldest first
+    this.pending = new Map() // inbound message id -> body, in arrival order
+    this.fd = null
+    this.lines = 0 // lines appended since the last compaction
     this.load()
+    this.compact()
   }
 
   load () {
@@ -78,58 +87,89 @@ export class StateStore {
       if (e.code === 'ENOENT') return
       throw e
     }
-    let data
-    try {
-      data = JSON.parse(text)
-    } catch (e) {
-      throw new Error(`${this.file}: not JSON (${e.message}); move it away to start afresh`)
-    }
-    for (const [id, at] of Object.entries(data.sent || {})) this.sent.set(id, Number(at) || 0)
-    for (const body of data.pending || []) {
-      if (body && body.id !== undefined) this.pending.set(String(body.id), body)
-    }
+    const lines = text.split('\n')
+    lines.forEach((line, i) => {
+      if (!line.trim()) return
+      let rec
+      try {
+        rec = JSON.parse(line)
+      } catch {
+        // the last line of a run that died while appending: that record never counted
+        if (i === lines.length - 1) return
+        throw new Error(`${this.file}:${i + 1}: not JSON; move the file away to start afresh (ids posted before are then forgotten)`)
+      }
+      if (rec && typeof rec.s === 'string') {
+        this.sent.delete(rec.s)
+        this.sent.set(rec.s, Number(rec.t) || Date.now())
+      } else if (rec && rec.p && rec.p.id !== undefined) {
+        this.pending.set(String(rec.p.id), rec.p)
+      } else if (rec && rec.d !== undefined) {
+        this.pending.delete(String(rec.d))
+      } else {
+        throw new Error(`${this.file}:${i + 1}: not a state record; move the file away to start afresh`)
+      }
+    })
   }
 
   prune (now = Date.now()) {
     for (const [id, at] of this.sent) {
-      if (now - at <= this.retentionMs && this.sent.size <= this.maxIds) break // oldest first
+      if (now - at <= this.retentionMs && this.sent.size <= this.maxIds) break
       this.sent.delete(id)
     }
   }
 
-  save () {
+  /** Rewrites the file with exactly what is held. */
+  compact () {
     if (!this.file) return
     this.prune()
-    const data = JSON.stringify({
-      version: 1,
-      sent: Object.fromEntries(this.sent),
-      pending: [...this.pending.values()],
-    })
+    if (this.fd !== null) { fs.closeSync(this.fd); this.fd = null }
+    const out = []
+    for (const [s, t] of this.sent) out.push(JSON.stringify({ s, t }))
+    for (const p of this.pending.values()) out.push(JSON.stringify({ p }))
     const tmp = `${this.file}.${process.pid}.tmp`
     const fd = fs.openSync(tmp, 'w', 0o600)
     try {
-      fs.writeSync(fd, data)
+      fs.writeSync(fd, out.length ? out.join('\n') + '\n' : '')
       fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)
     }
     fs.renameSync(tmp, this.file)
+    try { // make the rename itself durable
+      const dfd = fs.openSync(path.dirname(this.file), 'r')
+      try { fs.fsyncSync(dfd) } finally { fs.closeSync(dfd) }
+    } catch { /* not every platform can fsync a directory */ }
+    this.fd = fs.openSync(this.file, 'a', 0o600)
+    this.lines = 0
+  }
+
+  append (rec) {
+    if (!this.file) return
+    if (this.fd === null) this.compact() // reopens after close()
+    fs.writeSync(this.fd, JSON.stringify(rec) + '\n')
+    fs.fsyncSync(this.fd)
+    if (++this.lines > Math.max(1000, 2 * (this.sent.size + this.pending.size))) this.compact()
   }
 
   hasSent (id) { return this.sent.has(id) }
   markSent (id) {
+    const t = Date.now()
     this.sent.delete(id)
-    this.sent.set(id, Date.now())
-    this.save()
+    this.sent.set(id, t)
+    this.append({ s: id, t })
   }
 
   addPending (body) {
     this.pending.set(String(body.id), body)
-    this.save()
+    this.append({ p: body })
   }
 
   removePending (id) {
-    if (this.pending.delete(String(id))) this.save()
+    if (this.pending.delete(String(id))) this.append({ d: String(id) })
+  }
+
+  close () {
+    if (this.fd !== null) { fs.closeSync(this.fd); this.fd = null }
   }
 }
 
@@ -238,7 +278,7 @@ export function createBridge ({
     ...retry,
   }
   const { host, port } = parseListen(listen)
-  const state = new StateStore(stateFile, { logger })
+  const state = new StateStore(stateFile)
   const inflight = new Map() // outbound id -> Promise<{status, body, headers}>
   const queue = [] // inbound ids waiting to be posted, in arrival order
   let server
@@ -440,15 +480,16 @@ export function createBridge ({
 
   async function start () {
     if (running) return
-    running = true
-    abort = new AbortController()
-    wechaty.on('message', onMessage)
-    wechaty.on('error', onError)
     server = http.createServer(onRequest)
     await new Promise((resolve, reject) => {
-      server.once('error', reject)
+      server.once('error', reject) // e.g. EADDRINUSE: nothing else has started
       server.listen(port, host, () => { server.off('error', reject); resolve() })
     })
+    running = true
+    abort = new AbortController()
+    state.compact() // also reopens the journal after a stop()
+    wechaty.on('message', onMessage)
+    wechaty.on('error', onError)
     // what the last run left unacknowledged goes first, in its order
     for (const id of state.pending.keys()) queue.push(id)
     if (queue.length) logger.info(`inbound: resending ${queue.length} message(s) left from the last run`)
@@ -468,10 +509,15 @@ export function createBridge ({
     if (wake) { wake(); wake = null }
     wechaty.off('message', onMessage)
     wechaty.off('error', onError)
-    server.closeAllConnections?.()
-    await new Promise(resolve => server.close(() => resolve()))
-    await draining
+    // stop taking sends, let those being said finish (their answers still go out), then close
+    const closed = new Promise(resolve => server.close(() => resolve()))
+    server.closeIdleConnections()
     await Promise.allSettled([...inflight.values()])
+    server.closeAllConnections()
+    await closed
+    await intake
+    await draining
+    state.close()
     if (startedWechaty) {
       startedWechaty = false
       await wechaty.stop()
@@ -519,7 +565,7 @@ async function main () {
     gridbotUrl: env.GRIDBOT_URL,
     secret: env.BRIDGE_SECRET,
     listen: env.LISTEN || '127.0.0.1:8090',
-    stateFile: path.resolve(env.STATE_FILE || 'wechaty-bridge-state.json'),
+    stateFile: path.resolve(env.STATE_FILE || 'wechaty-bridge-state.jsonl'),
   })
   let stopping = false
   const shutdown = async sig => {

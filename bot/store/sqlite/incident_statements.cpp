@@ -1,4 +1,4 @@
-// SQLite statements for incidents, their targets, updates and linked reports (issue 7), and the
+// SQLite statements for incidents, their targets, updates and linked reports, and the
 // outbox's supersede step. Prepared on first use so that stores that never see an incident pay
 // nothing.
 #include "bot/store/sqlite/statements.hpp"
@@ -64,6 +64,7 @@ std::vector<IncidentTarget> read_targets(SQLite::Statement& s, int64_t no) {
     t.level = parse_level(s.getColumn(1).getString()).value_or(Level::building);
     t.group = {s.getColumn(2).getString(), s.getColumn(3).getString()};
     t.households = s.getColumn(4).getInt();
+    t.reachable = s.getColumn(5).getInt() != 0;
     out.push_back(std::move(t));
   }
   s.reset();
@@ -79,7 +80,8 @@ std::vector<IncidentUpdate> read_updates(SQLite::Statement& s, int64_t no) {
 }
 
 constexpr const char* kSelectTargets =
-    "SELECT node, level, channel, chat_id, households FROM incident_targets WHERE incident_no = ? "
+    "SELECT node, level, channel, chat_id, households, reachable FROM incident_targets "
+    "WHERE incident_no = ? "
     "ORDER BY rowid";
 
 std::string select_updates() {
@@ -105,7 +107,7 @@ struct WriterStatements::IncidentStatements {
                "restored_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         insert_target(db,
                       "INSERT OR IGNORE INTO incident_targets(incident_no, node, level, channel, "
-                      "chat_id, households) VALUES(?, ?, ?, ?, ?, ?)"),
+                      "chat_id, households, reachable) VALUES(?, ?, ?, ?, ?, ?, ?)"),
         update(db,
                "UPDATE incidents SET status = ?, expected_restore = ?, cause = ?, updated_ms = ?, "
                "restored_ms = ? WHERE no = ?"),
@@ -184,6 +186,7 @@ int64_t WriterStatements::create_incident(const Incident& i) {
     t.bind(4, target.group.channel);
     t.bind(5, target.group.chat_id);
     t.bind(6, target.households);
+    t.bind(7, target.reachable ? 1 : 0);
     t.exec();
     t.reset();
   }

@@ -120,6 +120,10 @@ CREATE TABLE incident_links(
   channel TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, at_ms INTEGER NOT NULL,
   PRIMARY KEY(incident_no, inbox_id));
 )sql",
+    // A target whose channel cannot post unprompted is kept, marked, and skipped by the fan-out.
+    R"sql(
+ALTER TABLE incident_targets ADD COLUMN reachable INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 }  // namespace

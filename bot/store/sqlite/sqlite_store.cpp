@@ -1,7 +1,7 @@
 // The SQLite Store: one writer thread owning one connection, group-committing queued work with
 // synchronous=FULL; reads on a second connection. SQLiteCpp exceptions stop at this boundary.
-#include "bot/common/errors.hpp"
-#include "bot/common/log.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
 #include "bot/store/store.hpp"
@@ -56,57 +56,38 @@ class SqliteStore final : public Store {
   }
 
   std::vector<StoredMessage> messages(const MessageQuery& q) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<StoredMessage>>(
-        [&] { return sqlite::read_messages(*reader_db_, q); });
+    return read([&](SQLite::Database& db) { return sqlite::read_messages(db, q); });
   }
   std::vector<OutboxItem> deliveries(const DeliveryQuery& q) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<OutboxItem>>(
-        [&] { return sqlite::read_deliveries(*reader_db_, q); });
+    return read([&](SQLite::Database& db) { return sqlite::read_deliveries(db, q); });
   }
-  std::vector<OutboxItem> pending_outbox() override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<OutboxItem>>([&] { return sqlite::read_pending(*reader_db_); });
-  }
-  std::vector<std::string> org_rows() override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<std::string>>([&] { return sqlite::read_org_rows(*reader_db_); });
-  }
+  std::vector<OutboxItem> pending_outbox() override { return read(sqlite::read_pending); }
+  std::vector<std::string> org_rows() override { return read(sqlite::read_org_rows); }
   std::vector<Ticket> tickets(const TicketQuery& q) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<Ticket>>([&] { return sqlite::read_tickets(*reader_db_, q); });
+    return read([&](SQLite::Database& db) { return sqlite::read_tickets(db, q); });
   }
   std::optional<Ticket> ticket(int64_t no) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::optional<Ticket>>([&] { return sqlite::read_ticket(*reader_db_, no); });
+    return read([&](SQLite::Database& db) { return sqlite::read_ticket(db, no); });
   }
-  std::optional<int64_t> next_deadline_ms() override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::optional<int64_t>>([&] { return sqlite::read_next_deadline(*reader_db_); });
-  }
+  std::optional<int64_t> next_deadline_ms() override { return read(sqlite::read_next_deadline); }
   std::vector<Deadline> deadlines(int64_t no) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<Deadline>>([&] { return sqlite::read_deadlines(*reader_db_, no); });
+    return read([&](SQLite::Database& db) { return sqlite::read_deadlines(db, no); });
   }
   std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to,
                                  bool open_only) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<TicketFacts>>(
-        [&] { return sqlite::read_facts(*reader_db_, node, from, to, open_only); });
+    return read(
+        [&](SQLite::Database& db) { return sqlite::read_facts(db, node, from, to, open_only); });
   }
   std::vector<Incident> incidents(const IncidentQuery& q) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::vector<Incident>>([&] { return sqlite::read_incidents(*reader_db_, q); });
+    return read([&](SQLite::Database& db) { return sqlite::read_incidents(db, q); });
   }
   std::optional<Incident> incident(int64_t no) override {
-    std::lock_guard lk(read_mu_);
-    return guarded<std::optional<Incident>>([&] { return sqlite::read_incident(*reader_db_, no); });
+    return read([&](SQLite::Database& db) { return sqlite::read_incident(db, no); });
   }
   int64_t count_inbox() override {
-    std::lock_guard lk(read_mu_);
-    return guarded<int64_t>(
-        [&] { return reader_db_->execAndGet("SELECT count(*) FROM inbox").getInt64(); });
+    return read([](SQLite::Database& db) {
+      return db.execAndGet("SELECT count(*) FROM inbox").getInt64();
+    });
   }
 
   void close() override {
@@ -125,13 +106,16 @@ class SqliteStore final : public Store {
     Done done;
   };
 
-  template <typename T, typename F>
-  T guarded(F&& f) {
+  // Every read: on the reader connection, one at a time; a database failure is a ReadError,
+  // never an empty answer.
+  template <typename F>
+  auto read(F&& f) {
+    std::lock_guard lk(read_mu_);
     try {
-      return f();
+      return f(*reader_db_);
     } catch (const std::exception& e) {
       log::error("store read failed: {}", e.what());
-      return T{};
+      throw ReadError(e.what());
     }
   }
 

@@ -1,7 +1,7 @@
 // Prepared statements of the writer and the read queries.
 #include "bot/store/sqlite/statements.hpp"
 
-#include "bot/common/log.hpp"
+#include "base/common/log.hpp"
 
 namespace gridbot::store::sqlite {
 namespace {

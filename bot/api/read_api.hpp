@@ -1,0 +1,41 @@
+// GET /api/v1/{messages,deliveries,tickets,tickets/N,stats,return-visits} behind the bearer token
+// (docs/api.md). Handlers are thin: a query from the parameters, the store's answer as JSON.
+#pragma once
+
+#include "base/common/http_types.hpp"
+#include "bot/store/store.hpp"
+#include "bot/tickets/config.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace gridbot::api {
+
+using Params = std::map<std::string, std::string>;
+
+/// Thread safety: handle() is safe from any thread.
+class ReadApi {
+ public:
+  ReadApi(store::Store& store, std::string token, const tickets::TicketConfig* tickets)
+      : store_(store), token_(std::move(token)), tickets_(tickets) {}
+
+  /// Enables stats and return visits (they need the ticket settings). Before serving.
+  void set_tickets(const tickets::TicketConfig* config) { tickets_ = config; }
+  /// `path` is what follows /api/v1/. A store that cannot answer throws store::ReadError.
+  HttpResponse handle(const HttpRequest& request, std::string_view path, Params& params);
+
+ private:
+  HttpResponse messages(Params& params, int64_t before, int limit);
+  HttpResponse deliveries(Params& params, int64_t before, int limit);
+  HttpResponse tickets(Params& params, int64_t before, int limit);
+  HttpResponse ticket(std::string_view digits);
+  HttpResponse stats(Params& params);
+  HttpResponse return_visits(Params& params);
+
+  store::Store& store_;
+  std::string token_;
+  const tickets::TicketConfig* tickets_;  // null: stats and return visits are off
+};
+
+}  // namespace gridbot::api

@@ -1,0 +1,54 @@
+#include "bot/delivery/post.hpp"
+
+#include "adapters/common/text.hpp"
+
+namespace gridbot::delivery {
+
+int queue_message(store::OutboxTx& tx, const channels::ChannelTable& channels,
+                  const OutboxItem& item) {
+  const channels::Channel* ch = channels.find(item.channel);
+  const size_t limit = ch ? ch->adapter->max_text_bytes() : 2048;
+  auto pieces = adapters::split_text(item.text, limit);
+  int added = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    OutboxItem row = item;
+    row.text = std::move(pieces[i]);
+    if (i > 0) {
+      row.idempotency_key += "#" + std::to_string(i + 1);
+      row.mentions.clear();  // mention once, in the first piece
+    }
+    added += tx.enqueue(row) != 0 ? 1 : 0;
+  }
+  return added;
+}
+
+bool Poster::answers_here(const GroupRef& group) const {
+  return answering_ != nullptr && group.channel == answering_->channel &&
+         group.chat_id == answering_->chat_id;
+}
+
+bool Poster::can_reach(const GroupRef& group) const {
+  if (answers_here(group) && !answering_->reply_token.empty()) return true;
+  const channels::Channel* ch = channels_.find(group.channel);
+  return ch == nullptr || ch->adapter->can_post_unprompted();
+}
+
+bool Poster::post(Post p) {
+  if (!can_reach(p.group)) return false;
+  OutboxItem o;
+  o.channel = std::move(p.group.channel);
+  o.chat_id = std::move(p.group.chat_id);
+  o.text = std::move(p.text);
+  o.mentions = std::move(p.mentions);
+  o.priority = p.priority;
+  o.idempotency_key = std::move(p.key);
+  o.supersede_key = std::move(p.supersede);
+  o.created_ms = now_;
+  if (answering_ != nullptr && o.channel == answering_->channel &&
+      o.chat_id == answering_->chat_id)
+    o.reply_token = answering_->reply_token;
+  queue_message(tx_, channels_, o);
+  return true;
+}
+
+}  // namespace gridbot::delivery

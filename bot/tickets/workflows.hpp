@@ -1,0 +1,53 @@
+// The ticket workflows, each a free function over one unit of Work (work.hpp), one file each:
+// intake.cpp (reports), commands.cpp (heads' changes), answers.cpp (满意 / 不满意), queries.cpp
+// (进度 待办 统计 帮助), relay.cpp (up the chain, hand-overs, telling reporters), clocks.cpp.
+#pragma once
+
+#include "bot/knowledge/command_grammar.hpp"
+#include "bot/tickets/work.hpp"
+
+#include <string>
+
+namespace gridbot::tickets {
+
+/// A report in a building group: merge into an open ticket, or open one and relay it.
+std::string on_report(Work& w, Ask ask);
+/// A heads' or residents' keyword command (dispatches to the ones below).
+std::string on_command(Work& w, const ParsedCommand& cmd);
+/// 满意 / 不满意 from a reporter.
+std::string on_answer(Work& w, const ParsedCommand& cmd);
+/// 进度 待办 统计 帮助.
+std::string on_query(Work& w, const ParsedCommand& cmd);
+
+// relay.cpp
+/// Posts a new ticket into each group from the grid up to its owner, and its department's.
+void relay_up(Work& w, const Ticket& t);
+/// The ticket changes holder: its clocks stop, the new holder's accept clock starts, and the
+/// new holder's groups are told, @-mentioning its heads.
+void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why);
+/// One message per group the reporters wrote from, @-mentioning each of them there.
+void tell_reporters(Work& w, const Ticket& t, const std::string& template_name,
+                    const std::string& note, const std::string& key);
+/// Posts `template_name` into every group of `node`, @-mentioning its heads there.
+void tell_heads(Work& w, const OrgNode& node, const std::string& template_name, Vars vars,
+                int priority, const std::string& key);
+/// Who holds the ticket, in words: 第1网格, 第1网格和供电所, 第1网格物业负责人曾师傅.
+std::string owner_name(const Knowledge& k, const Ticket& t);
+/// The node that holds the ticket now: its department when handed to one, else its owner.
+const OrgNode* holder_of(const Knowledge& k, const Ticket& t);
+
+// clocks.cpp
+int64_t resolve_limit_ms(const TicketConfig& cfg, const Ticket& t);
+/// A clock row for `node` due `limit_ms` from now, warning at warn_at of the time.
+Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock,
+                   const std::string& node, int64_t now, int64_t limit_ms);
+/// Starts the accept (and resolve) clocks of the ticket's holder.
+void start_clocks(Work& w, const Ticket& t, bool with_resolve);
+
+/// The node that owns a ticket of `tier` reported at `building`: the building itself (private),
+/// its grid (small), the street (big, hard). Falls back to the nearest existing higher node.
+const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, const std::string& tier);
+/// The department beside the tree that owns `category` (its `categories` column), or nullptr.
+const OrgNode* department_for(const OrgTree& tree, const std::string& category);
+
+}  // namespace gridbot::tickets
