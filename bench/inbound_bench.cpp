@@ -3,10 +3,10 @@
 // path (verify + parse + durable group commit with fsync), both in this run. Prints both rates
 // and their ratio. The load generator uses plain blocking sockets, one connection per thread.
 #include "adapters/bridge/adapter.hpp"
-#include "bot/common/clock.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/router.hpp"
+#include "base/common/clock.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/intake/inbox.hpp"
+#include "bot/api/router.hpp"
 #include "bot/http/runtime.hpp"
 #include "bot/http/server.hpp"
 #include "bot/store/store.hpp"
@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 1;
   }
-  core::ChannelTable channels;
+  gridbot::channels::ChannelTable channels;
   config::ChannelConfig cc;
   cc.name = "bridge";
   cc.type = "bridge";
@@ -143,8 +143,8 @@ int main(int argc, char** argv) {
   o.outbound_url = "http://127.0.0.1:9/send";
   channels.add_for_test(cc, std::make_unique<adapters::bridge::BridgeAdapter>(o));
   SystemClock clock;
-  core::Pipeline pipeline(channels, *store, clock);
-  core::Router router(pipeline, *store, "", nullptr);
+  gridbot::intake::Inbox pipeline(channels, *store, clock);
+  gridbot::api::Router router(pipeline, *store, "", nullptr);
   http::Server full(runtime, {},
                     [&router](HttpRequest req, std::function<void(HttpResponse)> reply) {
                       router.handle(req, std::move(reply));

@@ -8,12 +8,12 @@
 //               any 60 s window, nothing dropped), not by time.
 // Usage: incident_bench [groups=10000] [max_in_flight=128]
 #include "adapters/bridge/adapter.hpp"
-#include "bot/common/clock.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/incident_service.hpp"
-#include "bot/core/outbox.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/ticket_service.hpp"
+#include "base/common/clock.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/incidents/service.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "bot/intake/inbox.hpp"
+#include "bot/tickets/service.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/runtime.hpp"
 #include "bot/http/server.hpp"
@@ -35,7 +35,7 @@ namespace {
 
 const std::string kSecret = "bench-bridge-secret-01";
 
-class ClientTransport final : public core::Transport {
+class ClientTransport final : public gridbot::delivery::Transport {
  public:
   explicit ClientTransport(http::Client& c) : client_(c) {}
   void send(HttpRequest r, int64_t timeout_ms, std::function<void(TransportResult)> done) override {
@@ -115,10 +115,10 @@ struct Stub {
 struct World {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
-  core::ChannelTable channels;
-  std::shared_ptr<core::Knowledge> knowledge = std::make_shared<core::Knowledge>();
-  std::unique_ptr<core::IncidentService> incidents;
-  std::unique_ptr<core::Pipeline> pipeline;
+  gridbot::channels::ChannelTable channels;
+  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge = std::make_shared<gridbot::knowledge::Knowledge>();
+  std::unique_ptr<gridbot::incidents::IncidentService> incidents;
+  std::unique_ptr<gridbot::intake::Inbox> pipeline;
   int seq = 0;
 
   World(const std::string& name, uint16_t stub_port, double rate, const Clock& clock,
@@ -143,16 +143,16 @@ struct World {
     std::vector<std::string> errors;
     knowledge->tree = std::move(tree);
     knowledge->rules = rules::load_rules(src + "/rules", &err);
-    knowledge->templates = core::Templates::load(src + "/rules/templates.json", &errors);
-    knowledge->grammar = core::CommandGrammar::load(src + "/rules/commands.json", &errors);
-    auto grammar = core::IncidentGrammar::load(src + "/rules/commands.json", &errors);
+    knowledge->templates = gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->grammar = gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
+    auto grammar = gridbot::incidents::IncidentGrammar::load(src + "/rules/commands.json", &errors);
     if (!knowledge->rules || !knowledge->templates || !knowledge->grammar || !grammar) {
       std::fprintf(stderr, "rules: %s %s\n", err.c_str(), errors.empty() ? "" : errors[0].c_str());
       std::exit(1);
     }
-    incidents = std::make_unique<core::IncidentService>(channels, knowledge, grammar, clock,
-                                                        core::IncidentConfig{});
-    pipeline = std::make_unique<core::Pipeline>(channels, *store, clock);
+    incidents = std::make_unique<gridbot::incidents::IncidentService>(channels, knowledge, grammar, clock,
+                                                        gridbot::incidents::IncidentConfig{});
+    pipeline = std::make_unique<gridbot::intake::Inbox>(channels, *store, clock);
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return incidents->process(m, id, tx).value_or("ignored");
     });
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
     SystemClock clock;
     Stub stub(runtime);
     World w("off", stub.server->port(), 1e9, clock, tree);
-    core::Outbox outbox(ocfg, w.channels, *w.store, transport, clock);
+    gridbot::delivery::Outbox outbox(ocfg, w.channels, *w.store, transport, clock);
     outbox.start();
     // Baseline: the same rows queued straight into the outbox in one transaction.
     const auto t0 = Steady::now();
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
         o.priority = priority::kOutage;
         o.idempotency_key = "base:" + n.id;
         o.created_ms = clock.now_ms();
-        core::queue_message(tx, w.channels, o);
+        gridbot::delivery::queue_message(tx, w.channels, o);
       }
     });
     const auto t_commit = Steady::now();
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
         make_tree(std::max(1, on_groups / 100), on_groups / std::max(1, on_groups / 100) - 1);
     const double limit = 20;
     World w("on", stub.server->port(), limit, clock, small);
-    core::Outbox outbox(ocfg, w.channels, *w.store, transport, clock);
+    gridbot::delivery::Outbox outbox(ocfg, w.channels, *w.store, transport, clock);
     outbox.start();
     size_t expected = 0;
     const size_t n_targets =

@@ -95,7 +95,7 @@ std::shared_ptr<const IncidentGrammar> IncidentGrammar::load(const std::string& 
 }
 
 std::optional<IncidentCommand> IncidentGrammar::parse(std::string_view raw) const {
-  const std::string text = ascii_digits(strip_leading_mentions(raw));
+  const std::string text = knowledge::ascii_digits(strip_leading_mentions(raw));
   const std::string_view s = text;
   for (const auto& [word, name] : words_) {
     if (s.substr(0, word.size()) != word) continue;
@@ -129,7 +129,7 @@ std::optional<IncidentCommand> IncidentGrammar::parse(std::string_view raw) cons
 }
 
 std::string take_expected_restore(std::string* text, bool remove) {
-  const std::string digits = ascii_digits(*text);
+  const std::string digits = knowledge::ascii_digits(*text);
   const std::string_view s = digits;
   for (size_t at = s.find("预计"); at != std::string_view::npos; at = s.find("预计", at + 1)) {
     size_t i = at + std::string_view("预计").size();

@@ -66,13 +66,5 @@ std::string location_text(const Ticket& t) {
   return s;
 }
 
-std::string mention_text(const std::vector<std::pair<std::string, std::string>>& id_name) {
-  std::string out;
-  for (const auto& [id, name] : id_name) {
-    if (!out.empty()) out += ' ';
-    out += '@' + (name.empty() ? id : name);
-  }
-  return out;
-}
 
 }  // namespace gridbot::tickets

@@ -1,4 +1,4 @@
-// Small text helpers for ticket messages: phone masking, location wording, mention lists.
+// Small text helpers for ticket messages: phone masking, quoting up the chain, location wording.
 #pragma once
 
 #include "base/model/ticket.hpp"
@@ -20,8 +20,5 @@ std::string quote_up(std::string_view text, size_t max_chars = 200);
 
 /// "5栋2单元501室" from a ticket's location parts ("" when none).
 std::string location_text(const Ticket& t);
-
-/// "@name @name" for the given display names (names empty → ids).
-std::string mention_text(const std::vector<std::pair<std::string, std::string>>& id_name);
 
 }  // namespace gridbot::tickets

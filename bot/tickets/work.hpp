@@ -21,6 +21,7 @@
 namespace gridbot::tickets {
 
 using knowledge::Knowledge;
+using knowledge::ParsedCommand;
 using Vars = std::map<std::string, std::string>;
 
 /// How a resident asked: not at all (chatter the classifier reads), by @-mentioning the bot, or

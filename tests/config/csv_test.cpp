@@ -1,4 +1,4 @@
-#include "bot/config/csv.hpp"
+#include "base/config/csv.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "bot/config/config.hpp"
+#include "base/config/config.hpp"
 
 #include <catch2/catch.hpp>
 

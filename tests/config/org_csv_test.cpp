@@ -1,4 +1,4 @@
-#include "bot/config/org_csv.hpp"
+#include "base/config/org_csv.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "../temp_dir.hpp"
-#include "bot/common/http_types.hpp"
+#include "base/common/http_types.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/runtime.hpp"
 #include "bot/http/server.hpp"

@@ -1,6 +1,6 @@
 #include "bot/store/store.hpp"
 
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 
 #include "../temp_dir.hpp"
 

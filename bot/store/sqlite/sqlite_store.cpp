@@ -19,6 +19,20 @@ namespace gridbot::store {
 namespace {
 
 class SqliteStore final : public Store {
+  // (first: the reads below deduce their types from it)
+  // Every read: on the reader connection, one at a time; a database failure is a ReadError,
+  // never an empty answer.
+  template <typename F>
+  auto read(F&& f) {
+    std::lock_guard lk(read_mu_);
+    try {
+      return f(*reader_db_);
+    } catch (const std::exception& e) {
+      log::error("store read failed: {}", e.what());
+      throw ReadError(e.what());
+    }
+  }
+
  public:
   SqliteStore(const std::string& path, const SqliteOptions& opt)
       : options_(opt),
@@ -105,19 +119,6 @@ class SqliteStore final : public Store {
     Work work;
     Done done;
   };
-
-  // Every read: on the reader connection, one at a time; a database failure is a ReadError,
-  // never an empty answer.
-  template <typename F>
-  auto read(F&& f) {
-    std::lock_guard lk(read_mu_);
-    try {
-      return f(*reader_db_);
-    } catch (const std::exception& e) {
-      log::error("store read failed: {}", e.what());
-      throw ReadError(e.what());
-    }
-  }
 
   void writer_loop() {
     for (;;) {

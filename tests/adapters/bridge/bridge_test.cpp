@@ -1,7 +1,7 @@
 #include "adapters/bridge/adapter.hpp"
 
 #include "adapters/common/crypto.hpp"
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The wecom_aibot adapter: URL verification, encrypted JSON callbacks, replies via response_url.
 #include "adapters/wecom/aibot_adapter.hpp"
 
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 #include "tests/adapters/wecom/helpers.hpp"
 
 #include <catch2/catch.hpp>

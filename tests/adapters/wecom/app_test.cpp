@@ -1,7 +1,7 @@
 // The wecom_app adapter against the official sample callbacks (XML envelope, receive id = corp id).
 #include "adapters/wecom/app_adapter.hpp"
 
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 #include "tests/adapters/wecom/helpers.hpp"
 
 #include <catch2/catch.hpp>

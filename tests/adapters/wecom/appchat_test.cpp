@@ -1,6 +1,6 @@
 #include "adapters/wecom/appchat_adapter.hpp"
 
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 #include "adapters/wecom/msg_crypt.hpp"
 
 #include "adapters/common/crypto.hpp"
-#include "bot/common/errors.hpp"
+#include "base/common/errors.hpp"
 #include "tests/adapters/wecom/helpers.hpp"
 
 #include <catch2/catch.hpp>

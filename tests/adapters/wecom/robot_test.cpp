@@ -2,8 +2,8 @@
 #include "adapters/wecom/robot_adapter.hpp"
 
 #include "adapters/common/text.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/config/config.hpp"
+#include "base/common/errors.hpp"
+#include "base/config/config.hpp"
 #include "tests/adapters/wecom/helpers.hpp"
 
 #include <catch2/catch.hpp>

@@ -10,8 +10,8 @@
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/app_adapter.hpp"
 #include "adapters/wecom/msg_crypt.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/common/json_writer.hpp"
+#include "base/common/errors.hpp"
+#include "base/common/json_writer.hpp"
 
 #include <iostream>
 #include <iterator>

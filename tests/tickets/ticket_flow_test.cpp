@@ -1,8 +1,9 @@
 // Issue 6: the full command set, deadlines and escalation, satisfaction, notices and stats — all
 // with a FakeClock and no sleeps.
-#include "bot/core/escalation.hpp"
+#include "bot/deadlines/timer.hpp"
+#include "bot/tickets/stats.hpp"
 
-#include "ticket_fixture.hpp"
+#include "tests/support/ticket_fixture.hpp"
 
 using namespace gridbot;
 using gridbot::test::contains;
@@ -25,7 +26,7 @@ void open_1001(TicketWorld& w) {
 TEST_CASE("an unaccepted ticket warns, then rises level by level to the street", "[clocks]") {
   TicketWorld w;
   open_1001(w);
-  core::Escalation esc(*w.service, *w.store, w.clock);
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
   CHECK(esc.run_due() == 0);
   w.clock.advance_ms(kHour * 3 / 2 + 1);  // 75% of the 2 h accept clock
   CHECK(esc.run_due() == 1);
@@ -77,7 +78,7 @@ TEST_CASE("a handover quotes the report with phones masked and a long text cut",
       "把灯修好，顺便把楼梯上的杂物清一清，谢谢网格员和物业的师傅们辛苦了。";
   REQUIRE(w.say("room-b6", "wxid_qian", "钱姐", text) == 200);
   REQUIRE(w.tickets().size() == 1);
-  core::Escalation esc(*w.service, *w.store, w.clock);
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
   w.clock.advance_ms(2 * kHour + 1);
   CHECK(esc.run_due() >= 1);
   // The test channel splits at 256 bytes: read the pieces as one text.
@@ -100,7 +101,7 @@ TEST_CASE("受理 stops the accept clock; nothing escalates after it", "[clocks]
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
-  core::Escalation esc(*w.service, *w.store, w.clock);
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
   w.clock.advance_ms(3 * kHour);
   esc.run_due();
   CHECK(w.store->ticket(1001)->owner_node == "g1");
@@ -112,11 +113,11 @@ TEST_CASE("a restart across a deadline fires it exactly once", "[clocks]") {
   open_1001(w);
   w.clock.advance_ms(5 * kHour);  // the server was down past warning and deadline
   {
-    core::Escalation first(*w.service, *w.store, w.clock);
+    gridbot::deadlines::Timer first(*w.service, *w.store, w.clock);
     first.run_due();
   }
-  core::TicketService again(w.channels, w.knowledge, w.clock, core::TicketConfig{});
-  core::Escalation second(again, *w.store, w.clock);
+  gridbot::tickets::TicketService again(w.channels, w.knowledge, w.clock, gridbot::tickets::TicketConfig{});
+  gridbot::deadlines::Timer second(again, *w.store, w.clock);
   CHECK(second.run_due() == 0);
   CHECK(w.to("room-d1").size() == 1);  // one escalation, no warning afterwards for the old level
   CHECK(w.store->ticket(1001)->owner_node == "d1");
@@ -199,11 +200,11 @@ TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, sil
     CHECK(mentions(note, "wxid_g1_head"));
   }
   SECTION("no answer in time: closed as 默认满意, counted apart") {
-    core::Escalation esc(*w.service, *w.store, w.clock);
+    gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
     w.clock.advance_ms(73 * kHour);
     esc.run_due();
     CHECK(w.store->ticket(1001)->status == TicketStatus::closed);
-    auto s = w.service->compute_stats(w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+    auto s = gridbot::tickets::compute_stats(w.service->config(), w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
     CHECK(s.defaulted == 2);
     CHECK(s.satisfied == 0);
   }
@@ -276,7 +277,7 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1002") == 200);  // late (3 h)
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换好了") == 200);
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意") == 200);
-  auto s = w.service->compute_stats(w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+  auto s = gridbot::tickets::compute_stats(w.service->config(), w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
   CHECK(s.received == 2);
   CHECK(s.accepted_in_time == 1);
   CHECK(s.resolved == 1);
@@ -284,7 +285,7 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
   CHECK(s.median_accept_ms == 3 * kHour);  // of {1 h, 3 h}, the upper middle
   CHECK(s.median_resolve_ms == 3 * kHour);
   CHECK(s.by_category.at("facility") == 1);
-  auto all = w.service->compute_stats(w.store->facts("cm-mhd", 0, w.clock.now_ms() + 1, false));
+  auto all = gridbot::tickets::compute_stats(w.service->config(), w.store->facts("cm-mhd", 0, w.clock.now_ms() + 1, false));
   CHECK(all.received == 3);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "统计 本月") == 200);
   auto reply = w.to("room-g1").back().text;
@@ -295,7 +296,7 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
 
 TEST_CASE("the daily digest is posted once a day into each community group", "[digest]") {
   TicketWorld w;
-  core::Escalation esc(*w.service, *w.store, w.clock);
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
   esc.run_due();  // schedules it
   w.clock.advance_ms(25 * kHour);
   esc.run_due();
@@ -305,15 +306,15 @@ TEST_CASE("the daily digest is posted once a day into each community group", "[d
   CHECK(digests == 1);
 }
 
-#include "bot/core/router.hpp"
+#include "bot/api/router.hpp"
 
 TEST_CASE("the stats and return-visit APIs", "[stats][api]") {
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换好了") == 200);
-  core::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
-  router.set_tickets(w.service.get());
+  gridbot::api::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
+  router.set_tickets(&w.service->config());
   auto get = [&](const std::string& target) {
     HttpRequest r;
     r.method = "GET";

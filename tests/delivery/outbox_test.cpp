@@ -1,10 +1,11 @@
-#include "bot/core/outbox.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "bot/delivery/post.hpp"
 
 #include "adapters/wecom/customer_group_adapter.hpp"
-#include "bot/core/confirmations.hpp"
+#include "bot/delivery/confirmations.hpp"
 
 #include "../temp_dir.hpp"
-#include "fakes.hpp"
+#include "tests/support/fakes.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +14,8 @@
 #include <set>
 
 using namespace gridbot;
-using namespace gridbot::core;
+using namespace gridbot::channels;
+using namespace gridbot::delivery;
 using gridbot::test::eventually;
 
 namespace {

@@ -1,14 +1,18 @@
-#include "bot/core/router.hpp"
+#include "bot/api/router.hpp"
 
 #include "../temp_dir.hpp"
-#include "fakes.hpp"
+#include "tests/support/fakes.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <future>
 
 using namespace gridbot;
-using namespace gridbot::core;
+using namespace gridbot::channels;
+using namespace gridbot::delivery;
+using namespace gridbot::intake;
+using namespace gridbot::tickets;
+using namespace gridbot::api;
 
 namespace {
 
@@ -17,7 +21,7 @@ struct Fixture {
   std::unique_ptr<store::Store> store;
   ChannelTable channels;
   FakeClock clock;
-  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<Inbox> pipeline;
   std::unique_ptr<Router> router;
 
   Fixture() {
@@ -25,7 +29,7 @@ struct Fixture {
     store = store::open_sqlite_store(dir.file("r.db"), {}, &err);
     REQUIRE(store);
     test::add_bridge(channels);
-    pipeline = std::make_unique<Pipeline>(channels, *store, clock);
+    pipeline = std::make_unique<Inbox>(channels, *store, clock);
     router = std::make_unique<Router>(*pipeline, *store, "api-token-0123456789", nullptr);
   }
   HttpResponse get(const std::string& target, const std::string& token = "api-token-0123456789") {

@@ -1,7 +1,7 @@
-#include "bot/core/incident_api.hpp"
+#include "bot/api/incident_api.hpp"
 
-#include "bot/common/json_writer.hpp"
-#include "incident_fixture.hpp"
+#include "base/common/json_writer.hpp"
+#include "tests/support/incident_fixture.hpp"
 
 using namespace gridbot;
 using gridbot::test::contains;
@@ -13,7 +13,7 @@ const std::string kIncidentSecret = "incident-secret-0123456789";
 const std::string kToken = "api-token-0123456789";
 
 struct ApiWorld : IncidentWorld {
-  core::IncidentApi api{*incidents, *store, clock, {kIncidentSecret, 300, kToken}};
+  gridbot::api::IncidentApi api{*incidents, *store, clock, {kIncidentSecret, 300, kToken}};
 
   HttpResponse call(HttpRequest r) {
     std::promise<HttpResponse> p;

@@ -1,4 +1,4 @@
-#include "bot/core/templates.hpp"
+#include "bot/knowledge/templates.hpp"
 
 #include "../temp_dir.hpp"
 
@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-using namespace gridbot::core;
+using namespace gridbot::knowledge;
 
 TEST_CASE("templates fill placeholders and leave unknown ones visible", "[templates]") {
   auto t = Templates::from_map({{"a", "@{name} 您好，{unknown} #{id}"}});

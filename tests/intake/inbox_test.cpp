@@ -1,16 +1,18 @@
-#include "bot/core/pipeline.hpp"
+#include "bot/intake/inbox.hpp"
 
 #include "../temp_dir.hpp"
-#include "bot/common/errors.hpp"
-#include "bot/core/outbox.hpp"
-#include "fakes.hpp"
+#include "base/common/errors.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "tests/support/fakes.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <future>
 
 using namespace gridbot;
-using namespace gridbot::core;
+using namespace gridbot::channels;
+using namespace gridbot::delivery;
+using namespace gridbot::intake;
 
 namespace {
 
@@ -19,7 +21,7 @@ struct Fixture {
   std::unique_ptr<store::Store> store;
   ChannelTable channels;
   FakeClock clock{1'700'000'000'000};
-  Pipeline pipeline{channels, *(store = open()), clock};
+  Inbox pipeline{channels, *(store = open()), clock};
 
   std::unique_ptr<store::Store> open() {
     std::string err;

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "../temp_dir.hpp"
-#include "bot/config/org_csv.hpp"
-#include "bot/core/pipeline.hpp"
-#include "bot/core/ticket_service.hpp"
-#include "fakes.hpp"
+#include "base/config/org_csv.hpp"
+#include "bot/intake/inbox.hpp"
+#include "bot/tickets/service.hpp"
+#include "tests/support/fakes.hpp"
 #include "rules/classifier.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,11 +20,11 @@ namespace gridbot::test {
 struct TicketWorld {
   TempDir dir;
   std::unique_ptr<store::Store> store;
-  core::ChannelTable channels;
+  gridbot::channels::ChannelTable channels;
   FakeClock clock{1'700'000'000'000};
-  std::shared_ptr<core::Knowledge> knowledge = std::make_shared<core::Knowledge>();
-  std::unique_ptr<core::TicketService> service;
-  std::unique_ptr<core::Pipeline> pipeline;
+  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge = std::make_shared<gridbot::knowledge::Knowledge>();
+  std::unique_ptr<gridbot::tickets::TicketService> service;
+  std::unique_ptr<gridbot::intake::Inbox> pipeline;
   int seq = 0;
 
   TicketWorld() {
@@ -42,13 +42,13 @@ struct TicketWorld {
     knowledge->rules = rules::load_rules(src + "/rules", &err);
     INFO(err);
     REQUIRE(knowledge->rules);
-    knowledge->templates = core::Templates::load(src + "/rules/templates.json", &errors);
-    knowledge->grammar = core::CommandGrammar::load(src + "/rules/commands.json", &errors);
+    knowledge->templates = gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->grammar = gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
     REQUIRE(knowledge->templates);
     REQUIRE(knowledge->grammar);
     service =
-        std::make_unique<core::TicketService>(channels, knowledge, clock, core::TicketConfig{});
-    pipeline = std::make_unique<core::Pipeline>(channels, *store, clock);
+        std::make_unique<gridbot::tickets::TicketService>(channels, knowledge, clock, gridbot::tickets::TicketConfig{});
+    pipeline = std::make_unique<gridbot::intake::Inbox>(channels, *store, clock);
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return service->process(m, id, tx);
     });

@@ -1,7 +1,7 @@
-#include "bot/core/incident_service.hpp"
+#include "bot/incidents/service.hpp"
 
-#include "bot/core/incident_scope.hpp"
-#include "incident_fixture.hpp"
+#include "bot/incidents/scope.hpp"
+#include "tests/support/incident_fixture.hpp"
 
 using namespace gridbot;
 using gridbot::test::contains;
@@ -38,7 +38,7 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
   IncidentWorld w;
   const auto& tree = *w.knowledge->tree;
   SECTION("a feeder") {
-    auto r = core::resolve_scope(tree, {"10kV钟鼓线"});
+    auto r = gridbot::incidents::resolve_scope(tree, {"10kV钟鼓线"});
     REQUIRE(r.ok());
     auto expected = rooms("b", 19, 36);
     expected.insert({"room-g3", "room-g4"});
@@ -52,19 +52,19 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
     CHECK(r.households > 0);
   }
   SECTION("spellings of a feeder agree") {
-    CHECK(chats(core::resolve_scope(tree, {"10KV钟鼓线"}).targets) ==
-          chats(core::resolve_scope(tree, {"钟鼓线"}).targets));
-    CHECK(chats(core::resolve_scope(tree, {"10千伏钟鼓线"}).targets) ==
-          chats(core::resolve_scope(tree, {"10kV钟鼓线"}).targets));
+    CHECK(chats(gridbot::incidents::resolve_scope(tree, {"10KV钟鼓线"}).targets) ==
+          chats(gridbot::incidents::resolve_scope(tree, {"钟鼓线"}).targets));
+    CHECK(chats(gridbot::incidents::resolve_scope(tree, {"10千伏钟鼓线"}).targets) ==
+          chats(gridbot::incidents::resolve_scope(tree, {"10kV钟鼓线"}).targets));
   }
   SECTION("a transformer area across two grids") {
-    auto r = core::resolve_scope(tree, {"棉花地5号台区"});
+    auto r = gridbot::incidents::resolve_scope(tree, {"棉花地5号台区"});
     REQUIRE(r.ok());
     CHECK(chats(r.targets) == std::set<std::string>{"room-b17", "room-b18", "room-b19", "room-b20",
                                                     "room-g2", "room-g3"});
   }
   SECTION("org nodes by id and name, mixed with an asset") {
-    auto r = core::resolve_scope(tree, {"g5", "46栋", "棉花地16号台区"});
+    auto r = gridbot::incidents::resolve_scope(tree, {"g5", "46栋", "棉花地16号台区"});
     REQUIRE(r.ok());
     auto expected = rooms("b", 37, 45);
     expected.insert({"room-b46", "room-b61", "room-b62", "room-b63", "room-b64", "room-g5",
@@ -72,11 +72,11 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
     CHECK(chats(r.targets) == expected);
   }
   SECTION("a building and its feeder overlap: each group once") {
-    auto r = core::resolve_scope(tree, {"b20", "10kV钟鼓线", "棉花地6号台区"});
+    auto r = gridbot::incidents::resolve_scope(tree, {"b20", "10kV钟鼓线", "棉花地6号台区"});
     CHECK(r.targets.size() == 20);
   }
   SECTION("unknown names, departments and nothing at all are refused") {
-    auto r = core::resolve_scope(tree, {"10kV不存在线", "dep-power"});
+    auto r = gridbot::incidents::resolve_scope(tree, {"10kV不存在线", "dep-power"});
     CHECK_FALSE(r.ok());
     CHECK(r.unknown == std::vector<std::string>{"10kV不存在线", "dep-power"});
     CHECK(r.targets.empty());
@@ -85,7 +85,7 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
 
 TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[incidents]") {
   std::vector<std::string> errors;
-  auto g = core::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json",
+  auto g = gridbot::incidents::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json",
                                        &errors);
   REQUIRE(g);
   auto open = g->parse("停电 10kV沙河线 预计19:30恢复 小区配电室开关柜故障");
@@ -93,7 +93,7 @@ TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[
   CHECK(open->name == "open");
   CHECK(open->kind == "power");
   std::string rest = open->rest;
-  CHECK(core::take_expected_restore(&rest, true) == "19:30");
+  CHECK(gridbot::incidents::take_expected_restore(&rest, true) == "19:30");
   CHECK(rest == "10kV沙河线 小区配电室开关柜故障");
   CHECK_FALSE(g->parse("停电了"));               // a resident's sentence
   CHECK_FALSE(g->parse("停电"));                 // nothing to open
@@ -108,7 +108,7 @@ TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[
   CHECK(a->name == "approve");
   CHECK(a->no == 3);
   std::string t = "预计２０点恢复供电";
-  CHECK(core::take_expected_restore(&t, false) == "20:00");
+  CHECK(gridbot::incidents::take_expected_restore(&t, false) == "20:00");
 }
 
 TEST_CASE(

@@ -1,6 +1,6 @@
-#include "bot/core/ticket_service.hpp"
+#include "bot/tickets/service.hpp"
 
-#include "ticket_fixture.hpp"
+#include "tests/support/ticket_fixture.hpp"
 
 using namespace gridbot;
 using gridbot::test::contains;
@@ -262,7 +262,7 @@ TEST_CASE("phone numbers are masked in every group above the building", "[ticket
   CHECK_FALSE(contains(relay.text, "13812345678"));
 }
 
-#include "bot/core/router.hpp"
+#include "bot/api/router.hpp"
 
 TEST_CASE("the tickets API lists with filters and shows one ticket with its history",
           "[tickets][api]") {
@@ -270,7 +270,7 @@ TEST_CASE("the tickets API lists with filters and shows one ticket with its hist
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋楼道灯坏了，晚上看不见") == 200);
   REQUIRE(w.say("room-b20", "wxid_qin", "秦姐", "20栋门口垃圾好几天没人收了，臭得很") == 200);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
-  core::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
+  gridbot::api::Router router(*w.pipeline, *w.store, "api-token-0123456789", nullptr);
   auto get = [&](const std::string& target) {
     HttpRequest r;
     r.method = "GET";

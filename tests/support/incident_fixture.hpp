@@ -3,25 +3,25 @@
 // then tickets.
 #pragma once
 
-#include "bot/core/incident_api.hpp"
-#include "bot/core/incident_service.hpp"
-#include "ticket_fixture.hpp"
+#include "bot/api/incident_api.hpp"
+#include "bot/incidents/service.hpp"
+#include "tests/support/ticket_fixture.hpp"
 
 #include <set>
 
 namespace gridbot::test {
 
 struct IncidentWorld : TicketWorld {
-  std::unique_ptr<core::IncidentService> incidents;
+  std::unique_ptr<gridbot::incidents::IncidentService> incidents;
 
   IncidentWorld() {
     std::vector<std::string> errors;
-    auto grammar = core::IncidentGrammar::load(
+    auto grammar = gridbot::incidents::IncidentGrammar::load(
         std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
     INFO((errors.empty() ? "" : errors[0]));
     REQUIRE(grammar);
-    incidents = std::make_unique<core::IncidentService>(channels, knowledge, grammar, clock,
-                                                        core::IncidentConfig{});
+    incidents = std::make_unique<gridbot::incidents::IncidentService>(channels, knowledge, grammar, clock,
+                                                        gridbot::incidents::IncidentConfig{});
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       if (auto state = incidents->process(m, id, tx)) return *state;
       return service->process(m, id, tx);

@@ -1,7 +1,8 @@
-#include "bot/core/outbox.hpp"
+#include "bot/delivery/outbox.hpp"
+#include "bot/delivery/post.hpp"
 
 #include "../temp_dir.hpp"
-#include "fakes.hpp"
+#include "tests/support/fakes.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +11,8 @@
 #include <future>
 
 using namespace gridbot;
-using namespace gridbot::core;
+using namespace gridbot::channels;
+using namespace gridbot::delivery;
 using gridbot::test::eventually;
 
 // The outbox side of incidents: superseding a queued notice, and pacing an outage fan-out.

@@ -1,9 +1,9 @@
-#include "bot/core/ticket_text.hpp"
+#include "bot/tickets/text.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace gridbot;
-using namespace gridbot::core;
+using namespace gridbot::tickets;
 
 TEST_CASE("mobile numbers are masked in all their usual forms", "[ticket_text]") {
   CHECK(mask_phones("电话13812345678") == "电话138****5678");

@@ -1,8 +1,8 @@
-#include "bot/core/command_grammar.hpp"
+#include "bot/knowledge/command_grammar.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace gridbot::core;
+using namespace gridbot::knowledge;
 
 namespace {
 auto grammar() {

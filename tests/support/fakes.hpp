@@ -2,8 +2,8 @@
 #pragma once
 
 #include "adapters/bridge/adapter.hpp"
-#include "bot/core/channels.hpp"
-#include "bot/core/transport.hpp"
+#include "bot/channels/channel_table.hpp"
+#include "bot/delivery/transport.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -14,7 +14,7 @@
 
 namespace gridbot::test {
 
-class FakeTransport final : public core::Transport {
+class FakeTransport final : public gridbot::delivery::Transport {
  public:
   /// Decides the answer to each request; default 200.
   std::function<TransportResult(const HttpRequest&)> answer = [](const HttpRequest&) {
@@ -51,7 +51,7 @@ class FakeTransport final : public core::Transport {
 
 inline const std::string kSecret = "bridge-secret-0123";
 
-inline void add_bridge(core::ChannelTable& channels, double rate_per_minute = 1000) {
+inline void add_bridge(gridbot::channels::ChannelTable& channels, double rate_per_minute = 1000) {
   config::ChannelConfig cfg;
   cfg.name = "bridge";
   cfg.type = "bridge";
