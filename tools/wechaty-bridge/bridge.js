@@ -491,6 +491,7 @@ export function createBridge ({
     wechaty.on('message', onMessage)
     wechaty.on('error', onError)
     // what the last run left unacknowledged goes first, in its order
+    queue.length = 0
     for (const id of state.pending.keys()) queue.push(id)
     if (queue.length) logger.info(`inbound: resending ${queue.length} message(s) left from the last run`)
     draining = loop()

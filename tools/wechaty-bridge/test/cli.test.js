@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, postSigned, waitFor } from './support/world.js'
+import { postSigned, waitFor } from './support/world.js'
 
 const BRIDGE = fileURLToPath(new URL('../bridge.js', import.meta.url))
 
@@ -33,16 +33,19 @@ test('without GRIDBOT_URL and BRIDGE_SECRET it says what is missing and exits 2'
 
 test('node bridge.js with WECHATY_PUPPET=wechaty-puppet-mock serves LISTEN and stops on SIGTERM', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wechaty-bridge-cli-'))
-  const port = await freePort()
   const secret = 'cli-test-secret-0123456'
   const p = run({
     GRIDBOT_URL: 'http://127.0.0.1:9/hook/bridge',
     BRIDGE_SECRET: secret,
-    LISTEN: `127.0.0.1:${port}`,
+    LISTEN: '127.0.0.1:0', // the port it picks is in its start-up line
     WECHATY_PUPPET: 'wechaty-puppet-mock',
     STATE_FILE: path.join(dir, 'state.jsonl'),
   }, dir)
   try {
+    const port = await waitFor(() => /outbound on http:\/\/127\.0\.0\.1:(\d+)\/send/.exec(p.out())?.[1],
+      { timeoutMs: 30000, stepMs: 50, what: 'the start-up line' }).catch(e => {
+      throw new Error(`${e.message}; its output:\n${p.out()}`)
+    })
     const health = await waitFor(async () => {
       try { return await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() } catch { return null }
     }, { timeoutMs: 20000, stepMs: 100, what: 'the CLI to listen' }).catch(e => {

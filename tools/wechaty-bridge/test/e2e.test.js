@@ -12,7 +12,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { createBridge } from '../bridge.js'
-import { atNames, countOf, freePort, memoryLogger, mockWorld, waitFor } from './support/world.js'
+import { atNames, countOf, memoryLogger, mockWorld, waitFor } from './support/world.js'
 import { e2eSkipReason, startGridbot } from './support/gridbot.js'
 
 const SECRET = 'e2e-bridge-secret-0123'
@@ -23,7 +23,8 @@ const skip = e2eSkipReason()
 if (skip) console.log(`wechaty-bridge e2e: ${skip}`)
 
 /** Forwards gridbot's outbound POSTs to the bridge unchanged and keeps their bodies. */
-async function recordingPassThrough (targetPort) {
+async function recordingPassThrough () {
+  let targetPort = 0 // set once the bridge listens
   const bodies = []
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -50,6 +51,7 @@ async function recordingPassThrough (targetPort) {
   return {
     port: server.address().port,
     bodies,
+    target: port => { targetPort = port },
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) }),
   }
 }
@@ -77,8 +79,7 @@ else describe('end-to-end with the gridbot binary', { timeout: 180000 }, () => {
         { id: 'g1@chatroom', topic: '第1网格工作群', members: ['wxid_g1_head', 'wxid_g1_worker', 'wxid_g1_property'] },
       ],
     })
-    const bridgePort = await freePort()
-    pass = await recordingPassThrough(bridgePort)
+    pass = await recordingPassThrough()
     gridbot = await startGridbot({
       dir,
       secret: SECRET,
@@ -89,12 +90,13 @@ else describe('end-to-end with the gridbot binary', { timeout: 180000 }, () => {
       wechaty: world.wechaty,
       gridbotUrl: gridbot.url('/hook/bridge'),
       secret: SECRET,
-      listen: `127.0.0.1:${bridgePort}`,
+      listen: '127.0.0.1:0',
       stateFile: path.join(dir, 'bridge-state.json'),
       logger: memoryLogger(),
       retry: { initialMs: 100, maxMs: 1000 },
     })
     await bridge.start()
+    pass.target(bridge.address().port)
     world.login()
     await waitFor(() => world.wechaty.isLoggedIn, { what: 'the mock account to log in' })
 
