@@ -116,7 +116,8 @@ struct World {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
   gridbot::channels::ChannelTable channels;
-  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge = std::make_shared<gridbot::knowledge::Knowledge>();
+  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge =
+      std::make_shared<gridbot::knowledge::Knowledge>();
   std::unique_ptr<gridbot::incidents::IncidentService> incidents;
   std::unique_ptr<gridbot::intake::Inbox> pipeline;
   int seq = 0;
@@ -143,15 +144,17 @@ struct World {
     std::vector<std::string> errors;
     knowledge->tree = std::move(tree);
     knowledge->rules = rules::load_rules(src + "/rules", &err);
-    knowledge->templates = gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
-    knowledge->grammar = gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
+    knowledge->templates =
+        gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->grammar =
+        gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
     auto grammar = gridbot::incidents::IncidentGrammar::load(src + "/rules/commands.json", &errors);
     if (!knowledge->rules || !knowledge->templates || !knowledge->grammar || !grammar) {
       std::fprintf(stderr, "rules: %s %s\n", err.c_str(), errors.empty() ? "" : errors[0].c_str());
       std::exit(1);
     }
-    incidents = std::make_unique<gridbot::incidents::IncidentService>(channels, knowledge, grammar, clock,
-                                                        gridbot::incidents::IncidentConfig{});
+    incidents = std::make_unique<gridbot::incidents::IncidentService>(
+        channels, knowledge, grammar, clock, gridbot::incidents::IncidentConfig{});
     pipeline = std::make_unique<gridbot::intake::Inbox>(channels, *store, clock);
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return incidents->process(m, id, tx).value_or("ignored");

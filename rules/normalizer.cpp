@@ -11,7 +11,9 @@ namespace {
 constexpr std::size_t kMaxMentionBytes = 32;
 
 // The spaces that end a mention are the project's one definition (base/common/mentions.hpp).
-std::size_t space_len(std::string_view s, std::size_t i) { return gridbot::mention_space_len(s, i); }
+std::size_t space_len(std::string_view s, std::size_t i) {
+  return gridbot::mention_space_len(s, i);
+}
 
 // If a mention starts at `at` ('@'), returns the offset just past it, else `at`.
 std::size_t skip_mention(std::string_view s, std::size_t at) {

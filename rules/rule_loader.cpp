@@ -165,7 +165,7 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
     const std::string path = "categories." + code;
     if (std::find(kCategoryCodes.begin(), kCategoryCodes.end(), code) == kCategoryCodes.end()) {
       c.problems.push_back(src.error_at(
-          path, "unknown category code \"" + code + "\" (see DOMAIN.md, the ticket taxonomy)"));
+          path, "unknown category code \"" + code + "\" (see docs/domain.md, \"Categories\")"));
       continue;
     }
     if (!m.value.IsObject()) {

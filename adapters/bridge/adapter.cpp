@@ -143,9 +143,8 @@ SendOutcome BridgeAdapter::interpret(const TransportResult& r) const {
 }
 
 int64_t retry_after_ms(const Headers& headers) {
-  int64_t s = 0;
-  if (!parse_int(header_value(headers, "Retry-After"), s) || s < 0) return 0;
-  return std::min<int64_t>(s, 86400) * 1000;
+  const auto s = parse_int<int64_t>(header_value(headers, "Retry-After"), 0);
+  return s ? std::min<int64_t>(*s, 86400) * 1000 : 0;
 }
 
 }  // namespace gridbot::adapters::bridge

@@ -1,5 +1,6 @@
-// The error policy's codes (STYLE.md §10): expected failures are values of gridbot::errc, each with
-// a human message, and each maps to one HTTP status in the single table http_status().
+// The error policy's codes (docs/conventions.md "Errors"): expected failures are values of
+// gridbot::errc, each with a human message, and each maps to one HTTP status in the single table
+// http_status().
 #pragma once
 
 #include <string>

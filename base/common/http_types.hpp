@@ -1,5 +1,5 @@
 // Plain HTTP message structs: what adapters, the core and bot/http exchange, so that Beast types
-// never leave bot/http (DESIGN.md "Beast stays in bot/http").
+// never leave bot/http (docs/design.md "Beast stays in bot/http").
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 // A small streaming JSON writer over RapidJSON's Writer, behind a pimpl so that callers do not
-// include RapidJSON (STYLE.md §4). Strings are UTF-8 and written unescaped where JSON allows.
+// include RapidJSON (docs/conventions.md "Heavy headers"). Strings are UTF-8 and written unescaped
+// where JSON allows.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The only translation unit that includes spdlog (STYLE.md §4).
+// The only translation unit that includes spdlog (docs/conventions.md "Heavy headers").
 #include "base/common/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>

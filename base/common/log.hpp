@@ -1,5 +1,6 @@
 // Logging front end: a thin fmt-based template forwarding to one compiled function (fmt's
-// format/vformat split), so that only log.cpp pays for spdlog's headers (STYLE.md §4).
+// format/vformat split), so that only log.cpp pays for spdlog's headers (docs/conventions.md "Heavy
+// headers").
 #pragma once
 
 #include <fmt/core.h>

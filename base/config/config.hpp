@@ -1,4 +1,4 @@
-// gridbot.json: the server's configuration, loaded and validated at start (issue 2).
+// gridbot.json: the server's configuration, loaded and validated at start.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,7 @@ struct OutboxConfig {
 struct TicketsConfig {
   int64_t merge_window_h = 72;   // same category from the same building/unit merges within this
   double repeat_reply_min = 60;  // a reporter repeating a merged report is answered once per this
-  // Three clocks at the holding level (Beijing 12345 practice, ANCHORS.md lesson 10).
+  // Three clocks at the holding level (Beijing 12345 practice, docs/domain.md).
   double accept_h = 2;                 // 受理 within
   double update_h = 24;                // first update after 受理 within
   double resolve_urgent_h = 2;         // emergencies

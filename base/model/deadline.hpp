@@ -1,5 +1,5 @@
 // A deadline: every clock of a ticket is a row, so timers survive restarts and fire once
-// (DESIGN.md "Every deadline is a row"; ANCHORS.md lesson 3).
+// (docs/design.md "Every deadline is a row").
 #pragma once
 
 #include <cstdint>

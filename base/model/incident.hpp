@@ -45,7 +45,7 @@ struct IncidentTarget {
   std::string node;  // the building or grid node id
   Level level = Level::building;
   GroupRef group;
-  int households = 0;  // the building's; 0 for a grid group
+  int households = 0;     // the building's; 0 for a grid group
   bool reachable = true;  // false: the group's channel cannot post unprompted; notices skip it
 };
 

@@ -1,5 +1,5 @@
 // One outgoing message: a row of the outbox, written in the same transaction as the change that
-// caused it (DESIGN.md "Every outgoing message goes through the outbox").
+// caused it (docs/design.md "Every outgoing message goes through the outbox").
 #pragma once
 
 #include <cstdint>

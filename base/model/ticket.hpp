@@ -1,5 +1,5 @@
 // A ticket: one resident matter, its owner in the tree, its reporters and its full history
-// (DESIGN.md "The model").
+// (docs/design.md "The model").
 #pragma once
 
 #include <cstdint>

@@ -43,7 +43,8 @@ HttpResponse bad(std::string_view why) {
 }
 
 // Reads the body into a submission; returns the problem, or empty.
-std::string read_submission(const std::string& body, bool is_update, incidents::IncidentSubmission* s) {
+std::string read_submission(const std::string& body, bool is_update,
+                            incidents::IncidentSubmission* s) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
                                                                                     body.size());
@@ -160,8 +161,7 @@ bool IncidentApi::owns(std::string_view path) {
 
 std::error_code IncidentApi::verify(const HttpRequest& req) const {
   if (options_.secret.empty()) return make_error_code(errc::unauthorized);  // not configured
-  return adapters::bridge::verify_signed(req, options_.secret, clock_.now_s(),
-                                         options_.max_skew_s);
+  return adapters::bridge::verify_signed(req, options_.secret, clock_.now_s(), options_.max_skew_s);
 }
 
 void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply reply) {

@@ -19,8 +19,7 @@ HttpResponse bad(std::string_view why) {
 
 // "2026-11-01" → that local midnight, or a plain number of ms; nullopt when neither. A date as
 // the end of a range means the whole day (`inclusive_day`): its next midnight.
-std::optional<int64_t> parse_time(const std::string& s, int64_t utc_offset_ms,
-                                  bool inclusive_day) {
+std::optional<int64_t> parse_time(const std::string& s, int64_t utc_offset_ms, bool inclusive_day) {
   if (auto day = parse_local_date(s, utc_offset_ms)) return *day + (inclusive_day ? kDayMs : 0);
   return parse_int<int64_t>(s, 0);
 }
@@ -114,8 +113,7 @@ HttpResponse ReadApi::stats(Params& params) {
     return bad("from is YYYY-MM-DD or ms");
   if (params.count("to") && !(to = parse_time(params["to"], off, true)))
     return bad("to is YYYY-MM-DD (the whole day) or ms");
-  const auto s =
-      tickets::compute_stats(*tickets_, store_.facts(params["node"], *from, *to, false));
+  const auto s = tickets::compute_stats(*tickets_, store_.facts(params["node"], *from, *to, false));
   JsonWriter w;
   w.begin_object();
   w.key("node").value(params["node"]);

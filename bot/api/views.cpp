@@ -70,7 +70,6 @@ void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
 }
 
 void write_message(JsonWriter& w, const StoredMessage& sm) {
-  w.begin_object();
   const auto& m = sm.message;
   w.begin_object();
   w.key("id").value(sm.id);

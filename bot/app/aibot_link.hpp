@@ -1,6 +1,7 @@
-// The WeCom AI bot's long connections (WebSocket API mode, PROTOCOLS.md §2.6), one per channel
-// configured with "mode": "websocket": subscribe with the bot's credentials, keep the heartbeat,
-// feed pushed messages into the Pipeline, and carry the outbox's frames for those channels.
+// The WeCom AI bot's long connections (WebSocket API mode, docs/adapters/wecom.md "Webhook or long
+// connection"), one per channel configured with "mode": "websocket": subscribe with the bot's
+// credentials, keep the heartbeat, feed pushed messages into the Pipeline, and carry the outbox's
+// frames for those channels.
 #pragma once
 
 #include "bot/channels/channel_table.hpp"

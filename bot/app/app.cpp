@@ -111,7 +111,8 @@ class ClientTransport final : public delivery::Transport {
 };
 
 // Deletes inbox rows older than the retention, hourly; the dedupe window is the retention.
-void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int64_t retention_days) {
+void start_janitor(Worker& worker, store::Store& store, const Clock& clock,
+                   int64_t retention_days) {
   worker.start([&store, &clock, retention_days] {
     const int64_t before = clock.now_ms() - retention_days * 86'400'000;
     store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
@@ -223,7 +224,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   knowledge->grammar = loaded->grammar;
   tickets::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
   incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
-                                  {cfg.incidents.hotline});
+                                       {cfg.incidents.hotline});
   intake::Chain chain(incidents, tickets);
   inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
     return chain.process(m, id, tx);
@@ -233,7 +234,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   api::ReloadCounts reloads;
   router.set_reload_counts(&reloads);
   api::IncidentApi incident_api(incidents, *store, clock,
-                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
+                                {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
 
   http::ServerOptions sopts{cfg.server.listen,          cfg.server.port,
@@ -253,7 +254,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   transport.start(inbox);
   deadlines::Timer deadline_timer(tickets, *store, clock);
   deadline_timer.start();
-  delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport, clock);
+  delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport,
+                                             clock);
   confirmations.start();
   Worker janitor;
   start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days);

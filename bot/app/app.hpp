@@ -18,7 +18,7 @@ int org_import(const std::string& config_file, const std::string& csv_file);
 /// A stub bridge receiver that prints what it receives (the demo's outbound end).
 int stub(const std::string& listen, uint16_t port, const std::string& secret,
          const std::string& port_file, int fail_first);
-/// Rules CLIs (issue 3).
+/// Rules CLIs.
 int classify(const std::string& rules_dir, bool explain);
 int eval(const std::string& rules_dir, const std::string& tsv);
 /// eval of several files, or with cv_folds > 1 their pooled k-fold cross-validation.

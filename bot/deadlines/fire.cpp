@@ -63,8 +63,8 @@ void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
   const OrgNode* up = next_up(w, t, holder);
   t.supervised = true;
   t.updated_ms = w.now;
-  const std::string why = w.render(
-      "why.missed", {{"node", holder ? holder->name : d.node}, {"clock", w.label("clock", d.clock)}});
+  const std::string why = w.render("why.missed", {{"node", holder ? holder->name : d.node},
+                                                  {"clock", w.label("clock", d.clock)}});
   if (up == nullptr || up == holder) {
     // Already at the top: keep pressing the street office, once per miss.
     w.tickets.update_ticket(t);

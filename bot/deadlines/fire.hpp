@@ -13,8 +13,7 @@ namespace gridbot::deadlines {
 /// poison row never retries) and the rest go on. Returns how many rows fired.
 int fire_due(const tickets::TicketService& tickets, store::WriteTx& tx, int64_t now_ms);
 /// Ensures each community with a group has its next daily digest scheduled.
-void schedule_digests(const tickets::TicketService& tickets, store::DeadlineTx& tx,
-                      int64_t now_ms);
+void schedule_digests(const tickets::TicketService& tickets, store::DeadlineTx& tx, int64_t now_ms);
 /// Posts the day's figures into the community's groups (digest.cpp).
 void post_digest(tickets::Work& w, const OrgNode& community);
 

@@ -30,8 +30,8 @@ std::string dest_key(const std::string& channel, const std::string& chat) {
 }
 }  // namespace
 
-Outbox::Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels, store::Store& store,
-               Transport& transport, const Clock& clock)
+Outbox::Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels,
+               store::Store& store, Transport& transport, const Clock& clock)
     : cfg_(cfg), channels_(channels), store_(store), transport_(transport), clock_(clock) {}
 
 Outbox::~Outbox() { stop(0); }

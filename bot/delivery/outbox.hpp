@@ -25,8 +25,8 @@ namespace gridbot::delivery {
 /// sends are started outside it).
 class Outbox {
  public:
-  Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels, store::Store& store,
-         Transport& transport, const Clock& clock);
+  Outbox(const config::OutboxConfig& cfg, const channels::ChannelTable& channels,
+         store::Store& store, Transport& transport, const Clock& clock);
   ~Outbox();
 
   /// Registers as the store's outbox listener, loads every pending row, starts the dispatcher.

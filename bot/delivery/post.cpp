@@ -44,8 +44,7 @@ bool Poster::post(Post p) {
   o.idempotency_key = std::move(p.key);
   o.supersede_key = std::move(p.supersede);
   o.created_ms = now_;
-  if (answering_ != nullptr && o.channel == answering_->channel &&
-      o.chat_id == answering_->chat_id)
+  if (answering_ != nullptr && o.channel == answering_->channel && o.chat_id == answering_->chat_id)
     o.reply_token = answering_->reply_token;
   queue_message(tx_, channels_, o);
   return true;

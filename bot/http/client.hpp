@@ -1,5 +1,5 @@
 // The outbound HTTP(S) client: Beast with C++20 coroutines, an overall deadline per request, TLS
-// with peer and host-name verification (STYLE.md §11).
+// with peer and host-name verification (docs/conventions.md "TLS").
 #pragma once
 
 #include "base/common/http_types.hpp"

@@ -1,5 +1,5 @@
 // The I/O runtime: one io_context run by N threads, plus signal waiting. A pimpl, so that no Asio
-// header leaves bot/http (STYLE.md §4).
+// header leaves bot/http (docs/conventions.md "Heavy headers").
 #pragma once
 
 #include <functional>

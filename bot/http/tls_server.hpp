@@ -1,6 +1,6 @@
 // An HTTPS server with an optional WebSocket (WSS) endpoint, for stub platforms in tests: the
 // platforms gridbot talks to are TLS-only, and tests keep peer and host-name verification on
-// (STYLE.md §11), so their stubs must serve TLS with a certificate from a test CA.
+// (docs/conventions.md "TLS"), so their stubs must serve TLS with a certificate from a test CA.
 #pragma once
 
 #include "base/common/http_types.hpp"

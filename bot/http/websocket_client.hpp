@@ -1,6 +1,7 @@
 // A WebSocket (WSS) client that stays connected: TLS with peer and host-name verification
-// (STYLE.md §11), a heartbeat the owner supplies, reconnection with exponential backoff.
-// It knows nothing of the platform's frames; the owner speaks the protocol through callbacks.
+// (docs/conventions.md "TLS"), a heartbeat the owner supplies, reconnection with exponential
+// backoff. It knows nothing of the platform's frames; the owner speaks the protocol through
+// callbacks.
 #pragma once
 
 #include "bot/http/runtime.hpp"

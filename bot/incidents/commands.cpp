@@ -129,7 +129,7 @@ std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
     back["text"] = u->text;
     for (const GroupRef& g : author_groups(*c.k->tree, *u, *inc))
       c.post(g, c.render("incident.rejected", back), {u->author_id}, priority::kOutage,
-           delivery::keys::to_group(delivery::keys::incident_rejected(inc->no, u->id), g));
+             delivery::keys::to_group(delivery::keys::incident_rejected(inc->no, u->id), g));
   }
   reply("incident.rejected_done");
   return "incident";
@@ -193,7 +193,7 @@ std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool ap
   for (auto& [k, v] : summary_vars(c, inc)) vars[k] = v;
   vars["update"] = c.label("incident.update", "open");
   c.post(here, c.render(approved ? "incident.opened" : "incident.submitted", vars), {m.sender_id},
-       priority::kOutage, key);
+         priority::kOutage, key);
   return "incident";
 }
 

@@ -46,7 +46,7 @@ void IncidentService::swap(std::shared_ptr<const Knowledge> knowledge,
 IncidentService::Ctx IncidentService::context(store::WriteTx& tx, const InboundMessage* m) const {
   std::lock_guard lk(mu_);
   const int64_t now = clock_.now_ms();
-  return Ctx{tx, delivery::Poster(channels_, tx, now, m), knowledge_, grammar_, now, m, nullptr,
+  return Ctx{tx,     delivery::Poster(channels_, tx, now, m), knowledge_, grammar_, now, m, nullptr,
              nullptr};
 }
 
@@ -93,10 +93,10 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
                                                              {{"expected", inc->expected_restore}});
   vars["hotline"] = config_.hotline;
   c.post({m.channel, m.chat_id},
-       c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
-       priority::kOutage,
-       delivery::keys::incident_link(m.channel, m.chat_id, m.sender_id, inc->no,
-                                     latest ? latest->id : 0));
+         c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
+         priority::kOutage,
+         delivery::keys::incident_link(m.channel, m.chat_id, m.sender_id, inc->no,
+                                       latest ? latest->id : 0));
   return std::string("linked");
 }
 
@@ -168,7 +168,8 @@ void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpda
     for (const auto& g : n.groups) {
       std::vector<Mention> who;
       for (const auto& h : n.heads)
-        if (h.role == Role::controller && h.channel == g.channel) who.push_back({h.user_id, h.name});
+        if (h.role == Role::controller && h.channel == g.channel)
+          who.push_back({h.user_id, h.name});
       if (who.empty()) continue;
       vars["mentions"] = mention_text(who);
       c.post(g, c.render("incident.review.request", vars), mention_ids(who), priority::kOutage,
@@ -203,6 +204,5 @@ std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
   vars["photo"] = u.photo_url.empty() ? "" : c.render("incident.photo", {{"url", u.photo_url}});
   return c.render("incident.notice." + u.kind, vars);
 }
-
 
 }  // namespace gridbot::incidents

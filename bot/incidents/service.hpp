@@ -56,7 +56,8 @@ struct IncidentOutcome {
 /// Store::write); swap() from any thread.
 class IncidentService {
  public:
-  IncidentService(const channels::ChannelTable& channels, std::shared_ptr<const Knowledge> knowledge,
+  IncidentService(const channels::ChannelTable& channels,
+                  std::shared_ptr<const Knowledge> knowledge,
                   std::shared_ptr<const IncidentGrammar> grammar, const Clock& clock,
                   IncidentConfig config);
 

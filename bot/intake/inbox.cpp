@@ -30,14 +30,14 @@ void Inbox::handle_hook(std::string_view channel, const HttpRequest& request, Re
 }
 
 void Inbox::handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
-                               std::function<void(std::error_code)> done) {
+                            std::function<void(std::error_code)> done) {
   for (auto& m : messages) m.channel = std::string(channel);
   if (messages.empty()) return done({});
   commit(std::move(messages), std::move(done));
 }
 
 void Inbox::commit(std::vector<InboundMessage> messages,
-                      std::function<void(std::error_code)> done) {
+                   std::function<void(std::error_code)> done) {
   auto work = [this, messages = std::move(messages)](store::WriteTx& tx) {
     for (const auto& m : messages) {
       const int64_t id = tx.insert_inbound(m);

@@ -24,7 +24,6 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-
 std::string ascii_digits(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -60,8 +60,12 @@ std::string on_notice(const NoticeRequest& r, delivery::Poster& out) {
     households += n->level == Level::building ? n->households : 0;
     for (const auto& g : n->groups) {
       if (!sent.insert({g.channel, g.chat_id}).second) continue;
-      if (out.post({g, text, {}, priority::kNotice,
-                    delivery::keys::to_group(delivery::keys::notice(r.row_id), g), {}}))
+      if (out.post({g,
+                    text,
+                    {},
+                    priority::kNotice,
+                    delivery::keys::to_group(delivery::keys::notice(r.row_id), g),
+                    {}}))
         ++groups;
     }
   }

@@ -31,11 +31,11 @@ void reopen(Work& w, Ticket& t, const std::string& words) {
   for (const auto& g : holder->groups) {
     const auto who = w.heads_of(*holder, g.channel);
     w.post(g,
-           w.render("ticket.reopened",
-                    {{"no", std::to_string(t.no)},
-                     {"words", words.empty() ? w.render("answer.no_words", {}) : mask_phones(words)},
-                     {"category", w.label("category", t.category)},
-                     {"mentions", mention_text(who)}}),
+           w.render("ticket.reopened", {{"no", std::to_string(t.no)},
+                                        {"words", words.empty() ? w.render("answer.no_words", {})
+                                                                : mask_phones(words)},
+                                        {"category", w.label("category", t.category)},
+                                        {"mentions", mention_text(who)}}),
            mention_ids(who), priority::kNotice, delivery::keys::reopen(t.no, w.row_id, g.chat_id));
   }
 }
@@ -57,8 +57,8 @@ std::string on_answer(Work& w, const ParsedCommand& cmd) {
     return "refused";
   }
   const bool happy = cmd.name == "satisfied";
-  w.tickets.answer_satisfaction(no, w.m.channel, w.m.sender_id,
-                                happy ? "satisfied" : "unsatisfied", cmd.note, w.now);
+  w.tickets.answer_satisfaction(no, w.m.channel, w.m.sender_id, happy ? "satisfied" : "unsatisfied",
+                                cmd.note, w.now);
   const TicketStatus from = t->status;
   if (happy) {
     bool all = true;

@@ -13,16 +13,15 @@ int64_t resolve_limit_ms(const TicketConfig& cfg, const Ticket& t) {
   return cfg.resolve_general_ms;
 }
 
-Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock,
-                   const std::string& node, int64_t now, int64_t limit_ms) {
+Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock, const std::string& node,
+                   int64_t now, int64_t limit_ms) {
   Deadline d;
   d.ticket_no = no;
   d.clock = clock;
   d.node = node;
   d.due_ms = now + limit_ms;
   d.warn_ms =
-      cfg.warn_at > 0 ? now + static_cast<int64_t>(static_cast<double>(limit_ms) * cfg.warn_at)
-                      : 0;
+      cfg.warn_at > 0 ? now + static_cast<int64_t>(static_cast<double>(limit_ms) * cfg.warn_at) : 0;
   d.created_ms = now;
   return d;
 }

@@ -104,8 +104,8 @@ std::string change(Work& w, const ParsedCommand& cmd, Ticket& t) {
     w.deadlines.stop_deadlines(t.no, "accept");
     if (t.tier != "private")
       w.deadlines.add_deadline(clock_row(w.cfg, t.no, "update",
-                                         t.department.empty() ? t.owner_node : t.department,
-                                         w.now, w.cfg.update_ms));
+                                         t.department.empty() ? t.owner_node : t.department, w.now,
+                                         w.cfg.update_ms));
     return "accepted";
   }
   if (cmd.name == "resolve") {

@@ -51,10 +51,9 @@ std::string merge(Work& w, Ticket& open, const std::string& text, const Reporter
       added ? delivery::keys::answer("ack", w.m.channel, w.m.chat_id, w.m.msg_id)
             : delivery::keys::ack_again(open.no, w.m.channel, w.m.sender_id, window_of(w));
   w.post({w.m.channel, w.m.chat_id},
-         w.render(added ? "ticket.merged" : "ticket.merged_again",
-                  {{"mentions", w.sender_mention()},
-                   {"no", std::to_string(open.no)},
-                   {"count", count}}),
+         w.render(
+             added ? "ticket.merged" : "ticket.merged_again",
+             {{"mentions", w.sender_mention()}, {"no", std::to_string(open.no)}, {"count", count}}),
          {w.m.sender_id}, prio, key);
   return "merged";
 }

@@ -1,4 +1,5 @@
-// Commands that ask: 进度 (anyone on the ticket's path, or a reporter), 待办 and 统计 (heads), 帮助.
+// Commands that ask: 进度 (anyone on the ticket's path, or a reporter), 待办 and 统计 (heads),
+// 帮助.
 #include "base/common/calendar.hpp"
 #include "bot/tickets/stats.hpp"
 #include "bot/tickets/workflows.hpp"

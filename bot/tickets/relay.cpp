@@ -108,10 +108,9 @@ void tell_heads(Work& w, const OrgNode& node, const std::string& template_name, 
 void tell_reporters(Work& w, const Ticket& t, const std::string& template_name,
                     const std::string& note, const std::string& key) {
   const Head* speaker = w.speaker();
-  const std::string actor =
-      speaker ? w.label("role", to_string(speaker->role)) +
-                    (speaker->name.empty() ? w.m.sender_name : speaker->name)
-              : w.m.sender_name;
+  const std::string actor = speaker ? w.label("role", to_string(speaker->role)) +
+                                          (speaker->name.empty() ? w.m.sender_name : speaker->name)
+                                    : w.m.sender_name;
   std::map<std::pair<std::string, std::string>, std::vector<Mention>> by_group;
   for (const auto& r : t.reporters) by_group[{r.channel, r.chat_id}].push_back({r.user_id, r.name});
   for (const auto& [group, who] : by_group) {
@@ -150,7 +149,8 @@ std::string owner_name(const Knowledge& k, const Ticket& t) {
   }
   if (!t.department.empty())
     if (const OrgNode* d = k.tree->find(t.department))
-      name = k.templates->render("owner.with_department", {{"owner", name}, {"department", d->name}});
+      name =
+          k.templates->render("owner.with_department", {{"owner", name}, {"department", d->name}});
   return name;
 }
 

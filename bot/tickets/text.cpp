@@ -66,5 +66,4 @@ std::string location_text(const Ticket& t) {
   return s;
 }
 
-
 }  // namespace gridbot::tickets

@@ -39,8 +39,8 @@ const OrgNode* holder_of(const Knowledge& k, const Ticket& t);
 // clocks.cpp
 int64_t resolve_limit_ms(const TicketConfig& cfg, const Ticket& t);
 /// A clock row for `node` due `limit_ms` from now, warning at warn_at of the time.
-Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock,
-                   const std::string& node, int64_t now, int64_t limit_ms);
+Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock, const std::string& node,
+                   int64_t now, int64_t limit_ms);
 /// Starts the accept (and resolve) clocks of the ticket's holder.
 void start_clocks(Work& w, const Ticket& t, bool with_resolve);
 

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <future>
 
 using namespace gridbot;
@@ -89,4 +91,25 @@ TEST_CASE("deliveries and messages filter by chat and state", "[router]") {
   CHECK(f.get("/api/v1/messages?limit=0").status == 400);
   CHECK(f.get("/api/v1/nothing").status == 404);
   CHECK(f.get("/elsewhere").status == 404);
+}
+
+TEST_CASE("a read the store cannot answer is 503, never an empty 200", "[router][store]") {
+  Fixture f;
+  REQUIRE(f.get("/api/v1/tickets").status == 200);
+  // The database loses what the reads need under the running server (another process, a
+  // half-restored backup): every read route must say so, and /healthz still answers.
+  {
+    SQLite::Database other(f.dir.file("r.db"), SQLite::OPEN_READWRITE);
+    other.exec(
+        "ALTER TABLE inbox RENAME TO inbox_gone; ALTER TABLE outbox RENAME TO outbox_gone;"
+        "ALTER TABLE tickets RENAME TO tickets_gone;");
+  }
+  for (const char* target :
+       {"/api/v1/tickets", "/api/v1/messages", "/api/v1/deliveries", "/api/v1/tickets/1001"}) {
+    INFO(target);
+    const auto r = f.get(target);
+    CHECK(r.status == 503);
+    CHECK(r.body.find("[]") == std::string::npos);
+  }
+  CHECK(f.get("/healthz", "").status == 200);
 }

@@ -1,4 +1,5 @@
 #include "bot/incidents/service.hpp"
+#include "adapters/wecom/aibot_adapter.hpp"
 
 #include "bot/incidents/scope.hpp"
 #include "tests/support/incident_fixture.hpp"
@@ -85,8 +86,8 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
 
 TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[incidents]") {
   std::vector<std::string> errors;
-  auto g = gridbot::incidents::IncidentGrammar::load(std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json",
-                                       &errors);
+  auto g = gridbot::incidents::IncidentGrammar::load(
+      std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
   REQUIRE(g);
   auto open = g->parse("停电 10kV沙河线 预计19:30恢复 小区配电室开关柜故障");
   REQUIRE(open);
@@ -273,4 +274,39 @@ TEST_CASE("only crews, controllers and department staff open incidents; unknown 
   // In a grid group the words are not incident commands at all.
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "通过 E1") == 200);
   CHECK(w.to("room-g1").empty());
+}
+
+TEST_CASE("an outage notice skips a group its channel cannot post into, and its target says so",
+          "[incidents][delivery]") {
+  // Building 5 also has a WeCom AI-bot group on a webhook: that bot can only answer.
+  IncidentWorld w;
+  config::ChannelConfig ai;
+  ai.name = "aibot";
+  ai.type = "wecom_aibot";
+  w.channels.add_for_test(ai, std::make_unique<adapters::wecom::AibotAdapter>(
+                                  std::nullopt, adapters::wecom::AibotOptions{}));
+  std::vector<OrgNode> nodes = w.knowledge->tree->nodes();
+  for (auto& n : nodes)
+    if (n.id == "b5") n.groups.push_back({"aibot", "ai-room-b5"});
+  std::vector<std::string> errors;
+  auto tree = OrgTree::build(std::move(nodes), &errors);
+  REQUIRE(tree);
+  w.knowledge->tree = std::make_shared<const OrgTree>(std::move(*tree));
+
+  REQUIRE(w.controller("停电 b5 预计18:00恢复 电缆故障") == 200);
+  const auto sent = w.fanout(1);
+  CHECK(sent.count("room-b5") == 1);
+  CHECK(sent.count("ai-room-b5") == 0);  // no row the adapter could only fail
+  auto inc = w.store->incident(1);
+  REQUIRE(inc);
+  bool seen = false;
+  for (const auto& t : inc->targets) {
+    if (t.group.chat_id == "ai-room-b5") {
+      seen = true;
+      CHECK_FALSE(t.reachable);
+    } else {
+      CHECK(t.reachable);
+    }
+  }
+  CHECK(seen);  // kept among the targets, marked, so reviewers and the API see the gap
 }

@@ -20,8 +20,8 @@ struct IncidentWorld : TicketWorld {
         std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
     INFO((errors.empty() ? "" : errors[0]));
     REQUIRE(grammar);
-    incidents = std::make_unique<gridbot::incidents::IncidentService>(channels, knowledge, grammar, clock,
-                                                        gridbot::incidents::IncidentConfig{});
+    incidents = std::make_unique<gridbot::incidents::IncidentService>(
+        channels, knowledge, grammar, clock, gridbot::incidents::IncidentConfig{});
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       if (auto state = incidents->process(m, id, tx)) return *state;
       return service->process(m, id, tx);

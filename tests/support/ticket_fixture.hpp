@@ -22,7 +22,8 @@ struct TicketWorld {
   std::unique_ptr<store::Store> store;
   gridbot::channels::ChannelTable channels;
   FakeClock clock{1'700'000'000'000};
-  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge = std::make_shared<gridbot::knowledge::Knowledge>();
+  std::shared_ptr<gridbot::knowledge::Knowledge> knowledge =
+      std::make_shared<gridbot::knowledge::Knowledge>();
   std::unique_ptr<gridbot::tickets::TicketService> service;
   std::unique_ptr<gridbot::intake::Inbox> pipeline;
   int seq = 0;
@@ -42,12 +43,14 @@ struct TicketWorld {
     knowledge->rules = rules::load_rules(src + "/rules", &err);
     INFO(err);
     REQUIRE(knowledge->rules);
-    knowledge->templates = gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
-    knowledge->grammar = gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
+    knowledge->templates =
+        gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->grammar =
+        gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
     REQUIRE(knowledge->templates);
     REQUIRE(knowledge->grammar);
-    service =
-        std::make_unique<gridbot::tickets::TicketService>(channels, knowledge, clock, gridbot::tickets::TicketConfig{});
+    service = std::make_unique<gridbot::tickets::TicketService>(channels, knowledge, clock,
+                                                                gridbot::tickets::TicketConfig{});
     pipeline = std::make_unique<gridbot::intake::Inbox>(channels, *store, clock);
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return service->process(m, id, tx);

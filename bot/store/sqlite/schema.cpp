@@ -86,7 +86,7 @@ CREATE TABLE satisfaction(
   PRIMARY KEY(ticket_no, channel, user_id));
 CREATE INDEX satisfaction_pending ON satisfaction(channel, user_id) WHERE answer = '';
 )sql",
-    // 5: incidents (issue 7): incidents, the groups they reach, their reviewed updates, the
+    // 5: incidents, the groups they reach, their reviewed updates, the
     // residents'
     // reports linked to them; outbox rows that a later notice to the same group replaces.
     R"sql(
