@@ -1,6 +1,7 @@
 #include "bot/api/incident_api.hpp"
 
 #include "base/common/json_writer.hpp"
+#include "tests/support/bridge_request.hpp"
 #include "tests/support/incident_fixture.hpp"
 
 using namespace gridbot;
@@ -24,13 +25,8 @@ struct ApiWorld : IncidentWorld {
   }
   HttpResponse post(const std::string& target, const std::string& body, int64_t ts_offset_s = 0,
                     const std::string& secret = kIncidentSecret) {
-    HttpRequest r;
-    r.method = "POST";
+    HttpRequest r = gridbot::test::signed_bridge_request(body, secret, clock.now_s() + ts_offset_s);
     r.target = target;
-    r.body = body;
-    const auto ts = std::to_string(clock.now_s() + ts_offset_s);
-    r.headers = {{"X-Gridbot-Timestamp", ts},
-                 {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, body)}};
     return call(r);
   }
   HttpResponse get(const std::string& target, const std::string& token = kToken) {
@@ -123,12 +119,8 @@ TEST_CASE("API: a bad or stale signature is 401 and writes nothing", "[incidents
     CHECK(w.call(r).status == 401);
   }
   SECTION("a body changed after signing") {
-    HttpRequest r;
-    r.method = "POST";
+    HttpRequest r = gridbot::test::signed_bridge_request(kOpen, kIncidentSecret, w.clock.now_s());
     r.target = "/api/v1/incidents";
-    const auto ts = std::to_string(w.clock.now_s());
-    r.headers = {{"X-Gridbot-Timestamp", ts},
-                 {"X-Gridbot-Signature", adapters::bridge::sign(kIncidentSecret, ts, kOpen)}};
     r.body = kOpen + " ";
     CHECK(w.call(r).status == 401);
   }

@@ -1,7 +1,7 @@
 // End-to-end tests of the gridbot binary: durability, dedupe, errors, crash recovery, shutdown.
 #include "harness.hpp"
 
-#include "adapters/bridge/adapter.hpp"
+#include "tests/support/bridge_request.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -73,14 +73,9 @@ TEST_CASE("e2e: errors map to their statuses and change nothing", "[e2e]") {
   big.url = w.bot->url("/hook/bridge");
   big.body = std::string(2 * 1024 * 1024, 'x');
   CHECK(w.client->request(big).status == 413);
-  HttpRequest malformed;
-  malformed.method = "POST";
+  // Signed properly, but not JSON.
+  HttpRequest malformed = signed_bridge_request("{\"id\": ", kBridgeSecret, unix_now_s());
   malformed.url = w.bot->url("/hook/bridge");
-  malformed.body = "{\"id\": ";
-  const auto ts = std::to_string(std::time(nullptr));
-  malformed.headers = {
-      {"X-Gridbot-Timestamp", ts},
-      {"X-Gridbot-Signature", adapters::bridge::sign(kBridgeSecret, ts, malformed.body)}};
   CHECK(w.client->request(malformed).status == 400);
   CHECK(w.client->post_message(w.bot->url("/hook/nosuch"), "x", "r", "t", false).status == 404);
   HttpRequest health;

@@ -1,7 +1,7 @@
 // The end-to-end harness: child processes, a stub receiver and a client, all on loopback.
 #include "harness.hpp"
 
-#include "adapters/bridge/adapter.hpp"
+#include "tests/support/bridge_request.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -76,8 +76,8 @@ GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
     << kBridgeSecret << R"(",
       "outbound_url": "http://127.0.0.1:)"
     << outbound_port << R"(/send",
-      "bot_id": "wxid_gridbot", "rate_per_minute": )"
-    << rate_per_minute << R"( } ],
+      "bot_id": ")"
+    << kBotId << R"(", "rate_per_minute": )" << rate_per_minute << R"( } ],
 })";
 }
 
@@ -138,25 +138,30 @@ TransportResult TestClient::request(HttpRequest r, int64_t timeout_ms) {
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
                          bool mention_bot, const std::string& talker) {
-  return R"({"id":")" + id + R"(","room":{"id":")" + room + R"("},"talker":{"id":")" + talker +
-         R"(","name":")" + talker + R"("},"text":")" + text + R"(","mentions":)" +
-         (mention_bot ? R"(["wxid_gridbot"])" : "[]") + "}";
+  BridgeMessage m;
+  m.id = id;
+  m.room = room;
+  m.talker = talker;
+  m.name = talker;
+  m.text = text;
+  m.mention_bot = mention_bot;
+  m.bot_id = kBotId;
+  return bridge_body(m);
+}
+
+int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 TransportResult TestClient::post_message(const std::string& url, const std::string& id,
                                          const std::string& room, const std::string& text,
                                          bool mention_bot, const std::string& secret,
                                          const std::string& talker) {
-  HttpRequest r;
-  r.method = "POST";
+  HttpRequest r = signed_bridge_request(message_body(id, room, text, mention_bot, talker), secret,
+                                        unix_now_s());
   r.url = url;
-  r.body = message_body(id, room, text, mention_bot, talker);
-  const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-  r.headers = {{"Content-Type", "application/json"},
-               {"X-Gridbot-Timestamp", ts},
-               {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, r.body)}};
   return request(std::move(r));
 }
 

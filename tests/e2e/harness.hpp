@@ -22,6 +22,8 @@ namespace gridbot::test {
 
 inline const std::string kBridgeSecret = "e2e-bridge-secret-0123";
 inline const std::string kApiToken = "e2e-api-token-0123456789";
+/// The bridge channel's bot_id in the harness's config: an @ of it mentions gridbot.
+inline const std::string kBotId = "wxid_gridbot";
 
 /// A bridge receiver: records every request; answers 200 unless told to fail.
 class StubReceiver {
@@ -84,6 +86,8 @@ class TestClient {
 
 std::string message_body(const std::string& id, const std::string& room, const std::string& text,
                          bool mention_bot, const std::string& talker = "wxid_resident");
+/// Seconds since the epoch by the wall clock, as a bridge signs with it.
+int64_t unix_now_s();
 
 /// Waits up to timeout_ms for pred() to hold, polling every 20 ms.
 template <typename Pred>

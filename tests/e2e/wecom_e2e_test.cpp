@@ -71,7 +71,8 @@ struct WecomWorld {
       << kBridgeSecret << R"(",
       "outbound_url": "http://127.0.0.1:)"
       << bridge->port() << R"(/send",
-      "bot_id": "wxid_gridbot", "rate_per_minute": 100000 },
+      "bot_id": ")"
+      << kBotId << R"(", "rate_per_minute": 100000 },
     { "name": "robots", "type": "wecom_robot", "base_url": ")"
       << base << R"(" },
     { "name": "customers", "type": "wecom_customer_group", "base_url": ")"

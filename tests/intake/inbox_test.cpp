@@ -3,6 +3,7 @@
 #include "../temp_dir.hpp"
 #include "base/common/errors.hpp"
 #include "bot/delivery/outbox.hpp"
+#include "tests/support/bridge_request.hpp"
 #include "tests/support/fakes.hpp"
 
 #include <catch2/catch.hpp>
@@ -33,24 +34,22 @@ struct Fixture {
 
   HttpResponse post(const std::string& channel, const std::string& body,
                     const std::string& secret = test::kSecret, int64_t skew_s = 0) {
-    HttpRequest r;
-    r.method = "POST";
+    HttpRequest r = test::signed_bridge_request(body, secret, clock.now_s() + skew_s);
     r.target = "/hook/" + channel;
-    const auto ts = std::to_string(clock.now_s() + skew_s);
-    r.headers = {{"X-Gridbot-Timestamp", ts},
-                 {"X-Gridbot-Signature", adapters::bridge::sign(secret, ts, body)}};
-    r.body = body;
     std::promise<HttpResponse> p;
     pipeline.handle_hook(channel, r, [&](HttpResponse resp) { p.set_value(std::move(resp)); });
     return p.get_future().get();
   }
 };
 
-std::string body(const std::string& id, const std::string& text = "5栋电梯坏了",
-                 const std::string& mentions = "[]") {
-  return R"({"id":")" + id +
-         R"(","room":{"id":"room-b5"},"talker":{"id":"wxid_r","name":"李阿姨"},"text":")" + text +
-         R"(","mentions":)" + mentions + "}";
+std::string body(const std::string& id, const std::string& text = "5栋电梯坏了") {
+  test::BridgeMessage m;
+  m.id = id;
+  m.room = "room-b5";
+  m.talker = "wxid_r";
+  m.name = "李阿姨";
+  m.text = text;
+  return test::bridge_body(m);
 }
 
 }  // namespace
@@ -123,8 +122,13 @@ TEST_CASE("messages from bots are stored but never processed", "[pipeline]") {
     ++calls;
     return std::string();
   });
-  const std::string from_bot =
-      R"({"id":"b1","room":{"id":"room-b5"},"talker":{"id":"wxid_bot"},"text":"收到"})";
+  test::BridgeMessage m;
+  m.id = "b1";
+  m.room = "room-b5";
+  m.talker = "wxid_bot";
+  m.text = "收到";
+  m.mentions = std::nullopt;
+  const std::string from_bot = test::bridge_body(m);
   CHECK(f.post("bridge", from_bot).status == 200);
   CHECK(calls == 0);
   CHECK(f.store->count_inbox() == 1);

@@ -6,6 +6,7 @@
 #include "base/config/org_csv.hpp"
 #include "bot/intake/inbox.hpp"
 #include "bot/tickets/service.hpp"
+#include "tests/support/bridge_request.hpp"
 #include "tests/support/fakes.hpp"
 #include "rules/classifier.hpp"
 
@@ -60,16 +61,14 @@ struct TicketWorld {
   /// Posts a message as `user` in `room`; returns the HTTP status.
   int say(const std::string& room, const std::string& user, const std::string& name,
           const std::string& text, bool mention_bot = false) {
-    const std::string body = R"({"id":"t)" + std::to_string(++seq) + R"(","room":{"id":")" + room +
-                             R"("},"talker":{"id":")" + user + R"(","name":")" + name +
-                             R"("},"text":")" + text + R"(","mentions":)" +
-                             (mention_bot ? R"(["wxid_bot"])" : "[]") + "}";
-    HttpRequest r;
-    r.method = "POST";
-    const auto ts = std::to_string(clock.now_s());
-    r.headers = {{"X-Gridbot-Timestamp", ts},
-                 {"X-Gridbot-Signature", adapters::bridge::sign(kSecret, ts, body)}};
-    r.body = body;
+    BridgeMessage m;
+    m.id = "t" + std::to_string(++seq);
+    m.room = room;
+    m.talker = user;
+    m.name = name;
+    m.text = text;
+    m.mention_bot = mention_bot;
+    const HttpRequest r = signed_bridge_request(bridge_body(m), kSecret, clock.now_s());
     std::promise<int> p;
     pipeline->handle_hook("bridge", r, [&](HttpResponse resp) { p.set_value(resp.status); });
     return p.get_future().get();

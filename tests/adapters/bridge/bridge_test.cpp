@@ -2,6 +2,7 @@
 
 #include "adapters/common/crypto.hpp"
 #include "base/common/errors.hpp"
+#include "tests/support/bridge_request.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,19 +25,35 @@ bridge::BridgeAdapter make() {
 
 HttpRequest signed_request(const std::string& body, int64_t ts_s = kNowMs / 1000,
                            const std::string& secret = kSecret) {
-  HttpRequest r;
-  r.method = "POST";
+  HttpRequest r = test::signed_bridge_request(body, secret, ts_s);
   r.target = "/hook/bridge";
-  const auto ts = std::to_string(ts_s);
-  r.headers = {{"x-gridbot-timestamp", ts},  // header names are case-insensitive
-               {"X-Gridbot-Signature", bridge::sign(secret, ts, body)}};
-  r.body = body;
+  for (auto& [name, value] : r.headers)
+    if (name == "X-Gridbot-Timestamp") name = "x-gridbot-timestamp";  // names are case-insensitive
   return r;
 }
 
-const std::string kBody =
-    R"({"id":"msg-1","room":{"id":"room-b5","topic":"5栋业主群"},"talker":{"id":"wxid_r","name":"李阿姨"},)"
-    R"("text":"@网格助手 5栋电梯关人了！","mentions":["wxid_bot"],"timestamp":1700000000})";
+test::BridgeMessage message(const std::string& talker, const std::string& text) {
+  test::BridgeMessage m;
+  m.id = "1";
+  m.room = "r";
+  m.talker = talker;
+  m.text = text;
+  m.mentions = std::nullopt;
+  return m;
+}
+
+const std::string kBody = [] {
+  test::BridgeMessage m;
+  m.id = "msg-1";
+  m.room = "room-b5";
+  m.room_topic = "5栋业主群";
+  m.talker = "wxid_r";
+  m.name = "李阿姨";
+  m.text = "@网格助手 5栋电梯关人了！";
+  m.mention_bot = true;
+  m.timestamp = 1700000000;
+  return test::bridge_body(m);
+}();
 
 }  // namespace
 
@@ -56,6 +73,18 @@ TEST_CASE("a signed message parses into one InboundMessage", "[bridge]") {
   CHECK_FALSE(m.from_bot);
   CHECK(m.sent_at_s == 1700000000);
   CHECK(r->reply.status == 200);
+}
+
+TEST_CASE("the tests' bridge body is the documented shape and escapes any text", "[bridge]") {
+  CHECK(kBody ==
+        R"({"id":"msg-1","room":{"id":"room-b5","topic":"5栋业主群"},"talker":{"id":"wxid_r",)"
+        R"("name":"李阿姨"},"text":"@网格助手 5栋电梯关人了！","mentions":["wxid_bot"],)"
+        R"("timestamp":1700000000})");
+  auto a = make();
+  const std::string text = "引号\"、反斜杠\\、换行\n和制表\t";
+  auto r = a.parse(signed_request(test::bridge_body(message("wxid_r", text))), kNowMs);
+  REQUIRE(r.has_value());
+  CHECK(r->messages[0].text == text);
 }
 
 TEST_CASE("the signature is HMAC-SHA256 over timestamp, newline, body", "[bridge]") {
@@ -121,15 +150,13 @@ TEST_CASE("malformed payloads are 400 even when signed", "[bridge]") {
 TEST_CASE("messages from this or another bot are marked from_bot", "[bridge]") {
   auto a = make();
   for (const char* talker : {"wxid_bot", "wxid_other_bot"}) {
-    const std::string body = R"({"id":"1","room":{"id":"r"},"talker":{"id":")" +
-                             std::string(talker) + R"("},"text":"收到"})";
-    auto r = a.parse(signed_request(body), kNowMs);
+    auto r = a.parse(signed_request(test::bridge_body(message(talker, "收到"))), kNowMs);
     REQUIRE(r.has_value());
     CHECK(r->messages[0].from_bot);
   }
-  auto self = a.parse(
-      signed_request(R"({"id":"1","room":{"id":"r"},"talker":{"id":"x"},"text":"a","self":true})"),
-      kNowMs);
+  auto from_self = message("x", "a");
+  from_self.self = true;
+  auto self = a.parse(signed_request(test::bridge_body(from_self)), kNowMs);
   REQUIRE(self.has_value());
   CHECK(self->messages[0].from_bot);
 }
