@@ -1,6 +1,8 @@
 // The explicit adapter table: one line per platform type (no static self-registration, which a
 // static library can silently drop at link time).
 #include "adapters/adapter.hpp"
+
+#include "base/common/strict_int.hpp"
 #include "adapters/bridge/adapter.hpp"
 #include "adapters/wecom/appchat_adapter.hpp"
 #include "adapters/wecom/customer_group_adapter.hpp"
@@ -40,14 +42,13 @@ struct OptionReader {
   size_t size(const std::string& key, size_t def, size_t lo, size_t hi) const {
     auto it = ch.options.find(key);
     if (it == ch.options.end()) return def;
-    size_t v = 0;
-    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    if (ec != std::errc() || p != it->second.data() + it->second.size() || v < lo || v > hi) {
+    const auto v = parse_int<size_t>(it->second, lo, hi);
+    if (!v) {
       errors->push_back(where(key) + "must be a whole number in [" + std::to_string(lo) + ", " +
                         std::to_string(hi) + "]");
       return def;
     }
-    return v;
+    return *v;
   }
   void only(std::initializer_list<const char*> known) const {
     for (const auto& [k, v] : ch.options) {

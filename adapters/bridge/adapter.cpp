@@ -1,6 +1,7 @@
 // Bridge protocol: verify timestamp and HMAC, parse the room message, sign outbound sends.
 #include "adapters/bridge/adapter.hpp"
 
+#include "base/common/mentions.hpp"
 #include "base/common/strict_int.hpp"
 
 #include "adapters/common/crypto.hpp"
@@ -62,6 +63,24 @@ std::error_code verify_signed(const HttpRequest& req, std::string_view secret, i
   return {};
 }
 
+std::string without_mentions(const OutboxItem& item) {
+  std::string text = item.text;
+  for (size_t i = 0; i < item.mentions.size(); ++i) {
+    const std::string& name = i < item.mention_names.size() && !item.mention_names[i].empty()
+                                  ? item.mention_names[i]
+                                  : item.mentions[i];
+    const std::string token = "@" + name;
+    // The whole token only: "@张" must not cut into "@张大爷".
+    for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + 1)) {
+      const size_t end = at + token.size();
+      if (end < text.size() && mention_space_len(text, end) == 0) continue;
+      text.erase(at, end < text.size() ? end + mention_space_len(text, end) - at : end - at);
+      break;
+    }
+  }
+  return std::string(skip_mention_spaces(text));
+}
+
 Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms) const {
   if (req.method != "POST") return make_error_code(errc::method_not_allowed);
   if (auto ec = verify_signed(req, options_.secret, now_ms / 1000, options_.max_skew_s)) return ec;
@@ -119,6 +138,7 @@ Result<HttpRequest> BridgeAdapter::build_send(const OutboxItem& item, int64_t no
   w.key("mentions").begin_array();
   for (const auto& m : item.mentions) w.value(m);
   w.end_array();
+  if (!item.mentions.empty()) w.key("plain_text").value(without_mentions(item));
   w.end_object();
   HttpRequest req;
   req.method = "POST";

@@ -18,6 +18,10 @@ struct Options {
 /// Signs as the protocol says: "sha256=" + hex(HMAC-SHA256(secret, timestamp + "\n" + body)).
 std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body);
 
+/// The text without its "@name" for each mention (and the space after it), for a bridge that
+/// renders mentions itself (Wechaty's room.say(text, ...contacts) puts "@name " in front).
+std::string without_mentions(const OutboxItem& item);
+
 /// Checks a request signed that way (X-Gridbot-Timestamp, X-Gridbot-Signature): the signature
 /// first, in constant time, then the timestamp within max_skew_s of now_s. The one check for
 /// the bridge's hooks and the incident API alike.

@@ -2,6 +2,8 @@
 // no external entities, so a hostile DOCTYPE reads nothing from disk).
 #include "adapters/wecom/app_adapter.hpp"
 
+#include "base/common/strict_int.hpp"
+
 #include "adapters/common/text.hpp"
 #include "adapters/wecom/callback.hpp"
 #include "adapters/wecom/errcode.hpp"
@@ -85,9 +87,7 @@ Result<ParseResult> AppAdapter::parse_message(std::string_view xml, int64_t now_
   m.from_bot = std::find(options_.other_bots.begin(), options_.other_bots.end(), m.sender_id) !=
                options_.other_bots.end();
   const std::string created = child_text(root, "CreateTime");
-  int64_t ts = 0;
-  auto [p, ec] = std::from_chars(created.data(), created.data() + created.size(), ts);
-  m.sent_at_s = ec == std::errc() && p == created.data() + created.size() ? ts : now_ms / 1000;
+  m.sent_at_s = parse_int<int64_t>(created).value_or(now_ms / 1000);
   m.received_at_ms = now_ms;
   out.messages.push_back(std::move(m));
   return out;

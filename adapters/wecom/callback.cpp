@@ -3,6 +3,8 @@
 // which form decoders (Boost.URL's params() among them by default) turn into spaces.
 #include "adapters/wecom/callback.hpp"
 
+#include "base/common/strict_int.hpp"
+
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 
@@ -35,12 +37,6 @@ std::optional<std::string> percent_decode(std::string_view in) {
   for (char& c : out)
     if (c == ' ') c = '+';
   return out;
-}
-
-bool parse_int(std::string_view s, int64_t& out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
 }
 
 }  // namespace
@@ -83,10 +79,10 @@ std::error_code verify_callback(const MsgCrypt& crypt, const CallbackQuery& q,
                                 std::string_view encrypt, int64_t now_ms, int64_t max_skew_s) {
   if (!crypt.verify_signature(q.msg_signature, q.timestamp, q.nonce, encrypt))
     return gridbot::make_error_code(errc::bad_signature);
-  int64_t ts = 0;
   const int64_t now_s = now_ms / 1000;
   // WeCom's timestamps are Unix seconds (docs/adapters/wecom.md "The callback crypto").
-  if (!parse_int(q.timestamp, ts) || ts < now_s - max_skew_s || ts > now_s + max_skew_s)
+  const auto ts = parse_int<int64_t>(q.timestamp);
+  if (!ts || *ts < now_s - max_skew_s || *ts > now_s + max_skew_s)
     return gridbot::make_error_code(errc::stale_timestamp);
   return {};
 }

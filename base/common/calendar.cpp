@@ -41,6 +41,14 @@ std::string local_time_text(int64_t t, int64_t off) {
   return buf;
 }
 
+std::optional<int> parse_hh_mm(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  const auto h = parse_int<int>(s.substr(0, 2), 0, 23);
+  const auto m = parse_int<int>(s.substr(3, 2), 0, 59);
+  if (!h || !m) return std::nullopt;
+  return *h * 60 + *m;
+}
+
 std::optional<int64_t> parse_local_date(std::string_view s, int64_t utc_offset_ms) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   auto y0 = parse_int<int>(s.substr(0, 4), 1970, 9999);

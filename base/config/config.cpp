@@ -2,6 +2,8 @@
 // "FILE:LINE: key.path: problem" line per problem.
 #include "base/config/config.hpp"
 
+#include "base/common/calendar.hpp"
+
 #include "base/common/json_source_impl.hpp"
 
 #include <cmath>
@@ -283,9 +285,7 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   tickets.num("satisfaction_h", tc.satisfaction_h, 0.01, 24 * 365);
   tickets.num("utc_offset_min", tc.utc_offset_min, -720, 840);
   if (tickets.str("digest_at", tc.digest_at)) {
-    const auto& d = tc.digest_at;
-    if (d.size() != 5 || d[2] != ':' || d.substr(0, 2) > "23" || d.substr(3) > "59" ||
-        d.find_first_not_of("0123456789:") != std::string::npos)
+    if (!parse_hh_mm(tc.digest_at))
       tickets.fail("tickets.digest_at", "must be HH:MM (24-hour), e.g. 20:00");
   }
   tickets.reject_unknown();

@@ -1,6 +1,8 @@
 // Org CSV rows ↔ OrgNode, with one error per bad row naming its line.
 #include "base/config/org_csv.hpp"
 
+#include "base/common/strict_int.hpp"
+
 #include "base/config/csv.hpp"
 
 #include <algorithm>
@@ -71,9 +73,9 @@ std::string row_to_node(const std::map<std::string, std::string>& c, OrgNode& n)
   if (n.name.empty()) return "name is empty";
   const auto hh = get("households");
   if (!hh.empty()) {
-    auto [p, ec] = std::from_chars(hh.data(), hh.data() + hh.size(), n.households);
-    if (ec != std::errc() || p != hh.data() + hh.size() || n.households < 0)
-      return "households \"" + hh + "\" is not a whole number >= 0";
+    const auto v = parse_int<int>(hh, 0);
+    if (!v) return "households \"" + hh + "\" is not a whole number >= 0";
+    n.households = *v;
   }
   for (const auto& g : list_cell(get("groups"))) {
     auto parts = split(g, ':', 2);

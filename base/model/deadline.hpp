@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace gridbot {
 
@@ -12,11 +14,17 @@ enum class DeadlineState { pending, warned, missed, done };
 
 const char* to_string(DeadlineState s);
 
+/// The clocks of a ticket at its holding level (docs/commands.md), and the daily digest's job.
+enum class DeadlineKind { accept, update, resolve, satisfaction, digest };
+
+const char* to_string(DeadlineKind c);
+std::optional<DeadlineKind> parse_deadline_kind(std::string_view s);
+
 struct Deadline {
   int64_t id = 0;
   int64_t ticket_no = 0;  // 0 for jobs that belong to no ticket (the daily digest)
-  std::string clock;      // accept | update | resolve | satisfaction | digest
-  std::string node;       // the holder whose clock it is (for the digest: the community)
+  DeadlineKind clock = DeadlineKind::accept;
+  std::string node;  // the holder whose clock it is (for the digest: the community)
   int64_t due_ms = 0;
   int64_t warn_ms = 0;  // 0: no warning
   DeadlineState state = DeadlineState::pending;

@@ -38,8 +38,9 @@ struct OutboxItem {
   int64_t id = 0;
   std::string channel;
   std::string chat_id;
-  std::string text;  // UTF-8, already split to the platform's size limit
-  std::vector<std::string> mentions;
+  std::string text;                        // UTF-8, already split to the platform's size limit
+  std::vector<std::string> mentions;       // platform ids @-mentioned
+  std::vector<std::string> mention_names;  // the name each is shown by in `text` ("" = the id)
   std::string reply_token;  // from the InboundMessage this answers, when the platform needs it
   int priority = priority::kRoutine;
   std::string idempotency_key;  // unique; sent to platforms that dedupe, guards re-enqueue

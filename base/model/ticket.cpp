@@ -32,6 +32,40 @@ std::optional<TicketStatus> parse_ticket_status(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::array<std::pair<Tier, const char*>, 4> kTiers{{{Tier::private_, "private"},
+                                                              {Tier::small, "small"},
+                                                              {Tier::big, "big"},
+                                                              {Tier::hard, "hard"}}};
+constexpr std::array<std::pair<DeadlineKind, const char*>, 5> kClocks{
+    {{DeadlineKind::accept, "accept"},
+     {DeadlineKind::update, "update"},
+     {DeadlineKind::resolve, "resolve"},
+     {DeadlineKind::satisfaction, "satisfaction"},
+     {DeadlineKind::digest, "digest"}}};
+}  // namespace
+
+const char* to_string(Tier t) {
+  for (const auto& [v, name] : kTiers)
+    if (v == t) return name;
+  return "?";
+}
+std::optional<Tier> parse_tier(std::string_view s) {
+  for (const auto& [v, name] : kTiers)
+    if (s == name) return v;
+  return std::nullopt;
+}
+const char* to_string(DeadlineKind c) {
+  for (const auto& [v, name] : kClocks)
+    if (v == c) return name;
+  return "?";
+}
+std::optional<DeadlineKind> parse_deadline_kind(std::string_view s) {
+  for (const auto& [v, name] : kClocks)
+    if (s == name) return v;
+  return std::nullopt;
+}
+
 const char* to_string(DeadlineState s) {
   switch (s) {
     case DeadlineState::pending:

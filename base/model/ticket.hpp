@@ -29,6 +29,14 @@ std::optional<TicketStatus> parse_ticket_status(std::string_view s);
 /// Open means someone still has to act: everything before resolved, and reopened.
 bool is_open(TicketStatus s);
 
+/// Who owns a matter (docs/domain.md "Tiers"): the resident's own (属私事, the building helps),
+/// a small matter (the grid), a big one (the street, with its department), a hard one (the
+/// street, marked for the leaders). Written "private", "small", "big", "hard" at the edges.
+enum class Tier { private_, small, big, hard };
+
+const char* to_string(Tier t);
+std::optional<Tier> parse_tier(std::string_view s);
+
 struct Reporter {
   std::string channel;
   std::string user_id;
@@ -51,7 +59,7 @@ struct Ticket {
   int64_t no = 0;  // the short human number (#1024), unique per deployment
   std::string text;
   std::string category;
-  std::string tier;  // private | small | big | hard
+  Tier tier = Tier::small;
   bool urgent = false;
   bool leader_marked = false;  // hard matters: a district leader supervises
   bool supervised = false;     // 督办: a higher level or a missed deadline put it under watch

@@ -1,6 +1,8 @@
 // IncidentApi: signature check, JSON in and out, durable writes through the store.
 #include "bot/api/incident_api.hpp"
 
+#include "base/common/calendar.hpp"
+
 #include "base/common/strict_int.hpp"
 #include "bot/api/auth.hpp"
 
@@ -68,9 +70,7 @@ std::string read_submission(const std::string& body, bool is_update,
   if (s->author.empty()) s->author = "api";
   if (!s->expected_restore.empty()) {
     const auto& e = s->expected_restore;
-    if (e.size() != 5 || e[2] != ':' || !parse_int<int>(std::string_view(e).substr(0, 2), 0, 23) ||
-        !parse_int<int>(std::string_view(e).substr(3), 0, 59))
-      return "expected_restore is HH:MM";
+    if (!parse_hh_mm(e)) return "expected_restore is HH:MM";
   }
   if (is_update) {
     s->update_kind = kind.empty() ? "progress" : kind;

@@ -16,7 +16,7 @@ void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
   w.key("no").value(t.no);
   w.key("status").value(to_string(t.status));
   w.key("category").value(t.category);
-  w.key("tier").value(t.tier);
+  w.key("tier").value(to_string(t.tier));
   w.key("urgent").value(t.urgent);
   w.key("leader_marked").value(t.leader_marked);
   w.key("text").value(t.text);
@@ -120,6 +120,7 @@ void write_stats(JsonWriter& w, const tickets::TicketStats& s) {
   w.key("satisfied").value(s.satisfied);
   w.key("unsatisfied").value(s.unsatisfied);
   w.key("default_satisfied").value(s.defaulted);
+  w.key("reopened").value(s.reopened);
   w.key("satisfaction_rate").value(rate(s.satisfied, s.satisfied + s.unsatisfied));
   w.key("deadline_misses").value(s.misses);
   w.key("median_accept_ms").value(s.median_accept_ms);

@@ -2,6 +2,8 @@
 // http::WebSocketClient, with the frames themselves made and read in adapters/wecom.
 #include "bot/app/aibot_link.hpp"
 
+#include "base/common/strict_int.hpp"
+
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
 #include "base/common/clock.hpp"
@@ -169,7 +171,7 @@ AibotLinks::AibotLinks(const channels::ChannelTable& channels, http::Runtime& ru
     o.ca_file = ca_file_;
     o.heartbeat_ms = wecom::kHeartbeatMs;
     if (auto hb = ch.config.options.find("heartbeat_ms"); hb != ch.config.options.end())
-      o.heartbeat_ms = std::stoll(hb->second);
+      o.heartbeat_ms = parse_int<int64_t>(hb->second, 1).value_or(wecom::kHeartbeatMs);
     std::weak_ptr<Link> weak = link;
     http::WebSocketCallbacks cb;
     cb.on_open = [weak] {

@@ -1,6 +1,8 @@
 // Wiring of the subcommands: config → channels → store → org → outbox → inbox → router → http.
 #include "bot/app/app.hpp"
 
+#include "base/common/calendar.hpp"
+
 #include "bot/app/aibot_link.hpp"
 
 #include "adapters/bridge/adapter.hpp"
@@ -81,7 +83,7 @@ tickets::TicketConfig ticket_config(const config::TicketsConfig& c) {
   t.resolve_complex_ms = ms(c.resolve_complex_h);
   t.warn_at = c.warn_at;
   t.satisfaction_ms = ms(c.satisfaction_h);
-  t.digest_minute = std::stoi(c.digest_at.substr(0, 2)) * 60 + std::stoi(c.digest_at.substr(3, 2));
+  t.digest_minute = parse_hh_mm(c.digest_at).value_or(20 * 60);  // validated by load_config
   t.utc_offset_ms = static_cast<int64_t>(c.utc_offset_min) * 60'000;
   return t;
 }
@@ -184,88 +186,37 @@ int org_import(const std::string& config_file, const std::string& csv_file) {
   return 0;
 }
 
-int serve(const std::string& config_file, const std::string& port_file) {
-  std::vector<std::string> errors;
-  auto loaded = load_all(config_file, &errors);
-  if (!loaded) {
-    print_errors(errors);
-    return 1;
-  }
-  const auto& cfg = loaded->cfg;
-  log::set_level(cfg.log_level);
+namespace {
+
+// The store and the org tree it holds merged with the configured CSV files; null on error
+// (printed).
+std::unique_ptr<store::Store> open_store(const config::Config& cfg, std::optional<OrgTree>* tree) {
   std::string err;
   store::SqliteOptions sopt;
   sopt.group_commit_max = cfg.store.group_commit_max;
   auto store = store::open_sqlite_store(cfg.store.path, sopt, &err);
   if (!store) {
     std::cerr << "error: " << err << "\n";
-    return 1;
+    return nullptr;
   }
-  auto tree = knowledge::import_org(cfg.org_files, store.get(), &errors);
-  if (!tree) {
+  std::vector<std::string> errors;
+  *tree = knowledge::import_org(cfg.org_files, store.get(), &errors);
+  if (!*tree) {
     print_errors(errors);
-    return 1;
+    return nullptr;
   }
-  log::info("org: {} nodes, {} buildings", tree->nodes().size(), tree->count(Level::building));
-  if (cfg.api_token.empty()) log::warn("api.token is not set: /api/v1 is closed");
+  log::info("org: {} nodes, {} buildings", (*tree)->nodes().size(),
+            (*tree)->count(Level::building));
+  return store;
+}
 
-  SystemClock clock;
-  http::Runtime runtime;
-  http::Client client(runtime, {cfg.tls.ca_file});  // tls.ca_file: an extra trusted CA
-  ClientTransport http_transport(client);
-  // Frames for AI bots on a long connection go over it; every other send is HTTP(S).
-  AibotLinks transport(loaded->channels, runtime, cfg.tls.ca_file, http_transport);
-  delivery::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
-  intake::Inbox inbox(loaded->channels, *store, clock);
-  auto knowledge = std::make_shared<knowledge::Knowledge>();
-  knowledge->tree = std::make_shared<const OrgTree>(std::move(*tree));
-  knowledge->rules = loaded->rules;
-  knowledge->templates = loaded->templates;
-  knowledge->grammar = loaded->grammar;
-  tickets::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
-  incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
-                                       {cfg.incidents.hotline});
-  intake::Chain chain(incidents, tickets);
-  inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
-    return chain.process(m, id, tx);
-  });
-  api::Router router(inbox, *store, cfg.api_token, &outbox);
-  router.set_tickets(&tickets.config());
-  api::ReloadCounts reloads;
-  router.set_reload_counts(&reloads);
-  api::IncidentApi incident_api(incidents, *store, clock,
-                                {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
-  router.set_incident_api(&incident_api);
-
-  http::ServerOptions sopts{cfg.server.listen,          cfg.server.port,
-                            cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
-                            cfg.server.idle_timeout_ms, cfg.server.header_limit,
-                            cfg.server.body_limit,      cfg.server.max_connections};
-  http::Server server(runtime, sopts, [&router](HttpRequest req, auto reply) {
-    router.handle(req, std::move(reply));
-  });
-  if (auto ec = server.listen()) {
-    std::cerr << "error: " << config_file << ": server.listen/port: cannot listen on "
-              << cfg.server.listen << ":" << cfg.server.port << ": " << ec.message() << "\n";
-    return 1;
-  }
-  runtime.start(cfg.server.threads);
-  outbox.start();
-  transport.start(inbox);
-  deadlines::Timer deadline_timer(tickets, *store, clock);
-  deadline_timer.start();
-  delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport,
-                                             clock);
-  confirmations.start();
-  Worker janitor;
-  start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days);
-  if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
-  log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
-            loaded->channels.all().size());
-
+// SIGHUP reloads the rules, templates and command words as one immutable set: messages in flight
+// finish with the set they started with; a set with errors is refused and the old stays.
+// Returns the signal that ends the server.
+int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
+                         tickets::TicketService& tickets, incidents::IncidentService& incidents,
+                         api::ReloadCounts& reloads) {
   int sig = 0;
-  // SIGHUP reloads the rules, templates and command words as one immutable set: messages in
-  // flight finish with the set they started with; a set with errors is refused and the old stays.
   while ((sig = runtime.wait_for_signal()) == SIGHUP) {
     std::vector<std::string> reload_errors;
     auto fresh = load_all(config_file, &reload_errors);
@@ -280,9 +231,90 @@ int serve(const std::string& config_file, const std::string& port_file) {
     next->grammar = fresh->grammar;
     tickets.swap(next);
     incidents.swap(next, fresh->incident_grammar);
-    log::info("reloaded rules, templates and commands from {}", cfg.rules_dir);
+    log::info("reloaded rules, templates and commands from {}", fresh->cfg.rules_dir);
     ++reloads.reloaded;
   }
+  return sig;
+}
+
+http::ServerOptions server_options(const config::Config& cfg) {
+  return {cfg.server.listen,          cfg.server.port,
+          cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
+          cfg.server.idle_timeout_ms, cfg.server.header_limit,
+          cfg.server.body_limit,      cfg.server.max_connections};
+}
+
+}  // namespace
+
+int serve(const std::string& config_file, const std::string& port_file) {
+  std::vector<std::string> errors;
+  auto loaded = load_all(config_file, &errors);
+  if (!loaded) {
+    print_errors(errors);
+    return 1;
+  }
+  const auto& cfg = loaded->cfg;
+  log::set_level(cfg.log_level);
+  std::optional<OrgTree> tree;
+  auto store = open_store(cfg, &tree);
+  if (!store) return 1;
+  if (cfg.api_token.empty()) log::warn("api.token is not set: /api/v1 is closed");
+
+  SystemClock clock;
+  http::Runtime runtime;
+  http::Client client(runtime, {cfg.tls.ca_file});  // tls.ca_file: an extra trusted CA
+  ClientTransport http_transport(client);
+  // Frames for AI bots on a long connection go over it; every other send is HTTP(S).
+  AibotLinks transport(loaded->channels, runtime, cfg.tls.ca_file, http_transport);
+  delivery::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
+  auto knowledge = std::make_shared<knowledge::Knowledge>(
+      knowledge::Knowledge{std::make_shared<const OrgTree>(std::move(*tree)), loaded->rules,
+                           loaded->templates, loaded->grammar});
+  tickets::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
+  incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
+                                       {cfg.incidents.hotline});
+  intake::Chain chain(incidents, tickets);
+  intake::Inbox inbox(loaded->channels, *store, clock);
+  inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
+    return chain.process(m, id, tx);
+  });
+  api::Router router(inbox, *store, cfg.api_token, &outbox);
+  router.set_tickets(&tickets.config());
+  api::ReloadCounts reloads;
+  router.set_reload_counts(&reloads);
+  api::IncidentApi incident_api(incidents, *store, clock,
+                                {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
+  router.set_incident_api(&incident_api);
+
+  http::Server server(runtime, server_options(cfg), [&router](HttpRequest req, auto reply) {
+    router.handle(req, std::move(reply));
+  });
+  if (auto ec = server.listen()) {
+    std::cerr << "error: " << config_file << ": server.listen/port: cannot listen on "
+              << cfg.server.listen << ":" << cfg.server.port << ": " << ec.message() << "\n";
+    return 1;
+  }
+  runtime.start(cfg.server.threads);
+  try {
+    outbox.start();
+  } catch (const store::ReadError& e) {
+    std::cerr << "error: " << cfg.store.path << ": the outbox cannot be read: " << e.what() << "\n";
+    runtime.stop();
+    return 1;
+  }
+  transport.start(inbox);
+  deadlines::Timer deadline_timer(tickets, *store, clock);
+  deadline_timer.start();
+  delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport,
+                                             clock);
+  confirmations.start();
+  Worker janitor;
+  start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days);
+  if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
+  log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
+            loaded->channels.all().size());
+
+  const int sig = reload_until_stopped(runtime, config_file, tickets, incidents, reloads);
   log::info("signal {}: draining", sig);
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))

@@ -14,9 +14,9 @@ void schedule_digests(const tickets::TicketService& tickets, store::DeadlineTx& 
   if (due <= now_ms) due += kDayMs;
   for (const auto& n : k->tree->nodes()) {
     if (n.level != Level::community || n.groups.empty()) continue;
-    if (tx.has_live_deadline(0, "digest", n.id)) continue;
+    if (tx.has_live_deadline(0, DeadlineKind::digest, n.id)) continue;
     Deadline d;
-    d.clock = "digest";
+    d.clock = DeadlineKind::digest;
     d.node = n.id;
     d.due_ms = due;
     d.created_ms = now_ms;

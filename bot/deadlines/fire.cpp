@@ -41,7 +41,7 @@ void warn(Work& w, const Deadline& d, const Ticket& t, const OrgNode* holder) {
   if (holder == nullptr) return;
   tickets::tell_heads(w, *holder, "deadline.warn",
                       {{"no", std::to_string(t.no)},
-                       {"clock", w.label("clock", d.clock)},
+                       {"clock", w.label("clock", to_string(d.clock))},
                        {"due", local_time_text(d.due_ms, w.cfg.utc_offset_ms)},
                        {"category", w.label("category", t.category)}},
                       priority::kRoutine, delivery::keys::warn(d.id));
@@ -59,27 +59,28 @@ const OrgNode* next_up(const Work& w, const Ticket& t, const OrgNode* holder) {
 // The miss: the ticket rises one level, marked 督办, and the next head is @-mentioned.
 void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
   w.deadlines.set_deadline_state(d.id, DeadlineState::missed, w.now);
-  w.tickets.add_event(t.no, w.event("missed", d.clock + "@" + d.node));
+  w.tickets.add_event(t.no, w.event("missed", std::string(to_string(d.clock)) + "@" + d.node));
   const OrgNode* up = next_up(w, t, holder);
   t.supervised = true;
   t.updated_ms = w.now;
   const std::string why = w.render("why.missed", {{"node", holder ? holder->name : d.node},
-                                                  {"clock", w.label("clock", d.clock)}});
+                                                  {"clock", w.label("clock", to_string(d.clock))}});
   if (up == nullptr || up == holder) {
     // Already at the top: keep pressing the street office, once per miss.
     w.tickets.update_ticket(t);
     if (holder != nullptr)
-      tickets::tell_heads(w, *holder, "deadline.missed_top",
-                          {{"no", std::to_string(t.no)}, {"clock", w.label("clock", d.clock)}},
-                          priority::kNotice, delivery::keys::missed(d.id));
+      tickets::tell_heads(
+          w, *holder, "deadline.missed_top",
+          {{"no", std::to_string(t.no)}, {"clock", w.label("clock", to_string(d.clock))}},
+          priority::kNotice, delivery::keys::missed(d.id));
     return;
   }
   const TicketStatus before = t.status;
   t.status = TicketStatus::escalated;
-  if (d.clock == "resolve") {
+  if (d.clock == DeadlineKind::resolve) {
     // The resolve clock starts over at the new level.
-    w.deadlines.stop_deadlines(t.no, "resolve");
-    w.deadlines.add_deadline(tickets::clock_row(w.cfg, t.no, "resolve", up->id, w.now,
+    w.deadlines.stop_deadlines(t.no, DeadlineKind::resolve);
+    w.deadlines.add_deadline(tickets::clock_row(w.cfg, t.no, DeadlineKind::resolve, up->id, w.now,
                                                 tickets::resolve_limit_ms(w.cfg, t)));
   }
   tickets::hand_over(w, t, *up, why);
@@ -91,10 +92,10 @@ void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
 }
 
 void fire_one(Work& w, const Deadline& d) {
-  if (d.clock == "digest") return fire_digest(w, d);
+  if (d.clock == DeadlineKind::digest) return fire_digest(w, d);
   auto t = w.tickets.load_ticket(d.ticket_no);
   if (!t) return w.deadlines.set_deadline_state(d.id, DeadlineState::done, w.now);
-  if (d.clock == "satisfaction") return fire_satisfaction(w, d, *t);
+  if (d.clock == DeadlineKind::satisfaction) return fire_satisfaction(w, d, *t);
   if (!is_open(t->status)) return w.deadlines.set_deadline_state(d.id, DeadlineState::done, w.now);
   // Clocks follow the ticket: whoever holds it now is warned, and rises on a miss.
   const OrgNode* holder = tickets::holder_of(*w.k, *t);

@@ -46,8 +46,7 @@ TransportResult ConfirmationPoller::ask(HttpRequest request) {
   return future.get();
 }
 
-ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
-  Counts counts;
+std::vector<OutboxItem> ConfirmationPoller::awaiting_rows() {
   // Every awaiting row, oldest last (deliveries() pages newest first by id).
   std::vector<OutboxItem> rows;
   store::DeliveryQuery q;
@@ -60,21 +59,59 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
     rows.insert(rows.end(), page.begin(), page.end());
     if (page.size() < static_cast<size_t>(q.limit)) break;
   }
-  {
-    std::unordered_map<int64_t, int64_t> live;  // forget rows that are no longer awaiting
-    for (const auto& row : rows)
-      if (auto it = next_ask_.find(row.id); it != next_ask_.end()) live.insert(*it);
-    next_ask_.swap(live);
+  std::unordered_map<int64_t, int64_t> live;  // forget rows that are no longer awaiting
+  for (const auto& row : rows)
+    if (auto it = next_ask_.find(row.id); it != next_ask_.end()) live.insert(*it);
+  next_ask_.swap(live);
+  return rows;
+}
+
+void ConfirmationPoller::ask_about(const channels::Channel& ch, const OutboxItem& row, int64_t age,
+                                   Counts& counts, std::vector<Change>& changes) {
+  const int64_t max_age_ms = static_cast<int64_t>(cfg_.confirm_max_age_h * 3'600'000);
+  if (auto fetch = ch.adapter->token_request(clock_.now_ms()))
+    if (!ch.adapter->accept_token(ask(std::move(*fetch)), clock_.now_ms())) {
+      ++counts.unknown;
+      return;
+    }
+  auto request = ch.adapter->confirmation_request(row, clock_.now_ms());
+  if (!request) {
+    ++counts.unknown;
+    return;
   }
-  struct Change {
-    int64_t id;
-    bool delivered;
-    int64_t at_ms;
-    std::string why;
-  };
+  ++counts.asked;
+  const ConfirmationOutcome o = ch.adapter->interpret_confirmation(row, ask(std::move(*request)));
+  switch (o.state) {
+    case Confirmation::confirmed:
+      ++counts.confirmed;
+      changes.push_back({row.id, true, o.at_ms > 0 ? o.at_ms : clock_.now_ms(), o.detail});
+      break;
+    case Confirmation::failed:
+      ++counts.failed;
+      changes.push_back({row.id, false, 0, o.detail});
+      break;
+    case Confirmation::pending:
+    case Confirmation::unknown:
+      if (o.state == Confirmation::unknown)
+        log::warn("confirmations: row {} ({}): {}", row.id, row.last_error, o.detail);
+      if (age > max_age_ms) {
+        ++counts.expired;
+        changes.push_back({row.id, false, 0,
+                           row.last_error + ": not confirmed within " +
+                               std::to_string(static_cast<int64_t>(cfg_.confirm_max_age_h)) +
+                               " h"});
+      } else {
+        ++(o.state == Confirmation::pending ? counts.pending : counts.unknown);
+      }
+      break;
+  }
+}
+
+ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
+  Counts counts;
   std::vector<Change> changes;
   const int64_t max_age_ms = static_cast<int64_t>(cfg_.confirm_max_age_h * 3'600'000);
-  for (const auto& row : rows) {
+  for (const auto& row : awaiting_rows()) {
     if (worker_.stopping()) break;
     const channels::Channel* ch = channels_.find(row.channel);
     if (ch == nullptr) continue;
@@ -86,43 +123,7 @@ ConfirmationPoller::Counts ConfirmationPoller::poll_once() {
       continue;
     }
     next_ask_[row.id] = now + std::max(cfg_.confirm_poll_ms, age / 10);
-    if (auto fetch = ch->adapter->token_request(now))
-      if (!ch->adapter->accept_token(ask(std::move(*fetch)), clock_.now_ms())) {
-        ++counts.unknown;
-        continue;
-      }
-    auto request = ch->adapter->confirmation_request(row, clock_.now_ms());
-    if (!request) {
-      ++counts.unknown;
-      continue;
-    }
-    ++counts.asked;
-    const ConfirmationOutcome o =
-        ch->adapter->interpret_confirmation(row, ask(std::move(*request)));
-    switch (o.state) {
-      case Confirmation::confirmed:
-        ++counts.confirmed;
-        changes.push_back({row.id, true, o.at_ms > 0 ? o.at_ms : clock_.now_ms(), o.detail});
-        break;
-      case Confirmation::failed:
-        ++counts.failed;
-        changes.push_back({row.id, false, 0, o.detail});
-        break;
-      case Confirmation::pending:
-      case Confirmation::unknown:
-        if (o.state == Confirmation::unknown)
-          log::warn("confirmations: row {} ({}): {}", row.id, row.last_error, o.detail);
-        if (age > max_age_ms) {
-          ++counts.expired;
-          changes.push_back({row.id, false, 0,
-                             row.last_error + ": not confirmed within " +
-                                 std::to_string(static_cast<int64_t>(cfg_.confirm_max_age_h)) +
-                                 " h"});
-        } else {
-          ++(o.state == Confirmation::pending ? counts.pending : counts.unknown);
-        }
-        break;
-    }
+    ask_about(*ch, row, age, counts, changes);
   }
   for (const auto& c : changes) next_ask_.erase(c.id);
   if (!changes.empty()) {

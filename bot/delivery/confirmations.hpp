@@ -37,6 +37,18 @@ class ConfirmationPoller {
   Counts poll_once();
 
  private:
+  /// What a confirmation turned a row into.
+  struct Change {
+    int64_t id;
+    bool delivered;
+    int64_t at_ms;
+    std::string why;
+  };
+  /// Every awaiting row; forgets the schedule of rows no longer awaiting.
+  std::vector<OutboxItem> awaiting_rows();
+  /// Asks the platform about one row (fetching a token first when the channel needs one).
+  void ask_about(const channels::Channel& ch, const OutboxItem& row, int64_t age, Counts& counts,
+                 std::vector<Change>& changes);
   /// Sends `request` and waits for the answer (or the send timeout).
   TransportResult ask(HttpRequest request);
 

@@ -237,6 +237,57 @@ int64_t Outbox::backoff_ms(const OutboxItem& item) const {
   return base - spread + (spread > 0 ? (item.id * 7919) % (2 * spread + 1) : 0);
 }
 
+void Outbox::record_final(int64_t id, DeliveryState state, std::string why) {
+  store_.write(
+      [id, state, why = std::move(why)](store::WriteTx& tx) { tx.mark_final(id, state, why); },
+      nullptr);
+}
+
+// A send to try again: a retry counts an attempt (and gives up after max_attempts), a throttle
+// waits without counting; the destination waits with it.
+void Outbox::retry_locked(Dest& d, const OutboxItem& item, const adapters::SendOutcome& outcome,
+                          int64_t now) {
+  const bool counts = outcome.verdict == adapters::Verdict::retry;
+  auto found = d.queue.find(std::make_pair(-item.priority, item.id));
+  if (found == d.queue.end()) return;
+  auto& queued_item = found->second;
+  if (counts) ++queued_item.attempts;
+  if (counts && queued_item.attempts >= cfg_.max_attempts) {
+    d.queue.erase(found);
+    --queued_;
+    ++failed_;
+    record_final(item.id, DeliveryState::failed, "gave up: " + outcome.detail);
+    return;
+  }
+  ++retried_;
+  const int64_t delay = outcome.retry_after_ms > 0 ? outcome.retry_after_ms
+                        : counts                   ? backoff_ms(queued_item)
+                                                   : 60'000;  // throttled, no hint: a minute
+  queued_item.next_try_ms = now + delay;
+  d.blocked_until = now + delay;
+  log::warn("outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
+            counts ? "failed" : "throttled", outcome.detail, delay);
+  store_.write([id = item.id, next = now + delay, why = outcome.detail,
+                counts](store::WriteTx& tx) { tx.mark_retry(id, next, why, counts); },
+               nullptr);
+}
+
+// The platform refused the destination for good (the bot was removed from the group): every row
+// queued for it ends disabled.
+void Outbox::disable_locked(Dest& d, const OutboxItem& item, const std::string& why) {
+  d.disabled = true;
+  std::vector<int64_t> ids;
+  for (const auto& [k, v] : d.queue) ids.push_back(v.id);
+  queued_ -= d.queue.size();
+  d.queue.clear();
+  log::error("outbox: destination {} disabled: {}", item.chat_id, why);
+  store_.write(
+      [ids, why](store::WriteTx& tx) {
+        for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
+      },
+      nullptr);
+}
+
 void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result) {
   const channels::Channel* ch = channels_.find(item.channel);
   const adapters::SendOutcome outcome =
@@ -249,9 +300,8 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   Dest& d = *it->second;
   d.in_flight = false;
   --in_flight_;
-  const auto qkey = std::make_pair(-item.priority, item.id);
   auto finish = [&] {
-    if (d.queue.erase(qkey)) --queued_;
+    if (d.queue.erase(std::make_pair(-item.priority, item.id))) --queued_;
   };
   using adapters::Verdict;
   const bool superseded = d.in_flight_superseded && d.in_flight_id == item.id;
@@ -259,88 +309,26 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   if (superseded && (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled)) {
     finish();  // a newer notice is queued behind it: do not send this one again
     ++superseded_;
-    store_.write(
-        [id = item.id](store::WriteTx& tx) {
-          tx.mark_final(id, DeliveryState::superseded, "superseded while in flight");
-        },
-        nullptr);
-    schedule_locked(d, now);
-    cv_.notify_all();
-    return;
-  }
-  switch (outcome.verdict) {
-    case Verdict::delivered:
-      finish();
-      ++delivered_;
-      store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); },
-                   nullptr);
-      break;
-    case Verdict::awaiting: {
-      // Handed over as a task (a customer-group send the owner confirms): nothing more to send;
-      // the deliveries API shows it as awaiting_confirmation with the task in last_error.
-      finish();
-      ++delivered_;
-      std::string task = outcome.detail;
-      store_.write([id = item.id,
-                    task](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::awaiting, task); },
-                   nullptr);
-      break;
-    }
-    case Verdict::retry:
-    case Verdict::throttled: {
-      const bool counts = outcome.verdict == Verdict::retry;
-      auto found = d.queue.find(qkey);
-      if (found == d.queue.end()) break;
-      auto& queued_item = found->second;
-      if (counts) ++queued_item.attempts;
-      if (counts && queued_item.attempts >= cfg_.max_attempts) {
-        finish();
-        ++failed_;
-        std::string why = "gave up: " + outcome.detail;
-        store_.write([id = item.id,
-                      why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
-                     nullptr);
-        break;
-      }
-      ++retried_;
-      const int64_t delay = outcome.retry_after_ms > 0 ? outcome.retry_after_ms
-                            : counts                   ? backoff_ms(queued_item)
-                                     : 60'000;  // throttled without a hint: the window is a minute
-      queued_item.next_try_ms = now + delay;
-      d.blocked_until = now + delay;
-      log::warn("outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
-                counts ? "failed" : "throttled", outcome.detail, delay);
-      std::string why = outcome.detail;
-      store_.write([id = item.id, next = now + delay, why,
-                    counts](store::WriteTx& tx) { tx.mark_retry(id, next, why, counts); },
-                   nullptr);
-      break;
-    }
-    case Verdict::failed: {
-      finish();
-      ++failed_;
-      log::warn("outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
-      std::string why = outcome.detail;
-      store_.write([id = item.id,
-                    why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
-                   nullptr);
-      break;
-    }
-    case Verdict::disabled: {
-      d.disabled = true;
-      std::vector<int64_t> ids;
-      for (const auto& [k, v] : d.queue) ids.push_back(v.id);
-      queued_ -= d.queue.size();
-      d.queue.clear();
-      log::error("outbox: destination {} disabled: {}", item.chat_id, outcome.detail);
-      std::string why = outcome.detail;
-      store_.write(
-          [ids, why](store::WriteTx& tx) {
-            for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
-          },
-          nullptr);
-      break;
-    }
+    record_final(item.id, DeliveryState::superseded, "superseded while in flight");
+  } else if (outcome.verdict == Verdict::delivered) {
+    finish();
+    ++delivered_;
+    store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); }, nullptr);
+  } else if (outcome.verdict == Verdict::awaiting) {
+    // Handed over as a task (a customer-group send the owner confirms): nothing more to send;
+    // the deliveries API shows it as awaiting_confirmation with the task in last_error.
+    finish();
+    ++delivered_;
+    record_final(item.id, DeliveryState::awaiting, outcome.detail);
+  } else if (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled) {
+    retry_locked(d, item, outcome, now);
+  } else if (outcome.verdict == Verdict::failed) {
+    finish();
+    ++failed_;
+    log::warn("outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
+    record_final(item.id, DeliveryState::failed, outcome.detail);
+  } else {
+    disable_locked(d, item, outcome.detail);
   }
   schedule_locked(d, now);
   cv_.notify_all();  // the dispatcher, and stop() when it waits for in-flight sends

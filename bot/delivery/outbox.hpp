@@ -57,6 +57,10 @@ class Outbox {
   void supersede_locked(Dest& d, const OutboxItem& item);
   void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
   void on_result(const std::string& key, OutboxItem item, TransportResult result);
+  void retry_locked(Dest& d, const OutboxItem& item, const adapters::SendOutcome& outcome,
+                    int64_t now);
+  void disable_locked(Dest& d, const OutboxItem& item, const std::string& why);
+  void record_final(int64_t id, DeliveryState state, std::string why);
   /// Parks destination `key` until `channel` has an access token, fetching one if none is coming.
   void await_token_locked(const std::string& channel, const std::string& key, HttpRequest fetch,
                           std::unique_lock<std::mutex>& lk);

@@ -16,6 +16,7 @@ int queue_message(store::OutboxTx& tx, const channels::ChannelTable& channels,
     if (i > 0) {
       row.idempotency_key += "#" + std::to_string(i + 1);
       row.mentions.clear();  // mention once, in the first piece
+      row.mention_names.clear();
     }
     added += tx.enqueue(row) != 0 ? 1 : 0;
   }
@@ -39,7 +40,10 @@ bool Poster::post(Post p) {
   o.channel = std::move(p.group.channel);
   o.chat_id = std::move(p.group.chat_id);
   o.text = std::move(p.text);
-  o.mentions = std::move(p.mentions);
+  for (auto& m : p.mentions) {
+    o.mentions.push_back(std::move(m.id));
+    o.mention_names.push_back(std::move(m.name));
+  }
   o.priority = p.priority;
   o.idempotency_key = std::move(p.key);
   o.supersede_key = std::move(p.supersede);

@@ -25,7 +25,7 @@ int queue_message(store::OutboxTx& tx, const channels::ChannelTable& channels,
 struct Post {
   GroupRef group;
   std::string text;
-  std::vector<std::string> mentions;  // platform ids @-mentioned
+  std::vector<Mention> mentions;  // who is @-mentioned: the platform id, the name the text shows
   int priority = priority::kRoutine;
   std::string key;        // idempotency key (keys.hpp)
   std::string supersede;  // optional: replaces older pending rows with this key in the group

@@ -4,6 +4,7 @@
 #include "bot/http/server.hpp"
 
 #include "base/common/log.hpp"
+#include "bot/http/exchange.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -64,61 +65,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
-HttpRequest to_plain(const bhttp::request<bhttp::string_body>& r) {
-  HttpRequest out;
-  out.method = std::string(r.method_string());
-  out.target = std::string(r.target());
-  for (const auto& f : r)
-    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  out.body = r.body();
-  return out;
-}
-
-bhttp::response<bhttp::string_body> to_beast(HttpResponse&& r, unsigned version) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::server, "gridbot");
-  bool has_type = false;
-  for (auto& [k, v] : r.headers) {
-    has_type = has_type || beast::iequals(k, "Content-Type");
-    res.set(k, v);
-  }
-  if (!has_type) res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  res.body() = std::move(r.body);
-  res.prepare_payload();
-  return res;
-}
-
 HttpResponse status_only(int status, const char* error) {
   return json_response(status, std::string(R"({"error":")") + error + "\"}");
 }
 
 }  // namespace
 
-namespace {
-
-// Bridges the callback-style handler (which may reply from the store's writer thread) back onto
-// the connection's strand. A named type rather than a lambda: GCC 12 mishandles lambdas with
-// init-captures created inside coroutines.
-struct HandlerInitiation {
-  std::shared_ptr<Server::Impl> impl;
-  std::shared_ptr<HttpRequest> request;
-
-  template <typename Completion>
-  void operator()(Completion completion) const {
-    auto shared = std::make_shared<Completion>(std::move(completion));
-    impl->handler(std::move(*request), [shared](HttpResponse resp) {
-      auto ex = net::get_associated_executor(*shared);
-      auto boxed = std::make_shared<HttpResponse>(std::move(resp));
-      net::post(ex, [shared, boxed] { (*shared)(std::move(*boxed)); });
-    });
-  }
-};
-
-}  // namespace
-
 net::awaitable<HttpResponse> Server::Impl::call_handler(std::shared_ptr<HttpRequest> req) {
-  return net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
-      HandlerInitiation{shared_from_this(), std::move(req)}, net::use_awaitable);
+  return exchange::call(shared_from_this(), handler, std::move(req));
 }
 
 net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
@@ -170,11 +124,12 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     } else {
       stream.expires_never();  // the handler waits for a durable commit; its own limits apply
       begin_request();
-      resp = co_await call_handler(std::make_shared<HttpRequest>(to_plain(req)));
+      resp = co_await call_handler(std::make_shared<HttpRequest>(exchange::to_plain(req)));
       end_request();
       keep_alive = keep_alive && !draining;
     }
-    auto res = to_beast(std::move(resp), req.version() ? req.version() : 11);
+    auto res = exchange::to_beast(std::move(resp), req.version() ? req.version() : 11);
+    res.set(bhttp::field::server, "gridbot");
     res.keep_alive(keep_alive);
     stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
     auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);

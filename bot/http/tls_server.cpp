@@ -3,6 +3,7 @@
 #include "bot/http/tls_server.hpp"
 
 #include "base/common/log.hpp"
+#include "bot/http/exchange.hpp"
 #include "bot/http/runtime_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -95,38 +96,11 @@ class Peer final : public WsPeer, public std::enable_shared_from_this<Peer> {
   std::deque<std::string> queue_;  // on the strand only
 };
 
-HttpRequest to_plain(const bhttp::request<bhttp::string_body>& r) {
-  HttpRequest out;
-  out.method = std::string(r.method_string());
-  out.target = std::string(r.target());
-  for (const auto& f : r)
-    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  out.body = r.body();
-  return out;
-}
-
-// The handler may reply from another thread; bring the answer back to the connection's strand.
-struct HandlerInitiation {
-  std::shared_ptr<TlsServer::Impl> impl;
-  std::shared_ptr<HttpRequest> request;
-
-  template <typename Completion>
-  void operator()(Completion completion) const {
-    auto shared = std::make_shared<Completion>(std::move(completion));
-    impl->handler(std::move(*request), [shared](HttpResponse resp) {
-      auto ex = net::get_associated_executor(*shared);
-      auto boxed = std::make_shared<HttpResponse>(std::move(resp));
-      net::post(ex, [shared, boxed] { (*shared)(std::move(*boxed)); });
-    });
-  }
-};
-
 }  // namespace
 
 // Not a coroutine: GCC 12 destroys temporaries inside a co_await expression twice.
 net::awaitable<HttpResponse> TlsServer::Impl::call_handler(std::shared_ptr<HttpRequest> req) {
-  return net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
-      HandlerInitiation{shared_from_this(), std::move(req)}, net::use_awaitable);
+  return exchange::call(shared_from_this(), handler, std::move(req));
 }
 
 net::awaitable<void> TlsServer::Impl::websocket_session(
@@ -168,16 +142,9 @@ net::awaitable<void> TlsServer::Impl::session(tcp::socket socket) {
       co_return;
     }
     lowest.expires_never();
-    HttpResponse resp = co_await call_handler(std::make_shared<HttpRequest>(to_plain(req)));
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), req.version()};
-    bool has_type = false;
-    for (auto& [k, v] : resp.headers) {
-      has_type = has_type || beast::iequals(k, "Content-Type");
-      res.set(k, v);
-    }
-    if (!has_type) res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-    res.body() = std::move(resp.body);
-    res.prepare_payload();
+    HttpResponse resp =
+        co_await call_handler(std::make_shared<HttpRequest>(exchange::to_plain(req)));
+    auto res = exchange::to_beast(std::move(resp), req.version());
     res.keep_alive(req.keep_alive());
     lowest.expires_after(timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);

@@ -50,100 +50,122 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
+// The scope as people read it: a term that is a node id shows as the node's name (b-6 → 6栋);
+// feeders, transformer areas and names stay as written.
+std::string scope_text(const OrgTree& tree, const std::vector<std::string>& words) {
+  std::vector<std::string> shown;
+  for (const auto& word : words) {
+    std::string out;
+    for (const auto& term : split_scope_terms(word)) {
+      const OrgNode* n = tree.find(term);
+      out += (out.empty() ? "" : " ") + (n != nullptr ? n->name : term);
+    }
+    shown.push_back(out.empty() ? word : out);
+  }
+  return join(shown, " ");
+}
+
 }  // namespace
+
+void IncidentService::answer(Ctx& c, const std::string& name, const Vars& vars) {
+  const auto& m = *c.m;
+  c.post({m.channel, m.chat_id}, c.render(name, vars), {c.sender()}, priority::kOutage,
+         delivery::keys::answer("inc-cmd", m.channel, m.chat_id, m.msg_id));
+}
+
+std::string IncidentService::refuse(Ctx& c, const std::string& why, const Vars& vars) {
+  answer(c, "incident.refused." + why, vars);
+  return "refused";
+}
 
 std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
   const auto& m = *c.m;
-  const GroupRef here{m.channel, m.chat_id};
-  const std::string key = delivery::keys::answer("inc-cmd", m.channel, m.chat_id, m.msg_id);
-  std::map<std::string, std::string> vars{
-      {"mentions", c.mention()}, {"word", cmd.word}, {"no", std::to_string(cmd.no)}};
-  auto reply = [&](const std::string& name) {
-    c.post(here, c.render(name, vars), {m.sender_id}, priority::kOutage, key);
-  };
-  auto refuse = [&](const std::string& why) {
-    reply("incident.refused." + why);
-    return std::string("refused");
-  };
-
+  Vars vars{{"mentions", c.mention()}, {"word", cmd.word}, {"no", std::to_string(cmd.no)}};
   c.speaker = head_of(*c.node, m.channel, m.sender_id);
-  if (c.speaker == nullptr || !may_post(c.speaker->role)) return refuse("not_staff");
+  if (c.speaker == nullptr || !may_post(c.speaker->role)) return refuse(c, "not_staff", vars);
   const bool controller = c.speaker->role == Role::controller;
   if (cmd.name == "open") return on_open(c, cmd, controller);
 
   auto inc = c.tx.load_incident(cmd.no);
-  if (!inc) return refuse("unknown");
+  if (!inc) return refuse(c, "unknown", vars);
   for (auto& [k, v] : summary_vars(c, *inc)) vars[k] = v;
-  const bool reviewing = cmd.name == "review" || cmd.name == "approve" || cmd.name == "reject";
-  if (reviewing && !controller) return refuse("not_controller");
+  if (cmd.name == "progress" || cmd.name == "restore")
+    return on_update(c, cmd, *inc, controller, vars);
+  if (!controller) return refuse(c, "not_controller", vars);  // review, approve, reject
+  return on_review(c, cmd, *inc, vars);
+}
 
-  if (cmd.name == "progress" || cmd.name == "restore") {
-    if (inc->status != IncidentStatus::open) return refuse("closed");
-    IncidentUpdate u;
-    u.kind = cmd.name == "restore" ? "restored" : "progress";
-    u.text = cmd.rest;
-    if (u.kind == "progress" && u.text.empty()) return refuse("need_text");
-    std::string scratch = u.text;
-    u.expected_restore = take_expected_restore(&scratch, false);
-    u.author_id = m.sender_id;
-    u.author_name = m.sender_name;
-    u.source = "chat";
-    u = post_update(c, *inc, std::move(u), controller);
-    vars["update"] = c.label("incident.update", u.kind);
-    reply(controller ? "incident.sent" : "incident.submitted");
-    return "incident";
-  }
+// 进展 / 恢复 E<no>: a crew's update waits for review; a controller's goes out at once.
+std::string IncidentService::on_update(Ctx& c, const IncidentCommand& cmd, Incident& inc,
+                                       bool controller, Vars& vars) {
+  const auto& m = *c.m;
+  if (inc.status != IncidentStatus::open) return refuse(c, "closed", vars);
+  IncidentUpdate u;
+  u.kind = cmd.name == "restore" ? "restored" : "progress";
+  u.text = cmd.rest;
+  if (u.kind == "progress" && u.text.empty()) return refuse(c, "need_text", vars);
+  std::string scratch = u.text;
+  u.expected_restore = take_expected_restore(&scratch, false);
+  u.author_id = m.sender_id;
+  u.author_name = m.sender_name;
+  u.source = "chat";
+  u = post_update(c, inc, std::move(u), controller);
+  vars["update"] = c.label("incident.update", u.kind);
+  answer(c, controller ? "incident.sent" : "incident.submitted", vars);
+  return "incident";
+}
 
-  auto waiting = pending(*inc);
+// 审核 / 通过 / 驳回 E<no>: a controller shows, approves or rejects every update waiting.
+std::string IncidentService::on_review(Ctx& c, const IncidentCommand& cmd, Incident& inc,
+                                       Vars& vars) {
+  auto waiting = pending(inc);
   vars["count"] = std::to_string(waiting.size());
   if (waiting.empty()) {
-    reply("incident.review.none");
+    answer(c, "incident.review.none", vars);
     return "incident";
   }
   if (cmd.name == "review") {
     std::string notices;
     for (const IncidentUpdate* u : waiting)
-      notices += (notices.empty() ? "" : "\n——\n") + notice_text(c, *inc, *u);
+      notices += (notices.empty() ? "" : "\n——\n") + notice_text(c, inc, *u);
     vars["notice"] = notices;
-    reply("incident.review.show");
+    answer(c, "incident.review.show", vars);
     return "incident";
   }
   if (cmd.name == "approve") {
-    for (IncidentUpdate* u : waiting) approve(c, *inc, *u, m.sender_id);
-    reply("incident.approved");
+    for (IncidentUpdate* u : waiting) approve(c, inc, *u, c.m->sender_id);
+    answer(c, "incident.approved", vars);
     return "incident";
   }
-  // reject: every waiting update goes back to the group it came from, with the reason.
-  if (cmd.rest.empty()) return refuse("need_reason");
-  for (IncidentUpdate* u : waiting) {
-    u->review = ReviewState::rejected;
-    u->reviewer_id = m.sender_id;
-    u->reject_reason = cmd.rest;
-    u->reviewed_ms = c.now;
-    c.tx.review_incident_update(*u);
-    if (u->source != "chat") continue;  // a system's update: it reads the state from the API
-    auto back = vars;
-    back["mentions"] = mention_text({{u->author_id, u->author_name}});
-    back["update"] = c.label("incident.update", u->kind);
-    back["reason"] = cmd.rest;
-    back["text"] = u->text;
-    for (const GroupRef& g : author_groups(*c.k->tree, *u, *inc))
-      c.post(g, c.render("incident.rejected", back), {u->author_id}, priority::kOutage,
-             delivery::keys::to_group(delivery::keys::incident_rejected(inc->no, u->id), g));
-  }
-  reply("incident.rejected_done");
+  if (cmd.rest.empty()) return refuse(c, "need_reason", vars);
+  for (IncidentUpdate* u : waiting) reject(c, inc, *u, cmd.rest, vars);
+  answer(c, "incident.rejected_done", vars);
   return "incident";
+}
+
+// A rejected update goes back to the group it came from, with the reason.
+void IncidentService::reject(Ctx& c, const Incident& inc, IncidentUpdate& u,
+                             const std::string& reason, const Vars& vars) {
+  u.review = ReviewState::rejected;
+  u.reviewer_id = c.m->sender_id;
+  u.reject_reason = reason;
+  u.reviewed_ms = c.now;
+  c.tx.review_incident_update(u);
+  if (u.source != "chat") return;  // a system's update: it reads the state from the API
+  auto back = vars;
+  back["mentions"] = mention_text({{u.author_id, u.author_name}});
+  back["update"] = c.label("incident.update", u.kind);
+  back["reason"] = reason;
+  back["text"] = u.text;
+  for (const GroupRef& g : author_groups(*c.k->tree, u, inc))
+    c.post(g, c.render("incident.rejected", back), {{u.author_id, u.author_name}},
+           priority::kOutage,
+           delivery::keys::to_group(delivery::keys::incident_rejected(inc.no, u.id), g));
 }
 
 std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool approved) {
   const auto& m = *c.m;
-  const GroupRef here{m.channel, m.chat_id};
-  const std::string key = delivery::keys::answer("inc-cmd", m.channel, m.chat_id, m.msg_id);
-  std::map<std::string, std::string> vars{{"mentions", c.mention()}, {"word", cmd.word}};
-  auto refuse = [&](const std::string& why) {
-    c.post(here, c.render("incident.refused." + why, vars), {m.sender_id}, priority::kOutage, key);
-    return std::string("refused");
-  };
+  Vars vars{{"mentions", c.mention()}, {"word", cmd.word}};
 
   // 停电 <scope…> [预计HH:MM恢复] <cause…>: the leading words that name assets or places are the
   // scope, the rest is the cause.
@@ -163,18 +185,18 @@ std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool ap
     }
     cause_words.push_back(word);
   }
-  if (terms.empty()) return refuse("need_scope");
+  if (terms.empty()) return refuse(c, "need_scope", vars);
   const auto scope = resolve_scope(*c.k->tree, terms);
   if (!scope.ok()) {
     auto bad = scope.unknown;
     bad.insert(bad.end(), scope.ambiguous.begin(), scope.ambiguous.end());
-    vars["terms"] = join(bad, "、");
-    return refuse("unknown_scope");
+    vars["terms"] = join(bad, c.label("list", "separator"));
+    return refuse(c, "unknown_scope", vars);
   }
 
   Incident inc;
   inc.kind = cmd.kind;
-  inc.scope = join(scope_words, " ");
+  inc.scope = scope_text(*c.k->tree, scope_words);
   inc.cause = join(cause_words, " ");
   inc.expected_restore = expected;
   inc.origin_channel = m.channel;
@@ -192,8 +214,7 @@ std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool ap
   first = open_incident(c, inc, std::move(first), approved);
   for (auto& [k, v] : summary_vars(c, inc)) vars[k] = v;
   vars["update"] = c.label("incident.update", "open");
-  c.post(here, c.render(approved ? "incident.opened" : "incident.submitted", vars), {m.sender_id},
-         priority::kOutage, key);
+  answer(c, approved ? "incident.opened" : "incident.submitted", vars);
   return "incident";
 }
 
@@ -234,7 +255,7 @@ IncidentOutcome IncidentService::submit_incident(store::WriteTx& tx, const Incid
   }
   Incident inc;
   inc.kind = s.kind;
-  inc.scope = join(s.scope, " ");
+  inc.scope = scope_text(*c.k->tree, s.scope);
   inc.cause = s.text;
   inc.expected_restore = s.expected_restore;
   inc.external_id = s.external_id;

@@ -93,7 +93,7 @@ std::optional<std::string> IncidentService::inhibit(Ctx& c) {
                                                              {{"expected", inc->expected_restore}});
   vars["hotline"] = config_.hotline;
   c.post({m.channel, m.chat_id},
-         c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {m.sender_id},
+         c.render(latest ? "incident.linked" : "incident.linked_pending", vars), {c.sender()},
          priority::kOutage,
          delivery::keys::incident_link(m.channel, m.chat_id, m.sender_id, inc->no,
                                        latest ? latest->id : 0));
@@ -172,7 +172,7 @@ void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpda
           who.push_back({h.user_id, h.name});
       if (who.empty()) continue;
       vars["mentions"] = mention_text(who);
-      c.post(g, c.render("incident.review.request", vars), mention_ids(who), priority::kOutage,
+      c.post(g, c.render("incident.review.request", vars), who, priority::kOutage,
              delivery::keys::to_group(delivery::keys::incident_review(inc.no, u.id), g));
     }
   }

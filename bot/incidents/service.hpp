@@ -78,7 +78,16 @@ class IncidentService {
  private:
   struct Ctx;  // one message or API call being processed (incident_context.hpp)
   Ctx context(store::WriteTx& tx, const InboundMessage* m) const;
+  using Vars = std::map<std::string, std::string>;
   std::string on_command(Ctx& c, const IncidentCommand& cmd);
+  std::string on_update(Ctx& c, const IncidentCommand& cmd, Incident& inc, bool controller,
+                        Vars& vars);
+  std::string on_review(Ctx& c, const IncidentCommand& cmd, Incident& inc, Vars& vars);
+  void reject(Ctx& c, const Incident& inc, IncidentUpdate& u, const std::string& reason,
+              const Vars& vars);
+  /// Answers the command's sender in their group (template `name`).
+  void answer(Ctx& c, const std::string& name, const Vars& vars);
+  std::string refuse(Ctx& c, const std::string& why, const Vars& vars);
   std::string on_open(Ctx& c, const IncidentCommand& cmd, bool approved);
   std::optional<std::string> inhibit(Ctx& c);
   /// Creates the incident with its targets and its first ("open") update.

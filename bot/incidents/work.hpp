@@ -28,12 +28,13 @@ struct IncidentService::Ctx {
     return k->templates->label(prefix, code);
   }
   /// The sender, @-mentioned by the name they show (the org's name when the platform sent none).
-  std::string mention() const {
+  Mention sender() const {
     if (m == nullptr) return {};
     const Head* h = node ? head_of(*node, m->channel, m->sender_id) : nullptr;
-    return mention_text({{m->sender_id, m->sender_name.empty() && h ? h->name : m->sender_name}});
+    return {m->sender_id, m->sender_name.empty() && h ? h->name : m->sender_name};
   }
-  bool post(const GroupRef& g, std::string text, std::vector<std::string> mentions, int prio,
+  std::string mention() const { return m == nullptr ? std::string() : mention_text({sender()}); }
+  bool post(const GroupRef& g, std::string text, std::vector<Mention> mentions, int prio,
             std::string key, std::string supersede = {}) {
     return out.post(
         {g, std::move(text), std::move(mentions), prio, std::move(key), std::move(supersede)});

@@ -30,13 +30,12 @@ std::string on_notice(const NoticeRequest& r, delivery::Poster& out) {
   const auto& m = r.m;
   const std::string key = delivery::keys::answer("cmd", m.channel, m.chat_id, m.msg_id);
   const Head* head = head_of(r.node, m.channel, m.sender_id);
-  const std::string speaker =
-      mention_text({{m.sender_id, m.sender_name.empty() && head ? head->name : m.sender_name}});
-  std::map<std::string, std::string> vars{{"mentions", speaker}};
+  const Mention speaker{m.sender_id, m.sender_name.empty() && head ? head->name : m.sender_name};
+  std::map<std::string, std::string> vars{{"mentions", mention_text({speaker})}};
   auto reply = [&](const std::string& name, const char* state) {
     out.post({{m.channel, m.chat_id},
               r.k.templates->render(name, vars),
-              {m.sender_id},
+              {speaker},
               priority::kRoutine,
               key,
               {}});

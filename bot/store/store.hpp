@@ -24,9 +24,11 @@ namespace gridbot::store {
 /// A ticket with what the stats and lists need beside it.
 struct TicketFacts {
   Ticket ticket;
-  int misses = 0;                                     // deadlines missed
-  int satisfied = 0, unsatisfied = 0, defaulted = 0;  // satisfaction answers
-  int64_t next_due_ms = 0;                            // earliest live deadline, 0 when none
+  int misses = 0;  // deadlines missed
+  /// Verdicts on the ticket's resolutions, each reporter's one per resolution (an unsatisfied
+  /// one reopened the ticket).
+  int satisfied = 0, unsatisfied = 0, defaulted = 0;
+  int64_t next_due_ms = 0;  // earliest live deadline, 0 when none
 };
 
 /// The facets of one write transaction, one per concern, so a workflow's signature shows what it
@@ -108,14 +110,13 @@ class DeadlineTx {
   virtual ~DeadlineTx() = default;
   /// Adds a deadline; an identical one (ticket, clock, node, due) is kept once.
   virtual void add_deadline(const Deadline& d) = 0;
-  /// Stops the ticket's live clocks (state done): every clock when `clock` is empty.
-  virtual void stop_deadlines(int64_t ticket_no, std::string_view clock) = 0;
+  /// Stops the ticket's live clocks (state done): every clock when `clock` is nullopt.
+  virtual void stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) = 0;
   /// Live deadlines whose warning or due time has come, oldest first.
   virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
   virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
   /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
-  virtual bool has_live_deadline(int64_t ticket_no, std::string_view clock,
-                                 std::string_view node) = 0;
+  virtual bool has_live_deadline(int64_t ticket_no, DeadlineKind clock, std::string_view node) = 0;
 };
 
 /// Incidents, their targets, updates and the reports linked to them.

@@ -24,7 +24,7 @@ bool waits_for(Work& w, int64_t no) {
 void reopen(Work& w, Ticket& t, const std::string& words) {
   t.status = TicketStatus::reopened;
   t.resolved_ms = 0;
-  w.deadlines.stop_deadlines(t.no, "satisfaction");
+  w.deadlines.stop_deadlines(t.no, DeadlineKind::satisfaction);
   start_clocks(w, t, true);
   const OrgNode* holder = holder_of(*w.k, t);
   if (holder == nullptr) return;
@@ -36,7 +36,7 @@ void reopen(Work& w, Ticket& t, const std::string& words) {
                                                                 : mask_phones(words)},
                                         {"category", w.label("category", t.category)},
                                         {"mentions", mention_text(who)}}),
-           mention_ids(who), priority::kNotice, delivery::keys::reopen(t.no, w.row_id, g.chat_id));
+           who, priority::kNotice, delivery::keys::reopen(t.no, w.row_id, g.chat_id));
   }
 }
 
@@ -65,7 +65,7 @@ std::string on_answer(Work& w, const ParsedCommand& cmd) {
     for (const auto& a : w.tickets.satisfaction_of(no)) all = all && a.answer == "satisfied";
     if (all) {
       t->status = TicketStatus::confirmed;
-      w.deadlines.stop_deadlines(no, "satisfaction");
+      w.deadlines.stop_deadlines(no, DeadlineKind::satisfaction);
     }
   } else {
     reopen(w, *t, cmd.note);

@@ -9,11 +9,11 @@ int64_t resolve_limit_ms(const TicketConfig& cfg, const Ticket& t) {
   if (t.urgent) return cfg.resolve_urgent_ms;
   if (t.category == "water" || t.category == "power" || t.category == "gas")
     return cfg.resolve_utility_ms;
-  if (t.tier == "big" || t.tier == "hard") return cfg.resolve_complex_ms;
+  if (t.tier == Tier::big || t.tier == Tier::hard) return cfg.resolve_complex_ms;
   return cfg.resolve_general_ms;
 }
 
-Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock, const std::string& node,
+Deadline clock_row(const TicketConfig& cfg, int64_t no, DeadlineKind clock, const std::string& node,
                    int64_t now, int64_t limit_ms) {
   Deadline d;
   d.ticket_no = no;
@@ -27,12 +27,13 @@ Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock, const
 }
 
 void start_clocks(Work& w, const Ticket& t, bool with_resolve) {
-  if (t.tier == "private") return;  // the resident's own matter: no clock runs on anyone
+  if (t.tier == Tier::private_) return;  // the resident's own matter: no clock runs on anyone
   const std::string holder = t.department.empty() ? t.owner_node : t.department;
-  w.deadlines.add_deadline(clock_row(w.cfg, t.no, "accept", holder, w.now, w.cfg.accept_ms));
+  w.deadlines.add_deadline(
+      clock_row(w.cfg, t.no, DeadlineKind::accept, holder, w.now, w.cfg.accept_ms));
   if (with_resolve)
     w.deadlines.add_deadline(
-        clock_row(w.cfg, t.no, "resolve", holder, w.now, resolve_limit_ms(w.cfg, t)));
+        clock_row(w.cfg, t.no, DeadlineKind::resolve, holder, w.now, resolve_limit_ms(w.cfg, t)));
 }
 
 }  // namespace gridbot::tickets

@@ -48,7 +48,7 @@ std::string to_property(Work& w, Ticket& t, const std::string& note) {
                                                {"category", w.label("category", t.category)},
                                                {"text", quote_up(t.text)},
                                                {"note", note}}),
-               {h.user_id}, t.urgent ? priority::kUrgent : priority::kRoutine,
+               {{h.user_id, h.name}}, t.urgent ? priority::kUrgent : priority::kRoutine,
                delivery::keys::transfer(t.no, w.row_id, g.chat_id));
       }
       return {};
@@ -73,7 +73,7 @@ std::string move(Work& w, const ParsedCommand& cmd, Ticket& t) {
     const OrgNode* down = one_down(*k.tree, t);
     if (down == nullptr) return "at_bottom";
     t.status = TicketStatus::returned;
-    if (down->level == Level::building) t.tier = "private";  // back to the resident: 属私事
+    if (down->level == Level::building) t.tier = Tier::private_;  // back to the resident: 属私事
     hand_over(w, t, *down, cmd.note);
     return {};
   }
@@ -101,9 +101,9 @@ std::string change(Work& w, const ParsedCommand& cmd, Ticket& t) {
     if (from == TicketStatus::accepted) return "!already";
     t.status = TicketStatus::accepted;
     t.accepted_ms = w.now;
-    w.deadlines.stop_deadlines(t.no, "accept");
-    if (t.tier != "private")
-      w.deadlines.add_deadline(clock_row(w.cfg, t.no, "update",
+    w.deadlines.stop_deadlines(t.no, DeadlineKind::accept);
+    if (t.tier != Tier::private_)
+      w.deadlines.add_deadline(clock_row(w.cfg, t.no, DeadlineKind::update,
                                          t.department.empty() ? t.owner_node : t.department, w.now,
                                          w.cfg.update_ms));
     return "accepted";
@@ -112,11 +112,12 @@ std::string change(Work& w, const ParsedCommand& cmd, Ticket& t) {
     if (cmd.note.empty()) return "!need_note";
     t.status = TicketStatus::resolved;
     t.resolved_ms = w.now;
-    w.deadlines.stop_deadlines(t.no, "");
+    w.deadlines.stop_deadlines(t.no, std::nullopt);
     // The return visit: every reporter is asked, and silence closes it as 默认满意 later.
     for (const auto& r : t.reporters)
       w.tickets.ask_satisfaction({t.no, r.channel, r.user_id, w.now, "", 0});
-    auto s = clock_row(w.cfg, t.no, "satisfaction", t.owner_node, w.now, w.cfg.satisfaction_ms);
+    auto s = clock_row(w.cfg, t.no, DeadlineKind::satisfaction, t.owner_node, w.now,
+                       w.cfg.satisfaction_ms);
     s.warn_ms = 0;
     w.deadlines.add_deadline(s);
     return "resolved";
@@ -171,7 +172,8 @@ std::string on_command(Work& w, const ParsedCommand& cmd) {
   const std::string kind = change(w, cmd, *t);
   if (kind[0] == '!') return refuse(kind.substr(1), t);
   if (from == TicketStatus::accepted && cmd.name != "accept" && cmd.name != "supervise")
-    w.deadlines.stop_deadlines(t->no, "update");  // the first update after 受理 has come
+    w.deadlines.stop_deadlines(t->no,
+                               DeadlineKind::update);  // the first update after 受理 has come
   t->updated_ms = w.now;
   w.tickets.update_ticket(*t);
   auto e = w.event(kind, cmd.note);

@@ -22,9 +22,11 @@ Ticket draft(const Work& w, const std::string& text, const rules::Classification
   Ticket t;
   t.text = text;
   t.category = cls.category;
-  t.tier = cls.tier;
+  t.tier = parse_tier(cls.tier).value_or(Tier::small);
+  // An emergency is never the resident's own matter.
+  if (cls.urgent && t.tier == Tier::private_) t.tier = Tier::small;
   t.urgent = cls.urgent;
-  t.leader_marked = cls.tier == "hard";
+  t.leader_marked = t.tier == Tier::hard;
   t.building = cls.location.building;
   t.unit = cls.location.unit;
   t.room = cls.location.room;
@@ -54,7 +56,7 @@ std::string merge(Work& w, Ticket& open, const std::string& text, const Reporter
          w.render(
              added ? "ticket.merged" : "ticket.merged_again",
              {{"mentions", w.sender_mention()}, {"no", std::to_string(open.no)}, {"count", count}}),
-         {w.m.sender_id}, prio, key);
+         {w.sender()}, prio, key);
   return "merged";
 }
 
@@ -65,13 +67,13 @@ void acknowledge(Work& w, const Ticket& t, int prio) {
             {"no", std::to_string(t.no)},
             {"category", w.label("category", t.category)},
             {"owner", owner_name(k, t)}};
-  std::vector<std::string> mentions{w.m.sender_id};
+  std::vector<Mention> mentions{w.sender()};
   std::string name = "ticket.ack";
-  if (t.tier == "private") {
+  if (t.tier == Tier::private_) {
     name = "ticket.private";
     const auto heads = w.heads_of(*w.node, w.m.channel);
     vars["head"] = mention_text(heads);
-    for (const auto& id : mention_ids(heads)) mentions.push_back(id);
+    mentions.insert(mentions.end(), heads.begin(), heads.end());
   } else if (t.urgent) {
     // Name the department only when one was told: no department owns this category here.
     const OrgNode* d = t.department.empty() ? nullptr : k.tree->find(t.department);
@@ -88,7 +90,7 @@ std::string open_ticket(Work& w, Ticket t, const Reporter& reporter, int prio) {
   const OrgNode* owner = owner_for(*k.tree, *w.node, t.tier);
   t.owner_node = owner->id;
   t.owner_level = to_string(owner->level);
-  if (t.tier == "big" || t.tier == "hard" || t.urgent)
+  if (t.tier == Tier::big || t.tier == Tier::hard || t.urgent)
     if (const OrgNode* d = department_for(*k.tree, t.category)) t.department = d->id;
   t.origin_node = w.node->id;
   t.origin_channel = w.m.channel;
@@ -98,8 +100,8 @@ std::string open_ticket(Work& w, Ticket t, const Reporter& reporter, int prio) {
   t.created_ms = t.updated_ms = w.now;
   t.reporters = {reporter};
   t.no = w.tickets.create_ticket(t);
-  auto created = w.event(
-      "created", t.category + "/" + t.tier + (t.urgent ? "/urgent" : "") + " → " + t.owner_node);
+  auto created = w.event("created", t.category + "/" + to_string(t.tier) +
+                                        (t.urgent ? "/urgent" : "") + " → " + t.owner_node);
   created.to_status = to_string(t.status);
   w.tickets.add_event(t.no, created);
   start_clocks(w, t, true);
@@ -126,8 +128,7 @@ std::string on_report(Work& w, Ask ask) {
     cls.category = "other";  // 报事, or @bot with words no rule knows, is a report all the same
     cls.tier = "small";
   }
-  if (!cls.confident && !explicit_report) return "uncertain";   // stored for review, not ticketed
-  if (cls.urgent && cls.tier == "private") cls.tier = "small";  // an emergency is never private
+  if (!cls.confident && !explicit_report) return "uncertain";  // stored for review, not ticketed
 
   Ticket t = draft(w, text, cls);
   const Reporter reporter{w.m.channel, w.m.sender_id, w.sender().name, w.m.chat_id, w.now};

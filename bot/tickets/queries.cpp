@@ -94,10 +94,15 @@ std::string on_query(Work& w, const ParsedCommand& cmd) {
                  : head                                   ? "help.building_head"
                                                           : "help.resident");
   if (cmd.name == "progress") return reply(progress(w, cmd, vars));
-  // 待办 and 统计 are for heads; anyone else is told what they can do instead.
-  if (head == nullptr)
-    return w.node->level == Level::building ? std::string("ignored")
-                                            : reply("command.refused.not_head");
+  // 待办 and 统计 are for heads; anyone else is told what they can do instead — in a residents'
+  // group only when it was plainly a command (the bare word, or said to the bot), since
+  // 「统计一下明天谁去」 is neighbours talking.
+  if (head == nullptr) {
+    if (w.node->level != Level::building) return reply("command.refused.not_head");
+    if (!cmd.note.empty() && !w.m.mentions_bot) return "ignored";
+    vars["word"] = cmd.word;
+    return reply("command.refused.resident");
+  }
   if (cmd.name == "todo") return reply(todo(w, vars));
   if (cmd.name == "stats") return reply(stats(w, cmd, vars));
   return "ignored";

@@ -40,12 +40,12 @@ std::vector<Mention> relay_mentions(const Work& w, const Ticket& t, const OrgNod
 void relay_up(Work& w, const Ticket& t) {
   const auto targets = relay_targets(w, t);
   if (targets.empty()) return;
-  const std::string location = location_text(t);
+  const std::string location = location_text(*w.k->templates, t);
   Vars vars{{"urgent", t.urgent ? w.label("mark", "urgent") : ""},
             {"leader", t.leader_marked ? w.label("mark", "leader") : ""},
             {"no", std::to_string(t.no)},
             {"category", w.label("category", t.category)},
-            {"tier", w.label("tier", t.tier)},
+            {"tier", w.label("tier", to_string(t.tier))},
             {"origin", w.node->name},
             {"location", location.empty() ? w.node->name : location},
             {"text", quote_up(t.text)},
@@ -55,7 +55,7 @@ void relay_up(Work& w, const Ticket& t) {
     for (const auto& g : n->groups) {
       const auto who = relay_mentions(w, t, *n, g.channel);
       vars["mentions"] = mention_text(who);
-      w.post(g, w.render("ticket.relay", vars), mention_ids(who), priority_of(t),
+      w.post(g, w.render("ticket.relay", vars), who, priority_of(t),
              delivery::keys::to_group(delivery::keys::relay(t.no, n->id), g));
     }
     relayed += (relayed.empty() ? "" : ",") + n->id;
@@ -66,8 +66,8 @@ void relay_up(Work& w, const Ticket& t) {
 void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why) {
   // The holder changes: its clocks stop, the new holder's accept clock starts, and the resolve
   // clock follows the ticket with the time it has left.
-  w.deadlines.stop_deadlines(t.no, "accept");
-  w.deadlines.stop_deadlines(t.no, "update");
+  w.deadlines.stop_deadlines(t.no, DeadlineKind::accept);
+  w.deadlines.stop_deadlines(t.no, DeadlineKind::update);
   t.assignee.clear();  // a person it was handed to (转办 物业) no longer holds it
   if (to.level == Level::department) {
     t.department = to.id;
@@ -76,12 +76,14 @@ void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why) {
     t.owner_level = to_string(to.level);
     t.department.clear();
   }
-  if (t.tier != "private")
-    w.deadlines.add_deadline(clock_row(w.cfg, t.no, "accept", to.id, w.now, w.cfg.accept_ms));
+  if (t.tier != Tier::private_)
+    w.deadlines.add_deadline(
+        clock_row(w.cfg, t.no, DeadlineKind::accept, to.id, w.now, w.cfg.accept_ms));
   // Where it came from, as the relay said it: the building group's name, then the location.
   const OrgNode* from = w.k->tree->find(t.origin_node);
   std::string origin = from != nullptr ? from->name : t.origin_node;
-  if (const std::string where = location_text(t); !where.empty() && where != origin)
+  if (const std::string where = location_text(*w.k->templates, t);
+      !where.empty() && where != origin)
     origin = w.render("ticket.origin_at", {{"origin", origin}, {"location", where}});
   tell_heads(w, to, "ticket.handover",
              {{"no", std::to_string(t.no)},
@@ -100,8 +102,7 @@ void tell_heads(Work& w, const OrgNode& node, const std::string& template_name, 
   for (const auto& g : node.groups) {
     const auto who = w.heads_of(node, g.channel);
     vars["mentions"] = mention_text(who);
-    w.post(g, w.render(template_name, vars), mention_ids(who), priority,
-           delivery::keys::to_group(key, g));
+    w.post(g, w.render(template_name, vars), who, priority, delivery::keys::to_group(key, g));
   }
 }
 
@@ -122,7 +123,7 @@ void tell_reporters(Work& w, const Ticket& t, const std::string& template_name,
                                     {"actor", actor},
                                     {"owner", owner_name(*w.k, t)},
                                     {"note", note}}),
-           mention_ids(who), priority_of(t), delivery::keys::to_group(key, g));
+           who, priority_of(t), delivery::keys::to_group(key, g));
   }
 }
 
@@ -154,11 +155,11 @@ std::string owner_name(const Knowledge& k, const Ticket& t) {
   return name;
 }
 
-const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, const std::string& tier) {
-  if (tier == "private") return &building;
+const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, Tier tier) {
+  if (tier == Tier::private_) return &building;
   const auto up = tree.ancestors(building);  // parent first, street last
   if (up.empty()) return &building;
-  if (tier == "small")  // the grid, or the nearest higher node where an estate has no grid
+  if (tier == Tier::small)  // the grid, or the nearest higher node where an estate has no grid
     for (const OrgNode* n : up)
       if (n->level <= Level::grid) return n;
   return up.back();  // big and hard: the street office

@@ -52,7 +52,7 @@ TicketEvent Work::event(std::string kind, std::string detail) const {
   return e;
 }
 
-bool Work::post(const GroupRef& group, std::string text, std::vector<std::string> mentions,
+bool Work::post(const GroupRef& group, std::string text, std::vector<Mention> mentions,
                 int priority, std::string key) {
   return out.post({group, std::move(text), std::move(mentions), priority, std::move(key), {}});
 }
@@ -60,7 +60,7 @@ bool Work::post(const GroupRef& group, std::string text, std::vector<std::string
 void Work::answer(const std::string& template_name, const Vars& vars, std::string key) {
   Vars v = vars;
   v.emplace("mentions", sender_mention());
-  post({m.channel, m.chat_id}, render(template_name, v), {m.sender_id}, priority::kRoutine,
+  post({m.channel, m.chat_id}, render(template_name, v), {sender()}, priority::kRoutine,
        std::move(key));
 }
 

@@ -38,11 +38,12 @@ TicketStats compute_stats(const TicketConfig& cfg, const std::vector<store::Tick
     const auto& t = f.ticket;
     ++s.received;
     ++s.by_category[t.category];
-    ++s.by_tier[t.tier];
+    ++s.by_tier[to_string(t.tier)];
     s.misses += f.misses;
     s.satisfied += f.satisfied;
     s.unsatisfied += f.unsatisfied;
     s.defaulted += f.defaulted;
+    s.reopened += f.unsatisfied > 0 ? 1 : 0;
     if (t.accepted_ms > 0) {
       accept.push_back(t.accepted_ms - t.created_ms);
       if (t.accepted_ms - t.created_ms <= cfg.accept_ms) ++s.accepted_in_time;
@@ -77,6 +78,7 @@ std::string stats_text(const knowledge::Templates& t, const std::string& node_na
                    {"resolve_rate", pct(s.resolved, s.received)},
                    {"satisfaction_rate", pct(s.satisfied, s.satisfied + s.unsatisfied)},
                    {"defaulted", std::to_string(s.defaulted)},
+                   {"reopened", std::to_string(s.reopened)},
                    {"misses", std::to_string(s.misses)},
                    {"median_accept", duration_text(t, s.median_accept_ms)},
                    {"median_resolve", duration_text(t, s.median_resolve_ms)},

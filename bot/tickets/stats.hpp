@@ -15,6 +15,7 @@ namespace gridbot::tickets {
 struct TicketStats {
   int received = 0, accepted_in_time = 0, resolved = 0;
   int satisfied = 0, unsatisfied = 0, defaulted = 0, misses = 0;
+  int reopened = 0;  // tickets reopened by an unsatisfied verdict at least once
   int64_t median_accept_ms = -1, median_resolve_ms = -1;  // -1: nothing to measure
   std::map<std::string, int> by_category, by_tier;
 };

@@ -54,15 +54,18 @@ std::string quote_up(std::string_view text, size_t max_chars) {
   return masked;
 }
 
-std::string location_text(const Ticket& t) {
+std::string location_text(const knowledge::Templates& tpl, const Ticket& t) {
   std::string s;
   auto numeric = [](const std::string& v) {
     return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
   };
+  // A bare number (or letter) is a building number and gets its word; "5栋", "A座" stay as written.
   if (!t.building.empty())
-    s += numeric(t.building) || t.building.size() == 1 ? t.building + "栋" : t.building;
-  if (!t.unit.empty()) s += t.unit + "单元";
-  if (!t.room.empty()) s += t.room + "室";
+    s += numeric(t.building) || t.building.size() == 1
+             ? tpl.render("location.building", {{"n", t.building}})
+             : t.building;
+  if (!t.unit.empty()) s += tpl.render("location.unit", {{"n", t.unit}});
+  if (!t.room.empty()) s += tpl.render("location.room", {{"n", t.room}});
   return s;
 }
 

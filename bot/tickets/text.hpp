@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/model/ticket.hpp"
+#include "bot/knowledge/templates.hpp"
 
 #include <string>
 #include <string_view>
@@ -18,7 +19,8 @@ std::string mask_phones(std::string_view text);
 /// pasted article does not flood the chain with pieces.
 std::string quote_up(std::string_view text, size_t max_chars = 200);
 
-/// "5栋2单元501室" from a ticket's location parts ("" when none).
-std::string location_text(const Ticket& t);
+/// "5栋2单元501室" from a ticket's location parts, in the words of templates location.* ("" when
+/// none).
+std::string location_text(const knowledge::Templates& tpl, const Ticket& t);
 
 }  // namespace gridbot::tickets

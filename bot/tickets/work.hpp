@@ -63,8 +63,8 @@ struct Work {
   TicketEvent event(std::string kind, std::string detail = {}) const;
 
   /// Posts into `group` (the one outbound helper); false when the group cannot be reached.
-  bool post(const GroupRef& group, std::string text, std::vector<std::string> mentions,
-            int priority, std::string key);
+  bool post(const GroupRef& group, std::string text, std::vector<Mention> mentions, int priority,
+            std::string key);
   /// Answers the sender in the group the message came from, @-mentioning them.
   void answer(const std::string& template_name, const Vars& vars, std::string key);
 };

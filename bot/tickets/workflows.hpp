@@ -39,14 +39,14 @@ const OrgNode* holder_of(const Knowledge& k, const Ticket& t);
 // clocks.cpp
 int64_t resolve_limit_ms(const TicketConfig& cfg, const Ticket& t);
 /// A clock row for `node` due `limit_ms` from now, warning at warn_at of the time.
-Deadline clock_row(const TicketConfig& cfg, int64_t no, const char* clock, const std::string& node,
+Deadline clock_row(const TicketConfig& cfg, int64_t no, DeadlineKind clock, const std::string& node,
                    int64_t now, int64_t limit_ms);
 /// Starts the accept (and resolve) clocks of the ticket's holder.
 void start_clocks(Work& w, const Ticket& t, bool with_resolve);
 
 /// The node that owns a ticket of `tier` reported at `building`: the building itself (private),
 /// its grid (small), the street (big, hard). Falls back to the nearest existing higher node.
-const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, const std::string& tier);
+const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, Tier tier);
 /// The department beside the tree that owns `category` (its `categories` column), or nullptr.
 const OrgNode* department_for(const OrgTree& tree, const std::string& category);
 

@@ -310,3 +310,18 @@ TEST_CASE("an outage notice skips a group its channel cannot post into, and its 
   }
   CHECK(seen);  // kept among the targets, marked, so reviewers and the API see the gap
 }
+
+TEST_CASE("a scope given by node id reads as the node's name to residents and reviewers",
+          "[incidents]") {
+  IncidentWorld w;
+  REQUIRE(w.crew("停电 b5 预计18:00恢复 电缆故障") == 200);  // waits for review
+  const std::string review = w.text_to("room-power", "inc-review:1:");
+  REQUIRE_FALSE(review.empty());
+  CHECK(contains(review, "5栋"));
+  CHECK_FALSE(contains(review, "b5"));
+  REQUIRE(w.controller("通过 E1") == 200);
+  const std::string notice = w.text_to("room-b5", "inc:1:");
+  REQUIRE_FALSE(notice.empty());
+  CHECK(contains(notice, "5栋"));
+  CHECK_FALSE(contains(notice, "b5"));
+}

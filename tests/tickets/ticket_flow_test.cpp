@@ -1,4 +1,4 @@
-// Issue 6: the full command set, deadlines and escalation, satisfaction, notices and stats — all
+// The full command set, deadlines and escalation, satisfaction, notices and stats — all
 // with a FakeClock and no sleeps.
 #include "bot/deadlines/timer.hpp"
 #include "bot/tickets/stats.hpp"

@@ -18,7 +18,7 @@ TEST_CASE("a report in a building group opens a ticket, is acknowledged and rela
   const auto& t = tickets[0];
   CHECK(t.no == 1001);
   CHECK(t.category == "facility");
-  CHECK(t.tier == "small");
+  CHECK(t.tier == Tier::small);
   CHECK(t.status == TicketStatus::new_);
   CHECK(t.owner_node == "g1");
   CHECK(t.owner_level == "grid");
@@ -199,7 +199,7 @@ TEST_CASE("a big matter rises to the street office and reaches the department", 
   REQUIRE(w.say("room-b12", "wxid_he", "何师傅", "全小区停电了，几百户都没电，冰箱都化了") == 200);
   auto t = w.tickets().at(0);
   CHECK(t.category == "power");
-  CHECK(t.tier == "big");
+  CHECK(t.tier == Tier::big);
   CHECK(t.owner_node == "st-zgl");
   CHECK(t.department == "dep-power");
   // Once per level from the grid up to the street, and the department.
@@ -245,7 +245,7 @@ TEST_CASE("a private matter stays in the building group with the building head",
   REQUIRE(w.say("room-b3", "wxid_sun", "孙嬢嬢", "报事 我家自己屋头的水龙头一直滴水，关不紧") ==
           200);
   auto t = w.tickets().at(0);
-  CHECK(t.tier == "private");
+  CHECK(t.tier == Tier::private_);
   CHECK(t.owner_node == "b3");
   auto reply = w.to("room-b3");
   REQUIRE(reply.size() == 1);

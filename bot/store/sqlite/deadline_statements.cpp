@@ -9,7 +9,7 @@ Deadline deadline_row(SQLite::Statement& s) {
   Deadline d;
   d.id = s.getColumn(0).getInt64();
   d.ticket_no = s.getColumn(1).getInt64();
-  d.clock = s.getColumn(2).getString();
+  d.clock = parse_deadline_kind(s.getColumn(2).getString()).value_or(DeadlineKind::accept);
   d.node = s.getColumn(3).getString();
   d.due_ms = s.getColumn(4).getInt64();
   d.warn_ms = s.getColumn(5).getInt64();
@@ -40,7 +40,7 @@ void WriterStatements::add_deadline(const Deadline& d) {
                       "INSERT INTO deadlines(ticket_no, clock, node, due_ms, warn_ms, state, "
                       "created_ms) VALUES(?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING");
   s.bind(1, d.ticket_no);
-  s.bind(2, d.clock);
+  s.bind(2, to_string(d.clock));
   s.bind(3, d.node);
   s.bind(4, d.due_ms);
   s.bind(5, d.warn_ms);
@@ -48,13 +48,14 @@ void WriterStatements::add_deadline(const Deadline& d) {
   s.exec();
 }
 
-void WriterStatements::stop_deadlines(int64_t ticket_no, std::string_view clock) {
+void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) {
   SQLite::Statement s(db_,
                       "UPDATE deadlines SET state = 'done' WHERE ticket_no = ? AND state IN "
                       "('pending', 'warned') AND (? = '' OR clock = ?)");
   s.bind(1, ticket_no);
-  s.bind(2, std::string(clock));
-  s.bind(3, std::string(clock));
+  const std::string name = clock ? to_string(*clock) : "";
+  s.bind(2, name);
+  s.bind(3, name);
   s.exec();
 }
 
@@ -78,13 +79,13 @@ void WriterStatements::set_deadline_state(int64_t id, DeadlineState state, int64
   s.exec();
 }
 
-bool WriterStatements::has_live_deadline(int64_t ticket_no, std::string_view clock,
+bool WriterStatements::has_live_deadline(int64_t ticket_no, DeadlineKind clock,
                                          std::string_view node) {
   SQLite::Statement s(db_,
                       "SELECT 1 FROM deadlines WHERE ticket_no = ? AND clock = ? AND node = ? AND "
                       "state IN ('pending', 'warned') LIMIT 1");
   s.bind(1, ticket_no);
-  s.bind(2, std::string(clock));
+  s.bind(2, to_string(clock));
   s.bind(3, std::string(node));
   return s.executeStep();
 }
@@ -126,18 +127,28 @@ std::vector<SatisfactionAnswer> WriterStatements::satisfaction_of(int64_t ticket
 void WriterStatements::answer_satisfaction(int64_t ticket_no, const std::string& channel,
                                            const std::string& user, const std::string& answer,
                                            const std::string& words, int64_t at_ms) {
-  SQLite::Statement s(
+  // The verdict is kept for good first (a later re-ask resets the satisfaction row), then the
+  // question is marked answered; both only for questions still waiting.
+  constexpr const char* kWaiting =
+      " WHERE ticket_no = ? AND (? = '' OR (channel = ? AND user_id = ?)) AND answer = ''";
+  SQLite::Statement keep(db_,
+                         std::string("INSERT INTO verdicts(ticket_no, channel, user_id, answer, "
+                                     "words, at_ms) SELECT ticket_no, channel, user_id, ?, ?, ? "
+                                     "FROM satisfaction") +
+                             kWaiting);
+  SQLite::Statement mark(
       db_,
-      "UPDATE satisfaction SET answer = ?, words = ?, answered_ms = ? WHERE "
-      "ticket_no = ? AND (? = '' OR (channel = ? AND user_id = ?)) AND answer = ''");
-  s.bind(1, answer);
-  s.bind(2, words);
-  s.bind(3, at_ms);
-  s.bind(4, ticket_no);
-  s.bind(5, user);
-  s.bind(6, channel);
-  s.bind(7, user);
-  s.exec();
+      std::string("UPDATE satisfaction SET answer = ?, words = ?, answered_ms = ?") + kWaiting);
+  for (SQLite::Statement* s : {&keep, &mark}) {
+    s->bind(1, answer);
+    s->bind(2, words);
+    s->bind(3, at_ms);
+    s->bind(4, ticket_no);
+    s->bind(5, user);
+    s->bind(6, channel);
+    s->bind(7, user);
+    s->exec();
+  }
 }
 
 std::vector<TicketFacts> WriterStatements::ticket_facts(const std::string& node, int64_t from_ms,
@@ -164,11 +175,11 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
       db,
       "SELECT " + prefixed +
           ", (SELECT count(*) FROM deadlines d WHERE d.ticket_no = t.no AND d.state = 'missed'),"
-          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'satisfied'),"
-          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'unsatisfied'),"
-          " (SELECT count(*) FROM satisfaction a WHERE a.ticket_no = t.no AND a.answer = "
+          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'default'),"
           " (SELECT min(d.due_ms) FROM deadlines d WHERE d.ticket_no = t.no AND d.state IN "
           "('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve')) AS due"

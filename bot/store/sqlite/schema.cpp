@@ -124,6 +124,21 @@ CREATE TABLE incident_links(
     R"sql(
 ALTER TABLE incident_targets ADD COLUMN reachable INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // The names the text shows each mention by, so a bridge can render mentions itself.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN mention_names TEXT NOT NULL DEFAULT '';
+)sql",
+    // Every verdict a reporter gave, one per resolution (满意率 counts each round's verdict; a
+    // re-ask after a reopening resets the satisfaction row but not these).
+    R"sql(
+CREATE TABLE verdicts(
+  ticket_no INTEGER NOT NULL, channel TEXT NOT NULL, user_id TEXT NOT NULL, answer TEXT NOT NULL,
+  words TEXT NOT NULL DEFAULT '', at_ms INTEGER NOT NULL);
+CREATE INDEX verdicts_ticket ON verdicts(ticket_no, answer);
+INSERT INTO verdicts(ticket_no, channel, user_id, answer, words, at_ms)
+  SELECT ticket_no, channel, user_id, answer, words, answered_ms FROM satisfaction
+  WHERE answer <> '';
+)sql",
 };
 
 }  // namespace

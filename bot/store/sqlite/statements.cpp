@@ -18,7 +18,7 @@ constexpr const char* kUpdateTicket =
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
-    "created_ms, delivered_ms, last_error, reply_token, supersede_key";
+    "created_ms, delivered_ms, last_error, reply_token, supersede_key, mention_names";
 
 OutboxItem outbox_row(SQLite::Statement& s) {
   OutboxItem o;
@@ -37,6 +37,7 @@ OutboxItem outbox_row(SQLite::Statement& s) {
   o.last_error = s.getColumn(12).getString();
   o.reply_token = s.getColumn(13).getString();
   o.supersede_key = s.getColumn(14).getString();
+  o.mention_names = split_lines(s.getColumn(15).getString());
   return o;
 }
 
@@ -72,8 +73,9 @@ WriterStatements::WriterStatements(SQLite::Database& db)
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
-               "next_try_ms, created_ms, reply_token, supersede_key) VALUES(:channel, :chat, "
-               ":text, :mentions, :prio, :key, :next, :created, :reply, :supersede) "
+               "next_try_ms, created_ms, reply_token, supersede_key, mention_names) "
+               "VALUES(:channel, :chat, :text, :mentions, :prio, :key, :next, :created, :reply, "
+               ":supersede, :names) "
                "ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(
           db,
@@ -148,6 +150,7 @@ int64_t WriterStatements::enqueue(const OutboxItem& item) {
   s.bind(":created", item.created_ms);
   s.bind(":reply", item.reply_token);
   s.bind(":supersede", item.supersede_key);
+  s.bind(":names", join_lines(item.mention_names));
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;

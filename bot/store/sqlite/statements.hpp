@@ -36,10 +36,10 @@ class WriterStatements final : public WriteTx {
   void add_event(int64_t no, const TicketEvent& e) override;
   // Deadlines and satisfaction (deadline_statements.cpp)
   void add_deadline(const Deadline& d) override;
-  void stop_deadlines(int64_t ticket_no, std::string_view clock) override;
+  void stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) override;
   std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) override;
   void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) override;
-  bool has_live_deadline(int64_t ticket_no, std::string_view clock, std::string_view node) override;
+  bool has_live_deadline(int64_t ticket_no, DeadlineKind clock, std::string_view node) override;
   void ask_satisfaction(const SatisfactionAnswer& a) override;
   std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
                                                        const std::string& user) override;

@@ -14,7 +14,7 @@ Ticket ticket_row(SQLite::Statement& s) {
   t.no = s.getColumn(c++).getInt64();
   t.text = s.getColumn(c++).getString();
   t.category = s.getColumn(c++).getString();
-  t.tier = s.getColumn(c++).getString();
+  t.tier = parse_tier(s.getColumn(c++).getString()).value_or(Tier::small);
   t.urgent = s.getColumn(c++).getInt() != 0;
   t.leader_marked = s.getColumn(c++).getInt() != 0;
   t.building = s.getColumn(c++).getString();
@@ -59,7 +59,7 @@ int64_t WriterStatements::create_ticket(const Ticket& t) {
   s.bind(i++, no);
   s.bind(i++, t.text);
   s.bind(i++, t.category);
-  s.bind(i++, t.tier);
+  s.bind(i++, to_string(t.tier));
   s.bind(i++, t.urgent ? 1 : 0);
   s.bind(i++, t.leader_marked ? 1 : 0);
   s.bind(i++, t.building);
@@ -94,7 +94,7 @@ void WriterStatements::update_ticket(const Ticket& t) {
   s.bind(i++, t.department);
   s.bind(i++, t.leader_marked ? 1 : 0);
   s.bind(i++, t.urgent ? 1 : 0);
-  s.bind(i++, t.tier);
+  s.bind(i++, to_string(t.tier));
   s.bind(i++, t.updated_ms);
   s.bind(i++, t.accepted_ms);
   s.bind(i++, t.resolved_ms);
