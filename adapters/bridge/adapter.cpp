@@ -5,6 +5,7 @@
 #include "base/common/strict_int.hpp"
 
 #include "adapters/common/crypto.hpp"
+#include "adapters/common/json.hpp"
 #include "adapters/common/text.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/json_writer.hpp"
@@ -31,7 +32,7 @@ bool read_id(const Value& obj, const char* key, std::string& out) {
     out = std::to_string(it->value.GetUint64());
   else
     return false;
-  return !out.empty() && out.size() <= 256;
+  return is_valid_id(out);
 }
 
 std::string read_str(const Value& obj, const char* key) {
@@ -86,9 +87,7 @@ Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms)
   if (auto ec = verify_signed(req, options_.secret, now_ms / 1000, options_.max_skew_s)) return ec;
 
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-      req.body.data(), req.body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return make_error_code(errc::malformed);
+  if (!parse_json_strict(req.body, doc) || !doc.IsObject()) return make_error_code(errc::malformed);
   InboundMessage m;
   m.channel = "";  // set by the pipeline, which knows the channel name
   if (!read_id(doc, "id", m.msg_id)) return make_error_code(errc::malformed);
@@ -107,12 +106,16 @@ Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms)
   if (auto men = doc.FindMember("mentions"); men != doc.MemberEnd()) {
     if (!men->value.IsArray()) return make_error_code(errc::malformed);
     for (const auto& v : men->value.GetArray()) {
-      if (!v.IsString()) return make_error_code(errc::malformed);
+      if (!v.IsString() || !is_valid_id({v.GetString(), v.GetStringLength()}))
+        return make_error_code(errc::malformed);
       m.mentions.emplace_back(v.GetString(), v.GetStringLength());
     }
   }
   if (auto t = doc.FindMember("timestamp"); t != doc.MemberEnd()) {
-    if (!t->value.IsNumber()) return make_error_code(errc::malformed);
+    // Unix seconds, a whole number from 0 to year 9999: 1e300 or -5 is malformed, never cast.
+    constexpr double kMax = 253402300799.0;
+    if (!t->value.IsNumber() || t->value.GetDouble() < 0 || t->value.GetDouble() > kMax)
+      return make_error_code(errc::malformed);
     m.sent_at_s = static_cast<int64_t>(t->value.GetDouble());
   }
   const bool self_flag = doc.HasMember("self") && doc["self"].IsBool() && doc["self"].GetBool();

@@ -2,6 +2,8 @@
 // message's response_url.
 #include "adapters/wecom/aibot_adapter.hpp"
 
+#include "adapters/common/json.hpp"
+
 #include "base/common/mentions.hpp"
 
 #include "adapters/common/text.hpp"
@@ -59,9 +61,8 @@ Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t
   auto q = read_callback_query(req.target, false);
   if (!q) return q.error();
   rapidjson::Document env;
-  env.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-      req.body.data(), req.body.size());
-  if (env.HasParseError() || !env.IsObject()) return gridbot::make_error_code(errc::malformed);
+  if (!parse_json_strict(req.body, env) || !env.IsObject())
+    return gridbot::make_error_code(errc::malformed);
   const std::string encrypt = read_str(env, "encrypt");
   if (encrypt.empty()) return gridbot::make_error_code(errc::malformed);
   if (auto ec = verify_callback(*crypt_, *q, encrypt, now_ms, options_.max_skew_s)) return ec;
@@ -72,9 +73,8 @@ Result<ParseResult> AibotAdapter::parse_callback(const HttpRequest& req, int64_t
 
 Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t now_ms) const {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(),
-                                                                                    json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return gridbot::make_error_code(errc::malformed);
+  if (!parse_json_strict(json, doc) || !doc.IsObject())
+    return gridbot::make_error_code(errc::malformed);
   ParseResult out;
   out.reply = empty_ack();  // no passive reply: answers go through the outbox and response_url
 
@@ -93,13 +93,13 @@ Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t n
   m.sender_id = from ? read_str(*from, "userid") : std::string{};
   const Value* text = member(doc, "text");
   const Value* content = text ? member(*text, "content") : nullptr;
-  if (m.msg_id.empty() || m.sender_id.empty() || !content || !content->IsString())
+  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id) || !content || !content->IsString())
     return gridbot::make_error_code(errc::malformed);
   const std::string chattype = read_str(doc, "chattype");
   const std::string raw = sanitize_utf8({content->GetString(), content->GetStringLength()});
   if (chattype == "group") {
     m.chat_id = read_str(doc, "chatid");
-    if (m.chat_id.empty()) return gridbot::make_error_code(errc::malformed);
+    if (!is_valid_id(m.chat_id)) return gridbot::make_error_code(errc::malformed);
     // In a group the bot is only called when @-mentioned, and the text starts with that mention.
     m.text = strip_leading_mention(raw, options_.bot_name);
   } else {

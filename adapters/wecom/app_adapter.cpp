@@ -2,6 +2,8 @@
 // no external entities, so a hostile DOCTYPE reads nothing from disk).
 #include "adapters/wecom/app_adapter.hpp"
 
+#include "adapters/common/json.hpp"
+
 #include "base/common/strict_int.hpp"
 
 #include "adapters/common/text.hpp"
@@ -79,7 +81,7 @@ Result<ParseResult> AppAdapter::parse_message(std::string_view xml, int64_t now_
   InboundMessage m;
   m.msg_id = child_text(root, "MsgId");
   m.sender_id = child_text(root, "FromUserName");
-  if (m.msg_id.empty() || m.sender_id.empty() || !root.child("Content"))
+  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id) || !root.child("Content"))
     return gridbot::make_error_code(errc::malformed);
   m.chat_id = m.sender_id;  // an app conversation is one to one
   m.text = sanitize_utf8(child_text(root, "Content"));

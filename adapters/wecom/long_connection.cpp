@@ -1,6 +1,8 @@
 // Long-connection frames: parsed with RapidJSON, written with the project's JsonWriter.
 #include "adapters/wecom/long_connection.hpp"
 
+#include "adapters/common/json.hpp"
+
 #include "base/common/json_writer.hpp"
 
 #include <rapidjson/document.h>
@@ -21,9 +23,7 @@ std::string str(const rapidjson::Value& obj, const char* key) {
 
 std::optional<LongConnFrame> parse_long_conn_frame(std::string_view text) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(),
-                                                                                  text.size());
-  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  if (!parse_json_strict(text, d) || !d.IsObject()) return std::nullopt;
   LongConnFrame f;
   f.cmd = str(d, "cmd");
   auto h = d.FindMember("headers");

@@ -45,6 +45,37 @@ const std::error_category& gridbot_category() noexcept {
   return category;
 }
 
+const char* error_name(std::error_code ec) noexcept {
+  if (ec.category() != gridbot_category()) return "other";
+  switch (static_cast<errc>(ec.value())) {
+    case errc::bad_signature:
+      return "bad_signature";
+    case errc::stale_timestamp:
+      return "stale_timestamp";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::body_too_large:
+      return "body_too_large";
+    case errc::malformed:
+      return "malformed";
+    case errc::bad_request:
+      return "bad_request";
+    case errc::unknown_channel:
+      return "unknown_channel";
+    case errc::not_found:
+      return "not_found";
+    case errc::method_not_allowed:
+      return "method_not_allowed";
+    case errc::draining:
+      return "draining";
+    case errc::store_unavailable:
+      return "store_unavailable";
+    case errc::internal:
+      return "internal";
+  }
+  return "other";
+}
+
 int http_status(std::error_code ec) noexcept {
   if (!ec) return 200;
   if (ec.category() != gridbot_category()) return 500;

@@ -32,6 +32,10 @@ inline std::error_code make_error_code(errc e) noexcept {
 /// The one table from error to HTTP status. Codes of other categories map to 500.
 int http_status(std::error_code ec) noexcept;
 
+/// The code's name ("bad_signature", "malformed", …) for logs and metrics labels; "other" for
+/// codes of other categories.
+const char* error_name(std::error_code ec) noexcept;
+
 }  // namespace gridbot
 
 template <>

@@ -15,6 +15,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// Case-insensitive header lookup; returns "" when absent.
 std::string_view header_value(const Headers& headers, std::string_view name);
 
+/// RFC 9110: the name is a non-empty token, the value has no control character but HTAB (so no
+/// CR or LF that would end the header or the request).
+bool is_valid_header(std::string_view name, std::string_view value);
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, e.g. "/hook/bridge?x=1"

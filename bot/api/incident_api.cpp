@@ -1,6 +1,8 @@
 // IncidentApi: signature check, JSON in and out, durable writes through the store.
 #include "bot/api/incident_api.hpp"
 
+#include "adapters/common/json.hpp"
+
 #include "base/common/calendar.hpp"
 
 #include "base/common/strict_int.hpp"
@@ -48,9 +50,8 @@ HttpResponse bad(std::string_view why) {
 std::string read_submission(const std::string& body, bool is_update,
                             incidents::IncidentSubmission* s) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
-                                                                                    body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return "the body must be a JSON object";
+  if (!adapters::parse_json_strict(body, doc) || !doc.IsObject())
+    return "the body must be one JSON object, strict UTF-8, each key once";
   auto str = [&](const char* key, std::string* out) -> bool {
     if (!doc.HasMember(key)) return true;
     if (!doc[key].IsString()) return false;

@@ -3,6 +3,7 @@
 #include "base/common/errors.hpp"
 #include "base/common/json_writer.hpp"
 #include "base/common/log.hpp"
+#include "bot/api/auth.hpp"
 #include "bot/api/incident_api.hpp"
 
 #include <boost/url/parse.hpp>
@@ -18,6 +19,21 @@ bool parse_target(std::string_view target, std::string& path, Params& params) {
   return true;
 }
 
+// The route as a metrics label: a closed set, whatever the path (no label from outside input).
+std::string route_label(std::string_view path) {
+  if (path == "/healthz" || path == "/metrics") return std::string(path.substr(1));
+  if (path.rfind("/hook/", 0) == 0) return "hook";
+  constexpr std::string_view kApi = "/api/v1/";
+  if (path.rfind(kApi, 0) != 0) return "other";
+  const auto rest = path.substr(kApi.size());
+  const auto first = rest.substr(0, rest.find('/'));
+  for (std::string_view known :
+       {"messages", "deliveries", "tickets", "stats", "return-visits", "incidents"})
+    if (first == known)
+      return "api/" + std::string(known) + (first.size() < rest.size() ? "/*" : "");
+  return "api/other";
+}
+
 }  // namespace
 
 void Router::set_tickets(const tickets::TicketConfig* config) { reads_.set_tickets(config); }
@@ -25,8 +41,25 @@ void Router::set_tickets(const tickets::TicketConfig* config) { reads_.set_ticke
 void Router::handle(const HttpRequest& req, Reply reply) {
   std::string path;
   Params params;
-  if (!parse_target(req.target, path, params))
-    return reply(error_response(make_error_code(errc::bad_request), "bad request target"));
+  if (!parse_target(req.target, path, params)) path = "?";
+  // Every answer is counted by route and status, whichever thread gives it.
+  Reply counted = [reply = std::move(reply), route = route_label(path)](HttpResponse r) {
+    metrics::global().inc("gridbot_http_requests_total",
+                          {{"route", route}, {"status", std::to_string(r.status)}});
+    reply(std::move(r));
+  };
+  if (path == "?")
+    return counted(error_response(make_error_code(errc::bad_request), "bad request target"));
+  dispatch(req, path, params, counted);
+}
+
+void Router::dispatch(const HttpRequest& req, const std::string& path, Params& params,
+                      Reply& reply) {
+  if (path == "/metrics") {
+    if (req.method != "GET")
+      return reply(error_response(make_error_code(errc::method_not_allowed)));
+    return reply(metrics_page(req));
+  }
   if (path == "/healthz") {
     if (req.method != "GET" && req.method != "HEAD")
       return reply(error_response(make_error_code(errc::method_not_allowed)));
@@ -55,6 +88,26 @@ void Router::route_api(const HttpRequest& req, std::string_view path, Params& pa
     // The disk failed under a read: say so (retry later), never answer 200 with nothing.
     reply(error_response(make_error_code(errc::store_unavailable)));
   }
+}
+
+HttpResponse Router::metrics_page(const HttpRequest& req) {
+  if (!bearer_ok(req, token_)) return unauthorized_bearer();
+  auto& reg = metrics::global();
+  if (reloads_ != nullptr) {
+    reg.set("gridbot_rules_reloads_total", {{"result", "reloaded"}},
+            static_cast<double>(reloads_->reloaded.load()));
+    reg.set("gridbot_rules_reloads_total", {{"result", "refused"}},
+            static_cast<double>(reloads_->refused.load()));
+  }
+  try {
+    if (gauges_) gauges_(reg);
+  } catch (const store::ReadError&) {
+    return error_response(make_error_code(errc::store_unavailable));
+  }
+  HttpResponse r;
+  r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  r.body = reg.render();
+  return r;
 }
 
 HttpResponse Router::health() const {

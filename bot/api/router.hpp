@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/common/http_types.hpp"
+#include "base/common/metrics.hpp"
 #include "bot/api/read_api.hpp"
 #include "bot/delivery/outbox.hpp"
 #include "bot/intake/inbox.hpp"
@@ -29,27 +30,37 @@ class Router {
 
   Router(intake::Inbox& inbox, store::Store& store, std::string api_token,
          const delivery::Outbox* outbox)
-      : inbox_(inbox), reads_(store, std::move(api_token), nullptr), outbox_(outbox) {}
+      : inbox_(inbox),
+        token_(api_token),
+        reads_(store, std::move(api_token), nullptr),
+        outbox_(outbox) {}
 
   /// /api/v1/incidents… goes to `api` (signed POSTs, bearer GETs). Set before serving.
   void set_incident_api(IncidentApi* api) { incidents_ = api; }
   /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
   void set_tickets(const tickets::TicketConfig* config);
-  /// Shows the reload counts in /healthz. Set before serving.
+  /// Shows the reload counts in /healthz and /metrics. Set before serving.
   void set_reload_counts(const ReloadCounts* counts) { reloads_ = counts; }
+  /// Sets the gauges that are read at scrape time (outbox depth, open incidents) before
+  /// /metrics renders. Set before serving.
+  void set_gauges(std::function<void(metrics::Registry&)> gauges) { gauges_ = std::move(gauges); }
 
   /// Calls `reply` exactly once, possibly from another thread (the store's writer).
   void handle(const HttpRequest& request, Reply reply);
 
  private:
   HttpResponse health() const;
+  HttpResponse metrics_page(const HttpRequest& req);
+  void dispatch(const HttpRequest& request, const std::string& path, Params& params, Reply& reply);
   void route_api(const HttpRequest& req, std::string_view path, Params& params, Reply& reply);
 
   intake::Inbox& inbox_;
+  std::string token_;
   ReadApi reads_;
   const delivery::Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;
   const ReloadCounts* reloads_ = nullptr;
+  std::function<void(metrics::Registry&)> gauges_;
 };
 
 }  // namespace gridbot::api

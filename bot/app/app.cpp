@@ -8,6 +8,7 @@
 #include "adapters/bridge/adapter.hpp"
 #include "base/common/clock.hpp"
 #include "base/common/log.hpp"
+#include "base/common/metrics.hpp"
 #include "base/config/config.hpp"
 #include "base/common/worker.hpp"
 #include "bot/api/incident_api.hpp"
@@ -237,6 +238,24 @@ int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
   return sig;
 }
 
+// The gauges /metrics reads at scrape time from their owners.
+std::function<void(metrics::Registry&)> scrape_gauges(const delivery::Outbox& outbox,
+                                                      store::Store& store, const Clock& clock) {
+  return [&outbox, &store, &clock](metrics::Registry& reg) {
+    const int64_t now = clock.now_ms();
+    for (const auto& [channel, d] : outbox.depth_by_channel()) {
+      reg.set("gridbot_outbox_depth", {{"channel", channel}}, static_cast<double>(d.rows));
+      const double age =
+          d.oldest_created_ms > 0 ? static_cast<double>(now - d.oldest_created_ms) / 1000.0 : 0.0;
+      reg.set("gridbot_outbox_oldest_pending_seconds", {{"channel", channel}}, age);
+    }
+    store::IncidentQuery open;
+    open.status = IncidentStatus::open;
+    open.limit = 100'000;
+    reg.set("gridbot_incidents_open", {}, static_cast<double>(store.incidents(open).size()));
+  };
+}
+
 http::ServerOptions server_options(const config::Config& cfg) {
   return {cfg.server.listen,          cfg.server.port,
           cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
@@ -282,6 +301,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   router.set_tickets(&tickets.config());
   api::ReloadCounts reloads;
   router.set_reload_counts(&reloads);
+  router.set_gauges(scrape_gauges(outbox, *store, clock));
   api::IncidentApi incident_api(incidents, *store, clock,
                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);

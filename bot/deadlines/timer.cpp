@@ -1,6 +1,7 @@
 #include "bot/deadlines/timer.hpp"
 
 #include "base/common/log.hpp"
+#include "base/common/metrics.hpp"
 #include "bot/deadlines/fire.hpp"
 
 #include <algorithm>
@@ -18,7 +19,10 @@ int Timer::run_due() {
     log::error("deadlines: store write failed: {}", ec.message());
     return -1;
   }
-  if (fired > 0) log::info("deadlines: {} fired", fired);
+  if (fired > 0) {
+    log::info("deadlines: {} fired", fired);
+    metrics::global().inc("gridbot_deadlines_fired_total", {}, fired);
+  }
   return fired;
 }
 

@@ -5,6 +5,7 @@
 #include "adapters/common/text.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
+#include "base/common/metrics.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -27,6 +28,24 @@ struct Outbox::Dest {
 namespace {
 std::string dest_key(const std::string& channel, const std::string& chat) {
   return channel + '\x1f' + chat;
+}
+
+const char* verdict_name(adapters::Verdict v) {
+  switch (v) {
+    case adapters::Verdict::delivered:
+      return "delivered";
+    case adapters::Verdict::retry:
+      return "retry";
+    case adapters::Verdict::throttled:
+      return "throttled";
+    case adapters::Verdict::failed:
+      return "failed";
+    case adapters::Verdict::disabled:
+      return "disabled";
+    case adapters::Verdict::awaiting:
+      return "awaiting";
+  }
+  return "other";
 }
 }  // namespace
 
@@ -305,6 +324,9 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   };
   using adapters::Verdict;
   const bool superseded = d.in_flight_superseded && d.in_flight_id == item.id;
+  metrics::global().inc("gridbot_outbox_sends_total",
+                        {{"channel", item.channel},
+                         {"result", superseded ? "superseded" : verdict_name(outcome.verdict)}});
   d.in_flight_superseded = false;
   if (superseded && (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled)) {
     finish();  // a newer notice is queued behind it: do not send this one again
@@ -350,6 +372,20 @@ void Outbox::stop(int64_t drain_ms) {
 Outbox::Stats Outbox::stats() const {
   std::lock_guard lk(mu_);
   return {queued_, in_flight_, delivered_, retried_, failed_, superseded_};
+}
+
+std::map<std::string, Outbox::ChannelDepth> Outbox::depth_by_channel() const {
+  std::lock_guard lk(mu_);
+  std::map<std::string, ChannelDepth> out;
+  for (const auto& [key, d] : dests_) {
+    ChannelDepth& c = out[d->channel];
+    c.rows += d->queue.size();
+    for (const auto& [k, item] : d->queue)
+      if (item.created_ms > 0 &&
+          (c.oldest_created_ms == 0 || item.created_ms < c.oldest_created_ms))
+        c.oldest_created_ms = item.created_ms;
+  }
+  return out;
 }
 
 }  // namespace gridbot::delivery

@@ -46,6 +46,13 @@ class Outbox {
   };
   Stats stats() const;
 
+  /// Rows waiting per channel and the creation time of the oldest (0 when none), for /metrics.
+  struct ChannelDepth {
+    size_t rows = 0;
+    int64_t oldest_created_ms = 0;
+  };
+  std::map<std::string, ChannelDepth> depth_by_channel() const;
+
   /// Makes the dispatcher look at the schedule now (tests move a FakeClock, then call this).
   void wake_for_test() { cv_.notify_all(); }
 

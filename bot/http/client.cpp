@@ -158,6 +158,13 @@ Client::~Client() = default;
 
 void Client::send(HttpRequest request, int64_t timeout_ms,
                   std::function<void(TransportResult)> done) {
+  // No caller can smuggle a second request or a header it did not mean: a name that is not an
+  // RFC 9110 token, or a value with CR, LF or another control character, fails the send here.
+  for (const auto& [name, value] : request.headers)
+    if (!is_valid_header(name, value)) {
+      log::error("http client: refused a request to {} with a malformed header", request.url);
+      return done(TransportResult{std::make_error_code(std::errc::invalid_argument), 0, {}, {}});
+    }
   net::co_spawn(net::make_strand(impl_->ioc), do_send(impl_, std::move(request), timeout_ms),
                 [done = std::move(done)](std::exception_ptr e, TransportResult r) {
                   if (e) {

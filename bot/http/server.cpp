@@ -19,6 +19,7 @@
 #include <boost/beast/http.hpp>
 
 #include <array>
+#include <optional>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -69,6 +70,41 @@ HttpResponse status_only(int status, const char* error) {
   return json_response(status, std::string(R"({"error":")") + error + "\"}");
 }
 
+// A read that failed on the request's framing is answered before the connection closes (the
+// client learns why); a timeout or reset is not (nobody is there).
+std::optional<HttpResponse> framing_error(const beast::error_code& ec) {
+  if (!ec) return std::nullopt;
+  if (ec == bhttp::error::header_limit) return status_only(431, "header over the size limit");
+  if (ec == bhttp::error::body_limit) return status_only(413, "body over the size limit");
+  if (ec == bhttp::error::partial_message) return std::nullopt;  // the peer went away mid-body
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+    return status_only(400, "malformed HTTP request");
+  return std::nullopt;
+}
+
+// Headers the server refuses before reading a body (RFC 9112): HTTP/1.1 without Host is 400; a
+// transfer coding other than chunked (gzip, deflate, …) is one it does not implement: 501.
+std::optional<HttpResponse> unacceptable_header(const bhttp::request<bhttp::string_body>& req) {
+  if (req.version() >= 11 && req.find(bhttp::field::host) == req.end())
+    return status_only(400, "HTTP/1.1 request without Host");
+  for (auto it = req.find(bhttp::field::transfer_encoding);
+       it != req.end() && it->name() == bhttp::field::transfer_encoding; ++it) {
+    std::string_view codings(it->value().data(), it->value().size());
+    while (!codings.empty()) {
+      const auto comma = codings.find(',');
+      std::string_view coding = codings.substr(0, comma);
+      codings = comma == std::string_view::npos ? std::string_view() : codings.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
+        coding.remove_prefix(1);
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+        coding.remove_suffix(1);
+      if (!beast::iequals(coding, "chunked"))
+        return status_only(501, "transfer coding not implemented");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 net::awaitable<HttpResponse> Server::Impl::call_handler(std::shared_ptr<HttpRequest> req) {
@@ -88,16 +124,10 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
         first || buffer.size() > 0 ? options.read_timeout_ms : options.idle_timeout_ms));
     first = false;
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
-    std::optional<HttpResponse> early;
     if (ec == bhttp::error::end_of_stream || ec == net::error::eof) break;
-    if (ec == bhttp::error::header_limit)
-      early = status_only(431, "header over the size limit");
-    else if (ec == bhttp::error::body_limit)
-      early = status_only(413, "body over the size limit");
-    else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
-      early = status_only(400, "malformed HTTP request");  // garbage: say so, then close
-    else if (ec)
-      break;  // timeout or reset: nobody to answer
+    std::optional<HttpResponse> early = framing_error(ec);
+    if (ec && !early) break;  // timeout or reset: nobody to answer
+    if (!early) early = unacceptable_header(parser.get());
     if (!early) {
       // curl and others wait for "100 Continue" before sending a larger body.
       if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -108,10 +138,8 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
       }
       stream.expires_after(std::chrono::milliseconds(options.read_timeout_ms));
       auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-      if (rec == bhttp::error::body_limit)
-        early = status_only(413, "body over the size limit");
-      else if (rec)
-        break;
+      early = framing_error(rec);  // a bad chunk, a chunk longer than declared: 400, said
+      if (rec && !early) break;
     }
     const auto& req = parser.get();
     bool keep_alive = !early && req.keep_alive();

@@ -3,6 +3,7 @@
 
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
+#include "base/common/metrics.hpp"
 
 namespace gridbot::intake {
 
@@ -10,11 +11,14 @@ void Inbox::handle_hook(std::string_view channel, const HttpRequest& request, Re
   const channels::Channel* ch = channels_.find(channel);
   if (ch == nullptr) {
     ++rejected_;
+    // Not the name asked for: a label from outside input would grow without bound.
+    count("(unknown)", "unknown_channel");
     return reply(error_response(make_error_code(errc::unknown_channel), channel));
   }
   auto parsed = ch->adapter->parse(request, clock_.now_ms());
   if (!parsed) {
     ++rejected_;
+    count(channel, error_name(parsed.error()));
     log::info("hook {}: rejected: {}", channel, parsed.error().message());
     return reply(error_response(parsed.error()));
   }
@@ -38,21 +42,55 @@ void Inbox::handle_messages(std::string_view channel, std::vector<InboundMessage
 
 void Inbox::commit(std::vector<InboundMessage> messages,
                    std::function<void(std::error_code)> done) {
-  auto work = [this, messages = std::move(messages)](store::WriteTx& tx) {
+  // What the work found, counted once the commit is durable (a failed commit stored nothing).
+  auto seen = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
+  const std::string channel = messages.front().channel;
+  const size_t n = messages.size();
+  auto work = [this, messages = std::move(messages), seen](store::WriteTx& tx) {
     for (const auto& m : messages) {
       const int64_t id = tx.insert_inbound(m);
       if (id == 0) {
-        ++duplicates_;  // a platform retry: already stored (and processed) once
+        seen->emplace_back(m.channel, "duplicate");  // a platform retry: stored once already
         continue;
       }
-      ++accepted_;
+      seen->emplace_back(m.channel, "accepted");
       if (m.from_bot || !processor_) continue;
       std::string state;
       const bool ok = tx.guarded([&] { state = processor_(m, id, tx); });
-      tx.set_message_state(id, !ok ? "failed" : state.empty() ? "processed" : state);
+      state = !ok ? "failed" : state.empty() ? "processed" : state;
+      tx.set_message_state(id, state);
+      seen->emplace_back("", state);
     }
   };
-  store_.write(std::move(work), std::move(done));
+  store_.write(std::move(work),
+               [this, seen, channel, n, done = std::move(done)](std::error_code ec) {
+                 if (!ec) {
+                   record(*seen);
+                 } else {
+                   rejected_ += n;
+                   count(channel, error_name(ec));
+                 }
+                 done(ec);
+               });
+}
+
+void Inbox::record(const std::vector<std::pair<std::string, std::string>>& seen) {
+  auto& reg = metrics::global();
+  for (const auto& [channel, what] : seen) {
+    if (!channel.empty()) {
+      ++(what == "duplicate" ? duplicates_ : accepted_);
+      count(channel, what);
+      continue;
+    }
+    reg.inc("gridbot_inbound_processed_total", {{"state", what}});
+    if (what == "ticket") reg.inc("gridbot_tickets_opened_total");
+    if (what == "merged") reg.inc("gridbot_tickets_merged_total");
+  }
+}
+
+void Inbox::count(std::string_view channel, std::string_view result) {
+  metrics::global().inc("gridbot_inbound_messages_total",
+                        {{"channel", std::string(channel)}, {"result", std::string(result)}});
 }
 
 }  // namespace gridbot::intake

@@ -47,6 +47,10 @@ class Inbox {
 
  private:
   void commit(std::vector<InboundMessage> messages, std::function<void(std::error_code)> done);
+  /// Counts a committed batch: (channel, accepted|duplicate) per message, ("", state) per
+  /// processed one.
+  void record(const std::vector<std::pair<std::string, std::string>>& seen);
+  static void count(std::string_view channel, std::string_view result);
 
   const channels::ChannelTable& channels_;
   store::Store& store_;

@@ -2,6 +2,7 @@
 // synchronous=FULL; reads on a second connection. SQLiteCpp exceptions stop at this boundary.
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
+#include "base/common/metrics.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
 #include "bot/store/store.hpp"
@@ -145,6 +146,16 @@ class SqliteStore final : public Store {
 
   void commit_batch(std::vector<Job>& batch, std::vector<std::error_code>& results,
                     std::vector<OutboxItem>& queued) {
+    const auto started = std::chrono::steady_clock::now();
+    struct Timed {  // observed however the commit ends
+      std::chrono::steady_clock::time_point started;
+      size_t size;
+      ~Timed() {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        metrics::global().observe("gridbot_store_commit_seconds", took.count());
+        metrics::global().observe("gridbot_store_commit_batch_size", static_cast<double>(size));
+      }
+    } timed{started, batch.size()};
     try {
       SQLite::Transaction tx(writer_db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (size_t i = 0; i < batch.size(); ++i) {
