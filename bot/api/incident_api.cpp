@@ -32,23 +32,13 @@ int64_t parse_no(std::string_view s) {
   return parse_int<int64_t>(s, 1).value_or(0);
 }
 
-std::string kind_code(const std::string& k) {
-  static const std::map<std::string, std::string> kChinese = {{"停电", "power"},
-                                                              {"停水", "water"},
-                                                              {"停气", "gas"},
-                                                              {"燃气泄漏", "gas_leak"},
-                                                              {"内涝", "flood"}};
-  auto it = kChinese.find(k);
-  return it == kChinese.end() ? k : it->second;
-}
-
 HttpResponse bad(std::string_view why) {
   return error_response(make_error_code(errc::bad_request), why);
 }
 
 // Reads the body into a submission; returns the problem, or empty.
-std::string read_submission(const std::string& body, bool is_update,
-                            incidents::IncidentSubmission* s) {
+std::string read_submission(const incidents::IncidentService& service, const std::string& body,
+                            bool is_update, incidents::IncidentSubmission* s) {
   rapidjson::Document doc;
   if (!adapters::parse_json_strict(body, doc) || !doc.IsObject())
     return "the body must be one JSON object, strict UTF-8, each key once";
@@ -77,7 +67,8 @@ std::string read_submission(const std::string& body, bool is_update,
     s->update_kind = kind.empty() ? "progress" : kind;
     return {};
   }
-  s->kind = kind_code(kind);
+  // A code (power) or an open word of the command words (停电), as a crew would write it.
+  s->kind = service.kind_of_word(kind).value_or(kind);
   if (!doc.HasMember("scope")) return "scope is required";
   const auto& scope = doc["scope"];
   if (scope.IsString()) {
@@ -186,7 +177,7 @@ void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply re
 
 void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
   auto sub = std::make_shared<incidents::IncidentSubmission>();
-  if (auto why = read_submission(req.body, no != 0, sub.get()); !why.empty())
+  if (auto why = read_submission(service_, req.body, no != 0, sub.get()); !why.empty())
     return reply(bad(why));
   auto out = std::make_shared<incidents::IncidentOutcome>();
   auto work = [this, sub, out, no](store::WriteTx& tx) {

@@ -128,6 +128,15 @@ std::optional<IncidentCommand> IncidentGrammar::parse(std::string_view raw) cons
   return std::nullopt;
 }
 
+std::optional<std::string> IncidentGrammar::kind_of_word(std::string_view word) const {
+  constexpr std::string_view kOpen = "open.";
+  for (const auto& [w, name] : words_)
+    if (w == word && name.rfind(kOpen, 0) == 0) return name.substr(kOpen.size());
+  return std::nullopt;
+}
+
+// The expected-restore phrase is read with Chinese time-of-day syntax (19点30分, 19：30): that is
+// the language, like its digits, not a command word an operator would change.
 std::string take_expected_restore(std::string* text, bool remove) {
   const std::string digits = knowledge::ascii_digits(*text);
   const std::string_view s = digits;

@@ -35,6 +35,8 @@ class IncidentGrammar {
   /// something after it; the others need an incident number (E12, e12, #E12). Anything else is
   /// not an incident command (「停电了」 is a resident's report, not a command).
   std::optional<IncidentCommand> parse(std::string_view text) const;
+  /// The incident kind an open word names (停电 → power), or nullopt.
+  std::optional<std::string> kind_of_word(std::string_view word) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> words_;  // (word, name), longest first

@@ -50,6 +50,11 @@ IncidentService::Ctx IncidentService::context(store::WriteTx& tx, const InboundM
              nullptr};
 }
 
+std::optional<std::string> IncidentService::kind_of_word(std::string_view word) const {
+  std::lock_guard lk(mu_);
+  return grammar_->kind_of_word(word);
+}
+
 std::optional<std::string> IncidentService::process(const InboundMessage& m, int64_t row_id,
                                                     store::WriteTx& tx) {
   Ctx c = context(tx, &m);

@@ -72,6 +72,9 @@ class IncidentService {
   /// POST /api/v1/incidents/{no}/updates, inside a store write.
   IncidentOutcome submit_update(store::WriteTx& tx, int64_t no, const IncidentSubmission& s);
 
+  /// The incident kind an open word of the command words names (停电 → power), or nullopt.
+  std::optional<std::string> kind_of_word(std::string_view word) const;
+
   void swap(std::shared_ptr<const Knowledge> knowledge,
             std::shared_ptr<const IncidentGrammar> grammar);
 
