@@ -58,7 +58,7 @@ TEST_CASE("API: a signed incident is stored before the 2xx and waits for review"
   CHECK(inc->external_id == "pms-778");
   CHECK(inc->kind == "power");
   CHECK(w.fanout(1, std::nullopt).empty());  // unreviewed: nothing to residents
-  CHECK(contains(w.text_to("room-power", "inc-review:1:"), "【待审核】E1"));
+  CHECK(contains(w.text_to("room-power", "inc-review:1:"), "REVIEW? E1"));
   // A retry of the same call creates nothing new.
   auto again = w.post("/api/v1/incidents", kOpen);
   CHECK(again.status == 200);

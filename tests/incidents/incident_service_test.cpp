@@ -120,10 +120,10 @@ TEST_CASE(
   REQUIRE(w.crew("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
   // Nothing to any resident or grid group: only the crew's answer and the review request.
   CHECK(w.fanout(1, std::nullopt).empty());
-  CHECK(contains(w.text_to("room-crew", "inc-cmd:"), "已提交调度审核"));
+  CHECK(contains(w.text_to("room-crew", "inc-cmd:"), "SUBMITTED E1 <update:open>"));
   const auto request = w.text_to("room-power", "inc-review:1:");
-  CHECK(contains(request, "【待审核】E1"));
-  CHECK(contains(request, "将发往20个群（18个楼栋群、2个网格群"));
+  CHECK(contains(request, "REVIEW? E1 <kind:power|update:open>"));
+  CHECK(contains(request, "groups:20 buildings:18 grids:2 "));
   CHECK(contains(request, "小区配电室开关柜故障"));
   CHECK(w.tickets().empty());
 
@@ -133,8 +133,8 @@ TEST_CASE(
 
   REQUIRE(w.controller("审核 E1") == 200);
   auto shown = w.text_to("room-power", "inc-cmd:");
-  CHECK(contains(shown, "E1有1条待审核"));
-  CHECK(contains(shown, "将发往20个群"));
+  CHECK(contains(shown, "REVIEW-SHOW E1 pending:1"));
+  CHECK(contains(shown, "groups:20 "));
   CHECK(w.fanout(1, std::nullopt).empty());
 
   REQUIRE(w.controller("通过 E1") == 200);
@@ -147,7 +147,7 @@ TEST_CASE(
     CHECK(n == 1);
   }
   const auto notice = w.text_to("room-b20", "inc:1:");
-  CHECK(contains(notice, "【停电通知】E1"));
+  CHECK(contains(notice, "NOTICE-OPEN <kind:power> E1"));
   CHECK(contains(notice, "10kV钟鼓线"));
   CHECK(contains(notice, "19:30"));
   CHECK(contains(notice, "95598"));
@@ -171,7 +171,7 @@ TEST_CASE("a controller's own update skips review; 驳回 returns a crew's updat
   IncidentWorld w;
   REQUIRE(w.controller("停电 b5 预计18:00恢复 电缆故障") == 200);
   CHECK(keys_of(w.fanout(1)) == std::set<std::string>{"room-b5", "room-g1"});
-  CHECK(contains(w.text_to("room-power", "inc-cmd:"), "已发布E1"));
+  CHECK(contains(w.text_to("room-power", "inc-cmd:"), "OPENED E1 <kind:power>"));
 
   REQUIRE(w.crew("进展 E1 抢修人员已到达现场，正在更换电缆") == 200);
   const auto before = w.fanout(1, std::nullopt);
@@ -219,12 +219,12 @@ TEST_CASE(
   std::set<std::string> closing;
   for (const auto& o : w.all_rows())
     if (o.idempotency_key.rfind("inc:1:u3:", 0) == 0 && o.state == DeliveryState::pending &&
-        contains(o.text, "已恢复供电"))
+        contains(o.text, "NOTICE-RESTORED <restored:power> E1"))
       closing.insert(o.chat_id);
   CHECK(closing == keys_of(first));
   // Restored: no more updates.
   REQUIRE(w.controller("进展 E1 再补充一句") == 200);
-  CHECK(contains(w.text_to("room-power", "inc-cmd:"), "已恢复或关闭"));
+  CHECK(contains(w.text_to("room-power", "inc-cmd:"), "INCIDENT-REFUSED-CLOSED E1"));
 }
 
 TEST_CASE(
@@ -237,8 +237,8 @@ TEST_CASE(
   CHECK(w.tickets().empty());
   const auto answer = w.text_to("room-b20", "inc-link:");
   CHECK(contains(answer, "@李阿姨"));
-  CHECK(contains(answer, "E1"));
-  CHECK(contains(answer, "19:30"));
+  CHECK(contains(answer, "LINKED <kind:power> E1"));
+  CHECK(contains(answer, "EXPECTED=19:30"));
   // Said again, by her or by a neighbour: each resident hears it once, a one-liner, not the
   // notice again (the group already has it).
   REQUIRE(w.say("room-b20", "wxid_li", "李阿姨", "我们20栋停电了，家里一点电都没有！") == 200);
@@ -247,7 +247,7 @@ TEST_CASE(
   for (const auto& o : w.store->deliveries({"room-b20", std::nullopt, 0, 100}))
     if (o.idempotency_key.rfind("inc-link:", 0) == 0) {
       ++answers;
-      CHECK_FALSE(contains(o.text, "范围："));
+      CHECK_FALSE(contains(o.text, "SCOPE="));
     }
   CHECK(answers == 2);
   CHECK(w.tickets().empty());
@@ -268,7 +268,7 @@ TEST_CASE("only crews, controllers and department staff open incidents; unknown 
           "[incidents]") {
   IncidentWorld w;
   REQUIRE(w.say("room-crew", "wxid_passer", "路人", "停电 10kV钟鼓线 线路故障") == 200);
-  CHECK(contains(w.text_to("room-crew", "inc-cmd:"), "只有抢修人员"));
+  CHECK(contains(w.text_to("room-crew", "inc-cmd:"), "INCIDENT-REFUSED-NOT-STAFF 停电"));
   REQUIRE(w.crew("停电 10kV不存在线 线路故障") == 200);
   CHECK(w.store->incidents({}).empty());
   // In a grid group the words are not incident commands at all.

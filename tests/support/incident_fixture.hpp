@@ -1,4 +1,4 @@
-// An incident world for core tests: the ticket world (demo org, shipped rules and templates, a
+// An incident world for core tests: the ticket world (demo org, shipped rules, test templates, a
 // bridge channel, a temp store) with the pipeline processor wired as in app.cpp: incidents first,
 // then tickets.
 #pragma once
@@ -14,7 +14,8 @@ namespace gridbot::test {
 struct IncidentWorld : TicketWorld {
   std::unique_ptr<gridbot::incidents::IncidentService> incidents;
 
-  IncidentWorld() {
+  explicit IncidentWorld(const std::string& templates_file = test_templates())
+      : TicketWorld(templates_file) {
     std::vector<std::string> errors;
     auto grammar = gridbot::incidents::IncidentGrammar::load(
         std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);

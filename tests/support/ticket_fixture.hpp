@@ -1,5 +1,7 @@
-// A ticket world for core tests: the demo org, the shipped rules, templates and commands, a
-// bridge channel, a temp store and the pipeline with the TicketService as its processor.
+// A ticket world for core tests: the demo org, the shipped rules and commands, the test templates
+// (tests/data/templates_test.json: the shipped names and placeholders in test words, so that no
+// test depends on the shipped wording), a bridge channel, a temp store and the pipeline with the
+// TicketService as its processor.
 #pragma once
 
 #include "../temp_dir.hpp"
@@ -29,7 +31,15 @@ struct TicketWorld {
   std::unique_ptr<gridbot::intake::Inbox> pipeline;
   int seq = 0;
 
-  TicketWorld() {
+  /// The reply templates tests render with; shipped_templates() for the operators' file.
+  static std::string test_templates() {
+    return std::string(GRIDBOT_TEST_DATA) + "/templates_test.json";
+  }
+  static std::string shipped_templates() {
+    return std::string(GRIDBOT_SOURCE_DIR) + "/rules/templates.json";
+  }
+
+  explicit TicketWorld(const std::string& templates_file = test_templates()) {
     std::string err;
     store = store::open_sqlite_store(dir.file("t.db"), {}, &err);
     REQUIRE(store);
@@ -44,8 +54,8 @@ struct TicketWorld {
     knowledge->rules = rules::load_rules(src + "/rules", &err);
     INFO(err);
     REQUIRE(knowledge->rules);
-    knowledge->templates =
-        gridbot::knowledge::Templates::load(src + "/rules/templates.json", &errors);
+    knowledge->templates = gridbot::knowledge::Templates::load(templates_file, &errors);
+    INFO((errors.empty() ? "" : errors[0]));
     knowledge->grammar =
         gridbot::knowledge::CommandGrammar::load(src + "/rules/commands.json", &errors);
     REQUIRE(knowledge->templates);

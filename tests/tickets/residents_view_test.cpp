@@ -66,7 +66,7 @@ TEST_CASE("a reply to a resident @-mentions them once when the bridge renders me
   REQUIRE(!relay.mentions.empty());
   const std::string relay_plain = adapters::bridge::without_mentions(relay);
   CHECK_FALSE(contains(relay_plain, "@孙师傅"));
-  CHECK(contains(relay_plain, "受理 #1001"));
+  CHECK(contains(relay_plain, "ACCEPT? #1001"));
 }
 
 TEST_CASE("a ticket handed back down tells the residents who handles it now", "[commands]") {
@@ -80,7 +80,7 @@ TEST_CASE("a ticket handed back down tells the residents who handles it now", "[
   REQUIRE(t);
   const OrgNode* owner = w.knowledge->tree->find(t->owner_node);
   REQUIRE(owner);
-  CHECK(contains(told.text, owner->name));  // the next step, not only "returned"
+  CHECK(contains(told.text, "RETURNED to:" + owner->name));  // the next step, not only "returned"
 }
 
 TEST_CASE("a resident's heads-only command is answered with what they can do", "[queries]") {
@@ -90,7 +90,7 @@ TEST_CASE("a resident's heads-only command is answered with what they can do", "
   const auto rows = w.to("room-b5");
   REQUIRE(rows.size() == before + 1);
   CHECK(rows.back().mentions == std::vector<std::string>{"wxid_li"});
-  CHECK(contains(rows.back().text, "进度"));  // names what a resident can use
+  CHECK(contains(rows.back().text, "REFUSED-RESIDENT 统计"));  // what a resident can use instead
   // Neighbours using the word in conversation are left alone.
   REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "统计一下明天谁去体检") == 200);
   CHECK(w.to("room-b5").size() == before + 1);

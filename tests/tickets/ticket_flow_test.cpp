@@ -31,7 +31,8 @@ TEST_CASE("an unaccepted ticket warns, then rises level by level to the street",
   w.clock.advance_ms(kHour * 3 / 2 + 1);  // 75% of the 2 h accept clock
   CHECK(esc.run_due() == 1);
   auto warn = w.to("room-g1").back();
-  CHECK(contains(warn.text, "受理时限"));
+  CHECK(contains(warn.text, "WARN T#1001"));
+  CHECK(contains(warn.text, "clock:accept DUE"));
   CHECK(mentions(warn, "wxid_g1_head"));
   CHECK(esc.run_due() == 0);  // a warning fires once
 
@@ -43,7 +44,7 @@ TEST_CASE("an unaccepted ticket warns, then rises level by level to the street",
   CHECK(t->supervised);
   auto up = w.to("room-d1");
   REQUIRE(up.size() == 1);
-  CHECK(contains(up[0].text, "【督办】"));
+  CHECK(contains(up[0].text, "[SUPERVISED]HANDOVER T#1001"));
   CHECK(mentions(up[0], "wxid_d1_head"));
 
   w.clock.advance_ms(2 * kHour + 1);  // the district misses too (its warning comes first)
@@ -57,7 +58,7 @@ TEST_CASE("an unaccepted ticket warns, then rises level by level to the street",
   w.clock.advance_ms(2 * kHour + 1);
   esc.run_due();  // at the top: pressed again, stays
   CHECK(w.store->ticket(1001)->owner_node == "st-zgl");
-  CHECK(contains(w.to("room-street").back().text, "超时"));
+  CHECK(contains(w.to("room-street").back().text, "MISSED-AT-TOP"));
   int missed = 0;
   for (const auto& d : w.store->deadlines(1001)) missed += d.state == DeadlineState::missed;
   CHECK(missed == 4);
@@ -85,7 +86,7 @@ TEST_CASE("a handover quotes the report with phones masked and a long text cut",
   std::string up;
   for (const auto& piece : w.to("room-d1")) up += piece.text;
   CHECK(contains(up, "6栋楼道灯坏了"));
-  CHECK(contains(up, "来自：6栋"));
+  CHECK(contains(up, "FROM 6栋"));
   CHECK(contains(up, "138****5678"));
   CHECK_FALSE(contains(up, "13812345678"));
   CHECK(contains(up, "…"));
@@ -136,8 +137,10 @@ TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right 
     for (const auto& o : w.to("room-g1")) told = told || mentions(o, "wxid_g1_property");
     CHECK(told);
     // The resident and the grid head hear who has it now: the property head, by name.
-    CHECK(contains(w.to("room-b5").back().text, "物业"));
-    CHECK(contains(w.to("room-g1").back().text, "物业"));
+    CHECK(contains(w.to("room-b5").back().text, "TRANSFERRED to:"));
+    CHECK(contains(w.to("room-b5").back().text, "role:property_head/曾师傅"));
+    CHECK(contains(w.to("room-g1").back().text, "DONE-TRANSFER T#1001 to:"));
+    CHECK(contains(w.to("room-g1").back().text, "role:property_head/曾师傅"));
     // The property head's message ends with the note, no blank line when there is none.
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "转办 #1001 物业") == 200);
     for (const auto& o : w.to("room-g1")) CHECK(o.text.back() != '\n');
@@ -159,16 +162,18 @@ TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right 
     auto t = w.store->ticket(1001);
     CHECK(t->owner_node == "g1");
     CHECK(t->status == TicketStatus::returned);
-    CHECK(contains(w.to("room-b5").back().text, "已退回：网格可以处理"));
+    CHECK(contains(w.to("room-b5").back().text, "RETURNED to:"));
+    CHECK(contains(w.to("room-b5").back().text, ": 网格可以处理"));
   }
   SECTION("督办 only from above, and it pings the holder") {
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "督办 #1001") == 200);
     CHECK_FALSE(w.store->ticket(1001)->supervised);
-    CHECK(contains(w.to("room-g1").back().text, "上级"));
+    CHECK(contains(w.to("room-g1").back().text, "REFUSED-NOT-ABOVE T#1001"));
     REQUIRE(w.say("room-community", "wxid_comm_liu", "刘书记", "督办 #1001 今天必须处理") == 200);
     CHECK(w.store->ticket(1001)->supervised);
     auto ping = w.to("room-g1").back();
-    CHECK(contains(ping.text, "【督办】"));
+    CHECK(contains(ping.text, "SUPERVISE!"));
+    CHECK(contains(ping.text, "T#1001"));
     CHECK(mentions(ping, "wxid_g1_head"));
   }
   SECTION("上报 from the top is refused") {
@@ -184,7 +189,7 @@ TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, sil
   open_1001(w);
   REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "5栋楼道灯也坏了") == 200);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 已更换灯泡") == 200);
-  CHECK(contains(w.to("room-b5").back().text, "满意 #1001"));
+  CHECK(contains(w.to("room-b5").back().text, "RATE? #1001"));
   SECTION("both satisfied: confirmed") {
     REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意") == 200);  // bare answer, one question
     CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
@@ -212,7 +217,7 @@ TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, sil
   }
   SECTION("someone who did not report gets told so") {
     REQUIRE(w.say("room-b5", "wxid_qian", "钱姐", "满意 #1001") == 200);
-    CHECK(contains(w.to("room-b5").back().text, "没有等待您的评价"));
+    CHECK(contains(w.to("room-b5").back().text, "ANSWER-NONE T#1001"));
     CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
   }
 }
@@ -234,14 +239,14 @@ TEST_CASE("通知 to a grid reaches each of its building groups once and nothing
   for (int b = 1; b <= 9; ++b) want.insert("room-b" + std::to_string(b));
   CHECK(rooms == want);
   CHECK(count == 10);
-  CHECK(contains(w.to("room-community").back().text, "已发往10个群"));
+  CHECK(contains(w.to("room-community").back().text, "NOTICE-DONE groups:10"));
   SECTION("a scope outside the speaker's subtree is refused") {
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "通知 第2网格 测试") == 200);
-    CHECK(contains(w.to("room-g1").back().text, "不在您的管辖范围"));
+    CHECK(contains(w.to("room-g1").back().text, "NOTICE-REFUSED-SCOPE"));
   }
   SECTION("a resident cannot send one") {
     REQUIRE(w.say("room-g1", "wxid_nobody", "路人", "通知 全部 测试") == 200);
-    CHECK(contains(w.to("room-g1").back().text, "不是本群所在层级的负责人"));
+    CHECK(contains(w.to("room-g1").back().text, "REFUSED-NOT-HEAD"));
   }
 }
 
@@ -249,19 +254,19 @@ TEST_CASE("进度, 待办 and 帮助 answer who may ask", "[queries]") {
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "进度 #1001") == 200);
-  CHECK(contains(w.to("room-b5").back().text, "工单#1001"));
-  CHECK(contains(w.to("room-b5").back().text, "待受理"));
+  CHECK(contains(w.to("room-b5").back().text, "PROGRESS T#1001"));
+  CHECK(contains(w.to("room-b5").back().text, "status:new"));
   REQUIRE(w.say("room-b30", "wxid_x", "外人", "查 1001") == 200);
-  CHECK(contains(w.to("room-b30").back().text, "不在工单#1001的办理链条上"));
+  CHECK(contains(w.to("room-b30").back().text, "REFUSED-NOT-IN-CHAIN T#1001"));
   REQUIRE(w.say("room-d1", "wxid_d1_head", "余师傅", "待办") == 200);
   CHECK(contains(w.to("room-d1").back().text, "#1001"));
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "帮助") == 200);
-  CHECK(contains(w.to("room-b5").back().text, "报事"));
+  CHECK(contains(w.to("room-b5").back().text, "HELP-RESIDENT"));
   // A bare 进度: the resident's own latest report; someone who reported nothing is told how.
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "进度") == 200);
-  CHECK(contains(w.to("room-b5").back().text, "工单#1001"));
+  CHECK(contains(w.to("room-b5").back().text, "PROGRESS T#1001"));
   REQUIRE(w.say("room-b5", "wxid_nobody", "路人", "进度") == 200);
-  CHECK(contains(w.to("room-b5").back().text, "没有找到您反映过的工单"));
+  CHECK(contains(w.to("room-b5").back().text, "PROGRESS-NONE"));
   // 「查一下明天停不停水」 is chatter, not a command.
   const size_t before = w.to("room-b5").size();
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "查一下明天停不停水") == 200);
@@ -293,9 +298,9 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
   CHECK(all.received == 3);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "统计 本月") == 200);
   auto reply = w.to("room-g1").back().text;
-  CHECK(contains(reply, "收到2件"));
-  CHECK(contains(reply, "响应率50%"));
-  CHECK(contains(reply, "满意率100%"));
+  CHECK(contains(reply, "RECEIVED=2 "));
+  CHECK(contains(reply, "RESPONSE=50% "));
+  CHECK(contains(reply, "SATISFIED=100% "));
 }
 
 TEST_CASE("the daily digest is posted once a day into each community group", "[digest]") {
@@ -306,7 +311,7 @@ TEST_CASE("the daily digest is posted once a day into each community group", "[d
   esc.run_due();
   esc.run_due();
   int digests = 0;
-  for (const auto& o : w.to("room-community")) digests += contains(o.text, "每日简报");
+  for (const auto& o : w.to("room-community")) digests += contains(o.text, "DIGEST\n");
   CHECK(digests == 1);
 }
 
@@ -355,13 +360,13 @@ TEST_CASE("aliases work and a closed ticket refuses further changes", "[commands
           200);  // alias of 督办
   CHECK(w.store->ticket(1001)->supervised);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "查询 #1001") == 200);  // alias of 进度
-  CHECK(contains(w.to("room-g1").back().text, "【督办】工单#1001"));
+  CHECK(contains(w.to("room-g1").back().text, "[SUPERVISED]PROGRESS T#1001"));
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "已办结 #1001 修好了") == 200);
   CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
   for (const char* cmd : {"受理 #1001", "上报 #1001", "转办 #1001 供电", "办结 #1001 再办一次"}) {
     INFO(cmd);
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", cmd) == 200);
-    CHECK(contains(w.to("room-g1").back().text, "已办结，不能再"));
+    CHECK(contains(w.to("room-g1").back().text, "REFUSED-CLOSED T#1001 is:status:resolved"));
     CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
   }
 }

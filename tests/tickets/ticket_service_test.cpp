@@ -27,14 +27,15 @@ TEST_CASE("a report in a building group opens a ticket, is acknowledged and rela
   CHECK(t.origin_path == "/st-zgl/cm-mhd/d1/g1/b5/");
   auto ack = w.to("room-b5");
   REQUIRE(ack.size() == 1);
-  CHECK(contains(ack[0].text, "工单#1001"));
+  CHECK(contains(ack[0].text, "ACK T#1001"));
   CHECK(contains(ack[0].text, "@李阿姨"));
   CHECK(ack[0].mentions == std::vector<std::string>{"wxid_li"});
   auto relay = w.to("room-g1");
   REQUIRE(relay.size() == 1);
-  CHECK(contains(relay[0].text, "【工单#1001】"));
-  CHECK(contains(relay[0].text, "5栋2单元"));
-  CHECK(contains(relay[0].text, "反映人数：1"));
+  CHECK(contains(relay[0].text, "RELAY T#1001"));
+  CHECK(contains(relay[0].text, "FROM 5栋"));
+  CHECK(contains(relay[0].text, "AT bldg5-unit2"));
+  CHECK(contains(relay[0].text, "REPORTERS 1"));
   CHECK(relay[0].mentions == std::vector<std::string>{"wxid_g1_head"});
   // Nothing above the owner, nothing to a department for a small matter.
   CHECK(w.to("room-d1").empty());
@@ -65,7 +66,7 @@ TEST_CASE("an @-mention that is plainly not a report gets a hint how to report, 
   auto hints = w.to("room-b5");
   REQUIRE(hints.size() == 1);  // once, however often she writes
   CHECK(contains(hints[0].text, "@李阿姨"));
-  CHECK(contains(hints[0].text, "报事"));
+  CHECK(contains(hints[0].text, "HOW-TO-REPORT"));
   CHECK(w.to("room-b6").size() == 1);
   SECTION("with 报事 in front it is a ticket all the same") {
     CHECK(w.say("room-b5", "wxid_li", "李阿姨", "报事 谢谢你们，辛苦了！") == 200);
@@ -86,7 +87,7 @@ TEST_CASE("报事 makes anything a report; an @-mention is always answered", "[t
   auto answers = w.to("room-b6");
   REQUIRE(answers.size() == 1);
   CHECK(contains(answers[0].text, "@王叔"));
-  CHECK((w.tickets().size() == 2) != contains(answers[0].text, "如需报事"));
+  CHECK((w.tickets().size() == 2) != contains(answers[0].text, "HOW-TO-REPORT"));
 }
 
 TEST_CASE("a second resident's same report merges: told the number, nothing relayed twice",
@@ -101,8 +102,8 @@ TEST_CASE("a second resident's same report merges: told the number, nothing rela
   auto replies = w.to("room-b5");
   REQUIRE(replies.size() == 2);
   CHECK(contains(replies[1].text, "@赵大爷"));
-  CHECK(contains(replies[1].text, "#1001"));
-  CHECK(contains(replies[1].text, "2位"));
+  CHECK(contains(replies[1].text, "MERGED T#1001"));
+  CHECK(contains(replies[1].text, "reporters:2"));
 
   SECTION("the same resident again is not counted twice") {
     REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "楼道灯还是坏的") == 200);
@@ -114,7 +115,7 @@ TEST_CASE("a second resident's same report merges: told the number, nothing rela
     auto again = w.to("room-b5");
     REQUIRE(again.size() == 3);  // the two above, and one answer to the twenty repeats
     CHECK(contains(again[2].text, "@赵大爷"));
-    CHECK(contains(again[2].text, "#1001"));
+    CHECK(contains(again[2].text, "MERGED-AGAIN T#1001"));
     CHECK(w.to("room-g1").size() == 1);
     w.clock.advance_ms(61 * 60'000);
     REQUIRE(w.say("room-b5", "wxid_zhao", "赵大爷", "一个多小时了楼道灯还是坏的") == 200);
@@ -138,11 +139,11 @@ TEST_CASE("受理 from the grid head changes the ticket and tells every reporter
   CHECK(t->accepted_ms == w.clock.now_ms());
   auto down = w.to("room-b5");
   REQUIRE(down.size() == 3);
-  CHECK(contains(down[2].text, "已由网格长孙师傅受理"));
+  CHECK(contains(down[2].text, "T#1001 <cat:facility> ACCEPTED by:role:grid_head/孙师傅"));
   CHECK(down[2].mentions == std::vector<std::string>{"wxid_li", "wxid_zhao"});
   auto confirm = w.to("room-g1");
   REQUIRE(confirm.size() == 2);
-  CHECK(contains(confirm[1].text, "已受理工单#1001"));
+  CHECK(contains(confirm[1].text, "DONE-ACCEPT T#1001 told:2"));
 
   SECTION("aliases and number forms: 接单 １００１") {
     TicketWorld v;
@@ -156,7 +157,7 @@ TEST_CASE("受理 from the grid head changes the ticket and tells every reporter
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 已更换楼道灯泡") == 200);
     CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
     auto last = w.to("room-b5").back();
-    CHECK(contains(last.text, "已办结：已更换楼道灯泡"));
+    CHECK(contains(last.text, "RESOLVED: 已更换楼道灯泡"));
     CHECK(last.mentions.size() == 2);
   }
 }
@@ -167,24 +168,24 @@ TEST_CASE("commands from people without the right are refused and change nothing
   const size_t before = w.store->pending_outbox().size();
   SECTION("a resident in the building group") {
     REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "受理 #1001") == 200);
-    CHECK(contains(w.to("room-b5").back().text, "不是本群所在层级的负责人"));
+    CHECK(contains(w.to("room-b5").back().text, "REFUSED-NOT-HEAD action:accept T#1001"));
   }
   SECTION("a stranger in the grid group") {
     REQUIRE(w.say("room-g1", "wxid_nobody", "路人", "受理 #1001") == 200);
-    CHECK(contains(w.to("room-g1").back().text, "不是本群所在层级的负责人"));
+    CHECK(contains(w.to("room-g1").back().text, "REFUSED-NOT-HEAD action:accept T#1001"));
   }
   SECTION("another grid's head, in their own group") {
     REQUIRE(w.say("room-g2", "wxid_g2_head", "王师傅", "受理 #1001") == 200);
-    CHECK(contains(w.to("room-g2").back().text, "不在本群的管辖范围"));
+    CHECK(contains(w.to("room-g2").back().text, "REFUSED-OUT-OF-SCOPE T#1001"));
   }
   SECTION("an unknown ticket") {
     REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #9999") == 200);
-    CHECK(contains(w.to("room-g1").back().text, "没有找到工单#9999"));
+    CHECK(contains(w.to("room-g1").back().text, "REFUSED-UNKNOWN T#9999"));
   }
   CHECK(w.store->ticket(1001)->status == TicketStatus::new_);
   CHECK(w.store->pending_outbox().size() == before + 1);  // only the refusal
   // The building group heard nothing about a status change.
-  for (const auto& o : w.to("room-b5")) CHECK_FALSE(contains(o.text, "受理，正在处理"));
+  for (const auto& o : w.to("room-b5")) CHECK_FALSE(contains(o.text, "ACCEPTED by:"));
 }
 
 TEST_CASE("a higher level may act on a ticket it sits above", "[tickets]") {
@@ -219,13 +220,14 @@ TEST_CASE("an urgent report goes at once to grid, property head and department, 
   auto grid = w.to("room-g1");
   REQUIRE(grid.size() == 1);
   CHECK(grid[0].priority == priority::kUrgent);
-  CHECK(contains(grid[0].text, "【紧急】"));
+  CHECK(contains(grid[0].text, "[URGENT]RELAY T#1001"));
   CHECK(std::find(grid[0].mentions.begin(), grid[0].mentions.end(), "wxid_g1_property") !=
         grid[0].mentions.end());
   CHECK(w.to("room-b7")[0].priority == priority::kUrgent);
   // No department owns lifts in this org: the resident is not told one was called.
-  CHECK_FALSE(contains(w.to("room-b7")[0].text, "部门"));
-  CHECK(contains(w.to("room-b7")[0].text, "网格和物业"));
+  CHECK(contains(w.to("room-b7")[0].text, "URGENT-ACK T#1001"));
+  CHECK(contains(w.to("room-b7")[0].text, "called:GRID+PROPERTY"));
+  CHECK_FALSE(contains(w.to("room-b7")[0].text, "called:GRID+PROPERTY+"));
 }
 
 TEST_CASE("an urgent report that a department owns tells the resident which one was called",
@@ -237,7 +239,8 @@ TEST_CASE("an urgent report that a department owns tells the resident which one 
   REQUIRE_FALSE(t.department.empty());
   const OrgNode* dept = w.knowledge->tree->find(t.department);
   REQUIRE(dept != nullptr);
-  CHECK(contains(w.to("room-b5")[0].text, dept->name));
+  CHECK(contains(w.to("room-b5")[0].text, "URGENT-ACK T#1001"));
+  CHECK(contains(w.to("room-b5")[0].text, "called:GRID+PROPERTY+" + dept->name));
 }
 
 TEST_CASE("a private matter stays in the building group with the building head", "[tickets]") {

@@ -21,16 +21,16 @@ TEST_CASE("other numbers are left alone", "[ticket_text]") {
 TEST_CASE("locations read naturally", "[ticket_text]") {
   // A test wording, not the shipped one: an operator's edit of templates.json changes nothing here.
   const auto tpl = gridbot::knowledge::Templates::from_map(
-      {{"location.building", "{n}栋"}, {"location.unit", "{n}单元"}, {"location.room", "{n}室"}});
+      {{"location.building", "{n}号楼"}, {"location.unit", "{n}门"}, {"location.room", "{n}户"}});
   Ticket t;
   t.building = "5";
   t.unit = "2";
   t.room = "501";
-  CHECK(location_text(*tpl, t) == "5栋2单元501室");
+  CHECK(location_text(*tpl, t) == "5号楼2门501户");
   t.building = "5栋";
   t.unit.clear();
   t.room.clear();
-  CHECK(location_text(*tpl, t) == "5栋");
+  CHECK(location_text(*tpl, t) == "5栋");  // written out already: kept as written
 }
 
 TEST_CASE("quotes up the chain are masked and cut to whole characters", "[ticket_text]") {
