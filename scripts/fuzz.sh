@@ -7,6 +7,7 @@
 # Prints one line per harness (executions, executions per second, result) and exits non-zero when
 # any harness found a crash, a leak, a timeout or a broken invariant; the input that did it is
 # left in build-fuzz/fuzz-work/<harness>/ (crash-*, leak-*, timeout-*), with the log beside it.
+# The inputs of fuzz/regressions/<harness>/ (bugs found and fixed) are replayed before each run.
 # Environment: FUZZ_ARGS adds libFuzzer flags to every run (e.g. FUZZ_ARGS=-runs=10000000);
 # BUILD_DIR_FUZZ moves the build (default build-fuzz).
 set -euo pipefail
@@ -71,6 +72,15 @@ for h in "${HARNESSES[@]}"; do
   [ -f "fuzz/$h.dict" ] && dict=(-dict="fuzz/$h.dict")
   start=$(date +%s)
   set +e
+  # Inputs that once crashed (fuzz/regressions/<harness>/, any length): each must pass first.
+  if [ -d "fuzz/regressions/$h" ]; then
+    if ! "$BUILD_DIR/fuzz/fuzz_$h" fuzz/regressions/"$h"/* </dev/null >"$work/regressions.log" 2>&1; then
+      printf 'fuzz: %-17s a regression input fails again — see %s\n' "$h" "$work/regressions.log"
+      failed=1
+      set -e
+      continue
+    fi
+  fi
   # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
   nice -n 10 "$BUILD_DIR/fuzz/fuzz_$h" "$work/corpus" "${dict[@]}" -max_len="${MAX_LEN[$h]}" \
     -max_total_time="$SECONDS_PER" -timeout=30 -rss_limit_mb=4096 \

@@ -24,7 +24,7 @@ std::string query_escape(std::string_view s) {
 
 int64_t errcode_of(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("errcode") ||
       !doc["errcode"].IsInt64())
     return -2;
@@ -50,13 +50,13 @@ std::optional<HttpRequest> AccessToken::request(int64_t now_ms) const {
 bool AccessToken::accept(const TransportResult& result, int64_t now_ms) {
   if (result.error || result.status != 200) return false;
   rapidjson::Document doc;
-  doc.Parse(result.body.data(), result.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(result.body.data(), result.body.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("access_token") ||
       !doc["access_token"].IsString() || doc["access_token"].GetStringLength() == 0)
     return false;
   int64_t expires_s = 7200;
-  if (doc.HasMember("expires_in") && doc["expires_in"].IsInt64())
-    expires_s = doc["expires_in"].GetInt64();
+  if (doc.HasMember("expires_in") && doc["expires_in"].IsUint())  // * 1000 cannot overflow
+    expires_s = doc["expires_in"].GetUint();
   std::lock_guard lk(mu_);
   token_ = doc["access_token"].GetString();
   expires_ms_ = now_ms + expires_s * 1000;

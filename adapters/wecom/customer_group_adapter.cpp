@@ -49,7 +49,7 @@ Result<HttpRequest> CustomerGroupAdapter::build_send(const OutboxItem& item, int
 SendOutcome CustomerGroupAdapter::interpret(const TransportResult& result) const {
   if (!result.error && result.status == 200) {
     rapidjson::Document doc;
-    doc.Parse(result.body.data(), result.body.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(result.body.data(), result.body.size());
     if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("errcode") &&
         doc["errcode"].IsInt64()) {
       const int64_t code = doc["errcode"].GetInt64();
@@ -100,7 +100,7 @@ ConfirmationOutcome CustomerGroupAdapter::interpret_confirmation(
   if (result.error) return {C::unknown, 0, result.error.message()};
   if (result.status != 200) return {C::unknown, 0, "HTTP " + std::to_string(result.status)};
   rapidjson::Document doc;
-  doc.Parse(result.body.data(), result.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(result.body.data(), result.body.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("errcode") ||
       !doc["errcode"].IsInt64())
     return {C::unknown, 0, "not a WeCom answer"};
@@ -121,7 +121,8 @@ ConfirmationOutcome CustomerGroupAdapter::interpret_confirmation(
     const std::string task = task_of(item);
     if (status == 1) {
       auto t = e.FindMember("send_time");
-      const int64_t at = t != e.MemberEnd() && t->value.IsInt64() ? t->value.GetInt64() * 1000 : 0;
+      const int64_t at =
+          t != e.MemberEnd() && t->value.IsUint() ? int64_t{t->value.GetUint()} * 1000 : 0;
       return {C::confirmed, at, "task " + task + " sent by the owner"};
     }
     if (status == 2) return {C::failed, 0, "task " + task + ": the group is not the owner's"};
