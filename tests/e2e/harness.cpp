@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sys/wait.h>
@@ -52,6 +53,19 @@ std::vector<std::string> StubReceiver::bodies() const {
   return bodies_;
 }
 
+std::string test_rules_dir(const TempDir& dir) {
+  namespace fs = std::filesystem;
+  const fs::path rules = dir.file("rules");
+  if (fs::exists(rules)) return rules.string();
+  fs::create_directories(rules);
+  for (const auto& e : fs::directory_iterator(fs::path(GRIDBOT_SOURCE_DIR) / "rules"))
+    if (e.path().filename() != "templates.json")
+      fs::create_symlink(e.path(), rules / e.path().filename());
+  // A copy, not a link: a test may edit it.
+  fs::copy_file(fs::path(GRIDBOT_TEST_DATA) / "templates_test.json", rules / "templates.json");
+  return rules.string();
+}
+
 GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
                                const std::string& extra_server, int max_in_flight,
                                double rate_per_minute)
@@ -68,7 +82,7 @@ GridbotProcess::GridbotProcess(const TempDir& dir, uint16_t outbound_port,
   "api": { "token": ")"
     << kApiToken << R"(" },
   "rules": { "dir": "${GRIDBOT_TEST_RULES:-)"
-    << src << R"(/rules}" },
+    << test_rules_dir(dir) << R"(}" },
   "org": { "files": [")"
     << src << R"(/config/demo/org.csv"] },
   "log": { "level": "warn" },

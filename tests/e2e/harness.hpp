@@ -47,7 +47,13 @@ class StubReceiver {
   std::unique_ptr<http::Server> server_;
 };
 
-/// A gridbot process. The config points the bridge channel at `outbound_port`.
+/// A rules folder in `dir` for a gridbot under test: the shipped rules, and the test templates
+/// (tests/data/templates_test.json) as its templates.json, so that no e2e test depends on the
+/// shipped wording. Made once per folder; returns its path.
+std::string test_rules_dir(const TempDir& dir);
+
+/// A gridbot process. The config points the bridge channel at `outbound_port` and its rules at
+/// test_rules_dir(dir) (or $GRIDBOT_TEST_RULES when set).
 class GridbotProcess {
  public:
   GridbotProcess(const TempDir& dir, uint16_t outbound_port, const std::string& extra_server = "",

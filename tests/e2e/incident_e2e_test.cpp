@@ -135,7 +135,7 @@ TEST_CASE("e2e: outage notices to a group never exceed its per-minute limit, and
   auto per_room = [&] {
     std::map<std::string, int> rooms;
     for (const auto& body : stub.bodies())
-      if (body.find("停电") != std::string::npos || body.find("供电") != std::string::npos) {
+      if (body.find("NOTICE-OPEN <kind:power>") != std::string::npos) {
         const auto at = body.find(R"("room":")");
         if (at != std::string::npos) ++rooms[body.substr(at + 8, body.find('"', at + 8) - at - 8)];
       }

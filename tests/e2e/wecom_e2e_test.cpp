@@ -62,7 +62,7 @@ struct WecomWorld {
   "api": { "token": ")"
       << kApiToken << R"(" },
   "rules": { "dir": ")"
-      << src << R"(/rules" },
+      << test_rules_dir(dir) << R"(" },
   "org": { "files": [")"
       << src << R"(/tests/data/wecom_org.csv"] },
   "log": { "level": "warn" },
@@ -221,7 +221,7 @@ TEST_CASE(
   CHECK(eventually([&] {
     for (const auto& b : w.bridge->bodies())
       if (b.find("room-b1") != std::string::npos && b.find("1001") != std::string::npos &&
-          b.find("受理") != std::string::npos)
+          b.find("ACCEPTED by:") != std::string::npos)
         return true;
     return false;
   }));
