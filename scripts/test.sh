@@ -2,7 +2,10 @@
 # Sets everything up on a fresh machine, builds with warnings as errors, and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CMAKE_EXTRA="-DGRIDBOT_WERROR=ON" scripts/setup.sh Debug
+# Besides the build's packages: promtool (prometheus) checks /metrics; clang, its sanitizer and
+# libFuzzer runtimes and llvm-symbolizer build and run the sanitized tests and the fuzzers.
+EXTRA_PACKAGES="prometheus clang libclang-rt-14-dev llvm-14" CMAKE_EXTRA="-DGRIDBOT_WERROR=ON" \
+  scripts/setup.sh Debug
 # One checked-in style (.clang-format, docs/conventions.md "Names and formatting"): a file that
 # drifts fails here.
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
@@ -15,3 +18,6 @@ else
 fi
 cd build
 ctest --output-on-failure --timeout 600 -j2
+cd ..
+# The same tests under ASan + UBSan, then every fuzz harness for 60 s (docs/fuzzing.md).
+scripts/sanitize.sh 60

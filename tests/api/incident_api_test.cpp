@@ -69,7 +69,7 @@ TEST_CASE("API: a signed incident is stored before the 2xx and waits for review"
   CHECK(w.fanout(1).size() == 20);
 }
 
-TEST_CASE("API: pre-approved updates go out at once; restored closes the incident",
+TEST_CASE("API: pre-approved updates go out at once, restored closes the incident",
           "[incidents][api]") {
   ApiWorld w;
   auto open = w.post("/api/v1/incidents",

@@ -68,7 +68,7 @@ TEST_CASE("bad rows are each rejected with their line and nothing is returned", 
   CHECK(errors[5] == "org.csv:8: id s already defined on line 2");
 }
 
-TEST_CASE("tree rules: parents exist and sit higher; a group belongs to one node", "[org]") {
+TEST_CASE("tree rules: parents exist and sit higher, a group belongs to one node", "[org]") {
   const std::string text = kHeader +
                            "s,,street,街道,,,,,,,\n"
                            "g,s,grid,网格,,bridge:room-1,,,,,\n"

@@ -140,7 +140,7 @@ TEST_CASE("a destination never gets more than its rate in any window", "[outbox]
   outbox.stop(1000);
 }
 
-TEST_CASE("5xx is retried after backoff; 4xx fails; throttling waits without spending attempts",
+TEST_CASE("5xx is retried after backoff, 4xx fails, throttling waits without spending attempts",
           "[outbox]") {
   Fixture f;
   std::map<std::string, int> calls;

@@ -6,6 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -268,7 +273,7 @@ TEST_CASE("e2e: SIGTERM drains and exits cleanly", "[e2e]") {
   CHECK(w.bot->terminate() == 0);
 }
 
-TEST_CASE("e2e: SIGHUP reloads the templates; a broken set is refused and the old one stays",
+TEST_CASE("e2e: SIGHUP reloads the templates, a broken set is refused and the old one stays",
           "[e2e][reload]") {
   TempDir rules_dir;
   const std::filesystem::path rules = test_rules_dir(rules_dir);
@@ -311,4 +316,174 @@ TEST_CASE("e2e: SIGHUP reloads the templates; a broken set is refused and the ol
   REQUIRE(w.client->post_message(hook, "h3", "room-b7", "7栋楼道灯坏了", false).status == 200);
   REQUIRE(eventually([&] { return acks().size() == 3; }));
   CHECK(acks()[2].find("收到啦，工单#1003") != std::string::npos);
+}
+
+namespace {
+
+// Sends `bytes` as they are to the server behind `url` (http://127.0.0.1:PORT/…) and returns
+// the status of its first answer, 0 when it closed without one.
+int raw_status(const std::string& url, const std::string& bytes) {
+  const auto colon = url.find(':', 7);
+  const int port = std::atoi(url.c_str() + colon + 1);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(bytes.size()));
+  std::string got;
+  char buf[4096];
+  for (ssize_t n;
+       got.find("\r\n") == std::string::npos && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  // "HTTP/1.1 400 Bad Request"
+  return got.rfind("HTTP/1.", 0) == 0 && got.size() > 12 ? std::atoi(got.c_str() + 9) : 0;
+}
+
+std::string signed_post(const std::string& body, const std::string& extra_headers = "") {
+  const auto req = signed_bridge_request(body, kBridgeSecret, unix_now_s());
+  std::string out = "POST /hook/bridge HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [k, v] : req.headers) out += k + ": " + v + "\r\n";
+  return out + extra_headers;
+}
+
+std::string with_length(const std::string& head, const std::string& body) {
+  return head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: hostile framing gets its documented status and stores nothing", "[e2e][hostile]") {
+  World w;
+  const auto url = w.bot->url("/hook/bridge");
+  const std::string body =
+      R"({"id":"h-1","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},"text":"灯坏了"})";
+  size_t expect_stored = 0;
+  SECTION("a bad chunk size is 400") {
+    CHECK(raw_status(url, signed_post(body, "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body +
+                                                "\r\n0\r\n\r\n")) == 400);
+  }
+  SECTION("a chunk longer than it declares is 400") {
+    CHECK(raw_status(url, signed_post(body, "Transfer-Encoding: chunked\r\n\r\n5\r\n" + body +
+                                                "\r\n0\r\n\r\n")) == 400);
+  }
+  SECTION("HTTP/1.1 without Host is 400") {
+    std::string req = signed_post(body);
+    req.erase(req.find("Host: 127.0.0.1\r\n"), 17);
+    CHECK(raw_status(url, with_length(req, body)) == 400);
+  }
+  SECTION("a transfer coding the server does not implement is 501") {
+    CHECK(raw_status(url, signed_post(body, "Transfer-Encoding: gzip, chunked\r\n\r\n" +
+                                                std::string("4\r\nabcd\r\n0\r\n\r\n"))) == 501);
+  }
+  SECTION("the same body, framed properly, is stored (the cases above are not the body's fault)") {
+    CHECK(raw_status(url, with_length(signed_post(body), body)) == 200);
+    expect_stored = 1;
+  }
+  CHECK(count_of(w.messages(), R"("msg_id":"h-1")") == expect_stored);
+}
+
+TEST_CASE("e2e: hostile bodies are 400 and store nothing, the documented leniency is stored",
+          "[e2e][hostile]") {
+  World w;
+  const auto url = w.bot->url("/hook/bridge");
+  auto status = [&](const std::string& body) {
+    return raw_status(url, with_length(signed_post(body), body));
+  };
+  // A CR/LF in an id would reach outbound headers as a second request.
+  CHECK(status(R"({"id":"x\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: y","room":{"id":"room-b5"},)"
+               R"("talker":{"id":"wxid_h"},"text":"灯坏了"})") == 400);
+  CHECK(status(R"({"id":"h-2","room":{"id":"room-b5\n"},"talker":{"id":"wxid_h"},"text":"x"})") ==
+        400);
+  // An unpaired low surrogate decodes to invalid UTF-8, in any string.
+  CHECK(
+      status(R"({"id":"h-3","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},"text":"a\udc00"})") ==
+      400);
+  CHECK(status(R"({"id":"h-4","room":{"id":"room-b5"},"talker":{"id":"w\udfff"},"text":"x"})") ==
+        400);
+  CHECK(status(R"({"id":"h-5","room":{"id":"room-b5"},"talker":{"id":"wxid_h","name":"\udc00"},)"
+               R"("text":"x"})") == 400);
+  // A timestamp no clock can hold.
+  CHECK(status(R"({"id":"h-6","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},"text":"x",)"
+               R"("timestamp":1e300})") == 400);
+  // A key twice (which one counts?) and U+0000 in an id.
+  CHECK(status(R"({"id":"h-7","id":"h-8","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},)"
+               R"("text":"x"})") == 400);
+  CHECK(
+      status(R"({"id":"h-9\u0000","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},"text":"x"})") ==
+      400);
+  CHECK(count_of(w.messages(), "\"msg_id\"") == 0);
+  // A UTF-8 byte-order mark before the JSON is skipped (docs/adapters/bridge.md).
+  CHECK(status("\xEF\xBB\xBF"
+               R"({"id":"h-10","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},)"
+               R"("text":"你好"})") == 200);
+  CHECK(count_of(w.messages(), "\"msg_id\"") == 1);
+}
+
+TEST_CASE("e2e: the HTTP client never sends a header it was not meant to", "[e2e][hostile]") {
+  World w;
+  HttpRequest r = signed_bridge_request(
+      R"({"id":"c-1","room":{"id":"room-b5"},"talker":{"id":"wxid_h"},"text":"x"})", kBridgeSecret,
+      unix_now_s());
+  r.url = w.bot->url("/hook/bridge");
+  r.headers.emplace_back("Idempotency-Key", "k\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: y");
+  const auto result = w.client->request(r);
+  CHECK(result.error == std::make_error_code(std::errc::invalid_argument));
+  CHECK(result.status == 0);
+  CHECK(count_of(w.messages(), "\"msg_id\"") == 0);  // nothing reached the server
+}
+
+namespace {
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("e2e: /metrics is valid Prometheus text and counts what happened", "[e2e][metrics]") {
+  World w;
+  const auto url = w.bot->url("/hook/bridge");
+  REQUIRE(
+      w.client->post_message(url, "mx-1", "room-b5", "5栋2单元楼道灯坏了好几天了", false).status ==
+      200);
+  REQUIRE(
+      w.client->post_message(url, "mx-1", "room-b5", "5栋2单元楼道灯坏了好几天了", false).status ==
+      200);  // a retry
+  REQUIRE(w.client->post_message(url, "mx-2", "room-b5", "伪造", false, "wrong-secret-xxxxxxxx")
+              .status == 401);
+  HttpRequest anonymous;
+  anonymous.method = "GET";
+  anonymous.url = w.bot->url("/metrics");
+  CHECK(w.client->request(anonymous).status == 401);  // the bearer token, as for the API
+  const auto m = w.client->api_get(w.bot->url("/metrics"));
+  REQUIRE(m.status == 200);
+  CHECK(contains(header_value(m.headers, "Content-Type"), "text/plain; version=0.0.4"));
+  CHECK(
+      contains(m.body, R"(gridbot_inbound_messages_total{channel="bridge",result="accepted"} 1)"));
+  CHECK(
+      contains(m.body, R"(gridbot_inbound_messages_total{channel="bridge",result="duplicate"} 1)"));
+  CHECK(contains(m.body,
+                 R"(gridbot_inbound_messages_total{channel="bridge",result="bad_signature"} 1)"));
+  CHECK(contains(m.body, "gridbot_tickets_opened_total 1"));
+  CHECK(contains(m.body, "gridbot_store_commit_seconds_count"));
+  CHECK(contains(m.body, R"(gridbot_http_requests_total{route="hook",status="200"} 2)"));
+  CHECK(contains(m.body, "gridbot_incidents_open 0"));
+  // Checked by Prometheus's own linter where it is installed (Debian package prometheus).
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+    WARN("promtool not found: the format check is skipped");
+    return;
+  }
+  const std::string file = w.dir.file("metrics.txt");
+  std::ofstream(file) << m.body;
+  CHECK(std::system(("promtool check metrics < " + file + " > " + file + ".out 2>&1").c_str()) ==
+        0);
+  std::ifstream out(file + ".out");
+  const std::string lint((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  INFO(lint);
+  CHECK(lint.find("error") == std::string::npos);
 }

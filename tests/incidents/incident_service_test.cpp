@@ -84,7 +84,7 @@ TEST_CASE("scope: a feeder resolves to exactly its buildings' groups and their g
   }
 }
 
-TEST_CASE("incident grammar: open with scope, ETA and cause; numbers as E12", "[incidents]") {
+TEST_CASE("incident grammar: open with scope, ETA and cause, numbers as E12", "[incidents]") {
   std::vector<std::string> errors;
   auto g = gridbot::incidents::IncidentGrammar::load(
       std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
@@ -166,7 +166,7 @@ TEST_CASE(
   CHECK(inc->updates[0].reviewer_id == "wxid_ctrl_he");
 }
 
-TEST_CASE("a controller's own update skips review; 驳回 returns a crew's update with the reason",
+TEST_CASE("a controller's own update skips review, 驳回 returns a crew's update with the reason",
           "[incidents]") {
   IncidentWorld w;
   REQUIRE(w.controller("停电 b5 预计18:00恢复 电缆故障") == 200);
@@ -188,7 +188,7 @@ TEST_CASE("a controller's own update skips review; 驳回 returns a crew's updat
 }
 
 TEST_CASE(
-    "a later update replaces the one still queued for a group; 恢复 closes with "
+    "a later update replaces the one still queued for a group, 恢复 closes with "
     "「已恢复供电」 to every group",
     "[incidents]") {
   IncidentWorld w;
@@ -264,7 +264,7 @@ TEST_CASE(
   CHECK(w.tickets().size() == 3);
 }
 
-TEST_CASE("only crews, controllers and department staff open incidents; unknown scope is refused",
+TEST_CASE("only crews, controllers and department staff open incidents, unknown scope is refused",
           "[incidents]") {
   IncidentWorld w;
   REQUIRE(w.say("room-crew", "wxid_passer", "路人", "停电 10kV钟鼓线 线路故障") == 200);

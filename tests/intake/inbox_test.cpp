@@ -54,7 +54,7 @@ std::string body(const std::string& id, const std::string& text = "5栋电梯坏
 
 }  // namespace
 
-TEST_CASE("a signed message is stored before the 2xx; a retry stores nothing new", "[pipeline]") {
+TEST_CASE("a signed message is stored before the 2xx, a retry stores nothing new", "[pipeline]") {
   Fixture f;
   auto r1 = f.post("bridge", body("m1"));
   CHECK(r1.status == 200);

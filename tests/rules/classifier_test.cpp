@@ -137,7 +137,7 @@ TEST_CASE("jokes, relief, a crew's word and reminders name a problem but are not
   }
 }
 
-TEST_CASE("danger words without a danger now are not urgent; water running away is") {
+TEST_CASE("danger words without a danger now are not urgent, water running away is") {
   for (const char* text :
        {"灶打不着火，一直咔咔响，换了电池也不行", "电梯停在三楼不动了，里面没人，物业说下午来修",
         "楼下那截燃气管被三轮车撞弯了，暂时没闻到啥味", "楼上方案公示了，加装电梯卡在审批",
@@ -161,7 +161,7 @@ TEST_CASE("round u: ads, relief, money worries and a fright from cooking are not
   }
 }
 
-TEST_CASE("round u: a missing confused elder is urgent; dead trees, dripping joints, lock-outs") {
+TEST_CASE("round u: a missing confused elder is urgent, dead trees, dripping joints, lock-outs") {
   const auto missing = of("我妈有点糊涂，中午出门买菜到现在没回来，大家帮忙留意下");
   CHECK(missing.urgent);  // urgent implies a report
   CHECK(missing.category == "care");
@@ -183,7 +183,7 @@ TEST_CASE("round v: weather, family jokes, praise and hearsay from elsewhere are
   }
 }
 
-TEST_CASE("round v: a near miss from height is urgent, a blocked garage exit is not; tier cues") {
+TEST_CASE("round v: a near miss from height is urgent, a blocked garage exit is not, tier cues") {
   CHECK(of("5栋阳台的花盆掉下来了，砸在电动车上，再偏一点就砸到下面的小孩了").urgent);
   const auto blocked = of("车库出口被一辆白车堵了，车主麻烦挪车");
   CHECK(blocked.is_report);
@@ -209,7 +209,7 @@ TEST_CASE("round w: news of other compounds, jokes, found pets, notices and ads 
   }
 }
 
-TEST_CASE("round w: a slow yellow burner and a loose cover are not urgent; tier, category, room") {
+TEST_CASE("round w: a slow yellow burner and a loose cover are not urgent, tier, category, room") {
   const auto burner = of("我家燃气灶有个眼要打好几下才着，火苗发黄，这正常吗");
   CHECK(burner.is_report);
   CHECK(burner.category == "gas");
@@ -267,7 +267,7 @@ TEST_CASE("tier cues of scale, duration, repeat escalation and history") {
   CHECK(of("我们是以前厂里的集资房，房产证到现在都办不下来").tier == "hard");
 }
 
-TEST_CASE("round cc: a mess in the lift is sanitation; a wire down where people pass is urgent") {
+TEST_CASE("round cc: a mess in the lift is sanitation, a wire down where people pass is urgent") {
   for (const char* text :
        {"电梯里不知道谁家小孩撒尿，一股尿骚味，物业管管",
         "3栋电梯轿厢里堆着一大堆装修垃圾，人都进不去", "电梯门口有一泡狗屎，谁家的狗"}) {

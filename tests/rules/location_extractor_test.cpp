@@ -95,7 +95,7 @@ TEST_CASE("dates, counts, phone numbers and plates are not locations") {
   CHECK(at("七栋两家的电瓶车") == loc("7"));
 }
 
-TEST_CASE("a bare room number after 我是 / 住在 is a room; floors, years, prices, phones are not") {
+TEST_CASE("a bare room number after 我是 / 住在 is a room, floors, years, prices, phones are not") {
   CHECK(at("我是1402的，楼上太吵了") == loc("", "", "1402"));
   CHECK(at("我住502，楼道灯坏了") == loc("", "", "502"));
   CHECK(at("住在1101") == loc("", "", "1101"));
@@ -109,7 +109,7 @@ TEST_CASE("a bare room number after 我是 / 住在 is a room; floors, years, pr
 }
 
 TEST_CASE(
-    "a bare room number after 楼上 / 隔壁 is the neighbour's room; floors and amounts are not") {
+    "a bare room number after 楼上 / 隔壁 is the neighbour's room, floors and amounts are not") {
   CHECK(at("楼上1202天天往我家阳台滴水") == loc("", "", "1202"));
   CHECK(at("隔壁1502新装的空调外机") == loc("", "", "1502"));
   CHECK(at("楼上1601水管子崩了") == loc("", "", "1601"));
@@ -121,7 +121,7 @@ TEST_CASE(
   CHECK(at("5栋楼上1502漏水") == loc("5", "", "1502"));
 }
 
-TEST_CASE("门 straight after a building is a unit (北方: 11号楼2门); 门口 is a doorway") {
+TEST_CASE("门 straight after a building is a unit (北方: 11号楼2门), 门口 is a doorway") {
   CHECK(at("11号楼2门的注意点") == loc("11", "2"));
   CHECK(at("8号楼3门楼道里堆了纸箱") == loc("8", "3"));
   CHECK(at("十四号楼三门垃圾道又堵了") == loc("14", "3"));

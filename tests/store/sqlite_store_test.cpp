@@ -96,7 +96,7 @@ TEST_CASE("an idempotency key queues once", "[store]") {
   CHECK(store->pending_outbox().size() == 1);
 }
 
-TEST_CASE("work that throws is rolled back alone; its neighbours in the batch commit", "[store]") {
+TEST_CASE("work that throws is rolled back alone, its neighbours in the batch commit", "[store]") {
   test::TempDir dir;
   auto store = open(dir);
   std::promise<void> gate;

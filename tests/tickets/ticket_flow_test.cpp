@@ -98,7 +98,7 @@ TEST_CASE("a handover quotes the report with phones masked and a long text cut",
   CHECK(w.store->ticket(1001)->text == text);
 }
 
-TEST_CASE("受理 stops the accept clock; nothing escalates after it", "[clocks]") {
+TEST_CASE("受理 stops the accept clock, nothing escalates after it", "[clocks]") {
   TicketWorld w;
   open_1001(w);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1001") == 200);
@@ -183,7 +183,7 @@ TEST_CASE("转办, 上报, 退回 and 督办 move the ticket and tell the right 
   }
 }
 
-TEST_CASE("办结 asks for satisfaction; 满意 confirms, 不满意 reopens, silence closes",
+TEST_CASE("办结 asks for satisfaction, 满意 confirms, 不满意 reopens, silence closes",
           "[satisfaction]") {
   TicketWorld w;
   open_1001(w);

@@ -74,7 +74,7 @@ TEST_CASE("an @-mention that is plainly not a report gets a hint how to report, 
   }
 }
 
-TEST_CASE("报事 makes anything a report; an @-mention is always answered", "[tickets]") {
+TEST_CASE("报事 makes anything a report, an @-mention is always answered", "[tickets]") {
   TicketWorld w;
   CHECK(w.say("room-b5", "wxid_li", "李阿姨", "报事：这个事情麻烦看一下") == 200);
   auto tickets = w.tickets();
@@ -304,7 +304,7 @@ TEST_CASE("the tickets API lists with filters and shows one ticket with its hist
   CHECK(get("/api/v1/tickets?status=bogus").status == 400);
 }
 
-TEST_CASE("reports naming different units of one building stay apart; naming none merges",
+TEST_CASE("reports naming different units of one building stay apart, naming none merges",
           "[tickets]") {
   TicketWorld w;
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋2单元楼道灯坏了") == 200);

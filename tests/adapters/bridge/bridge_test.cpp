@@ -180,7 +180,7 @@ TEST_CASE("outbound sends are signed the same way and carry the idempotency key"
   CHECK(req->url == "http://127.0.0.1:9/send");
   CHECK(
       req->body ==
-      R"({"id":"receipt:bridge:room-b5:msg-1","room":"room-b5","text":"收到，已记录","mentions":["wxid_r"]})");
+      R"({"id":"receipt:bridge:room-b5:msg-1","room":"room-b5","text":"收到，已记录","mentions":["wxid_r"],"plain_text":"收到，已记录"})");
   const auto ts = std::string(header_value(req->headers, "X-Gridbot-Timestamp"));
   CHECK(ts == "1700000000");
   CHECK(header_value(req->headers, "X-Gridbot-Signature") == bridge::sign(kSecret, ts, req->body));

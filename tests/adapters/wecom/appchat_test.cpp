@@ -46,7 +46,7 @@ TEST_CASE("appchat: a token is fetched first, cached, and refreshed before it ex
   CHECK(a.token_request((7200 - 299) * 1000LL).has_value());
 }
 
-TEST_CASE("appchat: token errcodes drop the token and retry; others map as documented",
+TEST_CASE("appchat: token errcodes drop the token and retry, others map as documented",
           "[wecom][appchat]") {
   auto a = make();
   REQUIRE(a.accept_token(ok(R"({"errcode":0,"access_token":"T","expires_in":7200})"), 0));
