@@ -7,6 +7,7 @@
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
@@ -41,6 +42,27 @@ inline bhttp::response<bhttp::string_body> to_beast(HttpResponse&& r, unsigned v
   res.body() = std::move(r.body);
   res.prepare_payload();
   return res;
+}
+
+/// Opens, binds and listens `a` on listen:port (address reuse on, the system's backlog).
+inline boost::system::error_code open_acceptor(net::ip::tcp::acceptor& a, const std::string& listen,
+                                               uint16_t port) {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(listen, ec);
+  if (ec) return ec;
+  net::ip::tcp::endpoint ep{address, port};
+  if (a.open(ep.protocol(), ec); ec) return ec;
+  if (a.set_option(net::socket_base::reuse_address(true), ec); ec) return ec;
+  if (a.bind(ep, ec); ec) return ec;
+  a.listen(net::socket_base::max_listen_connections, ec);
+  return ec;
+}
+
+/// The port `a` listens on, 0 when it does not.
+inline uint16_t local_port(const net::ip::tcp::acceptor& a) {
+  boost::system::error_code ec;
+  auto ep = a.local_endpoint(ec);
+  return ec ? 0 : ep.port();
 }
 
 /// Bridges the callback-style handler (which may reply from another thread, e.g. the store's

@@ -220,24 +220,13 @@ Server::~Server() {
 }
 
 std::error_code Server::listen() {
-  beast::error_code ec;
-  auto address = net::ip::make_address(impl_->options.listen, ec);
-  if (ec) return ec;
-  tcp::endpoint ep{address, impl_->options.port};
   auto& a = impl_->acceptor;
-  if (a.open(ep.protocol(), ec); ec) return ec;
-  if (a.set_option(net::socket_base::reuse_address(true), ec); ec) return ec;
-  if (a.bind(ep, ec); ec) return ec;
-  if (a.listen(net::socket_base::max_listen_connections, ec); ec) return ec;
+  if (auto ec = exchange::open_acceptor(a, impl_->options.listen, impl_->options.port)) return ec;
   net::co_spawn(a.get_executor(), impl_->accept_loop(), net::detached);
   return {};
 }
 
-uint16_t Server::port() const {
-  beast::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : ep.port();
-}
+uint16_t Server::port() const { return exchange::local_port(impl_->acceptor); }
 
 void Server::drain() {
   impl_->draining = true;

@@ -189,23 +189,13 @@ std::error_code TlsServer::listen() {
   if (ec) return ec;
   impl_->tls.use_private_key_file(impl_->options.key_file, ssl::context::pem, ec);
   if (ec) return ec;
-  auto address = net::ip::make_address(impl_->options.listen, ec);
-  if (ec) return ec;
-  tcp::endpoint ep{address, impl_->options.port};
   auto& a = impl_->acceptor;
-  if (a.open(ep.protocol(), ec); ec) return ec;
-  if (a.set_option(net::socket_base::reuse_address(true), ec); ec) return ec;
-  if (a.bind(ep, ec); ec) return ec;
-  if (a.listen(net::socket_base::max_listen_connections, ec); ec) return ec;
+  if ((ec = exchange::open_acceptor(a, impl_->options.listen, impl_->options.port))) return ec;
   net::co_spawn(a.get_executor(), impl_->accept_loop(), net::detached);
   return {};
 }
 
-uint16_t TlsServer::port() const {
-  beast::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : ep.port();
-}
+uint16_t TlsServer::port() const { return exchange::local_port(impl_->acceptor); }
 
 void TlsServer::stop() {
   net::post(impl_->acceptor.get_executor(), [impl = impl_] {

@@ -109,7 +109,9 @@ void GridbotProcess::start() {
           port_file.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  for (int i = 0; i < 500; ++i) {
+  // Up to a minute: loading the classifier's model takes seconds, many more under a sanitizer on
+  // a loaded machine; the loop returns as soon as the port is written.
+  for (int i = 0; i < 3000; ++i) {
     std::ifstream in(port_file);
     if (in >> port_ && port_ != 0) return;
     int status = 0;
