@@ -58,7 +58,7 @@ bool AccessToken::accept(const TransportResult& result, int64_t now_ms) {
   if (doc.HasMember("expires_in") && doc["expires_in"].IsUint())  // * 1000 cannot overflow
     expires_s = doc["expires_in"].GetUint();
   std::lock_guard lk(mu_);
-  token_ = doc["access_token"].GetString();
+  token_.assign(doc["access_token"].GetString(), doc["access_token"].GetStringLength());
   expires_ms_ = now_ms + expires_s * 1000;
   return true;
 }
