@@ -14,22 +14,26 @@ bool clean_string(const rapidjson::Value& v) {
   return s.find('\0') == std::string_view::npos && valid_utf8(s);
 }
 
-// Every string and key of the tree, iteratively (a deep document cannot exhaust the stack).
+// Every string and key of the tree, iteratively, and no deeper than kMaxDepth: what reads the
+// document later (Accept, copies, the DOM's destructor) recurses.
+constexpr size_t kMaxDepth = 64;
+
 bool clean_tree(const rapidjson::Value& root) {
-  std::vector<const rapidjson::Value*> todo{&root};
+  std::vector<std::pair<const rapidjson::Value*, size_t>> todo{{&root, 1}};
   std::unordered_set<std::string_view> keys;
   while (!todo.empty()) {
-    const rapidjson::Value* v = todo.back();
+    const auto [v, depth] = todo.back();
     todo.pop_back();
+    if (depth > kMaxDepth) return false;
     if (v->IsString() && !clean_string(*v)) return false;
     if (v->IsArray())
-      for (const auto& e : v->GetArray()) todo.push_back(&e);
+      for (const auto& e : v->GetArray()) todo.emplace_back(&e, depth + 1);
     if (!v->IsObject()) continue;
     keys.clear();
     for (const auto& m : v->GetObject()) {
       if (!clean_string(m.name)) return false;
       if (!keys.emplace(m.name.GetString(), m.name.GetStringLength()).second) return false;
-      todo.push_back(&m.value);
+      todo.emplace_back(&m.value, depth + 1);
     }
   }
   return true;

@@ -1,7 +1,8 @@
 // The one reader of JSON that comes from outside (bridge bodies, WeCom AI-bot callbacks and
 // frames, incident API submissions). RapidJSON parses; this adds what it lets through: a string
 // whose escapes decode to invalid UTF-8 (an unpaired surrogate such as \udc00), U+0000 inside a
-// string, a key given twice in one object. A UTF-8 byte-order mark before the value is skipped.
+// string, a key given twice in one object, nesting deeper than 64 (what reads the document later
+// recurses). A UTF-8 byte-order mark before the value is skipped.
 #pragma once
 
 #include <rapidjson/document.h>

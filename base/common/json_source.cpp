@@ -75,7 +75,12 @@ class Tracker {
     before_value();
     return doc_.String(s, n, copy);
   }
+  // Configuration and rule files are shallow; a file nested deeper than this is refused (each
+  // level keeps its path, so depth would cost memory by its square).
+  static constexpr size_t kMaxDepth = 64;
+
   bool StartObject() {
+    if (frames_.size() >= kMaxDepth) return false;
     before_value();
     frames_.push_back({current_path(), false, 0});
     return doc_.StartObject();
@@ -91,6 +96,7 @@ class Tracker {
     return doc_.EndObject(n);
   }
   bool StartArray() {
+    if (frames_.size() >= kMaxDepth) return false;
     before_value();
     frames_.push_back({current_path(), true, 0});
     return doc_.StartArray();
@@ -147,8 +153,9 @@ std::unique_ptr<JsonSource> JsonSource::parse(std::string file, std::string text
   rapidjson::ParseResult result;
   auto generate = [&](rapidjson::Document& d) {
     Tracker tracker(d, is, impl.text, impl.lines);
-    result = reader.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(
-        is, tracker);
+    // Iterative: a deeply nested file must be an error, not a stack overflow.
+    result = reader.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
+                          rapidjson::kParseIterativeFlag>(is, tracker);
     return static_cast<bool>(result);
   };
   impl.doc.Populate(generate);
