@@ -122,6 +122,8 @@ Registry& global() {
                    {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
     reg->histogram("gridbot_store_commit_batch_size", "Work items in one group commit.",
                    {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
+    reg->counter("gridbot_store_read_timeouts_total",
+                 "Reads stopped at the store's time limit per read.");
     reg->counter("gridbot_outbox_sends_total",
                  "Send attempts by channel and result (delivered, retry, throttled, failed, "
                  "disabled, awaiting, superseded).");

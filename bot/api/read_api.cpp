@@ -79,6 +79,16 @@ HttpResponse ReadApi::tickets(Params& params, int64_t before, int limit) {
   q.category = params["category"];
   q.before_no = before;
   q.limit = limit;
+  if (tickets_ != nullptr) {
+    const int64_t off = tickets_->utc_offset_ms;
+    std::optional<int64_t> from = 0, to = 0;
+    if (params.count("from") && !(from = parse_time(params["from"], off, false)))
+      return bad("from is YYYY-MM-DD or ms");
+    if (params.count("to") && !(to = parse_time(params["to"], off, true)))
+      return bad("to is YYYY-MM-DD (the whole day) or ms");
+    q.from_ms = *from;
+    q.to_ms = *to;
+  }
   if (auto s = params.find("status"); s != params.end() && !s->second.empty()) {
     if (s->second == "open")
       q.open_only = true;
@@ -113,7 +123,7 @@ HttpResponse ReadApi::stats(Params& params) {
     return bad("from is YYYY-MM-DD or ms");
   if (params.count("to") && !(to = parse_time(params["to"], off, true)))
     return bad("to is YYYY-MM-DD (the whole day) or ms");
-  const auto s = tickets::compute_stats(*tickets_, store_.facts(params["node"], *from, *to, false));
+  const auto s = tickets::compute_stats(store_.figures(params["node"], *from, *to));
   JsonWriter w;
   w.begin_object();
   w.key("node").value(params["node"]);
@@ -137,7 +147,7 @@ HttpResponse ReadApi::return_visits(Params& params) {
   if (!n) return bad("n is 1..1000");
   std::vector<std::pair<uint64_t, Ticket>> pool;
   const uint64_t seed = std::hash<std::string>{}(month + params["node"]);
-  for (auto& f : store_.facts(params["node"], *from - 90 * kDayMs, to, false))
+  for (auto& f : store_.facts(params["node"], *from - 90 * kDayMs, to))
     if (f.ticket.resolved_ms >= *from && f.ticket.resolved_ms < to)
       pool.emplace_back(std::hash<uint64_t>{}(
                             seed ^ (static_cast<uint64_t>(f.ticket.no) * 0x9E3779B97F4A7C15ULL)),

@@ -195,6 +195,10 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, std::optiona
   std::string err;
   store::SqliteOptions sopt;
   sopt.group_commit_max = cfg.store.group_commit_max;
+  sopt.readers = cfg.store.readers;
+  sopt.read_time_limit_ms = cfg.store.read_time_limit_ms;
+  const auto tc = ticket_config(cfg.tickets);
+  sopt.figures = {tc.utc_offset_ms, tc.accept_ms};
   auto store = store::open_sqlite_store(cfg.store.path, sopt, &err);
   if (!store) {
     std::cerr << "error: " << err << "\n";

@@ -26,8 +26,7 @@ void schedule_digests(const tickets::TicketService& tickets, store::DeadlineTx& 
 
 void post_digest(tickets::Work& w, const OrgNode& community) {
   const int64_t from = local_day_start(w.now - 1, w.cfg.utc_offset_ms);
-  const auto stats =
-      tickets::compute_stats(w.cfg, w.tickets.ticket_facts(community.id, from, w.now, false));
+  const auto stats = tickets::compute_stats(w.tickets.figures(community.id, from, w.now));
   const std::string text =
       tickets::stats_text(*w.k->templates, community.name, w.label("period", "today"), stats);
   for (const auto& g : community.groups)

@@ -7,6 +7,7 @@
 #include "base/model/incident.hpp"
 #include "base/model/outbox_item.hpp"
 #include "base/model/deadline.hpp"
+#include "base/model/figures.hpp"
 #include "base/model/ticket.hpp"
 
 #include <cstdint>
@@ -29,6 +30,13 @@ struct TicketFacts {
   /// one reopened the ticket).
   int satisfied = 0, unsatisfied = 0, defaulted = 0;
   int64_t next_due_ms = 0;  // earliest live deadline, 0 when none
+};
+
+/// How the store counts a ticket into its node's figures: the local day it was reported on, and
+/// whether it was accepted in time.
+struct FigurePolicy {
+  int64_t utc_offset_ms = 8 * 3600 * 1000LL;
+  int64_t accept_window_ms = 2 * 3600 * 1000LL;
 };
 
 /// The facets of one write transaction, one per concern, so a workflow's signature shows what it
@@ -98,10 +106,11 @@ class TicketTx {
   virtual void answer_satisfaction(int64_t ticket_no, const std::string& channel,
                                    const std::string& user, const std::string& answer,
                                    const std::string& words, int64_t at_ms) = 0;
-  /// Tickets reported in `node`'s subtree (or owned by / handed to it), created in [from, to);
-  /// open_only: open ones of any age instead. Ordered by earliest live deadline, then number.
-  virtual std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms,
-                                                int64_t to_ms, bool open_only) = 0;
+  /// The open tickets `node` holds: reported in its subtree, or handed to it and not handed on.
+  /// Ordered by earliest live deadline, then number.
+  virtual std::vector<TicketFacts> open_tickets(const std::string& node) = 0;
+  /// As Store::figures, as of this transaction.
+  virtual Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) = 0;
 };
 
 /// The clocks: every deadline of a ticket, and the digest's daily row.
@@ -182,7 +191,8 @@ struct TicketQuery {
   bool open_only = false;
   std::string node;  // tickets whose origin is in this node's subtree, or that it owns
   std::string category;
-  int64_t before_no = 0;  // paging
+  int64_t from_ms = 0, to_ms = 0;  // reported in [from, to); 0: unbounded
+  int64_t before_no = 0;           // paging
   int limit = 100;
 };
 
@@ -228,9 +238,14 @@ class Store {
   /// The earliest time a live deadline warns or falls due, if any.
   virtual std::optional<int64_t> next_deadline_ms() = 0;
   virtual std::vector<Deadline> deadlines(int64_t ticket_no) = 0;
-  /// As WriteTx::ticket_facts, on committed data.
-  virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms, int64_t to_ms,
-                                         bool open_only) = 0;
+  /// As TicketTx::open_tickets, on committed data.
+  virtual std::vector<TicketFacts> open_tickets(const std::string& node) = 0;
+  /// Tickets of `node`'s subtree (or handed to it) reported in [from, to), with their facts.
+  virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms,
+                                         int64_t to_ms) = 0;
+  /// The figures of `node` ("" for all) for the tickets reported on the local days that
+  /// [from_ms, to_ms) touches, read from per-node per-day rows (their cost follows the days).
+  virtual Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) = 0;
   /// Incidents newest first, with targets (no updates).
   virtual std::vector<Incident> incidents(const IncidentQuery& q) = 0;
   /// One incident with targets and every update.
@@ -244,6 +259,11 @@ struct SqliteOptions {
   size_t group_commit_max = 512;
   /// Test hook (Beast fail_count): the n-th commit from now fails as if the disk did; -1 never.
   int fail_commit_for_test = -1;
+  FigurePolicy figures;
+  /// Read connections (reads run side by side, never behind the writer).
+  int readers = 4;
+  /// A read that runs longer is stopped and answered as a ReadError.
+  int64_t read_time_limit_ms = 10'000;
 };
 
 /// Opens (creating and migrating) a SQLite store at `path`. Returns nullptr and sets *error when

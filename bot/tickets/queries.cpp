@@ -44,7 +44,7 @@ std::string progress(Work& w, const ParsedCommand& cmd, Vars& vars) {
 
 // 待办: the open tickets of the speaker's subtree, earliest deadline first, ten at most.
 std::string todo(Work& w, Vars& vars) {
-  auto facts = w.tickets.ticket_facts(w.node->id, 0, 0, true);
+  auto facts = w.tickets.open_tickets(w.node->id);
   std::string lines;
   for (size_t i = 0; i < facts.size() && i < 10; ++i) {
     const auto& f = facts[i];
@@ -74,7 +74,7 @@ std::string stats(Work& w, const ParsedCommand& cmd, Vars& vars) {
     period = "month";
     from = local_month_start(w.now, w.cfg.utc_offset_ms);
   }
-  const auto s = compute_stats(w.cfg, w.tickets.ticket_facts(w.node->id, from, w.now + 1, false));
+  const auto s = compute_stats(w.tickets.figures(w.node->id, from, w.now + 1));
   vars["summary"] = stats_text(*w.k->templates, w.node->name, w.label("period", period), s);
   return "stats.reply";
 }

@@ -1,6 +1,7 @@
 #include "bot/tickets/stats.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace gridbot::tickets {
 namespace {
@@ -8,12 +9,6 @@ namespace {
 std::string pct(int part, int whole) {
   if (whole == 0) return "—";
   return std::to_string((part * 1000 / whole + 5) / 10) + "%";
-}
-
-int64_t median(std::vector<int64_t> v) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // "水电3、环境2": the `max` biggest first when by_count, else in code order.
@@ -31,30 +26,21 @@ std::string count_list(const knowledge::Templates& t, const char* prefix,
 
 }  // namespace
 
-TicketStats compute_stats(const TicketConfig& cfg, const std::vector<store::TicketFacts>& facts) {
+TicketStats compute_stats(const Figures& f) {
   TicketStats s;
-  std::vector<int64_t> accept, resolve;
-  for (const auto& f : facts) {
-    const auto& t = f.ticket;
-    ++s.received;
-    ++s.by_category[t.category];
-    ++s.by_tier[to_string(t.tier)];
-    s.misses += f.misses;
-    s.satisfied += f.satisfied;
-    s.unsatisfied += f.unsatisfied;
-    s.defaulted += f.defaulted;
-    s.reopened += f.unsatisfied > 0 ? 1 : 0;
-    if (t.accepted_ms > 0) {
-      accept.push_back(t.accepted_ms - t.created_ms);
-      if (t.accepted_ms - t.created_ms <= cfg.accept_ms) ++s.accepted_in_time;
-    }
-    if (t.resolved_ms > 0) {
-      ++s.resolved;
-      resolve.push_back(t.resolved_ms - t.created_ms);
-    }
-  }
-  s.median_accept_ms = median(std::move(accept));
-  s.median_resolve_ms = median(std::move(resolve));
+  auto narrow = [](int64_t v) { return static_cast<int>(v); };
+  s.received = narrow(f.received);
+  s.accepted_in_time = narrow(f.accepted_in_time);
+  s.resolved = narrow(f.resolved);
+  s.satisfied = narrow(f.satisfied);
+  s.unsatisfied = narrow(f.unsatisfied);
+  s.defaulted = narrow(f.defaulted);
+  s.misses = narrow(f.misses);
+  s.reopened = narrow(f.reopened);
+  s.median_accept_ms = f.accept.median_ms();
+  s.median_resolve_ms = f.resolve.median_ms();
+  for (const auto& [k, n] : f.by_category) s.by_category[k] = narrow(n);
+  for (const auto& [k, n] : f.by_tier) s.by_tier[k] = narrow(n);
   return s;
 }
 

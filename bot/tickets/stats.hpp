@@ -1,5 +1,5 @@
-// The figures of a node and period (docs/commands.md "统计"): counted from TicketFacts, for 统计,
-// the daily digest and GET /api/v1/stats alike.
+// The figures of a node and period (docs/commands.md "统计"): read from the store's per-node
+// per-day rows, for 统计, the daily digest and GET /api/v1/stats alike.
 #pragma once
 
 #include "bot/knowledge/templates.hpp"
@@ -20,8 +20,8 @@ struct TicketStats {
   std::map<std::string, int> by_category, by_tier;
 };
 
-/// Pure: the same facts give the same figures.
-TicketStats compute_stats(const TicketConfig& cfg, const std::vector<store::TicketFacts>& facts);
+/// The figures as the replies and the API show them.
+TicketStats compute_stats(const Figures& f);
 
 /// The figures in words (template stats.summary) for `node_name` and `period` (already a label).
 std::string stats_text(const knowledge::Templates& t, const std::string& node_name,

@@ -105,8 +105,7 @@ TEST_CASE("满意率 counts the verdict on every resolution, and reopenings show
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换了整套灯具") == 200);
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意 #1001") == 200);
   REQUIRE(w.store->ticket(1001)->status == TicketStatus::confirmed);
-  const auto s = gridbot::tickets::compute_stats(
-      w.service->config(), w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+  const auto s = gridbot::tickets::compute_stats(w.store->figures("g1", 0, w.clock.now_ms() + 1));
   CHECK(s.satisfied == 1);
   CHECK(s.unsatisfied == 1);
   CHECK(s.reopened == 1);

@@ -210,8 +210,7 @@ TEST_CASE("办结 asks for satisfaction, 满意 confirms, 不满意 reopens, sil
     w.clock.advance_ms(73 * kHour);
     esc.run_due();
     CHECK(w.store->ticket(1001)->status == TicketStatus::closed);
-    auto s = gridbot::tickets::compute_stats(w.service->config(),
-                                             w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+    auto s = gridbot::tickets::compute_stats(w.store->figures("g1", 0, w.clock.now_ms() + 1));
     CHECK(s.defaulted == 2);
     CHECK(s.satisfied == 0);
   }
@@ -284,8 +283,7 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "受理 #1002") == 200);  // late (3 h)
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "办结 #1001 换好了") == 200);
   REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "满意") == 200);
-  auto s = gridbot::tickets::compute_stats(w.service->config(),
-                                           w.store->facts("g1", 0, w.clock.now_ms() + 1, false));
+  auto s = gridbot::tickets::compute_stats(w.store->figures("g1", 0, w.clock.now_ms() + 1));
   CHECK(s.received == 2);
   CHECK(s.accepted_in_time == 1);
   CHECK(s.resolved == 1);
@@ -293,8 +291,7 @@ TEST_CASE("stats match hand-counted figures", "[stats]") {
   CHECK(s.median_accept_ms == 3 * kHour);  // of {1 h, 3 h}, the upper middle
   CHECK(s.median_resolve_ms == 3 * kHour);
   CHECK(s.by_category.at("facility") == 1);
-  auto all = gridbot::tickets::compute_stats(
-      w.service->config(), w.store->facts("cm-mhd", 0, w.clock.now_ms() + 1, false));
+  auto all = gridbot::tickets::compute_stats(w.store->figures("cm-mhd", 0, w.clock.now_ms() + 1));
   CHECK(all.received == 3);
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "统计 本月") == 200);
   auto reply = w.to("room-g1").back().text;

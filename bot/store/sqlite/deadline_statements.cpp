@@ -36,9 +36,11 @@ constexpr const char* kAnswerColumns = "ticket_no, channel, user_id, asked_ms, a
 }  // namespace
 
 void WriterStatements::add_deadline(const Deadline& d) {
+  // next_ms: when the timer must look at it next (its warning, else its due time).
   SQLite::Statement s(db_,
                       "INSERT INTO deadlines(ticket_no, clock, node, due_ms, warn_ms, state, "
-                      "created_ms) VALUES(?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING");
+                      "created_ms, next_ms) VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, CASE WHEN ?5 "
+                      "> 0 AND ?5 < ?4 THEN ?5 ELSE ?4 END) ON CONFLICT DO NOTHING");
   s.bind(1, d.ticket_no);
   s.bind(2, to_string(d.clock));
   s.bind(3, d.node);
@@ -61,9 +63,8 @@ void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineK
 
 std::vector<Deadline> WriterStatements::due_deadlines(int64_t now_ms, int limit) {
   SQLite::Statement s(db_, std::string("SELECT ") + kDeadlineColumns +
-                               " FROM deadlines WHERE (state = 'pending' AND (due_ms <= ?1 OR "
-                               "(warn_ms > 0 AND warn_ms <= ?1))) OR (state = 'warned' AND "
-                               "due_ms <= ?1) ORDER BY due_ms, id LIMIT ?2");
+                               " FROM deadlines WHERE state IN ('pending', 'warned') AND next_ms "
+                               "<= ?1 ORDER BY next_ms, id LIMIT ?2");
   s.bind(1, now_ms);
   s.bind(2, limit);
   std::vector<Deadline> out;
@@ -72,11 +73,15 @@ std::vector<Deadline> WriterStatements::due_deadlines(int64_t now_ms, int limit)
 }
 
 void WriterStatements::set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) {
-  SQLite::Statement s(db_, "UPDATE deadlines SET state = ?, fired_ms = ? WHERE id = ?");
+  SQLite::Statement s(db_,
+                      "UPDATE deadlines SET state = ?1, fired_ms = ?2, next_ms = due_ms WHERE id = "
+                      "?3 AND state <> ?1 RETURNING ticket_no");
   s.bind(1, to_string(state));
   s.bind(2, fired_ms);
   s.bind(3, id);
-  s.exec();
+  // A miss counts once, into the figures of the ticket's day.
+  if (s.executeStep() && state == DeadlineState::missed && s.getColumn(0).getInt64() != 0)
+    scope_->count_miss(s.getColumn(0).getInt64());
 }
 
 bool WriterStatements::has_live_deadline(int64_t ticket_no, DeadlineKind clock,
@@ -139,6 +144,16 @@ void WriterStatements::answer_satisfaction(int64_t ticket_no, const std::string&
   SQLite::Statement mark(
       db_,
       std::string("UPDATE satisfaction SET answer = ?, words = ?, answered_ms = ?") + kWaiting);
+  // Counted into the figures: how many verdicts this call gives, and whether it is the ticket's
+  // first unsatisfied one (a reopening).
+  bool first_unsatisfied = false;
+  if (answer == "unsatisfied") {
+    SQLite::Statement seen(db_,
+                           "SELECT 1 FROM verdicts WHERE ticket_no = ? AND answer = 'unsatisfied'");
+    seen.bind(1, ticket_no);
+    first_unsatisfied = !seen.executeStep();
+  }
+  int64_t given = 0;
   for (SQLite::Statement* s : {&keep, &mark}) {
     s->bind(1, answer);
     s->bind(2, words);
@@ -147,50 +162,62 @@ void WriterStatements::answer_satisfaction(int64_t ticket_no, const std::string&
     s->bind(5, user);
     s->bind(6, channel);
     s->bind(7, user);
-    s->exec();
+    const int changed = s->exec();
+    if (s == &keep) given = changed;
   }
+  if (given > 0) scope_->count_verdicts(ticket_no, answer, given, first_unsatisfied);
 }
 
-std::vector<TicketFacts> WriterStatements::ticket_facts(const std::string& node, int64_t from_ms,
-                                                        int64_t to_ms, bool open_only) {
-  return read_facts(db_, node, from_ms, to_ms, open_only);
+std::vector<TicketFacts> WriterStatements::open_tickets(const std::string& node) {
+  return read_facts(db_, node, 0, 0, true);
+}
+
+Figures WriterStatements::figures(const std::string& node, int64_t from_ms, int64_t to_ms) {
+  return read_figures_ms(db_, policy_, node, from_ms, to_ms);
+}
+
+Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const std::string& node,
+                        int64_t from_ms, int64_t to_ms) {
+  if (to_ms <= from_ms) return {};
+  return read_figures(db, node, local_day(from_ms, policy.utc_offset_ms),
+                      local_day(to_ms - 1, policy.utc_offset_ms));
 }
 
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
                                     int64_t to_ms, bool open_only) {
-  std::string cols;
-  for (const char* c = kTicketColumns; *c; ++c) cols.push_back(*c);
-  // Prefix every ticket column with "t." for the join.
-  std::string prefixed;
-  size_t start = 0;
-  while (start < cols.size()) {
-    size_t comma = cols.find(',', start);
-    if (comma == std::string::npos) comma = cols.size();
-    std::string name = cols.substr(start, comma - start);
-    name.erase(0, name.find_first_not_of(' '));
-    prefixed += (prefixed.empty() ? "t." : ", t.") + name;
-    start = comma + 1;
-  }
+  // Each ticket's counts come from its own rows (INDEXED BY: the planner once walked every live
+  // deadline of the store for each ticket instead).
+  std::string from_where;
+  if (node.empty())
+    from_where = open_only ? " FROM tickets t WHERE t.status IN ('new', 'accepted', "
+                             "'transferred', 'escalated', 'returned', 'reopened')"
+                           : " FROM tickets t WHERE t.no >= :lo AND t.no < :hi";
+  else
+    from_where = std::string(
+                     " FROM ticket_scope s JOIN tickets t ON t.no = s.no WHERE s.node = "
+                     ":node AND ") +
+                 (open_only ? "s.open = 1" : "s.no >= :lo AND s.no < :hi");
   SQLite::Statement s(
       db,
-      "SELECT " + prefixed +
-          ", (SELECT count(*) FROM deadlines d WHERE d.ticket_no = t.no AND d.state = 'missed'),"
+      "SELECT " + prefixed_ticket_columns() +
+          ", (SELECT count(*) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
+          "t.no AND d.state = 'missed'),"
           " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'satisfied'),"
           " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'unsatisfied'),"
           " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
           "'default'),"
-          " (SELECT min(d.due_ms) FROM deadlines d WHERE d.ticket_no = t.no AND d.state IN "
-          "('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve')) AS due"
-          " FROM tickets t WHERE (?1 = '' OR instr(t.origin_path, '/' || ?1 || '/') > 0 OR "
-          "t.owner_node = ?1 OR t.department = ?1) AND (CASE WHEN ?4 THEN t.status NOT IN "
-          "('resolved', 'confirmed', 'closed') ELSE t.created_ms >= ?2 AND t.created_ms < ?3 END)"
-          " ORDER BY due IS NULL, due, t.no");
-  s.bind(1, node);
-  s.bind(2, from_ms);
-  s.bind(3, to_ms);
-  s.bind(4, open_only ? 1 : 0);
+          " (SELECT min(d.due_ms) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
+          "t.no AND d.state IN ('pending', 'warned') AND d.clock IN ('accept', 'update', "
+          "'resolve')) AS due" +
+          from_where + " ORDER BY due IS NULL, due, t.no");
+  if (!node.empty()) s.bind(":node", node);
+  if (!open_only) {
+    const auto [lo, hi] = no_range(db, from_ms, to_ms);
+    s.bind(":lo", lo);
+    s.bind(":hi", hi);
+  }
   std::vector<TicketFacts> out;
   const int n = s.getColumnCount();
   while (s.executeStep()) {
@@ -208,9 +235,7 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
 
 std::optional<int64_t> read_next_deadline(SQLite::Database& db) {
   SQLite::Statement s(db,
-                      "SELECT min(CASE WHEN state = 'pending' AND warn_ms > 0 AND warn_ms < due_ms "
-                      "THEN warn_ms ELSE due_ms END) FROM deadlines WHERE state IN ('pending', "
-                      "'warned')");
+                      "SELECT min(next_ms) FROM deadlines WHERE state IN ('pending', 'warned')");
   if (!s.executeStep() || s.getColumn(0).isNull()) return std::nullopt;
   return s.getColumn(0).getInt64();
 }

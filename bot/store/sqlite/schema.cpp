@@ -1,6 +1,8 @@
 // The schema, one migration per entry; never edit a shipped entry, append a new one.
 #include "bot/store/sqlite/schema.hpp"
 
+#include "bot/store/sqlite/scope_index.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -139,7 +141,38 @@ INSERT INTO verdicts(ticket_no, channel, user_id, answer, words, at_ms)
   SELECT ticket_no, channel, user_id, answer, words, answered_ms FROM satisfaction
   WHERE answer <> '';
 )sql",
+    // Reads that follow the answer: each node's tickets as an index range (ticket_scope, its open
+    // ones a partial index), each node's figures per local day (node_days), tickets by time, a
+    // reporter's tickets, and the timer's next look at a deadline as one indexed column. Filled
+    // from the rows already stored by rebuild_scope_index, in the same transaction.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN handed TEXT NOT NULL DEFAULT '';
+CREATE TABLE ticket_scope(
+  node TEXT NOT NULL, no INTEGER NOT NULL, open INTEGER NOT NULL,
+  PRIMARY KEY(node, no)) WITHOUT ROWID;
+CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;
+CREATE TABLE node_days(
+  node TEXT NOT NULL, day INTEGER NOT NULL,
+  received INTEGER NOT NULL DEFAULT 0, accepted_in_time INTEGER NOT NULL DEFAULT 0,
+  resolved INTEGER NOT NULL DEFAULT 0, satisfied INTEGER NOT NULL DEFAULT 0,
+  unsatisfied INTEGER NOT NULL DEFAULT 0, defaulted INTEGER NOT NULL DEFAULT 0,
+  misses INTEGER NOT NULL DEFAULT 0, reopened INTEGER NOT NULL DEFAULT 0,
+  categories TEXT NOT NULL DEFAULT '', tiers TEXT NOT NULL DEFAULT '',
+  accept_hist TEXT NOT NULL DEFAULT '', resolve_hist TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(node, day)) WITHOUT ROWID;
+CREATE INDEX tickets_created ON tickets(created_ms);
+CREATE INDEX ticket_reporters_user ON ticket_reporters(channel, user_id, joined_ms);
+ALTER TABLE deadlines ADD COLUMN next_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE deadlines SET next_ms = CASE WHEN state = 'pending' AND warn_ms > 0 AND warn_ms < due_ms
+  THEN warn_ms ELSE due_ms END;
+DROP INDEX deadlines_live;
+CREATE INDEX deadlines_next ON deadlines(next_ms) WHERE state IN ('pending', 'warned');
+CREATE INDEX outbox_state ON outbox(state, id);
+)sql",
 };
+
+// Migrations that also fill new tables from old rows in C++: the version they bring the store to.
+constexpr int kScopeIndexVersion = 10;
 
 }  // namespace
 
@@ -151,11 +184,12 @@ void configure(SQLite::Database& db) {
   db.setBusyTimeout(5000);
 }
 
-void migrate(SQLite::Database& db) {
+void migrate(SQLite::Database& db, const FigurePolicy& policy) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
   for (int v = version; v < static_cast<int>(kMigrations.size()); ++v) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kMigrations[static_cast<size_t>(v)]);
+    if (v + 1 == kScopeIndexVersion) rebuild_scope_index(db, policy);
     db.exec("PRAGMA user_version=" + std::to_string(v + 1));
     tx.commit();
   }

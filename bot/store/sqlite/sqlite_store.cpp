@@ -1,8 +1,10 @@
 // The SQLite Store: one writer thread owning one connection, group-committing queued work with
-// synchronous=FULL; reads on a second connection. SQLiteCpp exceptions stop at this boundary.
+// synchronous=FULL; reads on a pool of read connections. SQLiteCpp exceptions stop at this
+// boundary.
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
+#include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
 #include "bot/store/store.hpp"
@@ -21,30 +23,21 @@ namespace {
 
 class SqliteStore final : public Store {
   // (first: the reads below deduce their types from it)
-  // Every read: on the reader connection, one at a time; a database failure is a ReadError,
-  // never an empty answer.
+  // Every read: on a pooled read connection, under the time limit; a database failure is a
+  // ReadError, never an empty answer.
   template <typename F>
   auto read(F&& f) {
-    std::lock_guard lk(read_mu_);
-    try {
-      return f(*reader_db_);
-    } catch (const std::exception& e) {
-      log::error("store read failed: {}", e.what());
-      throw ReadError(e.what());
-    }
+    return readers_->read(std::forward<F>(f));
   }
 
  public:
   SqliteStore(const std::string& path, const SqliteOptions& opt)
       : options_(opt),
-        writer_db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
-        reader_db_(nullptr) {
+        writer_db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
     sqlite::configure(writer_db_);
-    sqlite::migrate(writer_db_);
-    reader_db_ =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
-    reader_db_->setBusyTimeout(5000);
-    tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_);
+    sqlite::migrate(writer_db_, opt.figures);
+    readers_ = std::make_unique<sqlite::ReadPool>(path, opt.readers, opt.read_time_limit_ms);
+    tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_, opt.figures);
     savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
     release_ = std::make_unique<SQLite::Statement>(writer_db_, "RELEASE job");
     rollback_to_ = std::make_unique<SQLite::Statement>(writer_db_, "ROLLBACK TO job");
@@ -88,10 +81,17 @@ class SqliteStore final : public Store {
   std::vector<Deadline> deadlines(int64_t no) override {
     return read([&](SQLite::Database& db) { return sqlite::read_deadlines(db, no); });
   }
-  std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to,
-                                 bool open_only) override {
+  std::vector<TicketFacts> open_tickets(const std::string& node) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_facts(db, node, 0, 0, true); });
+  }
+  std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to) override {
     return read(
-        [&](SQLite::Database& db) { return sqlite::read_facts(db, node, from, to, open_only); });
+        [&](SQLite::Database& db) { return sqlite::read_facts(db, node, from, to, false); });
+  }
+  Figures figures(const std::string& node, int64_t from, int64_t to) override {
+    return read([&](SQLite::Database& db) {
+      return sqlite::read_figures_ms(db, options_.figures, node, from, to);
+    });
   }
   std::vector<Incident> incidents(const IncidentQuery& q) override {
     return read([&](SQLite::Database& db) { return sqlite::read_incidents(db, q); });
@@ -106,6 +106,7 @@ class SqliteStore final : public Store {
   }
 
   void close() override {
+    readers_->stop();  // a read running now ends at once; queued writes still drain
     {
       std::lock_guard lk(mu_);
       if (stopping_ && !writer_.joinable()) return;
@@ -196,9 +197,8 @@ class SqliteStore final : public Store {
   SQLite::Database writer_db_;
   // Prepared once: one savepoint per work item is on the hot path of every inbound message.
   std::unique_ptr<SQLite::Statement> savepoint_, release_, rollback_to_;
-  std::unique_ptr<SQLite::Database> reader_db_;
+  std::unique_ptr<sqlite::ReadPool> readers_;
   std::unique_ptr<sqlite::WriterStatements> tx_;
-  std::mutex read_mu_;
 
   std::mutex mu_;  // guards queue_, stopping_, listener_
   std::condition_variable cv_;

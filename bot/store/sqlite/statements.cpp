@@ -9,12 +9,12 @@ namespace {
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(no, text, category, tier, urgent, leader_marked, building, unit, room, "
     "status, origin_node, origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, "
-    "owner_node, department, merge_key, created_ms, updated_ms, accepted_ms, resolved_ms) "
-    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "owner_node, department, merge_key, created_ms, updated_ms, accepted_ms, resolved_ms, handed) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateTicket =
     "UPDATE tickets SET status = ?, owner_level = ?, owner_node = ?, department = ?, "
     "leader_marked = ?, urgent = ?, tier = ?, updated_ms = ?, accepted_ms = ?, resolved_ms = ?, "
-    "supervised = ?, assignee = ? WHERE no = ?";
+    "supervised = ?, assignee = ?, handed = ? WHERE no = ?";
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
@@ -61,8 +61,10 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
-WriterStatements::WriterStatements(SQLite::Database& db)
+WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& policy)
     : db_(db),
+      policy_(policy),
+      scope_(std::make_unique<ScopeIndex>(db, policy)),
       insert_inbound_(
           db,
           "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
@@ -254,13 +256,15 @@ std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuer
 }
 
 std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q) {
-  SQLite::Statement s(db, std::string("SELECT ") + kOutboxColumns +
-                              " FROM outbox WHERE (:chat = '' OR chat_id = :chat) AND (:state = '' "
-                              "OR state = :state) AND (:before = 0 OR id < :before) "
-                              "ORDER BY id DESC LIMIT :limit");
-  s.bind(":chat", q.chat);
-  s.bind(":state", q.state ? to_string(*q.state) : "");
-  s.bind(":before", q.before_id);
+  // Only the filters given are in the SQL, so (chat, id) or (state, id) serves the page.
+  std::string where = q.before_id > 0 ? "id < :before" : "1";
+  if (!q.chat.empty()) where += " AND chat_id = :chat";
+  if (q.state) where += " AND state = :state";
+  SQLite::Statement s(db, std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE " + where +
+                              " ORDER BY id DESC LIMIT :limit");
+  if (!q.chat.empty()) s.bind(":chat", q.chat);
+  if (q.state) s.bind(":state", to_string(*q.state));
+  if (q.before_id > 0) s.bind(":before", q.before_id);
   s.bind(":limit", q.limit);
   std::vector<OutboxItem> out;
   while (s.executeStep()) out.push_back(outbox_row(s));

@@ -2,6 +2,7 @@
 // Private to store/sqlite.
 #pragma once
 
+#include "bot/store/sqlite/scope_index.hpp"
 #include "bot/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -12,7 +13,7 @@ namespace gridbot::store::sqlite {
 /// Thread safety: writer thread only.
 class WriterStatements final : public WriteTx {
  public:
-  explicit WriterStatements(SQLite::Database& db);
+  WriterStatements(SQLite::Database& db, const FigurePolicy& policy);
 
   // WriteTx
   int64_t insert_inbound(const InboundMessage& m) override;
@@ -47,8 +48,8 @@ class WriterStatements final : public WriteTx {
   void answer_satisfaction(int64_t ticket_no, const std::string& channel, const std::string& user,
                            const std::string& answer, const std::string& words,
                            int64_t at_ms) override;
-  std::vector<TicketFacts> ticket_facts(const std::string& node, int64_t from_ms, int64_t to_ms,
-                                        bool open_only) override;
+  std::vector<TicketFacts> open_tickets(const std::string& node) override;
+  Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) override;
   // Incidents (incident_statements.cpp)
   int64_t create_incident(const Incident& i) override;
   void update_incident(const Incident& i) override;
@@ -72,6 +73,8 @@ class WriterStatements final : public WriteTx {
   IncidentStatements& inc();
   std::shared_ptr<IncidentStatements> inc_;
   SQLite::Database& db_;
+  FigurePolicy policy_;
+  std::unique_ptr<ScopeIndex> scope_;
   SQLite::Statement insert_inbound_;
   SQLite::Statement set_message_state_;
   SQLite::Statement enqueue_;
@@ -86,12 +89,19 @@ class WriterStatements final : public WriteTx {
 
 /// Column list and row reader shared by the writer and the reads.
 extern const char* const kTicketColumns;
+/// kTicketColumns, each as "t.<name>", for queries that join tickets as t.
+const std::string& prefixed_ticket_columns();
+/// The ticket numbers reported in [from_ms, to_ms) as [lo, hi) (0 bounds: unbounded).
+std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int64_t to_ms);
 Ticket ticket_row(SQLite::Statement& s);
 std::vector<Reporter> read_reporters(SQLite::Statement& select_by_no, int64_t no);
 std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q);
 std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
+/// Open tickets `node` holds (open_only) or tickets of its scope reported in [from, to).
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
                                     int64_t to_ms, bool open_only);
+Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const std::string& node,
+                        int64_t from_ms, int64_t to_ms);
 std::optional<int64_t> read_next_deadline(SQLite::Database& db);
 std::vector<Deadline> read_deadlines(SQLite::Database& db, int64_t ticket_no);
 

@@ -6,7 +6,24 @@ namespace gridbot::store::sqlite {
 const char* const kTicketColumns =
     "no, text, category, tier, urgent, leader_marked, building, unit, room, status, origin_node, "
     "origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, owner_node, department, "
-    "merge_key, created_ms, updated_ms, accepted_ms, resolved_ms, supervised, assignee";
+    "merge_key, created_ms, updated_ms, accepted_ms, resolved_ms, supervised, assignee, handed";
+
+const std::string& prefixed_ticket_columns() {
+  static const std::string cols = [] {
+    std::string out, name;
+    for (const char* c = kTicketColumns;; ++c) {
+      if (*c == ',' || *c == '\0') {
+        out += (out.empty() ? "t." : ", t.") + name;
+        name.clear();
+        if (*c == '\0') break;
+      } else if (*c != ' ') {
+        name.push_back(*c);
+      }
+    }
+    return out;
+  }();
+  return cols;
+}
 
 Ticket ticket_row(SQLite::Statement& s) {
   Ticket t;
@@ -36,6 +53,7 @@ Ticket ticket_row(SQLite::Statement& s) {
   t.resolved_ms = s.getColumn(c++).getInt64();
   t.supervised = s.getColumn(c++).getInt() != 0;
   t.assignee = s.getColumn(c++).getString();
+  t.handed = s.getColumn(c++).getString();
   return t;
 }
 
@@ -79,13 +97,26 @@ int64_t WriterStatements::create_ticket(const Ticket& t) {
   s.bind(i++, t.updated_ms);
   s.bind(i++, t.accepted_ms);
   s.bind(i++, t.resolved_ms);
+  // Nodes it is handed to later are recorded by the scope index as they come.
+  Ticket indexed = t;
+  indexed.no = no;
+  indexed.handed.clear();
+  s.bind(i++, indexed.handed);
   s.exec();
   s.reset();
   if (!t.reporters.empty()) add_reporter(no, t.reporters.front());
+  scope_->add(indexed);
   return no;
 }
 
-void WriterStatements::update_ticket(const Ticket& t) {
+void WriterStatements::update_ticket(const Ticket& changed) {
+  select_ticket_.bind(1, changed.no);
+  std::optional<Ticket> before;
+  if (select_ticket_.executeStep()) before = ticket_row(select_ticket_);
+  select_ticket_.reset();
+  if (!before) return;
+  Ticket t = changed;
+  scope_->change(*before, t);
   auto& s = update_ticket_;
   int i = 1;
   s.bind(i++, to_string(t.status));
@@ -100,6 +131,7 @@ void WriterStatements::update_ticket(const Ticket& t) {
   s.bind(i++, t.resolved_ms);
   s.bind(i++, t.supervised ? 1 : 0);
   s.bind(i++, t.assignee);
+  s.bind(i++, t.handed);
   s.bind(i++, t.no);
   s.exec();
   s.reset();
@@ -164,19 +196,45 @@ void WriterStatements::add_event(int64_t no, const TicketEvent& e) {
   s.reset();
 }
 
+// The first ticket number reported at or after `ms` (numbers grow with time).
+int64_t first_no_at(SQLite::Database& db, int64_t ms) {
+  SQLite::Statement s(db,
+                      "SELECT no FROM tickets WHERE created_ms >= ? ORDER BY created_ms LIMIT 1");
+  s.bind(1, ms);
+  return s.executeStep() ? s.getColumn(0).getInt64() : INT64_MAX;
+}
+
+std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int64_t to_ms) {
+  return {from_ms > 0 ? first_no_at(db, from_ms) : 0,
+          to_ms > 0 ? first_no_at(db, to_ms) : INT64_MAX};
+}
+
 std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q) {
-  SQLite::Statement s(
-      db, std::string("SELECT ") + kTicketColumns +
-              " FROM tickets WHERE (:status = '' OR status = :status) AND (:open = 0 OR status "
-              "NOT IN ('resolved', 'confirmed', 'closed')) AND (:node = '' OR instr(origin_path, "
-              "'/' || :node || '/') > 0 OR owner_node = :node OR department = :node) AND "
-              "(:cat = '' OR category = :cat) AND (:before = 0 OR no < :before) "
-              "ORDER BY no DESC LIMIT :limit");
+  // A node's tickets walk its ticket_scope range newest first (the open ones their own partial
+  // index), so a building's page costs what a street's does; the whole deployment walks the
+  // tickets themselves.
+  const auto [lo, hi] = no_range(db, q.from_ms, q.to_ms);
+  const int64_t below = q.before_no > 0 ? std::min(q.before_no, hi) : hi;
+  const std::string filters =
+      " AND (:status = '' OR t.status = :status) AND (:cat = '' OR t.category = :cat)"
+      " AND (:open = 0 OR t.status NOT IN ('resolved', 'confirmed', 'closed'))";
+  std::string sql;
+  if (q.node.empty())
+    sql = "SELECT " + prefixed_ticket_columns() +
+          " FROM tickets t WHERE t.no >= :lo AND t.no < :below" + filters +
+          " ORDER BY t.no DESC LIMIT :limit";
+  else
+    sql = "SELECT " + prefixed_ticket_columns() +
+          " FROM ticket_scope s JOIN tickets t ON t.no = s.no WHERE s.node = :node" +
+          (q.open_only ? " AND s.open = 1" : "") + " AND s.no >= :lo AND s.no < :below" + filters +
+          " ORDER BY s.no DESC LIMIT :limit";
+  SQLite::Statement s(db, sql);
+  if (!q.node.empty()) s.bind(":node", q.node);
   s.bind(":status", q.status ? to_string(*q.status) : "");
   s.bind(":open", q.open_only ? 1 : 0);
-  s.bind(":node", q.node);
   s.bind(":cat", q.category);
-  s.bind(":before", q.before_no);
+  s.bind(":lo", lo);
+  s.bind(":below", below);
   s.bind(":limit", q.limit);
   std::vector<Ticket> out;
   while (s.executeStep()) out.push_back(ticket_row(s));

@@ -1,0 +1,260 @@
+#include "bot/store/sqlite/scope_index.hpp"
+
+#include "bot/store/sqlite/statements.hpp"
+
+#include <algorithm>
+
+namespace gridbot::store::sqlite {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+void split_path(const std::string& path, std::vector<std::string>* out) {
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) {
+      std::string node = path.substr(start, end - start);
+      if (std::find(out->begin(), out->end(), node) == out->end()) out->push_back(std::move(node));
+    }
+    start = end + 1;
+  }
+}
+
+bool in_path(const std::string& path, const std::string& node) {
+  return !node.empty() && path.find("/" + node + "/") != std::string::npos;
+}
+
+// Whether `node` still holds the ticket: open, and on its path or its current holder.
+bool open_for(const Ticket& t, const std::string& node) {
+  return is_open(t.status) &&
+         (in_path(t.origin_path, node) || node == t.owner_node || node == t.department);
+}
+
+}  // namespace
+
+std::vector<std::string> scope_nodes(const Ticket& t) {
+  std::vector<std::string> out;
+  split_path(t.origin_path, &out);
+  split_path(t.handed, &out);
+  return out;
+}
+
+int64_t local_day(int64_t ms, int64_t utc_offset_ms) {
+  const int64_t local = ms + utc_offset_ms;
+  return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
+}
+
+ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
+    : db_(db),
+      policy_(policy),
+      insert_scope_(db,
+                    "INSERT INTO ticket_scope(node, no, open) VALUES(?, ?, ?) "
+                    "ON CONFLICT(node, no) DO UPDATE SET open = excluded.open"),
+      select_day_(db,
+                  "SELECT received, accepted_in_time, resolved, satisfied, unsatisfied, defaulted, "
+                  "misses, reopened, categories, tiers, accept_hist, resolve_hist FROM node_days "
+                  "WHERE node = ? AND day = ?"),
+      upsert_day_(db,
+                  "INSERT OR REPLACE INTO node_days(node, day, received, accepted_in_time, "
+                  "resolved, satisfied, unsatisfied, defaulted, misses, reopened, categories, "
+                  "tiers, accept_hist, resolve_hist) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?)"),
+      select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?") {}
+
+Figures ScopeIndex::share(const Ticket& t) const {
+  Figures f;
+  f.received = 1;
+  f.by_category[t.category] = 1;
+  f.by_tier[to_string(t.tier)] = 1;
+  if (t.accepted_ms > 0) {
+    const int64_t took = t.accepted_ms - t.created_ms;
+    f.accept.add(took);
+    if (took <= policy_.accept_window_ms) f.accepted_in_time = 1;
+  }
+  if (t.resolved_ms > 0) {
+    f.resolved = 1;
+    f.resolve.add(t.resolved_ms - t.created_ms);
+  }
+  return f;
+}
+
+void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open) {
+  insert_scope_.bind(1, node);
+  insert_scope_.bind(2, no);
+  insert_scope_.bind(3, open ? 1 : 0);
+  insert_scope_.exec();
+  insert_scope_.reset();
+}
+
+void ScopeIndex::add(const Ticket& t) {
+  auto nodes = scope_nodes(t);
+  for (const auto& n : nodes) set_scope(n, t.no, open_for(t, n));
+  apply(nodes, local_day(t.created_ms, policy_.utc_offset_ms), share(t));
+}
+
+void ScopeIndex::change(const Ticket& before, Ticket& after) {
+  after.handed = before.handed;
+  const auto old_nodes = scope_nodes(before);
+  const int64_t day = local_day(before.created_ms, policy_.utc_offset_ms);
+  // Nodes reached for the first time: a department it was handed to, a holder off its path.
+  std::vector<std::string> fresh;
+  for (const auto* holder : {&after.owner_node, &after.department}) {
+    if (holder->empty() ||
+        std::find(old_nodes.begin(), old_nodes.end(), *holder) != old_nodes.end() ||
+        std::find(fresh.begin(), fresh.end(), *holder) != fresh.end())
+      continue;
+    fresh.push_back(*holder);
+    after.handed += (after.handed.empty() ? "/" : "") + *holder + "/";
+  }
+  for (const auto& n : old_nodes)
+    if (open_for(before, n) != open_for(after, n)) set_scope(n, after.no, open_for(after, n));
+  Figures delta = share(after);
+  delta.add(share(before), -1);
+  apply(old_nodes, day, delta);
+  if (fresh.empty()) return;
+  // A new node takes the ticket's whole share so far, misses and verdicts included.
+  Figures whole = share(after);
+  SQLite::Statement counts(
+      db_,
+      "SELECT (SELECT count(*) FROM deadlines WHERE ticket_no = ?1 AND state = 'missed'), "
+      "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'satisfied'), "
+      "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'unsatisfied'), "
+      "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'default')");
+  counts.bind(1, after.no);
+  if (counts.executeStep()) {
+    whole.misses = counts.getColumn(0).getInt64();
+    whole.satisfied = counts.getColumn(1).getInt64();
+    whole.unsatisfied = counts.getColumn(2).getInt64();
+    whole.defaulted = counts.getColumn(3).getInt64();
+    whole.reopened = whole.unsatisfied > 0 ? 1 : 0;
+  }
+  for (const auto& n : fresh) set_scope(n, after.no, open_for(after, n));
+  apply(fresh, day, whole, false);
+}
+
+void ScopeIndex::apply_to_ticket(int64_t ticket_no, const Figures& delta) {
+  select_ticket_.bind(1, ticket_no);
+  std::optional<Ticket> t;
+  if (select_ticket_.executeStep()) t = ticket_row(select_ticket_);
+  select_ticket_.reset();
+  if (t) apply(scope_nodes(*t), local_day(t->created_ms, policy_.utc_offset_ms), delta);
+}
+
+void ScopeIndex::count_miss(int64_t ticket_no) {
+  Figures d;
+  d.misses = 1;
+  apply_to_ticket(ticket_no, d);
+}
+
+void ScopeIndex::count_verdicts(int64_t ticket_no, const std::string& answer, int64_t n,
+                                bool first_unsatisfied) {
+  Figures d;
+  (answer == "satisfied" ? d.satisfied : answer == "unsatisfied" ? d.unsatisfied : d.defaulted) = n;
+  d.reopened = first_unsatisfied ? 1 : 0;
+  apply_to_ticket(ticket_no, d);
+}
+
+void ScopeIndex::apply(const std::vector<std::string>& nodes, int64_t day, const Figures& delta,
+                       bool with_root) {
+  if (delta == Figures{}) return;
+  // Every node of the scope, and "" for the whole deployment.
+  for (size_t i = 0; i < nodes.size() + (with_root ? 1 : 0); ++i) {
+    const std::string node = i < nodes.size() ? nodes[i] : std::string();
+    select_day_.bind(1, node);
+    select_day_.bind(2, day);
+    Figures f;
+    if (select_day_.executeStep()) {
+      f.received = select_day_.getColumn(0).getInt64();
+      f.accepted_in_time = select_day_.getColumn(1).getInt64();
+      f.resolved = select_day_.getColumn(2).getInt64();
+      f.satisfied = select_day_.getColumn(3).getInt64();
+      f.unsatisfied = select_day_.getColumn(4).getInt64();
+      f.defaulted = select_day_.getColumn(5).getInt64();
+      f.misses = select_day_.getColumn(6).getInt64();
+      f.reopened = select_day_.getColumn(7).getInt64();
+      parse_counts(select_day_.getColumn(8).getString(), &f.by_category);
+      parse_counts(select_day_.getColumn(9).getString(), &f.by_tier);
+      f.accept.parse(select_day_.getColumn(10).getString());
+      f.resolve.parse(select_day_.getColumn(11).getString());
+    }
+    select_day_.reset();
+    f.add(delta);
+    auto& u = upsert_day_;
+    int c = 1;
+    u.bind(c++, node);
+    u.bind(c++, day);
+    for (int64_t v : {f.received, f.accepted_in_time, f.resolved, f.satisfied, f.unsatisfied,
+                      f.defaulted, f.misses, f.reopened})
+      u.bind(c++, v);
+    u.bind(c++, encode_counts(f.by_category));
+    u.bind(c++, encode_counts(f.by_tier));
+    u.bind(c++, f.accept.encode());
+    u.bind(c++, f.resolve.encode());
+    u.exec();
+    u.reset();
+  }
+}
+
+Figures read_figures(SQLite::Database& db, const std::string& node, int64_t from_day,
+                     int64_t to_day) {
+  SQLite::Statement s(db,
+                      "SELECT received, accepted_in_time, resolved, satisfied, unsatisfied, "
+                      "defaulted, misses, reopened, categories, tiers, accept_hist, resolve_hist "
+                      "FROM node_days WHERE node = ? AND day BETWEEN ? AND ?");
+  s.bind(1, node);
+  s.bind(2, from_day);
+  s.bind(3, to_day);
+  Figures total;
+  while (s.executeStep()) {
+    Figures f;
+    f.received = s.getColumn(0).getInt64();
+    f.accepted_in_time = s.getColumn(1).getInt64();
+    f.resolved = s.getColumn(2).getInt64();
+    f.satisfied = s.getColumn(3).getInt64();
+    f.unsatisfied = s.getColumn(4).getInt64();
+    f.defaulted = s.getColumn(5).getInt64();
+    f.misses = s.getColumn(6).getInt64();
+    f.reopened = s.getColumn(7).getInt64();
+    parse_counts(s.getColumn(8).getString(), &f.by_category);
+    parse_counts(s.getColumn(9).getString(), &f.by_tier);
+    f.accept.parse(s.getColumn(10).getString());
+    f.resolve.parse(s.getColumn(11).getString());
+    total.add(f);
+  }
+  return total;
+}
+
+void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy) {
+  db.exec("DELETE FROM ticket_scope; DELETE FROM node_days;");
+  ScopeIndex index(db, policy);
+  SQLite::Statement tickets(db, std::string("SELECT ") + kTicketColumns + " FROM tickets");
+  while (tickets.executeStep()) {
+    Ticket t = ticket_row(tickets);
+    // Holders off the origin path count as handed to, as the writer would have recorded.
+    t.handed.clear();
+    for (const auto* holder : {&t.owner_node, &t.department})
+      if (!holder->empty() && !in_path(t.origin_path, *holder) && !in_path(t.handed, *holder))
+        t.handed += (t.handed.empty() ? "/" : "") + *holder + "/";
+    index.add(t);
+    SQLite::Statement save(db, "UPDATE tickets SET handed = ? WHERE no = ?");
+    save.bind(1, t.handed);
+    save.bind(2, t.no);
+    save.exec();
+  }
+  SQLite::Statement misses(
+      db, "SELECT ticket_no, count(*) FROM deadlines WHERE state = 'missed' GROUP BY ticket_no");
+  while (misses.executeStep())
+    for (int64_t i = 0; i < misses.getColumn(1).getInt64(); ++i)
+      index.count_miss(misses.getColumn(0).getInt64());
+  SQLite::Statement verdicts(
+      db, "SELECT ticket_no, answer, count(*) FROM verdicts GROUP BY ticket_no, answer");
+  while (verdicts.executeStep()) {
+    const std::string answer = verdicts.getColumn(1).getString();
+    index.count_verdicts(verdicts.getColumn(0).getInt64(), answer, verdicts.getColumn(2).getInt64(),
+                         answer == "unsatisfied");
+  }
+}
+
+}  // namespace gridbot::store::sqlite

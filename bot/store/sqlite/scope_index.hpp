@@ -1,0 +1,64 @@
+// What keeps a node's tickets and figures one index range away: every node a ticket belongs to
+// (its origin path, and any node it was handed to) gets a ticket_scope row, open while the node
+// still holds it; and the node's row of the day the ticket was reported (node_days) carries the
+// ticket's share of the figures. Both are written in the transaction that changes the ticket,
+// so they are never behind it (docs/design.md "Reads that follow the answer").
+#pragma once
+
+#include "base/model/figures.hpp"
+#include "base/model/ticket.hpp"
+#include "bot/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <string>
+#include <vector>
+
+namespace gridbot::store::sqlite {
+
+/// The nodes a ticket belongs to: its origin path's nodes, then the ones it was handed to.
+std::vector<std::string> scope_nodes(const Ticket& t);
+
+/// The local day a time falls on (days since the epoch at the deployment's UTC offset).
+int64_t local_day(int64_t ms, int64_t utc_offset_ms);
+
+/// Thread safety: writer connection only.
+class ScopeIndex {
+ public:
+  ScopeIndex(SQLite::Database& db, const FigurePolicy& policy);
+
+  /// A new ticket (its number set).
+  void add(const Ticket& t);
+  /// The ticket changed from `before` to `after` (same number). Writes after.handed when the
+  /// ticket reached a node outside its scope.
+  void change(const Ticket& before, Ticket& after);
+  /// One of the ticket's deadlines was missed.
+  void count_miss(int64_t ticket_no);
+  /// `n` verdicts `answer` on the ticket; first_unsatisfied: the ticket's first unsatisfied one.
+  void count_verdicts(int64_t ticket_no, const std::string& answer, int64_t n,
+                      bool first_unsatisfied);
+
+  /// The ticket's share of its day's figures, as far as its row tells (no misses or verdicts).
+  Figures share(const Ticket& t) const;
+
+ private:
+  /// Adds `delta` to each node's row of `day`, and to the whole deployment's when with_root.
+  void apply(const std::vector<std::string>& nodes, int64_t day, const Figures& delta,
+             bool with_root = true);
+  void apply_to_ticket(int64_t ticket_no, const Figures& delta);
+  void set_scope(const std::string& node, int64_t no, bool open);
+
+  SQLite::Database& db_;
+  FigurePolicy policy_;
+  SQLite::Statement insert_scope_, select_day_, upsert_day_, select_ticket_;
+};
+
+/// The figures of `node` ("" for every ticket) for the local days [from_day, to_day].
+Figures read_figures(SQLite::Database& db, const std::string& node, int64_t from_day,
+                     int64_t to_day);
+
+/// Fills ticket_scope and node_days from the tickets, deadlines and verdicts already stored.
+void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy);
+
+}  // namespace gridbot::store::sqlite

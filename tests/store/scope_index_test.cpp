@@ -1,0 +1,200 @@
+// The scope index and the per-node per-day figures must always say what a walk over the tickets
+// would: checked against such a walk after a random history of reports, acceptances, hand-overs,
+// resolutions, reopenings, misses and verdicts, and against a rebuild from the rows.
+#include "base/model/figures.hpp"
+#include "bot/store/sqlite/scope_index.hpp"
+#include "bot/store/store.hpp"
+
+#include "../temp_dir.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace gridbot;
+using namespace gridbot::store;
+
+namespace {
+
+constexpr int64_t kHour = 3600 * 1000LL;
+constexpr int64_t kDay = 24 * kHour;
+const FigurePolicy kPolicy{8 * kHour, 2 * kHour};
+
+// The figures as a walk over the facts of `node`'s tickets reported in [from, to).
+Figures walked(Store& store, const std::string& node, int64_t from, int64_t to) {
+  Figures f;
+  for (const auto& x : store.facts(node, from, to)) {
+    const auto& t = x.ticket;
+    ++f.received;
+    ++f.by_category[t.category];
+    ++f.by_tier[to_string(t.tier)];
+    if (t.accepted_ms > 0) {
+      f.accept.add(t.accepted_ms - t.created_ms);
+      if (t.accepted_ms - t.created_ms <= kPolicy.accept_window_ms) ++f.accepted_in_time;
+    }
+    if (t.resolved_ms > 0) {
+      ++f.resolved;
+      f.resolve.add(t.resolved_ms - t.created_ms);
+    }
+    f.misses += x.misses;
+    f.satisfied += x.satisfied;
+    f.unsatisfied += x.unsatisfied;
+    f.defaulted += x.defaulted;
+    f.reopened += x.unsatisfied > 0 ? 1 : 0;
+  }
+  return f;
+}
+
+Ticket report(int building, const std::string& category, int64_t at) {
+  Ticket t;
+  t.text = "楼道灯坏了";
+  t.category = category;
+  t.tier = building % 3 == 0 ? Tier::big : Tier::small;
+  t.status = TicketStatus::new_;
+  const std::string b = "b" + std::to_string(building);
+  const std::string g = "g" + std::to_string(building % 2);
+  t.origin_node = b;
+  t.origin_channel = "bridge";
+  t.origin_chat = "room-" + b;
+  t.origin_msg_id = "m" + std::to_string(at);
+  t.origin_path = "/s1/c1/" + g + "/" + b + "/";
+  t.owner_level = "grid";
+  t.owner_node = g;
+  t.merge_key = b + "|" + category;
+  t.created_ms = t.updated_ms = at;
+  t.reporters.push_back({"bridge", "u" + std::to_string(at), "居民", t.origin_chat, at});
+  return t;
+}
+
+std::unique_ptr<Store> open(const test::TempDir& dir) {
+  SqliteOptions opt;
+  opt.figures = kPolicy;
+  std::string err;
+  auto s = open_sqlite_store(dir.file("s.db"), opt, &err);
+  INFO(err);
+  REQUIRE(s);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("durations fall into minute buckets, then 2% ones, and medians read the bucket",
+          "[figures]") {
+  CHECK(DurationHistogram::bucket_of(0) == 0);
+  CHECK(DurationHistogram::bucket_of(59'999) == 0);
+  CHECK(DurationHistogram::bucket_of(179 * 60'000) == 179);
+  CHECK(DurationHistogram::lower_ms(DurationHistogram::bucket_of(3 * kHour)) == 3 * kHour);
+  for (int64_t ms : {4 * kHour + 17, 26 * kHour, 9 * kDay + 5, 300 * kDay}) {
+    const int b = DurationHistogram::bucket_of(ms);
+    CHECK(DurationHistogram::lower_ms(b) <= ms);
+    CHECK(DurationHistogram::lower_ms(b + 1) > ms);
+    CHECK(DurationHistogram::lower_ms(b) >= ms * 100 / 103);  // at most ~2% below
+  }
+  DurationHistogram h;
+  h.add(1 * kHour);
+  h.add(3 * kHour);
+  CHECK(h.median_ms() == 3 * kHour);  // the upper middle, as before
+  DurationHistogram back;
+  REQUIRE(back.parse(h.encode()));
+  CHECK(back == h);
+  CHECK_FALSE(back.parse("12:x"));
+  CHECK(back == h);  // a malformed text changes nothing
+  CHECK(DurationHistogram().median_ms() == -1);
+}
+
+TEST_CASE("figures and scope ranges say what a walk over the tickets says, after any history",
+          "[store][figures]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  std::mt19937 rng(7);
+  const int64_t t0 = 1'780'000'000'000;  // 2026-05-28
+  const std::vector<std::string> cats = {"facility", "water", "noise"};
+  std::vector<int64_t> nos;
+  for (int step = 0; step < 600; ++step) {
+    const int64_t now = t0 + step * (kHour / 2);
+    REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+      const int what = static_cast<int>(rng() % 10);
+      if (what < 4 || nos.empty()) {
+        const int64_t no =
+            tx.create_ticket(report(static_cast<int>(rng() % 6), cats[rng() % 3], now));
+        nos.push_back(no);
+        Deadline d;
+        d.ticket_no = no;
+        d.clock = DeadlineKind::accept;
+        d.node = "g0";
+        d.due_ms = now + 2 * kHour;
+        d.created_ms = now;
+        tx.add_deadline(d);
+        return;
+      }
+      auto t = *tx.load_ticket(nos[rng() % nos.size()]);
+      switch (what) {
+        case 4:
+          if (t.accepted_ms == 0) t.accepted_ms = now, t.status = TicketStatus::accepted;
+          break;
+        case 5:  // handed to a department off the path
+          t.department = "dept-water";
+          t.status = TicketStatus::transferred;
+          break;
+        case 6:
+          t.resolved_ms = now;
+          t.status = TicketStatus::resolved;
+          tx.ask_satisfaction({t.no, "bridge", t.reporters[0].user_id, now, "", 0});
+          break;
+        case 7: {
+          const auto answer = rng() % 2 ? "satisfied" : "unsatisfied";
+          tx.answer_satisfaction(t.no, "", "", answer, "", now);
+          if (std::string(answer) == "unsatisfied" && t.resolved_ms > 0) {
+            t.resolved_ms = 0;
+            t.status = TicketStatus::reopened;
+          }
+          break;
+        }
+        default:
+          for (const auto& d : tx.due_deadlines(now + 3 * kHour, 5))
+            tx.set_deadline_state(d.id, DeadlineState::missed, now);
+          break;
+      }
+      t.updated_ms = now;
+      tx.update_ticket(t);
+    }));
+  }
+  const int64_t end = t0 + 600 * (kHour / 2) + 1;
+  for (const std::string node : {"", "s1", "c1", "g0", "g1", "b3", "dept-water"}) {
+    INFO(node);
+    CHECK(store->figures(node, t0, end) == walked(*store, node, t0, end));
+    // One local day alone.
+    const int64_t day_start = t0 + 2 * kDay - (t0 + kPolicy.utc_offset_ms) % kDay;
+    CHECK(store->figures(node, day_start, day_start + kDay) ==
+          walked(*store, node, day_start, day_start + kDay));
+  }
+  // The lists: newest first, only the node's, the open ones exactly the open ones it holds.
+  for (const std::string node : {"g0", "b3", "dept-water"}) {
+    TicketQuery q;
+    q.node = node;
+    q.limit = 1000;
+    const auto all = store->tickets(q);
+    REQUIRE_FALSE(all.empty());
+    for (size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].no > all[i].no);
+    for (const auto& t : all)
+      CHECK((t.origin_path.find("/" + node + "/") != std::string::npos || t.department == node));
+    size_t open_held = 0;
+    for (const auto& t : all)
+      open_held +=
+          is_open(t.status) && (t.origin_path.find("/" + node + "/") != std::string::npos ||
+                                t.department == node || t.owner_node == node);
+    q.open_only = true;
+    CHECK(store->tickets(q).size() == open_held);
+    CHECK(store->open_tickets(node).size() == open_held);
+  }
+  // A rebuild from the rows gives the very same figures.
+  const auto before = store->figures("s1", t0, end);
+  store->close();
+  {
+    SQLite::Database db(dir.file("s.db"), SQLite::OPEN_READWRITE);
+    sqlite::rebuild_scope_index(db, kPolicy);
+  }
+  auto again = open(dir);
+  CHECK(again->figures("s1", t0, end) == before);
+}
