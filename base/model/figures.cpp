@@ -47,39 +47,55 @@ int64_t DurationHistogram::lower_ms(int bucket) {
 }
 
 void DurationHistogram::add_bucket(int bucket, int64_t n) {
-  add_count(buckets_, bucket, n);
+  if (n == 0 || bucket < 0) return;
+  const auto b = static_cast<size_t>(bucket);
+  if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
+  buckets_[b] += n;
   count_ += n;
+  if (b + 1 == buckets_.size() && buckets_[b] == 0) trim();
+}
+
+void DurationHistogram::trim() {
+  while (!buckets_.empty() && buckets_.back() == 0) buckets_.pop_back();
 }
 
 void DurationHistogram::merge(const DurationHistogram& o) {
-  for (const auto& [b, n] : o.buckets_) add_bucket(b, n);
+  if (o.buckets_.size() > buckets_.size()) buckets_.resize(o.buckets_.size(), 0);
+  for (size_t b = 0; b < o.buckets_.size(); ++b) buckets_[b] += o.buckets_[b];
+  count_ += o.count_;
+  trim();
 }
 
 int64_t DurationHistogram::median_ms() const {
   if (count_ <= 0) return -1;
   int64_t seen = 0;
-  for (const auto& [b, n] : buckets_)
-    if ((seen += n) > count_ / 2) return lower_ms(b);
-  return lower_ms(buckets_.rbegin()->first);
+  for (size_t b = 0; b < buckets_.size(); ++b)
+    if ((seen += buckets_[b]) > count_ / 2) return lower_ms(static_cast<int>(b));
+  return lower_ms(static_cast<int>(buckets_.size()) - 1);
 }
 
 std::string DurationHistogram::encode() const {
   std::string out;
-  for (const auto& [b, n] : buckets_) {
+  for (size_t b = 0; b < buckets_.size(); ++b) {
+    if (buckets_[b] == 0) continue;
     if (!out.empty()) out.push_back(' ');
-    out += std::to_string(b) + ":" + std::to_string(n);
+    out += std::to_string(b) + ":" + std::to_string(buckets_[b]);
   }
   return out;
 }
 
 bool DurationHistogram::parse(std::string_view text) {
-  std::map<std::string, int64_t> raw;
-  if (!parse_counts(text, &raw)) return false;
   DurationHistogram h;
-  for (const auto& [k, n] : raw) {
-    const auto b = parse_int<int>(k, 0, 1 << 20);
-    if (!b) return false;
-    h.add_bucket(*b, n);
+  while (!text.empty()) {
+    const size_t end = std::min(text.find(' '), text.size());
+    const auto item = text.substr(0, end);
+    const size_t colon = item.find(':');
+    if (colon == std::string_view::npos) return false;
+    const auto b = parse_int<int>(item.substr(0, colon), 0, 1 << 16);
+    const auto n = parse_int<int64_t>(item.substr(colon + 1), INT64_MIN / 2, INT64_MAX / 2);
+    if (!b || !n) return false;
+    h.add_bucket(*b, *n);
+    text.remove_prefix(std::min(end + 1, text.size()));
   }
   *this = std::move(h);
   return true;
@@ -119,8 +135,15 @@ void Figures::add(const Figures& o, int sign) {
   defaulted += sign * o.defaulted;
   misses += sign * o.misses;
   reopened += sign * o.reopened;
-  for (const auto& [b, n] : o.accept.buckets()) accept.add_bucket(b, sign * n);
-  for (const auto& [b, n] : o.resolve.buckets()) resolve.add_bucket(b, sign * n);
+  if (sign == 1) {
+    accept.merge(o.accept);
+    resolve.merge(o.resolve);
+  } else {
+    for (size_t b = 0; b < o.accept.buckets().size(); ++b)
+      accept.add_bucket(static_cast<int>(b), -o.accept.buckets()[b]);
+    for (size_t b = 0; b < o.resolve.buckets().size(); ++b)
+      resolve.add_bucket(static_cast<int>(b), -o.resolve.buckets()[b]);
+  }
   for (const auto& [k, n] : o.by_category) add_count(by_category, k, sign * n);
   for (const auto& [k, n] : o.by_tier) add_count(by_tier, k, sign * n);
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gridbot {
 
@@ -25,7 +26,8 @@ class DurationHistogram {
   /// The upper middle duration (element count/2 of the sorted list), -1 when empty.
   int64_t median_ms() const;
   bool empty() const { return count_ == 0; }
-  const std::map<int, int64_t>& buckets() const { return buckets_; }
+  /// Count per bucket, dense from bucket 0 (trailing zeros trimmed).
+  const std::vector<int64_t>& buckets() const { return buckets_; }
 
   /// "bucket:count bucket:count", buckets ascending; parse() takes the same back (false when
   /// malformed, leaving the histogram unchanged).
@@ -35,7 +37,9 @@ class DurationHistogram {
   bool operator==(const DurationHistogram&) const = default;
 
  private:
-  std::map<int, int64_t> buckets_;
+  void trim();
+  // Dense: a city's year merges 365 days × a few hundred buckets, and a map made that the cost.
+  std::vector<int64_t> buckets_;
   int64_t count_ = 0;
 };
 

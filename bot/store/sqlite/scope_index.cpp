@@ -3,6 +3,8 @@
 #include "bot/store/sqlite/statements.hpp"
 
 #include <algorithm>
+#include <array>
+#include <map>
 
 namespace gridbot::store::sqlite {
 namespace {
@@ -32,6 +34,24 @@ bool open_for(const Ticket& t, const std::string& node) {
          (in_path(t.origin_path, node) || node == t.owner_node || node == t.department);
 }
 
+// A node_days row in the column order of kDayColumns.
+Figures day_row(SQLite::Statement& s) {
+  Figures f;
+  int c = 0;
+  for (int64_t* v : {&f.received, &f.accepted_in_time, &f.resolved, &f.satisfied, &f.unsatisfied,
+                     &f.defaulted, &f.misses, &f.reopened})
+    *v = s.getColumn(c++).getInt64();
+  parse_counts(s.getColumn(c++).getString(), &f.by_category);
+  parse_counts(s.getColumn(c++).getString(), &f.by_tier);
+  f.accept.parse(s.getColumn(c++).getString());
+  f.resolve.parse(s.getColumn(c++).getString());
+  return f;
+}
+
+constexpr const char* kDayColumns =
+    "received, accepted_in_time, resolved, satisfied, unsatisfied, defaulted, misses, reopened, "
+    "categories, tiers, accept_hist, resolve_hist";
+
 }  // namespace
 
 std::vector<std::string> scope_nodes(const Ticket& t) {
@@ -52,15 +72,21 @@ ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
       insert_scope_(db,
                     "INSERT INTO ticket_scope(node, no, open) VALUES(?, ?, ?) "
                     "ON CONFLICT(node, no) DO UPDATE SET open = excluded.open"),
-      select_day_(db,
-                  "SELECT received, accepted_in_time, resolved, satisfied, unsatisfied, defaulted, "
-                  "misses, reopened, categories, tiers, accept_hist, resolve_hist FROM node_days "
-                  "WHERE node = ? AND day = ?"),
-      upsert_day_(db,
-                  "INSERT OR REPLACE INTO node_days(node, day, received, accepted_in_time, "
-                  "resolved, satisfied, unsatisfied, defaulted, misses, reopened, categories, "
-                  "tiers, accept_hist, resolve_hist) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                  "?, ?)"),
+      add_counts_(db,
+                  "INSERT INTO node_days(node, day, received, accepted_in_time, resolved, "
+                  "satisfied, unsatisfied, defaulted, misses, reopened) VALUES(?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?) ON CONFLICT(node, day) DO UPDATE SET received = received + "
+                  "excluded.received, accepted_in_time = accepted_in_time + "
+                  "excluded.accepted_in_time, resolved = resolved + excluded.resolved, "
+                  "satisfied = satisfied + excluded.satisfied, unsatisfied = unsatisfied + "
+                  "excluded.unsatisfied, defaulted = defaulted + excluded.defaulted, misses = "
+                  "misses + excluded.misses, reopened = reopened + excluded.reopened"),
+      select_texts_(db,
+                    "SELECT categories, tiers, accept_hist, resolve_hist FROM node_days WHERE "
+                    "node = ? AND day = ?"),
+      set_texts_(db,
+                 "UPDATE node_days SET categories = ?, tiers = ?, accept_hist = ?, "
+                 "resolve_hist = ? WHERE node = ? AND day = ?"),
       select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?") {}
 
 Figures ScopeIndex::share(const Ticket& t) const {
@@ -159,70 +185,64 @@ void ScopeIndex::count_verdicts(int64_t ticket_no, const std::string& answer, in
 void ScopeIndex::apply(const std::vector<std::string>& nodes, int64_t day, const Figures& delta,
                        bool with_root) {
   if (delta == Figures{}) return;
-  // Every node of the scope, and "" for the whole deployment.
+  // Counters are added in SQL; the text columns are read and rewritten only when the change
+  // touches them (a report: categories and tiers; an acceptance or a resolution: a histogram).
+  const bool cats = !delta.by_category.empty() || !delta.by_tier.empty();
+  const bool hists = !delta.accept.buckets().empty() || !delta.resolve.buckets().empty();
   for (size_t i = 0; i < nodes.size() + (with_root ? 1 : 0); ++i) {
     const std::string node = i < nodes.size() ? nodes[i] : std::string();
-    select_day_.bind(1, node);
-    select_day_.bind(2, day);
-    Figures f;
-    if (select_day_.executeStep()) {
-      f.received = select_day_.getColumn(0).getInt64();
-      f.accepted_in_time = select_day_.getColumn(1).getInt64();
-      f.resolved = select_day_.getColumn(2).getInt64();
-      f.satisfied = select_day_.getColumn(3).getInt64();
-      f.unsatisfied = select_day_.getColumn(4).getInt64();
-      f.defaulted = select_day_.getColumn(5).getInt64();
-      f.misses = select_day_.getColumn(6).getInt64();
-      f.reopened = select_day_.getColumn(7).getInt64();
-      parse_counts(select_day_.getColumn(8).getString(), &f.by_category);
-      parse_counts(select_day_.getColumn(9).getString(), &f.by_tier);
-      f.accept.parse(select_day_.getColumn(10).getString());
-      f.resolve.parse(select_day_.getColumn(11).getString());
-    }
-    select_day_.reset();
-    f.add(delta);
-    auto& u = upsert_day_;
+    auto& u = add_counts_;
     int c = 1;
     u.bind(c++, node);
     u.bind(c++, day);
-    for (int64_t v : {f.received, f.accepted_in_time, f.resolved, f.satisfied, f.unsatisfied,
-                      f.defaulted, f.misses, f.reopened})
+    for (int64_t v : {delta.received, delta.accepted_in_time, delta.resolved, delta.satisfied,
+                      delta.unsatisfied, delta.defaulted, delta.misses, delta.reopened})
       u.bind(c++, v);
-    u.bind(c++, encode_counts(f.by_category));
-    u.bind(c++, encode_counts(f.by_tier));
-    u.bind(c++, f.accept.encode());
-    u.bind(c++, f.resolve.encode());
     u.exec();
     u.reset();
+    if (!cats && !hists) continue;
+    select_texts_.bind(1, node);
+    select_texts_.bind(2, day);
+    std::array<std::string, 4> text;
+    if (select_texts_.executeStep())
+      for (int k = 0; k < 4; ++k) text[k] = select_texts_.getColumn(k).getString();
+    select_texts_.reset();
+    if (cats) {
+      for (auto [k, add] : {std::pair{0, &delta.by_category}, std::pair{1, &delta.by_tier}}) {
+        std::map<std::string, int64_t> m;
+        parse_counts(text[k], &m);
+        for (const auto& [code, n] : *add)
+          if ((m[code] += n) == 0) m.erase(code);
+        text[k] = encode_counts(m);
+      }
+    }
+    if (hists) {
+      for (auto [k, add] : {std::pair{2, &delta.accept}, std::pair{3, &delta.resolve}}) {
+        if (add->buckets().empty()) continue;
+        DurationHistogram h;
+        h.parse(text[k]);
+        for (size_t b = 0; b < add->buckets().size(); ++b)
+          h.add_bucket(static_cast<int>(b), add->buckets()[b]);
+        text[k] = h.encode();
+      }
+    }
+    for (int k = 0; k < 4; ++k) set_texts_.bind(k + 1, text[k]);
+    set_texts_.bind(5, node);
+    set_texts_.bind(6, day);
+    set_texts_.exec();
+    set_texts_.reset();
   }
 }
 
 Figures read_figures(SQLite::Database& db, const std::string& node, int64_t from_day,
                      int64_t to_day) {
-  SQLite::Statement s(db,
-                      "SELECT received, accepted_in_time, resolved, satisfied, unsatisfied, "
-                      "defaulted, misses, reopened, categories, tiers, accept_hist, resolve_hist "
-                      "FROM node_days WHERE node = ? AND day BETWEEN ? AND ?");
+  SQLite::Statement s(db, std::string("SELECT ") + kDayColumns +
+                              " FROM node_days WHERE node = ? AND day BETWEEN ? AND ?");
   s.bind(1, node);
   s.bind(2, from_day);
   s.bind(3, to_day);
   Figures total;
-  while (s.executeStep()) {
-    Figures f;
-    f.received = s.getColumn(0).getInt64();
-    f.accepted_in_time = s.getColumn(1).getInt64();
-    f.resolved = s.getColumn(2).getInt64();
-    f.satisfied = s.getColumn(3).getInt64();
-    f.unsatisfied = s.getColumn(4).getInt64();
-    f.defaulted = s.getColumn(5).getInt64();
-    f.misses = s.getColumn(6).getInt64();
-    f.reopened = s.getColumn(7).getInt64();
-    parse_counts(s.getColumn(8).getString(), &f.by_category);
-    parse_counts(s.getColumn(9).getString(), &f.by_tier);
-    f.accept.parse(s.getColumn(10).getString());
-    f.resolve.parse(s.getColumn(11).getString());
-    total.add(f);
-  }
+  while (s.executeStep()) total.add(day_row(s));
   return total;
 }
 

@@ -51,7 +51,7 @@ class ScopeIndex {
 
   SQLite::Database& db_;
   FigurePolicy policy_;
-  SQLite::Statement insert_scope_, select_day_, upsert_day_, select_ticket_;
+  SQLite::Statement insert_scope_, add_counts_, select_texts_, set_texts_, select_ticket_;
 };
 
 /// The figures of `node` ("" for every ticket) for the local days [from_day, to_day].

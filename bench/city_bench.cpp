@@ -1,0 +1,302 @@
+// City-scale reads: a ticket table of a city's size, generated through the store's own write path
+// (so the scope index and the per-day figures are what the server would have kept), and every
+// read the API, the console and the chat commands make timed on it at each size, with the growth
+// ratio between the sizes: a read whose cost follows its answer stays flat as the table grows.
+//
+// The org is the city shape: 40 streets × 25 communities × 4 districts × 3 grids × 33 buildings
+// (413,040 nodes). Tickets are spread over the year before the run: older ones mostly closed,
+// recent ones open, a few handed to a department; each with its clocks, some missed, most with a
+// verdict. An ordinary report's store transaction (dedupe insert, merge look-up, ticket, clocks,
+// two outbox rows) is timed at each size and against an empty store.
+//
+// Usage: city_bench [sizes=1000000,10000000] [dir=/tmp/city-bench] [runs=20]
+#include "bot/store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace gridbot;
+using namespace gridbot::store;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kStreets = 40, kCommunities = 25, kDistricts = 4, kGrids = 3, kBuildings = 33;
+constexpr int64_t kHour = 3'600'000, kDay = 24 * kHour;
+const std::vector<std::string> kCategories = {"facility", "water",  "power",    "environment",
+                                              "noise",    "safety", "property", "parking"};
+
+struct Place {
+  int s, c, d, g, b;
+  std::string street() const { return "s" + std::to_string(s); }
+  std::string community() const { return street() + "c" + std::to_string(c); }
+  std::string district() const { return community() + "d" + std::to_string(d); }
+  std::string grid() const { return district() + "g" + std::to_string(g); }
+  std::string building() const { return grid() + "b" + std::to_string(b); }
+  std::string path() const {
+    return "/" + street() + "/" + community() + "/" + district() + "/" + grid() + "/" + building() +
+           "/";
+  }
+};
+
+Place place_of(uint64_t r) {
+  Place p;
+  p.b = static_cast<int>(r % kBuildings);
+  r /= kBuildings;
+  p.g = static_cast<int>(r % kGrids);
+  r /= kGrids;
+  p.d = static_cast<int>(r % kDistricts);
+  r /= kDistricts;
+  p.c = static_cast<int>(r % kCommunities);
+  r /= kCommunities;
+  p.s = static_cast<int>(r % kStreets);
+  return p;
+}
+
+Ticket make_ticket(const Place& p, const std::string& category, int64_t at, uint64_t seq) {
+  Ticket t;
+  t.text = "楼道灯坏了好几天了";
+  t.category = category;
+  t.tier = seq % 7 == 0 ? Tier::big : Tier::small;
+  t.status = TicketStatus::new_;
+  t.origin_node = p.building();
+  t.origin_channel = "bridge";
+  t.origin_chat = "room-" + p.building();
+  t.origin_msg_id = "m" + std::to_string(seq);
+  t.origin_path = p.path();
+  t.owner_level = "grid";
+  t.owner_node = p.grid();
+  t.merge_key = p.building() + "|" + category;
+  t.created_ms = t.updated_ms = at;
+  t.reporters.push_back(
+      {"bridge", "wxid_" + std::to_string(seq % 5'000'000), "居民", t.origin_chat, at});
+  return t;
+}
+
+// Adds tickets numbered [from, to) of a year ending at `end_ms`, in transactions of 2,000.
+void generate(Store& store, uint64_t from, uint64_t to, uint64_t total, int64_t end_ms) {
+  std::mt19937_64 rng(from * 2654435761ULL + 17);
+  const int64_t start_ms = end_ms - 365 * kDay;
+  const auto began = Steady::now();
+  for (uint64_t i = from; i < to;) {
+    const uint64_t batch_end = std::min(to, i + 2000);
+    const auto ec = store.write_sync([&](WriteTx& tx) {
+      for (; i < batch_end; ++i) {
+        const int64_t at = start_ms + static_cast<int64_t>(static_cast<double>(365 * kDay) *
+                                                           (static_cast<double>(i) + 0.5) /
+                                                           static_cast<double>(total));
+        Ticket t = make_ticket(place_of(rng()), kCategories[rng() % kCategories.size()], at, i);
+        t.no = tx.create_ticket(t);
+        for (auto [clock, due] : {std::pair{DeadlineKind::accept, 2 * kHour},
+                                  std::pair{DeadlineKind::resolve, 7 * kDay}}) {
+          Deadline d;
+          d.ticket_no = t.no;
+          d.clock = clock;
+          d.node = t.owner_node;
+          d.due_ms = at + due;
+          d.warn_ms = at + due * 3 / 4;
+          d.created_ms = at;
+          tx.add_deadline(d);
+        }
+        tx.add_event(t.no, {0, at, t.reporters[0].user_id, "居民", "reported", "", "", "new"});
+        const int64_t age = end_ms - at;
+        if (age < 2 * kDay && rng() % 2) continue;  // recent: still new
+        t.accepted_ms = at + static_cast<int64_t>(rng() % (4 * kHour));
+        t.status = TicketStatus::accepted;
+        if (rng() % 20 == 0) {
+          t.department = "dept-water";
+          t.status = TicketStatus::transferred;
+        }
+        if (age > 10 * kDay || rng() % 3 == 0) {
+          t.resolved_ms = t.accepted_ms + static_cast<int64_t>(rng() % (6 * kDay));
+          t.status = age > 30 * kDay ? TicketStatus::closed : TicketStatus::resolved;
+        }
+        t.updated_ms = std::max(t.accepted_ms, t.resolved_ms);
+        tx.update_ticket(t);
+        tx.stop_deadlines(t.no,
+                          t.resolved_ms > 0 ? std::nullopt : std::optional(DeadlineKind::accept));
+        if (t.accepted_ms - at > 2 * kHour)
+          for (const auto& d : tx.due_deadlines(at + 2 * kHour, 1))
+            tx.set_deadline_state(d.id, DeadlineState::missed, at + 2 * kHour);
+        if (t.resolved_ms > 0) {
+          tx.ask_satisfaction({t.no, "bridge", t.reporters[0].user_id, t.resolved_ms, "", 0});
+          tx.answer_satisfaction(t.no, "bridge", t.reporters[0].user_id,
+                                 rng() % 10 ? "satisfied" : "unsatisfied", "", t.resolved_ms + 1);
+        }
+      }
+    });
+    if (ec) {
+      std::fprintf(stderr, "generate: %s\n", ec.message().c_str());
+      std::exit(1);
+    }
+  }
+  const double s = std::chrono::duration<double>(Steady::now() - began).count();
+  std::printf("generated tickets %llu..%llu in %.1f s (%.0f tickets/s)\n",
+              static_cast<unsigned long long>(from), static_cast<unsigned long long>(to), s,
+              static_cast<double>(to - from) / s);
+}
+
+struct Timing {
+  double p50_ms, p99_ms;
+  size_t rows;
+};
+
+Timing time_it(int runs, const std::function<size_t()>& f) {
+  std::vector<double> ms;
+  size_t rows = 0;
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = Steady::now();
+    rows = f();
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)], rows};
+}
+
+// One ordinary report's transaction, as the intake writes it.
+size_t report(Store& store, uint64_t seq, int64_t now) {
+  std::mt19937_64 rng(seq);
+  const auto ec = store.write_sync([&](WriteTx& tx) {
+    const Place p = place_of(rng());
+    InboundMessage m;
+    m.channel = "bridge";
+    m.chat_id = "room-" + p.building();
+    m.msg_id = "bench-" + std::to_string(seq);
+    m.sender_id = "wxid_new_" + std::to_string(seq);
+    m.text = "楼道灯坏了好几天了";
+    m.received_at_ms = now;
+    const int64_t row = tx.insert_inbound(m);
+    Ticket t = make_ticket(p, "facility", now, 90'000'000 + seq);
+    if (!tx.find_open_ticket(t.merge_key, "", now - 72 * kHour)) t.no = tx.create_ticket(t);
+    Deadline d;
+    d.ticket_no = t.no;
+    d.node = t.owner_node;
+    d.due_ms = now + 2 * kHour;
+    d.created_ms = now;
+    tx.add_deadline(d);
+    for (const auto& chat : {m.chat_id, "room-" + p.grid()}) {
+      OutboxItem o;
+      o.channel = "bridge";
+      o.chat_id = chat;
+      o.text = "收到";
+      o.idempotency_key = "bench|" + std::to_string(seq) + "|" + chat;
+      o.created_ms = now;
+      tx.enqueue(o);
+    }
+    tx.set_message_state(row, "ticket");
+  });
+  return ec ? 0 : 1;
+}
+
+using Reads = std::vector<std::pair<std::string, std::function<size_t()>>>;
+
+Reads reads(Store& store, int64_t now) {
+  const Place p = place_of(12345);
+  const int64_t day = now - (now + 8 * kHour) % kDay;
+  const int64_t month = day - 29 * kDay, year = day - 364 * kDay;
+  auto list = [&store](std::string node, bool open, int64_t from = 0, int64_t to = 0,
+                       std::string cat = "") {
+    return [=, &store] {
+      TicketQuery q;
+      q.node = node;
+      q.open_only = open;
+      q.from_ms = from;
+      q.to_ms = to;
+      q.category = cat;
+      return store.tickets(q).size();
+    };
+  };
+  auto figures = [&store](std::string node, int64_t from, int64_t to) {
+    return [=, &store] { return static_cast<size_t>(store.figures(node, from, to).received); };
+  };
+  return {
+      {"tickets of a building (page)", list(p.building(), false)},
+      {"open tickets of a grid (page)", list(p.grid(), true)},
+      {"tickets of a street (page)", list(p.street(), false)},
+      {"tickets of a community, one month, one category",
+       list(p.community(), false, month, day, "water")},
+      {"one ticket with history", [&store] { return store.ticket(1500)->events.size(); }},
+      {"待办 of a grid (open, by due)",
+       [&store, p] { return store.open_tickets(p.grid()).size(); }},
+      {"待办 of a street (open, by due)",
+       [&store, p] { return store.open_tickets(p.street()).size(); }},
+      {"统计 of a community, today", figures(p.community(), day, now)},
+      {"统计 of a grid, month", figures(p.grid(), month, now)},
+      {"统计 of a street, month", figures(p.street(), month, now)},
+      {"stats of the city, year", figures("", year, now)},
+      {"return visits of a community, month",
+       [&store, p, month, day] { return store.facts(p.community(), month, day).size(); }},
+      {"deliveries failed (page)",
+       [&store] {
+         DeliveryQuery q;
+         q.state = DeliveryState::failed;
+         return store.deliveries(q).size();
+       }},
+      {"incidents (page)", [&store] { return store.incidents({}).size(); }},
+      {"next deadline", [&store] { return static_cast<size_t>(store.next_deadline_ms() ? 1 : 0); }},
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<uint64_t> sizes = {1'000'000, 10'000'000};
+  if (argc > 1) {
+    sizes.clear();
+    std::string s = argv[1];
+    for (size_t at = 0; at < s.size();) {
+      const size_t comma = std::min(s.find(',', at), s.size());
+      sizes.push_back(std::stoull(s.substr(at, comma - at)));
+      at = comma + 1;
+    }
+  }
+  const std::filesystem::path dir = argc > 2 ? argv[2] : "/tmp/city-bench";
+  const int runs = argc > 3 ? std::stoi(argv[3]) : 20;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string err;
+  auto store = open_sqlite_store((dir / "city.db").string(), {}, &err);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 1;
+  }
+  const int64_t now = 1'796'000'000'000;  // 2026-11-30
+  const uint64_t total = sizes.back();
+  uint64_t seq = 0;
+  const Timing empty = time_it(runs, [&] { return report(*store, seq++, now); });
+  std::printf("report's transaction on an empty store: p50 %.2f ms, p99 %.2f ms\n", empty.p50_ms,
+              empty.p99_ms);
+  std::map<std::string, std::vector<Timing>> table;
+  std::vector<Timing> acks;
+  uint64_t have = 0;
+  for (uint64_t size : sizes) {
+    generate(*store, have, size, total, now - kHour);
+    have = size;
+    for (const auto& [name, f] : reads(*store, now)) table[name].push_back(time_it(runs, f));
+    acks.push_back(time_it(runs, [&] { return report(*store, seq++, now); }));
+  }
+  std::printf("\n%-50s", "read (p50 / p99 ms, rows)");
+  for (uint64_t s : sizes) std::printf(" | %24llu tickets", static_cast<unsigned long long>(s));
+  std::printf(" | p99 ratio last/first\n");
+  for (const auto& [name, f] : reads(*store, now)) {
+    (void)f;
+    const auto& t = table[name];
+    std::printf("%-50s", name.c_str());
+    for (const auto& x : t) std::printf(" | %8.2f / %8.2f (%6zu)", x.p50_ms, x.p99_ms, x.rows);
+    std::printf(" | %.2f\n", t.back().p99_ms / std::max(t.front().p99_ms, 0.001));
+  }
+  std::printf("%-50s", "a report's transaction");
+  for (const auto& x : acks) std::printf(" | %8.2f / %8.2f        ", x.p50_ms, x.p99_ms);
+  std::printf(" | %.2f (empty store p50 %.2f ms: last/empty %.2f)\n",
+              acks.back().p99_ms / std::max(acks.front().p99_ms, 0.001), empty.p50_ms,
+              acks.back().p50_ms / std::max(empty.p50_ms, 0.001));
+  store->close();
+  return 0;
+}
