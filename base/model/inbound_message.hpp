@@ -2,10 +2,19 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gridbot {
+
+/// An answer worked out from committed data before the message reached the writer (待办, 统计):
+/// the reply template and its variables, so the writer only queues it.
+struct PreparedAnswer {
+  std::string template_name;
+  std::map<std::string, std::string> vars;
+};
 
 struct InboundMessage {
   std::string channel;    // configured channel name ("bridge", "wecom-street", ...)
@@ -23,6 +32,8 @@ struct InboundMessage {
   std::string reply_token;
   int64_t sent_at_s = 0;  // platform timestamp
   int64_t received_at_ms = 0;
+  /// Set by the inbox's preparer before the write; never stored.
+  std::shared_ptr<const PreparedAnswer> prepared;
 };
 
 /// A message as the store holds it.

@@ -301,6 +301,11 @@ int serve(const std::string& config_file, const std::string& port_file) {
   inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
     return chain.process(m, id, tx);
   });
+  // Answers that read (待办, 统计) are read here, before the write, never by the writer.
+  TaskPool answer_reads(2);
+  inbox.set_preparer({[&tickets](const InboundMessage& m) { return tickets.answer_needs_reads(m); },
+                      [&tickets, &store](InboundMessage& m) { tickets.prepare_answer(m, *store); },
+                      &answer_reads});
   api::Router router(inbox, *store, cfg.api_token, &outbox);
   router.set_tickets(&tickets.config());
   api::ReloadCounts reloads;
@@ -340,9 +345,11 @@ int serve(const std::string& config_file, const std::string& port_file) {
 
   const int sig = reload_until_stopped(runtime, config_file, tickets, incidents, reloads);
   log::info("signal {}: draining", sig);
+  store->interrupt_reads();
   server.drain();
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
+  answer_reads.stop();
   deadline_timer.stop();
   confirmations.stop();
   transport.stop();  // no new pushed messages; frames in flight fail and are retried at start

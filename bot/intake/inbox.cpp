@@ -5,6 +5,8 @@
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
 
+#include <algorithm>
+
 namespace gridbot::intake {
 
 void Inbox::handle_hook(std::string_view channel, const HttpRequest& request, Reply reply) {
@@ -42,6 +44,20 @@ void Inbox::handle_messages(std::string_view channel, std::vector<InboundMessage
 
 void Inbox::commit(std::vector<InboundMessage> messages,
                    std::function<void(std::error_code)> done) {
+  if (preparer_.pool != nullptr && std::any_of(messages.begin(), messages.end(), preparer_.needs)) {
+    auto batch = std::make_shared<std::vector<InboundMessage>>(std::move(messages));
+    preparer_.pool->post([this, batch, done = std::move(done)]() mutable {
+      for (auto& m : *batch)
+        if (preparer_.needs(m)) preparer_.prepare(m);
+      write_batch(std::move(*batch), std::move(done));
+    });
+    return;
+  }
+  write_batch(std::move(messages), std::move(done));
+}
+
+void Inbox::write_batch(std::vector<InboundMessage> messages,
+                        std::function<void(std::error_code)> done) {
   // What the work found, counted once the commit is durable (a failed commit stored nothing).
   auto seen = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
   const std::string channel = messages.front().channel;

@@ -4,6 +4,7 @@
 
 #include "base/common/clock.hpp"
 #include "base/common/http_types.hpp"
+#include "base/common/task_pool.hpp"
 #include "bot/channels/channel_table.hpp"
 #include "bot/store/store.hpp"
 
@@ -28,6 +29,16 @@ class Inbox {
 
   void set_processor(Processor p) { processor_ = std::move(p); }
 
+  /// Work that reads (a command's answer from committed data) and so must happen before the
+  /// write, off the I/O threads and off the writer: `needs` is asked on the caller's thread;
+  /// `prepare` runs on `pool` for each message that needs it, then the batch is committed.
+  struct Preparer {
+    std::function<bool(const InboundMessage&)> needs;
+    std::function<void(InboundMessage&)> prepare;
+    TaskPool* pool = nullptr;
+  };
+  void set_preparer(Preparer p) { preparer_ = std::move(p); }
+
   /// Handles POST /hook/{channel}. `reply` is called exactly once: with the adapter's answer after
   /// the messages are durable, or with an error (404 unknown channel, 401/400/405 from the
   /// adapter, 503 when the store cannot commit). Called on the store's writer thread or the
@@ -47,6 +58,7 @@ class Inbox {
 
  private:
   void commit(std::vector<InboundMessage> messages, std::function<void(std::error_code)> done);
+  void write_batch(std::vector<InboundMessage> messages, std::function<void(std::error_code)> done);
   /// Counts a committed batch: (channel, accepted|duplicate) per message, ("", state) per
   /// processed one.
   void record(const std::vector<std::pair<std::string, std::string>>& seen);
@@ -56,6 +68,7 @@ class Inbox {
   store::Store& store_;
   const Clock& clock_;
   Processor processor_;
+  Preparer preparer_;
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
 };
 

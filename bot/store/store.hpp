@@ -251,7 +251,11 @@ class Store {
   /// One incident with targets and every update.
   virtual std::optional<Incident> incident(int64_t no) = 0;
 
-  /// Finishes queued writes, then stops the writer. Idempotent.
+  /// Stops the reads running now with a ReadError; later reads run. Shutdown calls it first so
+  /// no read holds it up.
+  virtual void interrupt_reads() = 0;
+
+  /// Stops reads, finishes queued writes, then stops the writer. Idempotent.
   virtual void close() = 0;
 };
 

@@ -1,6 +1,7 @@
 // Commands that ask: 进度 (anyone on the ticket's path, or a reporter), 待办 and 统计 (heads),
 // 帮助.
 #include "base/common/calendar.hpp"
+#include "bot/tickets/service.hpp"
 #include "bot/tickets/stats.hpp"
 #include "bot/tickets/workflows.hpp"
 
@@ -43,40 +44,59 @@ std::string progress(Work& w, const ParsedCommand& cmd, Vars& vars) {
 }
 
 // 待办: the open tickets of the speaker's subtree, earliest deadline first, ten at most.
-std::string todo(Work& w, Vars& vars) {
-  auto facts = w.tickets.open_tickets(w.node->id);
+Vars todo_vars(const Knowledge& k, const TicketConfig& cfg, const OrgNode& node,
+               const std::vector<store::TicketFacts>& facts) {
+  const auto& t = *k.templates;
   std::string lines;
   for (size_t i = 0; i < facts.size() && i < 10; ++i) {
     const auto& f = facts[i];
-    const auto& t = f.ticket;
-    lines += w.render(
-        "todo.line",
-        {{"no", std::to_string(t.no)},
-         {"category", w.label("category", t.category)},
-         {"status", w.label("status", to_string(t.status))},
-         {"due", f.next_due_ms ? w.render("todo.due", {{"at", when(w, f.next_due_ms)}}) : ""},
-         {"supervised", t.supervised ? " " + w.label("mark", "supervised") : ""}});
+    const auto& x = f.ticket;
+    const std::string due = local_time_text(f.next_due_ms, cfg.utc_offset_ms);
+    lines += t.render("todo.line",
+                      {{"no", std::to_string(x.no)},
+                       {"category", t.label("category", x.category)},
+                       {"status", t.label("status", to_string(x.status))},
+                       {"due", f.next_due_ms ? t.render("todo.due", {{"at", due}}) : ""},
+                       {"supervised", x.supervised ? " " + t.label("mark", "supervised") : ""}});
   }
-  vars["count"] = std::to_string(facts.size());
-  vars["lines"] = lines.empty() ? w.render("todo.none", {}) : lines;
-  vars["node"] = w.node->name;
-  return "todo";
+  return {{"count", std::to_string(facts.size())},
+          {"lines", lines.empty() ? t.render("todo.none", {}) : lines},
+          {"node", node.name}};
 }
 
-// 统计 [本周|本月]: the figures of the speaker's subtree since the start of the period.
-std::string stats(Work& w, const ParsedCommand& cmd, Vars& vars) {
-  std::string period = "today";
-  int64_t from = local_day_start(w.now, w.cfg.utc_offset_ms);
-  if (w.k->grammar->period_of(cmd.note) == "week") {
-    period = "week";
-    from = local_week_start(w.now, w.cfg.utc_offset_ms);
-  } else if (w.k->grammar->period_of(cmd.note) == "month") {
-    period = "month";
-    from = local_month_start(w.now, w.cfg.utc_offset_ms);
-  }
-  const auto s = compute_stats(w.tickets.figures(w.node->id, from, w.now + 1));
-  vars["summary"] = stats_text(*w.k->templates, w.node->name, w.label("period", period), s);
-  return "stats.reply";
+// 统计 [本周|本月]: the period's name and its first moment.
+std::pair<std::string, int64_t> stats_period(const Knowledge& k, const TicketConfig& cfg,
+                                             const ParsedCommand& cmd, int64_t now) {
+  const std::string p = k.grammar->period_of(cmd.note);
+  if (p == "week") return {"week", local_week_start(now, cfg.utc_offset_ms)};
+  if (p == "month") return {"month", local_month_start(now, cfg.utc_offset_ms)};
+  return {"today", local_day_start(now, cfg.utc_offset_ms)};
+}
+
+Vars stats_vars(const Knowledge& k, const OrgNode& node, const std::string& period,
+                const Figures& f) {
+  return {{"summary", stats_text(*k.templates, node.name, k.templates->label("period", period),
+                                 compute_stats(f))}};
+}
+
+// The answer of 待办 or 统计 from reads: on committed data before the write, or (a message that
+// reached the writer unprepared) in the writer's own transaction.
+template <typename Reads>
+PreparedAnswer read_answer(const Knowledge& k, const TicketConfig& cfg, const OrgNode& node,
+                           const ParsedCommand& cmd, int64_t now, Reads& reads) {
+  if (cmd.name == "todo") return {"todo", todo_vars(k, cfg, node, reads.open_tickets(node.id))};
+  const auto [period, from] = stats_period(k, cfg, cmd, now);
+  return {"stats.reply", stats_vars(k, node, period, reads.figures(node.id, from, now + 1))};
+}
+
+// The command a message is, when it is 待办 or 统计 from a head in their own group.
+std::optional<ParsedCommand> read_command(const Knowledge& k, const InboundMessage& m,
+                                          const OrgNode** node) {
+  *node = k.tree->by_group(m.channel, m.chat_id);
+  if (*node == nullptr || head_of(**node, m.channel, m.sender_id) == nullptr) return std::nullopt;
+  auto cmd = k.grammar->parse(m.text);
+  if (!cmd || (cmd->name != "todo" && cmd->name != "stats")) return std::nullopt;
+  return cmd;
 }
 
 }  // namespace
@@ -103,9 +123,32 @@ std::string on_query(Work& w, const ParsedCommand& cmd) {
     vars["word"] = cmd.word;
     return reply("command.refused.resident");
   }
-  if (cmd.name == "todo") return reply(todo(w, vars));
-  if (cmd.name == "stats") return reply(stats(w, cmd, vars));
+  if (cmd.name == "todo" || cmd.name == "stats") {
+    const PreparedAnswer a =
+        w.m.prepared ? *w.m.prepared : read_answer(*w.k, w.cfg, *w.node, cmd, w.now, w.tickets);
+    for (const auto& [key_, value] : a.vars) vars[key_] = value;
+    return reply(a.template_name);
+  }
   return "ignored";
+}
+
+bool TicketService::answer_needs_reads(const InboundMessage& m) const {
+  const OrgNode* node = nullptr;
+  return !m.from_bot && read_command(*knowledge(), m, &node).has_value();
+}
+
+void TicketService::prepare_answer(InboundMessage& m, store::Store& store) const {
+  const auto k = knowledge();
+  const OrgNode* node = nullptr;
+  const auto cmd = read_command(*k, m, &node);
+  if (!cmd) return;
+  try {
+    m.prepared = std::make_shared<const PreparedAnswer>(
+        read_answer(*k, config_, *node, *cmd, clock_.now_ms(), store));
+  } catch (const store::ReadError&) {
+    // Too slow or the store is closing: the head hears so; the writer never reads instead.
+    m.prepared = std::make_shared<const PreparedAnswer>(PreparedAnswer{"query.unavailable", {}});
+  }
 }
 
 }  // namespace gridbot::tickets

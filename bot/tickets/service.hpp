@@ -29,6 +29,13 @@ class TicketService {
   /// "ticket", "merged", "command", "refused", "uncertain", "hinted" or "ignored".
   std::string process(const InboundMessage& m, int64_t row_id, store::WriteTx& tx);
 
+  /// Whether the message is a command whose answer is read (待办, 统计 from a head): such
+  /// answers are worked out by prepare_answer on committed data before the write, so the
+  /// writer never waits on a read.
+  bool answer_needs_reads(const InboundMessage& m) const;
+  /// Sets m.prepared (on read failure, the template query.unavailable). Any thread.
+  void prepare_answer(InboundMessage& m, store::Store& store) const;
+
   /// Ticket work at `now_ms` with no message (the deadlines' timer).
   Work timer_work(store::WriteTx& tx, int64_t now_ms) const;
 

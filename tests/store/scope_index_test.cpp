@@ -2,6 +2,7 @@
 // would: checked against such a walk after a random history of reports, acceptances, hand-overs,
 // resolutions, reopenings, misses and verdicts, and against a rebuild from the rows.
 #include "base/model/figures.hpp"
+#include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/scope_index.hpp"
 #include "bot/store/store.hpp"
 
@@ -10,7 +11,10 @@
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <future>
 #include <random>
+#include <thread>
 
 using namespace gridbot;
 using namespace gridbot::store;
@@ -197,4 +201,28 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
   }
   auto again = open(dir);
   CHECK(again->figures("s1", t0, end) == before);
+}
+
+TEST_CASE("a read past its time limit is stopped, and shutdown stops a read at once",
+          "[store][reads]") {
+  test::TempDir dir;
+  open(dir)->close();  // creates the file
+  constexpr const char* kEndless =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+      "SELECT count(*) FROM (SELECT x FROM c LIMIT 4000000000)";
+  auto endless = [](SQLite::Database& db) { return db.execAndGet(kEndless).getInt64(); };
+  sqlite::ReadPool limited(dir.file("s.db"), 2, 200);
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(limited.read(endless), Catch::Contains("longer than 200 ms"));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  // The pool still answers after a stopped read.
+  CHECK(limited.read([](SQLite::Database& db) { return db.execAndGet("SELECT 7").getInt(); }) == 7);
+
+  sqlite::ReadPool unlimited(dir.file("s.db"), 2, 0);
+  auto running = std::async(std::launch::async, [&] { return unlimited.read(endless); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  unlimited.interrupt();
+  CHECK_THROWS_AS(running.get(), ReadError);
+  CHECK(unlimited.read([](SQLite::Database& db) { return db.execAndGet("SELECT 8").getInt(); }) ==
+        8);
 }

@@ -29,6 +29,10 @@ struct TicketWorld {
       std::make_shared<gridbot::knowledge::Knowledge>();
   std::unique_ptr<gridbot::tickets::TicketService> service;
   std::unique_ptr<gridbot::intake::Inbox> pipeline;
+  // As the server does: answers that read (待办, 统计) are read before the write.
+  std::unique_ptr<gridbot::TaskPool> answer_reads = std::make_unique<gridbot::TaskPool>(2);
+  /// Runs just before such a read (a test holds it to show that nothing waits on it).
+  std::function<void()> before_read;
   int seq = 0;
 
   /// The reply templates tests render with; shipped_templates() for the operators' file.
@@ -66,7 +70,15 @@ struct TicketWorld {
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       return service->process(m, id, tx);
     });
+    pipeline->set_preparer(
+        {[this](const InboundMessage& m) { return service->answer_needs_reads(m); },
+         [this](InboundMessage& m) {
+           if (before_read) before_read();
+           service->prepare_answer(m, *store);
+         },
+         answer_reads.get()});
   }
+  ~TicketWorld() { answer_reads->stop(); }
 
   /// Posts a message as `user` in `room`; returns the HTTP status.
   int say(const std::string& room, const std::string& user, const std::string& name,

@@ -49,6 +49,11 @@ void ReadPool::stop() {
   cv_.notify_all();
 }
 
+void ReadPool::interrupt() {
+  std::lock_guard lk(mu_);
+  for (auto& c : conns_) c->stopping = true;  // a lease taken later clears its own
+}
+
 ReadPool::Lease::Lease(ReadPool& p) : pool(p), conn(nullptr), db(nullptr) {
   std::unique_lock lk(p.mu_);
   p.cv_.wait(lk, [&] { return !p.free_.empty() || p.stopped_; });
@@ -57,6 +62,7 @@ ReadPool::Lease::Lease(ReadPool& p) : pool(p), conn(nullptr), db(nullptr) {
   p.free_.pop_back();
   db = &conn->db;
   conn->timed_out = false;
+  conn->stopping = false;
   const auto limit = std::chrono::steady_clock::now() + std::chrono::milliseconds(p.time_limit_ms_);
   conn->deadline = p.time_limit_ms_ > 0 ? limit.time_since_epoch().count() : 0;
 }

@@ -31,8 +31,10 @@ class ReadPool {
     }
   }
 
-  /// Stops every read now running and refuses new ones (shutdown).
+  /// Stops every read now running and refuses new ones (the store closes).
   void stop();
+  /// Stops the reads running now; later ones run (shutdown begins: nothing may hold it up).
+  void interrupt();
 
  private:
   struct Conn;

@@ -105,6 +105,8 @@ class SqliteStore final : public Store {
     });
   }
 
+  void interrupt_reads() override { readers_->interrupt(); }
+
   void close() override {
     readers_->stop();  // a read running now ends at once; queued writes still drain
     {
