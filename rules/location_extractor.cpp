@@ -205,6 +205,33 @@ bool LocationExtractor::read_dashed_unit(std::string_view text, std::size_t at,
   return true;
 }
 
+bool LocationExtractor::read_dashed_room(std::string_view text, std::size_t at,
+                                         Location& loc) const {
+  // b-r: building up to 3 digits, room room_min..room_max digits, then one of dash_room_ends
+  // (5-104号); not the tail of a longer dashed run.
+  if (vocab_.dash_room_ends.empty() || (at > 0 && text[at - 1] == '-')) return false;
+  const std::size_t b = digit_run(text, at);
+  if (b == 0 || b > 3 || at + b >= text.size() || text[at + b] != '-') return false;
+  const std::size_t r_at = at + b + 1;
+  const std::size_t r = digit_run(text, r_at);
+  if (r < static_cast<std::size_t>(vocab_.room_min_digits) ||
+      r > static_cast<std::size_t>(vocab_.room_max_digits) ||
+      suffix_at(text, r_at + r, vocab_.dash_room_ends) == 0) {
+    return false;
+  }
+  if (loc.building.empty()) loc.building = strip_zeros(text.substr(at, b));
+  if (loc.room.empty()) loc.room = std::string(text.substr(r_at, r));
+  return true;
+}
+
+bool LocationExtractor::listed_building(std::string_view text, std::size_t end) const {
+  // 「11/12栋」: after this number, a list separator, then a number with a building suffix.
+  const std::size_t sep = suffix_at(text, end, vocab_.building_list_separators);
+  if (sep == 0 || end + sep >= text.size()) return false;
+  const auto next = read_number(text, end + sep);
+  return next && suffix_at(text, next->end, vocab_.building_suffixes) != 0;
+}
+
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
                                                Location& loc) const {
   // 「11号楼2门」: a unit after a building in northern usage (not 「3栋2门口」, a doorway).
@@ -246,12 +273,24 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
   // character before is no number, so the full scan would arrive there with nothing found and
   // prev_numeric false (a number or a jump never crosses a non-number character before the
   // first location word).
+  const auto list_separator_before = [&](std::string_view t, std::size_t at) -> std::size_t {
+    for (const auto& s : vocab_.building_list_separators) {
+      if (s.size() <= at && t.substr(at - s.size(), s.size()) == s) return s.size();
+    }
+    return 0;
+  };
+  const auto number_char_before = [&](std::string_view t, std::size_t at) {
+    return is_digit(t[at - 1]) || (at >= kNumeralBytes && numeral_at(t, at - kNumeralBytes) >= 0);
+  };
   std::size_t i = std::min(first_word, text.size());
   while (i > 0) {
     if (is_digit(text[i - 1]) || is_alpha(text[i - 1])) {
       --i;
     } else if (i >= kNumeralBytes && numeral_at(text, i - kNumeralBytes) >= 0) {
       i -= kNumeralBytes;
+    } else if (const std::size_t sep = list_separator_before(text, i);
+               sep != 0 && i - sep > 0 && number_char_before(text, i - sep)) {
+      i -= sep;  // 「11/12栋」: the list's first number is scanned too
     } else {
       break;
     }
@@ -270,6 +309,7 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
     prev_numeric = true;
     if (is_digit(text[i]) && read_dashed(text, i, loc)) break;
+    if (is_digit(text[i]) && read_dashed_room(text, i, loc)) break;
     if (is_digit(text[i]) && read_dashed_unit(text, i, loc)) {
       i = next_char(text, i);
       continue;
@@ -283,6 +323,15 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     const bool letter = !num->ascii_digits && is_alpha(text[i]);
     const std::string value = num->ascii_digits ? strip_zeros(num->value) : num->value;
     if (const std::size_t s = suffix_at(text, end, vocab_.building_suffixes); s != 0) {
+      const std::string_view before = text.substr(0, i);
+      const bool count =
+          std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
+                      [&](const std::string& p) { return before.ends_with(p); });
+      if (count) {
+        i = end + s;  // 「一共14幢」: how many, not which
+        prev_numeric = false;
+        continue;
+      }
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + s, loc);
     } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
@@ -301,6 +350,9 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
         loc.building = value;
       }
       i = end + h;
+    } else if (!letter && loc.building.empty() && value.size() <= 3 && listed_building(text, end)) {
+      loc.building = value;  // 「11/12栋」: the first of the list
+      i = end;
     } else {
       // 「我是1402的」, 「住1402」: a bare room number after a room prefix. Else a floor
       // (「住18楼」), a count, a year, a date: not a location.

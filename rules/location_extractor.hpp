@@ -34,6 +34,13 @@ struct LocationVocab {
   /// The two-part dashed form building-unit (3-2的, 2-1 楼道) counts only before one of these
   /// (spaces skipped), so that ranges (2-3天) and dates stay what they are.
   std::vector<std::string> dash_unit_ends;
+  /// 有 共: a building number straight after one of these is a count (小区一共14幢, 有11栋28层).
+  std::vector<std::string> building_count_prefixes;
+  /// / 、 , 和: a number, one of these, then a building (11/12栋, 3、5栋, 6-11栋): the first
+  /// number is a building too, and the first one named.
+  std::vector<std::string> building_list_separators;
+  /// 号 室: the two-part dashed form building-room (5-104号) counts only before one of these.
+  std::vector<std::string> dash_room_ends;
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -51,7 +58,8 @@ std::optional<int> parse_chinese_numeral(std::string_view text);
 /// after a room prefix and before a room-prefix end or the end of the text (「我是1402的」,
 /// 「住1402」; not 「住18楼」, 「我是2019年搬来的」), or after a room-owner word
 /// (「楼上1502天天」). Units are a number with a unit suffix, or with 门 straight after a building
-/// (「11号楼2门」); 「3-2的」 is building 3, unit 2.
+/// (「11号楼2门」); 「3-2的」 is building 3, unit 2, and 「5-104号」 building 5, room 104. In a
+/// list of buildings (「11/12栋」, 「6-11栋」) the first is taken; a count (「一共14幢」) is none.
 ///
 /// *Thread safety*: immutable; extract() may run concurrently.
 class LocationExtractor {
@@ -78,6 +86,8 @@ class LocationExtractor {
   std::optional<Number> read_number(std::string_view text, std::size_t at) const;
   bool read_dashed(std::string_view text, std::size_t at, Location& loc) const;
   bool read_dashed_unit(std::string_view text, std::size_t at, Location& loc) const;
+  bool read_dashed_room(std::string_view text, std::size_t at, Location& loc) const;
+  bool listed_building(std::string_view text, std::size_t end) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;
   std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
   std::size_t read_room_after_unit(std::string_view text, std::size_t at, Location& loc) const;

@@ -266,7 +266,10 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
                                   {"room_owner_not_ends", &v.room_owner_not_ends},
                                   {"unit_after_building_suffixes", &v.unit_after_building_suffixes},
                                   {"not_unit_words", &v.not_unit_words},
-                                  {"dash_unit_ends", &v.dash_unit_ends}}) {
+                                  {"dash_unit_ends", &v.dash_unit_ends},
+                                  {"building_count_prefixes", &v.building_count_prefixes},
+                                  {"building_list_separators", &v.building_list_separators},
+                                  {"dash_room_ends", &v.dash_room_ends}}) {
     if (r.HasMember(key)) string_list(src, r, key, *list, problems);
   }
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));

@@ -143,6 +143,31 @@ TEST_CASE("号 is a building only when a unit follows") {
   CHECK(at("3号那天停水").empty());
 }
 
+TEST_CASE("in a formal letter: lists of buildings, counts of buildings, building-room with 号") {
+  LocationVocab v;
+  v.building_suffixes = {"号楼", "栋楼", "栋", "幢", "座"};
+  v.unit_suffixes = {"单元"};
+  v.room_suffixes = {"室"};
+  v.floor_suffixes = {"楼", "层"};
+  v.dash_unit_ends = {"的", "楼道", "单元"};
+  v.building_count_prefixes = {"有", "共"};
+  v.building_list_separators = {"/", "、", ",", "-", "和"};
+  v.dash_room_ends = {"号", "室"};
+  const LocationExtractor x(v);
+  const auto in = [&](std::string_view text) { return x.extract(normalized(text)); };
+  CHECK(in("我们小区11/12栋的电梯经常停运") == loc("11"));
+  CHECK(in("6-11栋楼下的垃圾站") == loc("6"));
+  CHECK(in("3、5栋之间的路灯") == loc("3"));
+  CHECK(in("3和5号楼之间的路灯") == loc("3"));
+  CHECK(in("小区一共14幢楼,至今没有验收").empty());
+  CHECK(in("小区有11栋已经交房,3栋2单元的下水道堵了") == loc("3", "2"));
+  CHECK(in("林溪郡5-104号楼上漏水") == loc("5", "", "104"));
+  CHECK(in("1-3-501漏水") == loc("1", "3", "501"));
+  CHECK(in("我们3-2的几户老人") == loc("3", "2"));
+  CHECK(in("等了2-3天了").empty());
+  CHECK(in("2024-3-2的通知").empty());
+}
+
 TEST_CASE("a scan bounded by the first and the last location word finds what the full scan finds") {
   // Every message of the labelled corpus, plus texts where numbers sit around the words.
   std::vector<std::string> texts{"12月31号下午,5号2单元1502漏水",
