@@ -103,18 +103,16 @@ float report_logit(const NgramModel& m, std::int32_t sum, std::size_t units) {
          kWeightScale;
 }
 
+// The tier the cues say (docs/rules.md, "Tier"): the first of hard, big, private whose cues pass
+// the threshold, else the category's default. Hard comes first: a matter unsolved for years or
+// passed between departments stays hard however many households it touches.
 std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t category) {
   const std::uint8_t def = rules.categories[category].default_tier;
-  std::uint8_t best = def;
-  float best_score = rules.tier_threshold;  // a cue must reach the threshold to beat the default
-  for (std::uint8_t t = 0; t < 4; ++t) {
+  for (const std::uint8_t t : {std::uint8_t{3}, std::uint8_t{2}, std::uint8_t{0}}) {
     const float v = sc.tier[t] + sc.category_tier[category][t];
-    if (t != def && v > best_score) {
-      best = t;
-      best_score = v;
-    }
+    if (t != def && v > rules.tier_threshold) return t;
   }
-  return best;
+  return def;
 }
 
 // One pass over the characters of s.text: the keyword automaton (`cursor`; the terms it matches
