@@ -50,7 +50,7 @@ class ModelSource {
 };
 using JsonSource = ModelSource;
 
-constexpr const char* kFormat = "gridbot-ngram/2";  // 2: runs capped, length-scaled sums
+constexpr const char* kFormat = "gridbot-ngram/3";  // 3: long texts averaged
 constexpr std::int64_t kMaxWeight = 1000000;        // 1000.0 once scaled
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -347,6 +347,44 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "a formal letter about a standing hazard is a report, not urgent; its building is found") {
+  const auto a =
+      of("关于某小区燃气管道安全隐患的反映 尊敬的领导：我们小区3栋旁边的燃气调压箱年久失修，"
+         "外壳锈蚀，之前就发生过着火事件，一旦再出事后果不堪设想，恳请相关部门督促整改。");
+  CHECK(a.is_report);
+  CHECK(a.category == "gas");
+  CHECK_FALSE(a.urgent);
+  CHECK(a.location == Location{"3", "", ""});
+  const auto b = of("小区消防通道长期被车辆占用，存在重大安全隐患，多次反映物业无人管理。");
+  CHECK(b.is_report);
+  CHECK_FALSE(b.urgent);
+  const auto c =
+      of("关于锦江区某某小区11/12栋电梯问题 我们小区11/12栋的电梯经常停运，老人上下楼很不方便。");
+  CHECK(c.category == "elevator");
+  CHECK_FALSE(c.urgent);
+  CHECK(c.location == Location{"11", "", ""});
+}
+
+TEST_CASE(
+    "a letter on years of buck-passing between departments is hard; questions on plans are not "
+    "reports") {
+  const auto a =
+      of("关于成都市武侯区某某路某某小区停车问题 "
+         "尊敬的领导：您好！我是武侯区某某路88号某某小区的业主。"
+         "我们小区自2019年交房至今，地下车库一直没有验收，物业、开发商和住建局互相推诿，"
+         "几百户业主的车只能停在路边。恳请领导协调解决。");
+  CHECK(a.is_report);
+  CHECK(a.tier == "hard");
+  CHECK_FALSE(a.urgent);
+  CHECK(a.location.empty());
+  for (const char* text : {"咨询一下我们这里什么时候能通地铁，规划里有没有这条线？",
+                           "建议增加成都到绵阳的动车车次，节假日一票难求"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
 TEST_CASE("a number cue matches whole numbers only: 120 is not in the room 1202") {
   const std::string room = explain_json(shipped(), "楼上1202家没人，水一直往下滴");
   CHECK(room.find("cues.120\"") == std::string::npos);

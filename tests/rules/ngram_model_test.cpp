@@ -120,6 +120,20 @@ TEST_CASE("training is deterministic") {
         model_json(train_model(rows, codes(*base), {})));
 }
 
+TEST_CASE("the length scale shrinks by the fourth root up to a chat length, then averages") {
+  CHECK(ngram::length_scale(16) == Approx(1.0f));
+  CHECK(ngram::length_scale(1) == Approx(2.0f));
+  CHECK(ngram::length_scale(0) == Approx(2.0f));
+  CHECK(ngram::length_scale(64) == Approx(std::sqrt(0.5f)));
+  // Past 64 units the scaled sum is a mean: twice the n-grams, half the scale.
+  CHECK(ngram::length_scale(128) == Approx(ngram::length_scale(64) / 2));
+  CHECK(ngram::length_scale(1000) * 1000 == Approx(ngram::length_scale(64) * 64));
+  bool falling = true;
+  for (std::size_t u = 1; u < 2000; ++u)
+    falling &= ngram::length_scale(u + 1) < ngram::length_scale(u);
+  CHECK(falling);
+}
+
 TEST_CASE("n-gram keys hash like the n-grams of the text, digits as 0") {
   std::vector<std::uint64_t> seen;
   ngram::for_each("停水3", [&](std::uint64_t h, std::string_view) { seen.push_back(h); });
@@ -164,7 +178,7 @@ TEST_CASE("a window the text showed before adds nothing: a pasted phrase counts 
 
 const char* kHeader =
     "{\n"
-    "  \"format\": \"gridbot-ngram/2\",\n"
+    "  \"format\": \"gridbot-ngram/3\",\n"
     "  \"blend\": {\"report\": 1, \"category\": 1, \"tier_rule\": 1, \"urgent\": 1},\n"
     "  \"categories\": [\"water\", \"other\"],\n"
     "  \"bias\": [0, 0, 0, 0, 0, 0, 0, 0],\n";
