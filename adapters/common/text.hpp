@@ -2,6 +2,8 @@
 // the same thing twice, never nothing").
 #pragma once
 
+#include "base/common/utf8.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,10 +16,8 @@ namespace gridbot::adapters {
 /// replaced by U+FFFD first. max_bytes must be at least 32.
 std::vector<std::string> split_text(std::string_view text, size_t max_bytes);
 
-/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or stray bytes).
-bool valid_utf8(std::string_view text);
-
-/// Replaces invalid UTF-8 sequences with U+FFFD.
-std::string sanitize_utf8(std::string_view text);
+// The UTF-8 checks live in base/common (the log needs them too); adapters name them as before.
+using gridbot::sanitize_utf8;
+using gridbot::valid_utf8;
 
 }  // namespace gridbot::adapters
