@@ -67,6 +67,21 @@ class Section {
     out = std::move(*s);
     return true;
   }
+  /// A boolean: true or false, or a string ("${VAR:-false}") that reads as one.
+  void flag(const char* key, bool& out) {
+    const Value* v = get(key);
+    if (v == nullptr) return;
+    if (v->IsBool()) {
+      out = v->GetBool();
+      return;
+    }
+    if (!v->IsString()) return fail(at(key), "must be true or false");
+    std::string s;
+    if (!substitute(at(key), v->GetString(), s)) return;
+    if (s != "true" && s != "false")
+      return fail(at(key), "must be true or false, got \"" + s + "\"");
+    out = s == "true";
+  }
   template <typename T>
   void num(const char* key, T& out, double lo, double hi) {
     const Value* v = get(key);
@@ -326,6 +341,9 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   if (log.str("level", cfg.log_level) && cfg.log_level != "debug" && cfg.log_level != "info" &&
       cfg.log_level != "warn" && cfg.log_level != "error")
     log.fail("log.level", "must be one of debug, info, warn, error");
+  if (log.str("format", cfg.log_format) && cfg.log_format != "text" && cfg.log_format != "json")
+    log.fail("log.format", "must be text or json");
+  log.flag("trust_request_id", cfg.trust_request_id);
   log.reject_unknown();
 
   if (const Value* chans = top.get("channels")) {

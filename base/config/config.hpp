@@ -99,6 +99,10 @@ struct Config {
   std::vector<std::string> org_files;
   std::vector<ChannelConfig> channels;
   std::string log_level = "info";
+  std::string log_format = "text";  // "text" or "json" (one JSON object per line)
+  /// Take a well-formed X-Request-Id from the client as the request's id: only behind a proxy
+  /// that sets it and strips the client's own.
+  bool trust_request_id = false;
 
   const ChannelConfig* channel(const std::string& name) const;
 };

@@ -95,3 +95,27 @@ TEST_CASE("the shipped config passes validation", "[config]") {
   CHECK(cfg->channels.size() >= 1);
   CHECK(cfg->org_files.size() == 1);
 }
+
+TEST_CASE("log.format is text or json, text by default; trusting X-Request-Id is opt-in",
+          "[config][log]") {
+  std::vector<std::string> errors;
+  auto plain = parse_config("gb.json", "{}", fake_env({}), &errors);
+  REQUIRE(plain);
+  CHECK(plain->log_format == "text");
+  CHECK_FALSE(plain->trust_request_id);
+
+  auto json = parse_config(
+      "gb.json", R"({"log": {"format": "${FMT:-json}", "trust_request_id": "${TRUST:-true}"}})",
+      fake_env({}), &errors);
+  REQUIRE(errors.empty());
+  REQUIRE(json);
+  CHECK(json->log_format == "json");
+  CHECK(json->trust_request_id);
+
+  auto bad = parse_config("gb.json", "{\n\"log\": {\"format\": \"xml\",\n\"trust_request_id\": 1}}",
+                          fake_env({}), &errors);
+  CHECK_FALSE(bad);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0] == "gb.json:2: log.format: must be text or json");
+  CHECK(errors[1] == "gb.json:3: log.trust_request_id: must be true or false");
+}
