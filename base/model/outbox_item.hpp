@@ -53,6 +53,9 @@ struct OutboxItem {
   int64_t created_ms = 0;
   int64_t delivered_ms = 0;
   std::string last_error;
+  /// The request that caused the row (an inbound request, an API call, a timer run), so that the
+  /// dispatcher's log lines name it (docs/deploy.md "Logs").
+  std::string request_id;
 };
 
 }  // namespace gridbot

@@ -218,7 +218,8 @@ class Store {
   /// Queues `work` for the writer thread. Work items queued together share one transaction and one
   /// fsync (group commit); each runs in its own savepoint, so one that throws rolls back alone and
   /// gets errc::internal. A failed commit gives every item errc::store_unavailable.
-  /// After close() it completes at once with errc::store_unavailable.
+  /// After close() it completes at once with errc::store_unavailable. `work` and `done` run under
+  /// the caller's log::request_id(), so what they log and queue names the caller's request.
   virtual void write(Work work, Done done) = 0;
   /// Blocks until `work` is durable. Not from the writer thread.
   std::error_code write_sync(Work work);

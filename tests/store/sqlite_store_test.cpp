@@ -1,6 +1,7 @@
 #include "bot/store/store.hpp"
 
 #include "base/common/errors.hpp"
+#include "base/common/log.hpp"
 
 #include "../temp_dir.hpp"
 
@@ -258,4 +259,46 @@ TEST_CASE("a backup taken while writes go on is whole and opens as a store", "[s
   CHECK_FALSE(backup_sqlite_store(dir.file("none.db"), dir.file("x.db"), &err));
   CHECK(err.find("no such store") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
+}
+
+TEST_CASE("an outbox row keeps the request that queued it, across a reopen", "[store][log]") {
+  test::TempDir dir;
+  {
+    auto store = open(dir);
+    OutboxItem o = out("k1");
+    o.request_id = "3f2a9c0d11e4b7a8";
+    REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+      tx.enqueue(o);
+      tx.enqueue(out("k2"));  // a row nobody named
+    }));
+  }
+  auto store = open(dir);
+  auto pending = store->pending_outbox();
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].request_id == "3f2a9c0d11e4b7a8");
+  CHECK(pending[1].request_id.empty());
+  auto rows = store->deliveries({});
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].request_id == "3f2a9c0d11e4b7a8");
+}
+
+TEST_CASE("a write's work and done run under the request id of its caller", "[store][log]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  std::promise<std::pair<std::string, std::string>> seen;
+  std::string in_work;
+  {
+    log::RequestScope scope("caller-1");
+    store->write([&in_work](WriteTx&) { in_work = log::request_id(); },
+                 [&seen, &in_work](std::error_code) {
+                   seen.set_value({in_work, log::request_id()});
+                 });
+  }
+  const auto [work, done] = seen.get_future().get();
+  CHECK(work == "caller-1");
+  CHECK(done == "caller-1");
+  // The writer thread is left as it was found.
+  std::string after = "?";
+  REQUIRE_FALSE(store->write_sync([&](WriteTx&) { after = log::request_id(); }));
+  CHECK(after.empty());
 }

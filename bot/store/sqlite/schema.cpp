@@ -169,6 +169,10 @@ DROP INDEX deadlines_live;
 CREATE INDEX deadlines_next ON deadlines(next_ms) WHERE state IN ('pending', 'warned');
 CREATE INDEX outbox_state ON outbox(state, id);
 )sql",
+    // The request that queued each outbox row, named by the dispatcher's log lines.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Migrations that also fill new tables from old rows in C++: the version they bring the store to.

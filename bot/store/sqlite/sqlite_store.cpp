@@ -50,7 +50,7 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lk(mu_);
       if (!stopping_) {
-        queue_.push_back({std::move(work), std::move(done)});
+        queue_.push_back({std::move(work), std::move(done), log::request_id()});
         cv_.notify_one();
         return;
       }
@@ -122,6 +122,7 @@ class SqliteStore final : public Store {
   struct Job {
     Work work;
     Done done;
+    std::string request_id;  // the caller's, restored around work and done
   };
 
   void writer_loop() {
@@ -143,7 +144,10 @@ class SqliteStore final : public Store {
       commit_batch(batch, results, queued);
       if (listener && !queued.empty()) listener(queued);
       for (size_t i = 0; i < batch.size(); ++i)
-        if (batch[i].done) batch[i].done(results[i]);
+        if (batch[i].done) {
+          log::RequestScope scope(batch[i].request_id);
+          batch[i].done(results[i]);
+        }
     }
   }
 
@@ -162,6 +166,7 @@ class SqliteStore final : public Store {
     try {
       SQLite::Transaction tx(writer_db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (size_t i = 0; i < batch.size(); ++i) {
+        log::RequestScope scope(batch[i].request_id);
         run(*savepoint_);
         const size_t mark = tx_->queued.size();
         try {

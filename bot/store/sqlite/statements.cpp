@@ -18,7 +18,7 @@ constexpr const char* kUpdateTicket =
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
-    "created_ms, delivered_ms, last_error, reply_token, supersede_key, mention_names";
+    "created_ms, delivered_ms, last_error, reply_token, supersede_key, mention_names, request_id";
 
 OutboxItem outbox_row(SQLite::Statement& s) {
   OutboxItem o;
@@ -38,6 +38,7 @@ OutboxItem outbox_row(SQLite::Statement& s) {
   o.reply_token = s.getColumn(13).getString();
   o.supersede_key = s.getColumn(14).getString();
   o.mention_names = split_lines(s.getColumn(15).getString());
+  o.request_id = s.getColumn(16).getString();
   return o;
 }
 
@@ -75,9 +76,9 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
-               "next_try_ms, created_ms, reply_token, supersede_key, mention_names) "
+               "next_try_ms, created_ms, reply_token, supersede_key, mention_names, request_id) "
                "VALUES(:channel, :chat, :text, :mentions, :prio, :key, :next, :created, :reply, "
-               ":supersede, :names) "
+               ":supersede, :names, :rid) "
                "ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(
           db,
@@ -153,6 +154,7 @@ int64_t WriterStatements::enqueue(const OutboxItem& item) {
   s.bind(":reply", item.reply_token);
   s.bind(":supersede", item.supersede_key);
   s.bind(":names", join_lines(item.mention_names));
+  s.bind(":rid", item.request_id);
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;
