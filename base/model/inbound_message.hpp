@@ -34,6 +34,9 @@ struct InboundMessage {
   int64_t received_at_ms = 0;
   /// Set by the inbox's preparer before the write; never stored.
   std::shared_ptr<const PreparedAnswer> prepared;
+  /// The HTTP request or long-connection frame that brought it; not stored with the message, but
+  /// carried onto every outbox row its processing queues.
+  std::string request_id;
 };
 
 /// A message as the store holds it.

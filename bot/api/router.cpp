@@ -8,6 +8,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include <chrono>
+
 namespace gridbot::api {
 namespace {
 
@@ -38,14 +40,42 @@ std::string route_label(std::string_view path) {
 
 void Router::set_tickets(const tickets::TicketConfig* config) { reads_.set_tickets(config); }
 
+std::string Router::request_id_of(const HttpRequest& req) const {
+  if (trust_request_id_) {
+    const auto theirs = header_value(req.headers, "X-Request-Id");
+    if (log::valid_request_id(theirs)) return std::string(theirs);
+  }
+  return log::new_request_id();
+}
+
 void Router::handle(const HttpRequest& req, Reply reply) {
+  // Everything this request causes, here and on the store's writer thread, logs under its id.
+  log::RequestScope scope(request_id_of(req));
   std::string path;
   Params params;
   if (!parse_target(req.target, path, params)) path = "?";
-  // Every answer is counted by route and status, whichever thread gives it.
-  Reply counted = [reply = std::move(reply), route = route_label(path)](HttpResponse r) {
+  // Every answer is counted by route and status, logged, and names its request id, whichever
+  // thread gives it.
+  Reply counted = [reply = std::move(reply), route = route_label(path), id = log::request_id(),
+                   method = req.method,
+                   started = std::chrono::steady_clock::now()](HttpResponse r) {
     metrics::global().inc("gridbot_http_requests_total",
                           {{"route", route}, {"status", std::to_string(r.status)}});
+    const int64_t took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+    // Probes and scrapes come every few seconds: not worth a line each at info.
+    const auto lvl =
+        route == "healthz" || route == "metrics" ? log::level::debug : log::level::info;
+    log::Context ctx{"http",
+                     {{"request_id", id},
+                      {"method", method},
+                      {"route", route},
+                      {"status", r.status},
+                      {"duration_ms", took}}};
+    log::vlog(lvl, ctx, "http: {} {} {} in {} ms",
+              fmt::make_format_args(method, route, r.status, took));
+    r.headers.emplace_back("X-Request-Id", id);
     reply(std::move(r));
   };
   if (path == "?")

@@ -44,11 +44,15 @@ class Router {
   /// Sets the gauges that are read at scrape time (outbox depth, open incidents) before
   /// /metrics renders. Set before serving.
   void set_gauges(std::function<void(metrics::Registry&)> gauges) { gauges_ = std::move(gauges); }
+  /// Takes a well-formed X-Request-Id from the request (log::valid_request_id) instead of making
+  /// one: only behind a proxy that sets the header itself. Set before serving.
+  void set_trust_request_id(bool trust) { trust_request_id_ = trust; }
 
   /// Calls `reply` exactly once, possibly from another thread (the store's writer).
   void handle(const HttpRequest& request, Reply reply);
 
  private:
+  std::string request_id_of(const HttpRequest& req) const;
   HttpResponse health() const;
   HttpResponse metrics_page(const HttpRequest& req);
   void dispatch(const HttpRequest& request, const std::string& path, Params& params, Reply& reply);
@@ -61,6 +65,7 @@ class Router {
   IncidentApi* incidents_ = nullptr;
   const ReloadCounts* reloads_ = nullptr;
   std::function<void(metrics::Registry&)> gauges_;
+  bool trust_request_id_ = false;
 };
 
 }  // namespace gridbot::api

@@ -105,6 +105,7 @@ void write_delivery(JsonWriter& w, const OutboxItem& o) {
   w.key("created_ms").value(o.created_ms);
   w.key("delivered_ms").value(o.delivered_ms);
   w.key("last_error").value(o.last_error);
+  w.key("request_id").value(o.request_id);
   w.end_object();
 }
 

@@ -7,6 +7,7 @@
 #include "adapters/wecom/aibot_adapter.hpp"
 #include "adapters/wecom/long_connection.hpp"
 #include "base/common/clock.hpp"
+#include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "bot/http/websocket_client.hpp"
 
@@ -114,10 +115,15 @@ struct AibotLinks::Link : std::enable_shared_from_this<AibotLinks::Link> {
   }
 
   void on_message(const wecom::LongConnFrame& f) {
+    // A pushed frame is this server's request: one id from here to the deliveries it causes.
+    log::RequestScope scope(log::new_request_id());
     SystemClock clock;
     auto parsed = adapter->parse_pushed(f.body, f.req_id, clock.now_ms());
     if (!parsed) {
-      log::warn("wecom long connection {}: message refused: {}", channel, parsed.error().message());
+      log::warn(
+          {"intake",
+           {{"channel", channel}, {"result", "rejected"}, {"reason", error_name(parsed.error())}}},
+          "wecom long connection {}: message refused: {}", channel, parsed.error().message());
       return;
     }
     if (parsed->empty() || pipeline == nullptr) return;

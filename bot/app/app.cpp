@@ -312,6 +312,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   api::ReloadCounts reloads;
   router.set_reload_counts(&reloads);
   router.set_gauges(scrape_gauges(outbox, *store, clock));
+  router.set_trust_request_id(cfg.trust_request_id);
   api::IncidentApi incident_api(incidents, *store, clock,
                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);

@@ -33,7 +33,7 @@ void fire_satisfaction(Work& w, const Deadline& d, Ticket& t) {
   auto e = w.event("closed", w.label("event", "default_satisfied"));
   e.from_status = to_string(from);
   e.to_status = to_string(t.status);
-  w.tickets.add_event(t.no, e);
+  w.record(t.no, e);
 }
 
 void warn(Work& w, const Deadline& d, const Ticket& t, const OrgNode* holder) {
@@ -59,7 +59,7 @@ const OrgNode* next_up(const Work& w, const Ticket& t, const OrgNode* holder) {
 // The miss: the ticket rises one level, marked 督办, and the next head is @-mentioned.
 void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
   w.deadlines.set_deadline_state(d.id, DeadlineState::missed, w.now);
-  w.tickets.add_event(t.no, w.event("missed", std::string(to_string(d.clock)) + "@" + d.node));
+  w.record(t.no, w.event("missed", std::string(to_string(d.clock)) + "@" + d.node));
   const OrgNode* up = next_up(w, t, holder);
   t.supervised = true;
   t.updated_ms = w.now;
@@ -88,7 +88,7 @@ void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
   auto e = w.event("escalated", why);
   e.from_status = to_string(before);
   e.to_status = to_string(t.status);
-  w.tickets.add_event(t.no, e);
+  w.record(t.no, e);
 }
 
 void fire_one(Work& w, const Deadline& d) {

@@ -1,5 +1,6 @@
 #include "bot/deadlines/timer.hpp"
 
+#include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
 #include "bot/deadlines/fire.hpp"
@@ -9,6 +10,8 @@
 namespace gridbot::deadlines {
 
 int Timer::run_due() {
+  // One id per run: the escalations and digests it queues, and their deliveries, name it.
+  log::RequestScope run(log::new_request_id());
   int fired = 0;
   const int64_t now = clock_.now_ms();
   auto ec = store_.write_sync([&](store::WriteTx& tx) {
@@ -16,11 +19,12 @@ int Timer::run_due() {
     fired = fire_due(tickets_, tx, now);
   });
   if (ec) {
-    log::error("deadlines: store write failed: {}", ec.message());
+    log::error({"deadlines", {{"result", error_name(ec)}}}, "deadlines: store write failed: {}",
+               ec.message());
     return -1;
   }
   if (fired > 0) {
-    log::info("deadlines: {} fired", fired);
+    log::info({"deadlines", {{"fired", fired}}}, "deadlines: {} fired", fired);
     metrics::global().inc("gridbot_deadlines_fired_total", {}, fired);
   }
   return fired;

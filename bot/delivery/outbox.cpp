@@ -178,6 +178,8 @@ void Outbox::run() {
 
 void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk) {
   OutboxItem item = d.queue.begin()->second;
+  // What this send logs and writes names the request that queued the row.
+  log::RequestScope scope(item.request_id);
   const channels::Channel* ch = channels_.find(item.channel);
   if (ch != nullptr)
     if (auto fetch = ch->adapter->token_request(now)) {
@@ -193,6 +195,12 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
     ++failed_;
     schedule_locked(d, now);
     std::string why = request.error().message();
+    log::warn({"outbox",
+               {{"outbox_id", item.id},
+                {"channel", item.channel},
+                {"chat", item.chat_id},
+                {"result", "failed"}}},
+              "outbox: row {} to {} failed: {}", item.id, item.chat_id, why);
     store_.write(
         [id = item.id, why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
         nullptr);
@@ -206,11 +214,20 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
   d.window.record(now);  // the platform counts attempts, not successes
   if (auto cw = channel_windows_.find(d.channel); cw != channel_windows_.end())
     cw->second.record(now);
+  log::debug({"outbox",
+              {{"outbox_id", item.id},
+               {"channel", item.channel},
+               {"chat", item.chat_id},
+               {"attempt", item.attempts + 1}}},
+             "outbox: row {} sending to {}", item.id, item.chat_id);
   lk.unlock();
-  transport_.send(std::move(*request), cfg_.send_timeout_ms,
-                  [this, key, item](TransportResult r) mutable {
-                    on_result(key, std::move(item), std::move(r));
-                  });
+  transport_.send(
+      std::move(*request), cfg_.send_timeout_ms,
+      [this, key, item, started = std::chrono::steady_clock::now()](TransportResult r) mutable {
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        on_result(key, std::move(item), std::move(r), took.count());
+      });
   lk.lock();
 }
 
@@ -275,6 +292,14 @@ void Outbox::retry_locked(Dest& d, const OutboxItem& item, const adapters::SendO
     d.queue.erase(found);
     --queued_;
     ++failed_;
+    log::warn({"outbox",
+               {{"outbox_id", item.id},
+                {"channel", item.channel},
+                {"chat", item.chat_id},
+                {"attempt", queued_item.attempts},
+                {"result", "failed"}}},
+              "outbox: row {} to {} failed after {} attempts: {}", item.id, item.chat_id,
+              queued_item.attempts, outcome.detail);
     record_final(item.id, DeliveryState::failed, "gave up: " + outcome.detail);
     return;
   }
@@ -284,7 +309,14 @@ void Outbox::retry_locked(Dest& d, const OutboxItem& item, const adapters::SendO
                                                    : 60'000;  // throttled, no hint: a minute
   queued_item.next_try_ms = now + delay;
   d.blocked_until = now + delay;
-  log::warn("outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
+  log::warn({"outbox",
+             {{"outbox_id", item.id},
+              {"channel", item.channel},
+              {"chat", item.chat_id},
+              {"attempt", queued_item.attempts},
+              {"result", counts ? "retry" : "throttled"},
+              {"delay_ms", delay}}},
+            "outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
             counts ? "failed" : "throttled", outcome.detail, delay);
   store_.write([id = item.id, next = now + delay, why = outcome.detail,
                 counts](store::WriteTx& tx) { tx.mark_retry(id, next, why, counts); },
@@ -299,7 +331,13 @@ void Outbox::disable_locked(Dest& d, const OutboxItem& item, const std::string& 
   for (const auto& [k, v] : d.queue) ids.push_back(v.id);
   queued_ -= d.queue.size();
   d.queue.clear();
-  log::error("outbox: destination {} disabled: {}", item.chat_id, why);
+  log::error({"outbox",
+              {{"outbox_id", item.id},
+               {"channel", item.channel},
+               {"chat", item.chat_id},
+               {"result", "disabled"},
+               {"rows", ids.size()}}},
+             "outbox: destination {} disabled: {}", item.chat_id, why);
   store_.write(
       [ids, why](store::WriteTx& tx) {
         for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
@@ -307,7 +345,9 @@ void Outbox::disable_locked(Dest& d, const OutboxItem& item, const std::string& 
       nullptr);
 }
 
-void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result) {
+void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result,
+                       int64_t took_ms) {
+  log::RequestScope scope(item.request_id);
   const channels::Channel* ch = channels_.find(item.channel);
   const adapters::SendOutcome outcome =
       ch ? ch->adapter->interpret(result)
@@ -335,19 +375,44 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   } else if (outcome.verdict == Verdict::delivered) {
     finish();
     ++delivered_;
+    log::info({"outbox",
+               {{"outbox_id", item.id},
+                {"channel", item.channel},
+                {"chat", item.chat_id},
+                {"attempt", item.attempts + 1},
+                {"result", "delivered"},
+                {"status", result.status},
+                {"duration_ms", took_ms}}},
+              "outbox: row {} to {} delivered in {} ms", item.id, item.chat_id, took_ms);
     store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); }, nullptr);
   } else if (outcome.verdict == Verdict::awaiting) {
     // Handed over as a task (a customer-group send the owner confirms): nothing more to send;
     // the deliveries API shows it as awaiting_confirmation with the task in last_error.
     finish();
     ++delivered_;
+    log::info({"outbox",
+               {{"outbox_id", item.id},
+                {"channel", item.channel},
+                {"chat", item.chat_id},
+                {"result", "awaiting"},
+                {"status", result.status},
+                {"duration_ms", took_ms}}},
+              "outbox: row {} to {} awaits confirmation", item.id, item.chat_id);
     record_final(item.id, DeliveryState::awaiting, outcome.detail);
   } else if (outcome.verdict == Verdict::retry || outcome.verdict == Verdict::throttled) {
     retry_locked(d, item, outcome, now);
   } else if (outcome.verdict == Verdict::failed) {
     finish();
     ++failed_;
-    log::warn("outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
+    log::warn({"outbox",
+               {{"outbox_id", item.id},
+                {"channel", item.channel},
+                {"chat", item.chat_id},
+                {"attempt", item.attempts + 1},
+                {"result", "failed"},
+                {"status", result.status},
+                {"duration_ms", took_ms}}},
+              "outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
     record_final(item.id, DeliveryState::failed, outcome.detail);
   } else {
     disable_locked(d, item, outcome.detail);

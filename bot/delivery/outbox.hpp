@@ -63,7 +63,8 @@ class Outbox {
   void schedule_locked(Dest& d, int64_t now);
   void supersede_locked(Dest& d, const OutboxItem& item);
   void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
-  void on_result(const std::string& key, OutboxItem item, TransportResult result);
+  /// `took_ms`: how long the send took, for the log.
+  void on_result(const std::string& key, OutboxItem item, TransportResult result, int64_t took_ms);
   void retry_locked(Dest& d, const OutboxItem& item, const adapters::SendOutcome& outcome,
                     int64_t now);
   void disable_locked(Dest& d, const OutboxItem& item, const std::string& why);

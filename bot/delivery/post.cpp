@@ -1,6 +1,7 @@
 #include "bot/delivery/post.hpp"
 
 #include "adapters/common/text.hpp"
+#include "base/common/log.hpp"
 
 namespace gridbot::delivery {
 
@@ -18,7 +19,20 @@ int queue_message(store::OutboxTx& tx, const channels::ChannelTable& channels,
       row.mentions.clear();  // mention once, in the first piece
       row.mention_names.clear();
     }
-    added += tx.enqueue(row) != 0 ? 1 : 0;
+    // A row not answering a message belongs to whatever runs this transaction (an API call, a
+    // timer run).
+    if (row.request_id.empty()) row.request_id = log::request_id();
+    const int64_t id = tx.enqueue(row);
+    if (id == 0) continue;  // queued before under this key
+    ++added;
+    log::info({"outbox",
+               {{"request_id", row.request_id},
+                {"outbox_id", id},
+                {"channel", row.channel},
+                {"chat", row.chat_id},
+                {"key", row.idempotency_key},
+                {"priority", row.priority}}},
+              "outbox: row {} queued for {} in {}", id, row.chat_id, row.channel);
   }
   return added;
 }
@@ -50,6 +64,8 @@ bool Poster::post(Post p) {
   o.created_ms = now_;
   if (answering_ != nullptr && o.channel == answering_->channel && o.chat_id == answering_->chat_id)
     o.reply_token = answering_->reply_token;
+  // Whatever a message causes (its answer, a relay into other groups) carries its request.
+  if (answering_ != nullptr) o.request_id = answering_->request_id;
   queue_message(tx_, channels_, o);
   return true;
 }

@@ -42,7 +42,8 @@ class Inbox {
   /// Handles POST /hook/{channel}. `reply` is called exactly once: with the adapter's answer after
   /// the messages are durable, or with an error (404 unknown channel, 401/400/405 from the
   /// adapter, 503 when the store cannot commit). Called on the store's writer thread or the
-  /// caller's: post to your executor.
+  /// caller's: post to your executor. Each message carries the caller's log::request_id() (a
+  /// fresh one when it has none) onto whatever its processing queues.
   void handle_hook(std::string_view channel, const HttpRequest& request, Reply reply);
 
   /// Commits messages that arrived some other way than a webhook (a long connection) exactly as

@@ -75,7 +75,7 @@ std::string on_answer(Work& w, const ParsedCommand& cmd) {
   auto e = w.event(happy ? "satisfied" : "unsatisfied", cmd.note);
   e.from_status = to_string(from);
   e.to_status = to_string(t->status);
-  w.tickets.add_event(no, e);
+  w.record(no, e);
   w.answer(happy ? "answer.thanks" : "answer.reopened", vars, key);
   return "command";
 }

@@ -158,7 +158,7 @@ std::string on_command(Work& w, const ParsedCommand& cmd) {
   Vars vars{{"no", no}, {"word", cmd.word}, {"action", w.label("action", cmd.name)}};
   auto refuse = [&](const std::string& why, const std::optional<Ticket>& t) {
     w.answer("command.refused." + why, vars, key);
-    if (t) w.tickets.add_event(t->no, w.event("refused", cmd.word + ": " + why));
+    if (t) w.record(t->no, w.event("refused", cmd.word + ": " + why));
     return std::string("refused");
   };
 
@@ -179,7 +179,7 @@ std::string on_command(Work& w, const ParsedCommand& cmd) {
   auto e = w.event(kind, cmd.note);
   e.from_status = to_string(from);
   e.to_status = to_string(t->status);
-  w.tickets.add_event(t->no, e);
+  w.record(t->no, e);
 
   const std::string status_key = delivery::keys::status(t->no, kind, w.row_id);
   if (cmd.name == "supervise") {

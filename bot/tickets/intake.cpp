@@ -44,7 +44,7 @@ Ticket draft(const Work& w, const std::string& text, const rules::Classification
 std::string merge(Work& w, Ticket& open, const std::string& text, const Reporter& reporter,
                   int prio) {
   const bool added = w.tickets.add_reporter(open.no, reporter);
-  if (added) w.tickets.add_event(open.no, w.event("merged", text));
+  if (added) w.record(open.no, w.event("merged", text));
   const auto count = std::to_string(open.reporters.size() + (added ? 1 : 0));
   // A reporter who says it again is answered at most once per repeat_reply window: the outbox
   // keeps one row per key, so a resident repeating (or flooding) the group does not make the bot
@@ -103,7 +103,7 @@ std::string open_ticket(Work& w, Ticket t, const Reporter& reporter, int prio) {
   auto created = w.event("created", t.category + "/" + to_string(t.tier) +
                                         (t.urgent ? "/urgent" : "") + " → " + t.owner_node);
   created.to_status = to_string(t.status);
-  w.tickets.add_event(t.no, created);
+  w.record(t.no, created);
   start_clocks(w, t, true);
   acknowledge(w, t, prio);
   relay_up(w, t);

@@ -60,7 +60,7 @@ void relay_up(Work& w, const Ticket& t) {
     }
     relayed += (relayed.empty() ? "" : ",") + n->id;
   }
-  w.tickets.add_event(t.no, TicketEvent{0, w.now, "gridbot", "", "relayed", relayed, "", ""});
+  w.record(t.no, TicketEvent{0, w.now, "gridbot", "", "relayed", relayed, "", ""});
 }
 
 void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why) {

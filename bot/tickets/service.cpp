@@ -1,6 +1,7 @@
 // TicketService: one message's dispatch (command, report, or nothing), and the Work it runs in.
 #include "bot/tickets/service.hpp"
 
+#include "base/common/log.hpp"
 #include "bot/notices/notice.hpp"
 #include "bot/tickets/workflows.hpp"
 
@@ -50,6 +51,13 @@ TicketEvent Work::event(std::string kind, std::string detail) const {
   e.kind = std::move(kind);
   e.detail = std::move(detail);
   return e;
+}
+
+void Work::record(int64_t no, const TicketEvent& e) {
+  tickets.add_event(no, e);
+  // The kind and statuses only: the detail quotes residents.
+  log::info({"tickets", {{"ticket_no", no}, {"event", e.kind}, {"status", e.to_status}}},
+            "ticket {}: {}", no, e.kind);
 }
 
 bool Work::post(const GroupRef& group, std::string text, std::vector<Mention> mentions,

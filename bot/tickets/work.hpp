@@ -61,6 +61,8 @@ struct Work {
   /// The head who wrote the message in this node's group, or null.
   const Head* speaker() const;
   TicketEvent event(std::string kind, std::string detail = {}) const;
+  /// Adds `e` to ticket `no`'s history and logs it (under the request this work runs for).
+  void record(int64_t no, const TicketEvent& e);
 
   /// Posts into `group` (the one outbound helper); false when the group cannot be reached.
   bool post(const GroupRef& group, std::string text, std::vector<Mention> mentions, int priority,

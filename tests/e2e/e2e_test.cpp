@@ -487,3 +487,15 @@ TEST_CASE("e2e: /metrics is valid Prometheus text and counts what happened", "[e
   INFO(lint);
   CHECK(lint.find("error") == std::string::npos);
 }
+
+TEST_CASE("e2e: the hook answers X-Request-Id, and the rows the message queues are stamped with it",
+          "[e2e][log]") {
+  World w;
+  const auto r = w.client->post_message(w.bot->url("/hook/bridge"), "m-1", "room-b5",
+                                        "5栋楼道灯坏了，晚上看不见", false);
+  REQUIRE(r.status == 200);
+  const std::string id(header_value(r.headers, "X-Request-Id"));
+  REQUIRE(id.size() == 16);
+  // The acknowledgement and the relay, each naming the request.
+  CHECK(count_of(w.deliveries(), "\"request_id\":\"" + id + "\"") >= 2);
+}

@@ -1,5 +1,6 @@
 // The full command set, deadlines and escalation, satisfaction, notices and stats — all
 // with a FakeClock and no sleeps.
+#include "base/common/log.hpp"
 #include "bot/deadlines/timer.hpp"
 #include "bot/tickets/stats.hpp"
 
@@ -366,4 +367,27 @@ TEST_CASE("aliases work and a closed ticket refuses further changes", "[commands
     CHECK(contains(w.to("room-g1").back().text, "REFUSED-CLOSED T#1001 is:status:resolved"));
     CHECK(w.store->ticket(1001)->status == TicketStatus::resolved);
   }
+}
+
+TEST_CASE("rows a timer run queues carry the run's request id, not the message's",
+          "[clocks][log]") {
+  TicketWorld w;
+  open_1001(w);
+  const std::string by_message = w.to("room-b5").front().request_id;
+  REQUIRE(log::valid_request_id(by_message));
+  for (const auto& room : {"room-b5", "room-g1"})
+    for (const auto& o : w.to(room)) CHECK(o.request_id == by_message);
+
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
+  w.clock.advance_ms(kHour * 3 / 2 + 1);  // the accept clock's warning
+  REQUIRE(esc.run_due() == 1);
+  const std::string warned = w.to("room-g1").back().request_id;
+  w.clock.advance_ms(kHour);  // the miss: escalated to the district
+  REQUIRE(esc.run_due() == 1);
+  const std::string missed = w.to("room-d1").back().request_id;
+  CHECK(log::valid_request_id(warned));
+  CHECK(log::valid_request_id(missed));
+  CHECK(warned != by_message);
+  CHECK(missed != warned);           // one id per run
+  CHECK(log::request_id().empty());  // the run's id ends with the run
 }
