@@ -38,7 +38,9 @@ std::optional<LongConnFrame> parse_long_conn_frame(std::string_view text) {
   if (auto b = d.FindMember("body"); b != d.MemberEnd() && b->value.IsObject()) {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    b->value.Accept(w);
+    // A number past a double's range parses as infinity, which JSON cannot write back: such a
+    // body is malformed, not a frame to pass on half-written.
+    if (!b->value.Accept(w)) return std::nullopt;
     f.body.assign(buf.GetString(), buf.GetSize());
     if (auto ev = b->value.FindMember("event"); ev != b->value.MemberEnd())
       f.event_type = str(ev->value, "eventtype");

@@ -273,6 +273,7 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   store.str("path", cfg.store.path);
   store.num("group_commit_max", cfg.store.group_commit_max, 1, 100000);
   store.num("inbox_retention_days", cfg.store.inbox_retention_days, 1, 3650);
+  store.num("finished_retention_days", cfg.store.finished_retention_days, 1, 36500);
   store.num("readers", cfg.store.readers, 1, 64);
   store.num("read_time_limit_ms", cfg.store.read_time_limit_ms, 100, 600'000);
   store.reject_unknown();

@@ -25,10 +25,11 @@ struct ServerConfig {
 
 struct StoreConfig {
   std::string path = "gridbot.db";
-  size_t group_commit_max = 512;        // most writes folded into one transaction
-  int64_t inbox_retention_days = 30;    // far longer than any platform's retry window
-  int readers = 4;                      // read connections, side by side
-  int64_t read_time_limit_ms = 10'000;  // a longer read is stopped (503, or a short reply)
+  size_t group_commit_max = 512;          // most writes folded into one transaction
+  int64_t inbox_retention_days = 30;      // far longer than any platform's retry window
+  int64_t finished_retention_days = 180;  // finished clocks, answered questions
+  int readers = 4;                        // read connections, side by side
+  int64_t read_time_limit_ms = 10'000;    // a longer read is stopped (503, or a short reply)
 };
 
 struct OutboxConfig {

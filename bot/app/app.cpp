@@ -114,11 +114,21 @@ class ClientTransport final : public delivery::Transport {
 };
 
 // Deletes inbox rows older than the retention, hourly; the dedupe window is the retention.
-void start_janitor(Worker& worker, store::Store& store, const Clock& clock,
-                   int64_t retention_days) {
-  worker.start([&store, &clock, retention_days] {
-    const int64_t before = clock.now_ms() - retention_days * 86'400'000;
+void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int64_t retention_days,
+                   int64_t finished_days) {
+  worker.start([&store, &clock, retention_days, finished_days] {
+    const int64_t now = clock.now_ms();
+    const int64_t before = now - retention_days * 86'400'000;
     store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
+    // Finished clocks and answered questions in batches, each its own short write.
+    constexpr int kBatch = 5000;
+    for (int64_t gone = kBatch; gone >= kBatch;) {
+      gone = 0;
+      const auto ec = store.write_sync([&](store::WriteTx& tx) {
+        gone = tx.prune_finished(now - finished_days * 86'400'000, kBatch);
+      });
+      if (ec) break;
+    }
     return std::chrono::milliseconds(std::chrono::hours(1));
   });
 }
@@ -340,7 +350,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
                                              clock);
   confirmations.start();
   Worker janitor;
-  start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days);
+  start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days,
+                cfg.store.finished_retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());

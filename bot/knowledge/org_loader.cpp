@@ -1,40 +1,80 @@
-// import_org: parse, merge, validate, then one transaction.
+// import_org: parse, merge, validate, then one transaction with the rows that changed.
 #include "bot/knowledge/org_loader.hpp"
 
 #include "base/config/org_csv.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 namespace gridbot::knowledge {
+namespace {
+
+// A file's identity for "has it changed since it was imported": its size and a 64-bit hash of its
+// bytes (a change that keeps both is vanishingly unlikely, and costs only a skipped re-read).
+std::string digest_of(std::string_view text) {
+  return std::to_string(text.size()) + ":" + std::to_string(std::hash<std::string_view>{}(text));
+}
+
+// The id of a stored row: its first field (ids never need quoting: docs/org-csv.md).
+std::string_view row_id(std::string_view row) { return row.substr(0, row.find(',')); }
+
+}  // namespace
 
 std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, store::Store* store,
                                   std::vector<std::string>* errors) {
   std::vector<OrgNode> existing, incoming;
+  std::vector<std::string> stored;
+  std::map<std::string, std::string> digests;
   if (store != nullptr) {
-    std::string text = std::string(config::kOrgCsvHeader) + "\n";
     try {
-      for (const auto& row : store->org_rows()) text += row + "\n";
+      stored = store->org_rows();
+      digests = store->org_file_digests();
     } catch (const store::ReadError& e) {
       errors->push_back(std::string("(store): the org rows cannot be read: ") + e.what());
       return std::nullopt;
     }
+    std::string text = std::string(config::kOrgCsvHeader) + "\n";
+    for (const auto& row : stored) text.append(row).push_back('\n');
     if (!config::parse_org_csv("(store)", text, &existing, errors)) return std::nullopt;
   }
   // Remember where each incoming node was written, to point tree errors at their row.
   std::unordered_map<std::string, std::string> where;
+  std::map<std::string, std::string> fresh_digests;
   bool ok = true;
   for (const auto& file : csv_files) {
-    const size_t before = incoming.size();
-    if (!config::load_org_csv(file, &incoming, errors)) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      errors->push_back(file + ":0: cannot read the file");
       ok = false;
       continue;
     }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    const std::string digest = digest_of(text);
+    // Imported before and unchanged since: its rows are already the store's.
+    if (store != nullptr && digests.count(file) && digests[file] == digest) continue;
+    const size_t before = incoming.size();
+    if (!config::parse_org_csv(file, text, &incoming, errors)) {
+      ok = false;
+      continue;
+    }
+    fresh_digests[file] = digest;
     for (size_t i = before; i < incoming.size(); ++i)
       where[incoming[i].id] = file + ":" + std::to_string(incoming[i].source_line);
   }
   if (!ok) return std::nullopt;
+  // Only rows that differ from the stored ones are written (an unchanged re-import writes none).
+  std::unordered_map<std::string_view, std::string_view> stored_by_id;
+  for (const auto& row : stored) stored_by_id[row_id(row)] = row;
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const auto& n : incoming) {
+    std::string row = config::format_org_row(n);
+    auto it = stored_by_id.find(n.id);
+    if (it == stored_by_id.end() || it->second != row) changed.emplace_back(n.id, std::move(row));
+  }
   std::vector<std::string> tree_errors;
-  auto rows = incoming;  // kept for the store write
   auto tree = config::merge_org(std::move(existing), std::move(incoming), &tree_errors);
   for (auto& e : tree_errors) {
     // "node ID: reason" → "FILE: node ID: reason" when the node came from a file.
@@ -43,9 +83,10 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
     errors->push_back((it != where.end() ? it->second + ": " : std::string()) + e);
   }
   if (!tree) return std::nullopt;
-  if (store != nullptr && !rows.empty()) {
-    auto ec = store->write_sync([&rows](store::WriteTx& tx) {
-      for (const auto& n : rows) tx.upsert_org_row(n.id, config::format_org_row(n));
+  if (store != nullptr && (!changed.empty() || !fresh_digests.empty())) {
+    auto ec = store->write_sync([&changed, &fresh_digests](store::WriteTx& tx) {
+      for (const auto& [id, row] : changed) tx.upsert_org_row(id, row);
+      for (const auto& [path, digest] : fresh_digests) tx.set_org_file_digest(path, digest);
     });
     if (ec) {
       errors->push_back("store: " + ec.message());

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -76,6 +77,8 @@ class OrgTx {
   virtual ~OrgTx() = default;
   /// Inserts or replaces an org node, stored as its org CSV row.
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
+  /// Records the digest of an org CSV file as imported, so an unchanged file is not read again.
+  virtual void set_org_file_digest(std::string_view path, std::string_view digest) = 0;
 };
 
 /// Tickets, their reporters, events and satisfaction answers.
@@ -124,6 +127,10 @@ class DeadlineTx {
   /// Live deadlines whose warning or due time has come, oldest first.
   virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
   virtual void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) = 0;
+  /// Deletes up to `limit` finished clocks (done or missed) created before `before_ms`, and
+  /// answered satisfaction questions of tickets reported before it (their verdicts and the
+  /// figures stay). Returns how many rows went; call again while it returns `limit`.
+  virtual int64_t prune_finished(int64_t before_ms, int limit) = 0;
   /// Whether a live deadline of this clock and node exists (for jobs such as the digest).
   virtual bool has_live_deadline(int64_t ticket_no, DeadlineKind clock, std::string_view node) = 0;
 };
@@ -231,6 +238,8 @@ class Store {
   /// Every pending outbox row, for the dispatcher's start-up.
   virtual std::vector<OutboxItem> pending_outbox() = 0;
   virtual std::vector<std::string> org_rows() = 0;
+  /// The digest each org CSV file had when it was last imported, by path.
+  virtual std::map<std::string, std::string> org_file_digests() = 0;
   virtual int64_t count_inbox() = 0;
   /// Tickets newest first, with reporters.
   virtual std::vector<Ticket> tickets(const TicketQuery& q) = 0;

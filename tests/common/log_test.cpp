@@ -99,7 +99,7 @@ TEST_CASE("a json line without context or request has no component and no reques
   CHECK_FALSE(d.HasMember("request_id"));
 }
 
-TEST_CASE("text lines are unchanged: time, level, message; no fields", "[log]") {
+TEST_CASE("text lines are unchanged: time, level, message, no fields", "[log]") {
   Captured c("text");
   log::RequestScope scope("3f2a9c0d11e4b7a8");
   log::info({"outbox", {{"outbox_id", 7}}}, "outbox: row {} to {} delivered in {} ms", 7, "r", 3);
@@ -122,7 +122,7 @@ TEST_CASE("unknown format names are refused", "[log]") {
   CHECK(log::set_format("text"));
 }
 
-TEST_CASE("request ids: fresh ones are 16 hex digits and differ; outside ones are checked",
+TEST_CASE("request ids: fresh ones are 16 hex digits and differ, outside ones are checked",
           "[log]") {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

@@ -96,7 +96,7 @@ TEST_CASE("the shipped config passes validation", "[config]") {
   CHECK(cfg->org_files.size() == 1);
 }
 
-TEST_CASE("log.format is text or json, text by default; trusting X-Request-Id is opt-in",
+TEST_CASE("log.format is text or json, text by default, trusting X-Request-Id is opt-in",
           "[config][log]") {
   std::vector<std::string> errors;
   auto plain = parse_config("gb.json", "{}", fake_env({}), &errors);

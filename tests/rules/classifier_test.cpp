@@ -348,7 +348,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a formal letter about a standing hazard is a report, not urgent; its building is found") {
+    "a formal letter about a standing hazard is a report, not urgent, its building is found") {
   const auto a =
       of("关于某小区燃气管道安全隐患的反映 尊敬的领导：我们小区3栋旁边的燃气调压箱年久失修，"
          "外壳锈蚀，之前就发生过着火事件，一旦再出事后果不堪设想，恳请相关部门督促整改。");
@@ -367,7 +367,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a letter on years of buck-passing between departments is hard; questions on plans are not "
+    "a letter on years of buck-passing between departments is hard, questions on plans are not "
     "reports") {
   const auto a =
       of("关于成都市武侯区某某路某某小区停车问题 "

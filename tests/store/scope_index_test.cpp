@@ -226,3 +226,49 @@ TEST_CASE("a read past its time limit is stopped, and shutdown stops a read at o
   CHECK(unlimited.read([](SQLite::Database& db) { return db.execAndGet("SELECT 8").getInt(); }) ==
         8);
 }
+
+TEST_CASE(
+    "finished clocks and answered questions of old tickets are pruned in batches, figures stay",
+    "[store][figures]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  const int64_t t0 = 1'780'000'000'000;
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) {
+      const int64_t at = t0 + i * kDay;
+      Ticket t = report(i % 4, "facility", at);
+      t.no = tx.create_ticket(t);
+      for (auto clock : {DeadlineKind::accept, DeadlineKind::resolve}) {
+        Deadline d;
+        d.ticket_no = t.no;
+        d.clock = clock;
+        d.node = "g0";
+        d.due_ms = at + 2 * kHour;
+        d.created_ms = at;
+        tx.add_deadline(d);
+      }
+      tx.stop_deadlines(t.no, DeadlineKind::resolve);  // done
+      if (i % 2 == 0)
+        for (const auto& d : tx.due_deadlines(at + 3 * kHour, 100))
+          if (d.ticket_no == t.no) tx.set_deadline_state(d.id, DeadlineState::missed, at);
+      tx.ask_satisfaction({t.no, "bridge", t.reporters[0].user_id, at, "", 0});
+      tx.answer_satisfaction(t.no, "", "", "satisfied", "", at + 1);
+    }));
+  }
+  const auto figures = store->figures("s1", t0, t0 + 40 * kDay);
+  const int64_t cut = t0 + 20 * kDay;  // tickets 0..19 are old
+  int64_t total = 0, gone = 0;
+  do {
+    REQUIRE_FALSE(store->write_sync([&](WriteTx& tx) { gone = tx.prune_finished(cut, 7); }));
+    CHECK(gone <= 14);  // at most `limit` of each kind per call
+    total += gone;
+  } while (gone > 0);
+  // 20 old tickets: 20 done resolve clocks, 10 missed accept clocks, 20 answered questions.
+  CHECK(total == 50);
+  for (int64_t no = 1001; no < 1021; ++no) {
+    for (const auto& d : store->deadlines(no))
+      CHECK((d.state == DeadlineState::pending || d.state == DeadlineState::warned));
+  }
+  CHECK(store->deadlines(1025).size() == 2);  // a newer ticket keeps its rows
+  CHECK(store->figures("s1", t0, t0 + 40 * kDay) == figures);
+}

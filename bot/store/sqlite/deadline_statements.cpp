@@ -84,6 +84,28 @@ void WriterStatements::set_deadline_state(int64_t id, DeadlineState state, int64
     scope_->count_miss(s.getColumn(0).getInt64());
 }
 
+int64_t WriterStatements::prune_finished(int64_t before_ms, int limit) {
+  // Ticket numbers grow with time, so the old tickets' rows are a prefix of each index; a bounded
+  // batch per call keeps the writer free for residents between batches.
+  const int64_t first_kept = no_range(db_, before_ms, 0).first;
+  SQLite::Statement clocks(
+      db_,
+      "DELETE FROM deadlines WHERE id IN (SELECT id FROM deadlines INDEXED BY deadlines_ticket "
+      "WHERE ticket_no < ?1 AND state IN ('done', 'missed') AND (ticket_no > 0 OR due_ms < ?2) "
+      "LIMIT ?3)");
+  clocks.bind(1, first_kept);
+  clocks.bind(2, before_ms);
+  clocks.bind(3, limit);
+  int64_t gone = clocks.exec();
+  SQLite::Statement answers(db_,
+                            "DELETE FROM satisfaction WHERE rowid IN (SELECT rowid FROM "
+                            "satisfaction WHERE ticket_no < ?1 AND answer <> '' LIMIT ?2)");
+  answers.bind(1, first_kept);
+  answers.bind(2, limit);
+  gone += answers.exec();
+  return gone;
+}
+
 bool WriterStatements::has_live_deadline(int64_t ticket_no, DeadlineKind clock,
                                          std::string_view node) {
   SQLite::Statement s(db_,

@@ -173,6 +173,10 @@ CREATE INDEX outbox_state ON outbox(state, id);
     R"sql(
 ALTER TABLE outbox ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
 )sql",
+    // The digest of each org CSV file as last imported: an unchanged file is not read again.
+    R"sql(
+CREATE TABLE org_files(path TEXT PRIMARY KEY, digest TEXT NOT NULL);
+)sql",
 };
 
 // Migrations that also fill new tables from old rows in C++: the version they bring the store to.

@@ -71,6 +71,9 @@ class SqliteStore final : public Store {
   }
   std::vector<OutboxItem> pending_outbox() override { return read(sqlite::read_pending); }
   std::vector<std::string> org_rows() override { return read(sqlite::read_org_rows); }
+  std::map<std::string, std::string> org_file_digests() override {
+    return read(sqlite::read_org_file_digests);
+  }
   std::vector<Ticket> tickets(const TicketQuery& q) override {
     return read([&](SQLite::Database& db) { return sqlite::read_tickets(db, q); });
   }

@@ -281,6 +281,22 @@ std::vector<OutboxItem> read_pending(SQLite::Database& db) {
   return out;
 }
 
+void WriterStatements::set_org_file_digest(std::string_view path, std::string_view digest) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO org_files(path, digest) VALUES(?, ?) ON CONFLICT(path) DO "
+                      "UPDATE SET digest = excluded.digest");
+  s.bind(1, std::string(path));
+  s.bind(2, std::string(digest));
+  s.exec();
+}
+
+std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db) {
+  SQLite::Statement s(db, "SELECT path, digest FROM org_files");
+  std::map<std::string, std::string> out;
+  while (s.executeStep()) out[s.getColumn(0).getString()] = s.getColumn(1).getString();
+  return out;
+}
+
 std::vector<std::string> read_org_rows(SQLite::Database& db) {
   SQLite::Statement s(db, "SELECT row FROM org_nodes ORDER BY rowid");
   std::vector<std::string> out;

@@ -24,6 +24,7 @@ class WriterStatements final : public WriteTx {
                   bool count_attempt) override;
   void mark_final(int64_t id, DeliveryState state, std::string_view error) override;
   void upsert_org_row(std::string_view id, std::string_view csv_row) override;
+  void set_org_file_digest(std::string_view path, std::string_view digest) override;
   int64_t prune_inbox(int64_t before_ms) override;
   bool guarded(const std::function<void()>& f) override;
   // Tickets (ticket_statements.cpp)
@@ -41,6 +42,7 @@ class WriterStatements final : public WriteTx {
   std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) override;
   void set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) override;
   bool has_live_deadline(int64_t ticket_no, DeadlineKind clock, std::string_view node) override;
+  int64_t prune_finished(int64_t before_ms, int limit) override;
   void ask_satisfaction(const SatisfactionAnswer& a) override;
   std::vector<SatisfactionAnswer> pending_satisfaction(const std::string& channel,
                                                        const std::string& user) override;
@@ -111,6 +113,7 @@ std::vector<OutboxItem> read_pending(SQLite::Database& db);
 std::vector<Incident> read_incidents(SQLite::Database& db, const IncidentQuery& q);
 std::optional<Incident> read_incident(SQLite::Database& db, int64_t no);
 std::vector<std::string> read_org_rows(SQLite::Database& db);
+std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db);
 
 std::string join_lines(const std::vector<std::string>& v);
 std::vector<std::string> split_lines(const std::string& s);

@@ -1,5 +1,6 @@
 // The wecom_aibot adapter: URL verification, encrypted JSON callbacks, replies via response_url.
 #include "adapters/wecom/aibot_adapter.hpp"
+#include "adapters/wecom/long_connection.hpp"
 
 #include "base/common/errors.hpp"
 #include "tests/adapters/wecom/helpers.hpp"
@@ -227,4 +228,16 @@ TEST_CASE("replies are markdown POSTed to the message's response_url", "[wecom][
     t.body = R"({"errcode":0,"errmsg":"ok"})";
     CHECK(a.interpret(t).verdict == Verdict::delivered);
   }
+}
+
+TEST_CASE("a long-connection frame whose body holds a number past a double's range is malformed",
+          "[wecom][aibot]") {
+  const std::string head = R"({"cmd":"aibot_msg_callback","headers":{"req_id":"REQ1"},"body":)";
+  const auto fine = gridbot::adapters::wecom::parse_long_conn_frame(
+      head + R"({"msgid":"m1","send_time":1700000000})" + "}");
+  REQUIRE(fine);
+  CHECK(fine->body == R"({"msgid":"m1","send_time":1700000000})");
+  // 1e400 reads as infinity, which no JSON writer can put back.
+  CHECK_FALSE(gridbot::adapters::wecom::parse_long_conn_frame(
+      head + R"({"msgid":"m1","send_time":1e400})" + "}"));
 }
