@@ -24,9 +24,19 @@ void schedule_digests(const tickets::TicketService& tickets, store::DeadlineTx& 
   }
 }
 
-void post_digest(tickets::Work& w, const OrgNode& community) {
+DigestFigures prepare_digests(const tickets::TicketService& tickets, store::Store& store,
+                              int64_t now_ms) {
+  DigestFigures out;
+  const int64_t from = local_day_start(now_ms - 1, tickets.config().utc_offset_ms);
+  for (const auto& d : store.due_deadlines(now_ms, 500))
+    if (d.clock == DeadlineKind::digest) out[d.node] = store.figures(d.node, from, now_ms);
+  return out;
+}
+
+void post_digest(tickets::Work& w, const OrgNode& community, const Figures* prepared) {
   const int64_t from = local_day_start(w.now - 1, w.cfg.utc_offset_ms);
-  const auto stats = tickets::compute_stats(w.tickets.figures(community.id, from, w.now));
+  const auto stats = tickets::compute_stats(
+      prepared != nullptr ? *prepared : w.tickets.figures(community.id, from, w.now));
   const std::string text =
       tickets::stats_text(*w.k->templates, community.name, w.label("period", "today"), stats);
   for (const auto& g : community.groups)

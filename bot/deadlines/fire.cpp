@@ -8,11 +8,12 @@ namespace {
 
 using tickets::Work;
 
-void fire_digest(Work& w, const Deadline& d) {
+void fire_digest(Work& w, const Deadline& d, const DigestFigures& digests) {
   w.deadlines.set_deadline_state(d.id, DeadlineState::done, w.now);
   const OrgNode* community = w.k->tree->find(d.node);
   if (community == nullptr) return;
-  post_digest(w, *community);
+  const auto it = digests.find(community->id);
+  post_digest(w, *community, it != digests.end() ? &it->second : nullptr);
   Deadline next = d;
   next.due_ms = d.due_ms + kDayMs;
   while (next.due_ms <= w.now) next.due_ms += kDayMs;
@@ -91,8 +92,8 @@ void miss(Work& w, const Deadline& d, Ticket& t, const OrgNode* holder) {
   w.record(t.no, e);
 }
 
-void fire_one(Work& w, const Deadline& d) {
-  if (d.clock == DeadlineKind::digest) return fire_digest(w, d);
+void fire_one(Work& w, const Deadline& d, const DigestFigures& digests) {
+  if (d.clock == DeadlineKind::digest) return fire_digest(w, d, digests);
   auto t = w.tickets.load_ticket(d.ticket_no);
   if (!t) return w.deadlines.set_deadline_state(d.id, DeadlineState::done, w.now);
   if (d.clock == DeadlineKind::satisfaction) return fire_satisfaction(w, d, *t);
@@ -105,11 +106,12 @@ void fire_one(Work& w, const Deadline& d) {
 
 }  // namespace
 
-int fire_due(const tickets::TicketService& tickets, store::WriteTx& tx, int64_t now_ms) {
+int fire_due(const tickets::TicketService& tickets, store::WriteTx& tx, int64_t now_ms,
+             const DigestFigures& digests) {
   Work w = tickets.timer_work(tx, now_ms);
   int fired = 0;
   for (const auto& d : tx.due_deadlines(now_ms, 500)) {
-    const bool ok = tx.guarded([&] { fire_one(w, d); });
+    const bool ok = tx.guarded([&] { fire_one(w, d, digests); });
     if (!ok) tx.set_deadline_state(d.id, DeadlineState::done, now_ms);  // never retry a poison row
     ++fired;
   }

@@ -14,9 +14,16 @@ int Timer::run_due() {
   log::RequestScope run(log::new_request_id());
   int fired = 0;
   const int64_t now = clock_.now_ms();
+  // The digests' figures are read first, on a read connection: the writer only queues them.
+  DigestFigures digests;
+  try {
+    digests = prepare_digests(tickets_, store_, now);
+  } catch (const store::ReadError& e) {
+    log::warn({"deadlines", {}}, "deadlines: digest figures not read ahead: {}", e.what());
+  }
   auto ec = store_.write_sync([&](store::WriteTx& tx) {
     schedule_digests(tickets_, tx, now);
-    fired = fire_due(tickets_, tx, now);
+    fired = fire_due(tickets_, tx, now, digests);
   });
   if (ec) {
     log::error({"deadlines", {{"result", error_name(ec)}}}, "deadlines: store write failed: {}",

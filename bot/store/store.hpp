@@ -248,6 +248,8 @@ class Store {
   /// The earliest time a live deadline warns or falls due, if any.
   virtual std::optional<int64_t> next_deadline_ms() = 0;
   virtual std::vector<Deadline> deadlines(int64_t ticket_no) = 0;
+  /// As DeadlineTx::due_deadlines, on committed data (work to prepare before the timer's write).
+  virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
   /// As TicketTx::open_tickets, on committed data.
   virtual std::vector<TicketFacts> open_tickets(const std::string& node) = 0;
   /// Tickets of `node`'s subtree (or handed to it) reported in [from, to), with their facts.

@@ -49,3 +49,28 @@ TEST_CASE("待办 prepared before the write lists what the writer would have lis
   REQUIRE(w.say("room-g1", "wxid_g1_head", "孙师傅", "待办") == 200);
   CHECK(w.to("room-g1").back().text == prepared);
 }
+
+#include "bot/deadlines/fire.hpp"
+#include "bot/deadlines/timer.hpp"
+
+TEST_CASE("the daily digest's figures are read before the timer's write, which only queues them",
+          "[tickets][reads][digest]") {
+  TicketWorld w;
+  gridbot::deadlines::Timer timer(*w.service, *w.store, w.clock);
+  timer.run_due();  // schedules the digests
+  w.clock.advance_ms(20 * 3600 * 1000LL);
+  REQUIRE(w.say("room-b5", "wxid_li", "李阿姨", "5栋2单元楼道灯坏了好几天了") == 200);
+  w.clock.advance_ms(5 * 3600 * 1000LL);
+  const int64_t now = w.clock.now_ms();
+  auto digests = gridbot::deadlines::prepare_digests(*w.service, *w.store, now);
+  REQUIRE(digests.count("cm-mhd") == 1);
+  CHECK(digests["cm-mhd"].received == 1);
+  // The write takes the figures it is given.
+  digests["cm-mhd"].received = 7;
+  REQUIRE_FALSE(w.store->write_sync(
+      [&](store::WriteTx& tx) { gridbot::deadlines::fire_due(*w.service, tx, now, digests); }));
+  int seen = 0;
+  for (const auto& o : w.to("room-community"))
+    seen += contains(o.text, "DIGEST\n") && contains(o.text, "RECEIVED=7 ");
+  CHECK(seen == 1);
+}

@@ -62,9 +62,13 @@ void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineK
 }
 
 std::vector<Deadline> WriterStatements::due_deadlines(int64_t now_ms, int limit) {
-  SQLite::Statement s(db_, std::string("SELECT ") + kDeadlineColumns +
-                               " FROM deadlines WHERE state IN ('pending', 'warned') AND next_ms "
-                               "<= ?1 ORDER BY next_ms, id LIMIT ?2");
+  return read_due_deadlines(db_, now_ms, limit);
+}
+
+std::vector<Deadline> read_due_deadlines(SQLite::Database& db, int64_t now_ms, int limit) {
+  SQLite::Statement s(db, std::string("SELECT ") + kDeadlineColumns +
+                              " FROM deadlines WHERE state IN ('pending', 'warned') AND next_ms "
+                              "<= ?1 ORDER BY next_ms, id LIMIT ?2");
   s.bind(1, now_ms);
   s.bind(2, limit);
   std::vector<Deadline> out;

@@ -84,6 +84,10 @@ class SqliteStore final : public Store {
   std::vector<Deadline> deadlines(int64_t no) override {
     return read([&](SQLite::Database& db) { return sqlite::read_deadlines(db, no); });
   }
+  std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) override {
+    return read(
+        [&](SQLite::Database& db) { return sqlite::read_due_deadlines(db, now_ms, limit); });
+  }
   std::vector<TicketFacts> open_tickets(const std::string& node) override {
     return read([&](SQLite::Database& db) { return sqlite::read_facts(db, node, 0, 0, true); });
   }

@@ -106,6 +106,7 @@ Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const 
                         int64_t from_ms, int64_t to_ms);
 std::optional<int64_t> read_next_deadline(SQLite::Database& db);
 std::vector<Deadline> read_deadlines(SQLite::Database& db, int64_t ticket_no);
+std::vector<Deadline> read_due_deadlines(SQLite::Database& db, int64_t now_ms, int limit);
 
 std::vector<StoredMessage> read_messages(SQLite::Database& db, const MessageQuery& q);
 std::vector<OutboxItem> read_deliveries(SQLite::Database& db, const DeliveryQuery& q);
