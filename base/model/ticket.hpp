@@ -75,7 +75,8 @@ struct Ticket {
   std::string department;   // department node id handling it, if any
   std::string merge_key;    // origin node + category: the duplicate-merge key (with unit)
   std::string origin_path;  // "/street/community/…/building/": subtree queries match "/node/"
-  std::string handed;  // "/dept/…/": nodes off the origin path it was handed to (the store keeps it)
+  std::string
+      handed;  // "/dept/…/": nodes off the origin path it was handed to (the store keeps it)
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   int64_t accepted_ms = 0;
