@@ -144,7 +144,7 @@ INSERT INTO verdicts(ticket_no, channel, user_id, answer, words, at_ms)
     // Reads that follow the answer: each node's tickets as an index range (ticket_scope, its open
     // ones a partial index), each node's figures per local day (node_days), tickets by time, a
     // reporter's tickets, and the timer's next look at a deadline as one indexed column. Filled
-    // from the rows already stored by rebuild_scope_index, in the same transaction.
+    // from the rows already stored by rebuild_scope_index once every migration is applied.
     R"sql(
 ALTER TABLE tickets ADD COLUMN handed TEXT NOT NULL DEFAULT '';
 CREATE TABLE ticket_scope(
@@ -179,9 +179,6 @@ CREATE TABLE org_files(path TEXT PRIMARY KEY, digest TEXT NOT NULL);
 )sql",
 };
 
-// Migrations that also fill new tables from old rows in C++: the version they bring the store to.
-constexpr int kScopeIndexVersion = 10;
-
 }  // namespace
 
 void configure(SQLite::Database& db) {
@@ -197,8 +194,18 @@ void migrate(SQLite::Database& db, const FigurePolicy& policy) {
   for (int v = version; v < static_cast<int>(kMigrations.size()); ++v) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kMigrations[static_cast<size_t>(v)]);
-    if (v + 1 == kScopeIndexVersion) rebuild_scope_index(db, policy);
     db.exec("PRAGMA user_version=" + std::to_string(v + 1));
+    tx.commit();
+  }
+  // A store whose tickets predate the scope index gets it filled from its rows, after every
+  // migration (so the rows read have today's columns), in one transaction: a crash redoes it.
+  const bool unindexed = db.execAndGet(
+                               "SELECT EXISTS(SELECT 1 FROM tickets) AND NOT EXISTS(SELECT 1 FROM "
+                               "ticket_scope)")
+                             .getInt() != 0;
+  if (unindexed) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    rebuild_scope_index(db, policy);
     tx.commit();
   }
 }
