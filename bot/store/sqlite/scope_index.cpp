@@ -250,6 +250,7 @@ void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy) {
   db.exec("DELETE FROM ticket_scope; DELETE FROM node_days;");
   ScopeIndex index(db, policy);
   SQLite::Statement tickets(db, std::string("SELECT ") + kTicketColumns + " FROM tickets");
+  SQLite::Statement save(db, "UPDATE tickets SET handed = ? WHERE no = ?");
   while (tickets.executeStep()) {
     Ticket t = ticket_row(tickets);
     // Holders off the origin path count as handed to, as the writer would have recorded.
@@ -258,10 +259,10 @@ void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy) {
       if (!holder->empty() && !in_path(t.origin_path, *holder) && !in_path(t.handed, *holder))
         t.handed += (t.handed.empty() ? "/" : "") + *holder + "/";
     index.add(t);
-    SQLite::Statement save(db, "UPDATE tickets SET handed = ? WHERE no = ?");
     save.bind(1, t.handed);
     save.bind(2, t.no);
     save.exec();
+    save.reset();
   }
   SQLite::Statement misses(
       db, "SELECT ticket_no, count(*) FROM deadlines WHERE state = 'missed' GROUP BY ticket_no");
