@@ -3,6 +3,7 @@
 // transaction as the change that caused it.
 #pragma once
 
+#include "base/model/account.hpp"
 #include "base/model/inbound_message.hpp"
 #include "base/model/incident.hpp"
 #include "base/model/outbox_item.hpp"
@@ -159,13 +160,38 @@ class IncidentTx {
                                 int64_t at_ms) = 0;
 };
 
+/// Console accounts, their sessions and API tokens, and the audit log (docs/console.md).
+class AccountTx {
+ public:
+  virtual ~AccountTx() = default;
+  /// Adds an account; returns its id, or 0 when the name is taken (nothing written).
+  virtual int64_t add_account(const Account& a) = 0;
+  /// Writes display name, node, role, password hash and disabled of an existing account.
+  virtual void update_account(const Account& a) = 0;
+  virtual std::optional<Account> load_account(std::string_view name) = 0;
+  virtual void add_session(const Session& s) = 0;
+  /// Moves the idle clock of a live session on.
+  virtual void touch_session(std::string_view id_hash, int64_t at_ms) = 0;
+  /// Ends one session (logout), or every live one of an account (id_hash empty).
+  virtual void end_sessions(std::string_view id_hash, int64_t account_id, int64_t at_ms) = 0;
+  /// Deletes sessions that ended or were last seen before `before_ms`. Returns how many.
+  virtual int64_t prune_sessions(int64_t before_ms) = 0;
+  /// Returns the token's id.
+  virtual int64_t add_api_token(const ApiToken& t) = 0;
+  /// Revokes every live token of the account with this label ("" : all of them). Returns how many.
+  virtual int64_t revoke_api_tokens(int64_t account_id, std::string_view label, int64_t at_ms) = 0;
+  /// Returns the entry's id.
+  virtual int64_t add_audit(const AuditEntry& e) = 0;
+};
+
 /// One write transaction: every facet, and nested savepoints.
 class WriteTx : public InboxTx,
                 public OutboxTx,
                 public OrgTx,
                 public TicketTx,
                 public DeadlineTx,
-                public IncidentTx {
+                public IncidentTx,
+                public AccountTx {
  public:
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
@@ -200,6 +226,13 @@ struct TicketQuery {
   std::string category;
   int64_t from_ms = 0, to_ms = 0;  // reported in [from, to); 0: unbounded
   int64_t before_no = 0;           // paging
+  int limit = 100;
+};
+
+struct AuditQuery {
+  int64_t account_id = 0;  // 0: every account
+  std::string target;      // empty: any
+  int64_t before_id = 0;   // paging
   int limit = 100;
 };
 
@@ -262,6 +295,16 @@ class Store {
   virtual std::vector<Incident> incidents(const IncidentQuery& q) = 0;
   /// One incident with targets and every update.
   virtual std::optional<Incident> incident(int64_t no) = 0;
+  /// Console accounts (docs/console.md): by login name, by id, all of them by name.
+  virtual std::optional<Account> account(std::string_view name) = 0;
+  virtual std::optional<Account> account_by_id(int64_t id) = 0;
+  virtual std::vector<Account> accounts() = 0;
+  /// The session with this id hash, live or not (the caller checks its times).
+  virtual std::optional<Session> session(std::string_view id_hash) = 0;
+  /// The API token with this hash, revoked or not.
+  virtual std::optional<ApiToken> api_token(std::string_view hash) = 0;
+  /// The audit log, newest first.
+  virtual std::vector<AuditEntry> audit(const AuditQuery& q) = 0;
 
   /// Stops the reads running now with a ReadError; later reads run. Shutdown calls it first so
   /// no read holds it up.

@@ -177,6 +177,29 @@ ALTER TABLE outbox ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
     R"sql(
 CREATE TABLE org_files(path TEXT PRIMARY KEY, digest TEXT NOT NULL);
 )sql",
+    // Console accounts, their sessions and API tokens (only hashes of the secrets), and the audit
+    // log of every change made through the console.
+    R"sql(
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL DEFAULT '',
+  node TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+CREATE TABLE sessions(
+  id_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL, ended_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX sessions_account ON sessions(account_id);
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),
+  hash TEXT NOT NULL UNIQUE, label TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, account_id INTEGER NOT NULL,
+  account TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '');
+CREATE INDEX audit_account ON audit(account_id, id);
+CREATE INDEX audit_target ON audit(target, id);
+)sql",
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
+#include "bot/store/sqlite/account_statements.hpp"
 #include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
@@ -105,6 +106,22 @@ class SqliteStore final : public Store {
   }
   std::optional<Incident> incident(int64_t no) override {
     return read([&](SQLite::Database& db) { return sqlite::read_incident(db, no); });
+  }
+  std::optional<Account> account(std::string_view name) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_account(db, name, 0); });
+  }
+  std::optional<Account> account_by_id(int64_t id) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_account(db, {}, id); });
+  }
+  std::vector<Account> accounts() override { return read(sqlite::read_accounts); }
+  std::optional<Session> session(std::string_view id_hash) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_session(db, id_hash); });
+  }
+  std::optional<ApiToken> api_token(std::string_view hash) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_api_token(db, hash); });
+  }
+  std::vector<AuditEntry> audit(const AuditQuery& q) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_audit(db, q); });
   }
   int64_t count_inbox() override {
     return read([](SQLite::Database& db) {

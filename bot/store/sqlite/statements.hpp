@@ -62,6 +62,17 @@ class WriterStatements final : public WriteTx {
   std::vector<int64_t> open_incidents_at(const std::string& node, const std::string& kind) override;
   void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                         int64_t at_ms) override;
+  // Accounts, sessions, API tokens, audit (account_statements.cpp)
+  int64_t add_account(const Account& a) override;
+  void update_account(const Account& a) override;
+  std::optional<Account> load_account(std::string_view name) override;
+  void add_session(const Session& s) override;
+  void touch_session(std::string_view id_hash, int64_t at_ms) override;
+  void end_sessions(std::string_view id_hash, int64_t account_id, int64_t at_ms) override;
+  int64_t prune_sessions(int64_t before_ms) override;
+  int64_t add_api_token(const ApiToken& t) override;
+  int64_t revoke_api_tokens(int64_t account_id, std::string_view label, int64_t at_ms) override;
+  int64_t add_audit(const AuditEntry& e) override;
 
   /// Outbox rows queued in the current transaction (the store hands them to its listener).
   std::vector<OutboxItem> queued;
@@ -74,6 +85,9 @@ class WriterStatements final : public WriteTx {
   struct IncidentStatements;  // prepared on first use (incident_statements.cpp)
   IncidentStatements& inc();
   std::shared_ptr<IncidentStatements> inc_;
+  struct AccountStatements;  // prepared on first use (account_statements.cpp)
+  AccountStatements& acc();
+  std::shared_ptr<AccountStatements> acc_;
   SQLite::Database& db_;
   FigurePolicy policy_;
   std::unique_ptr<ScopeIndex> scope_;
