@@ -41,6 +41,13 @@ std::string local_time_text(int64_t t, int64_t off) {
   return buf;
 }
 
+std::string local_date_text(int64_t t, int64_t off) {
+  const std::tm tm = local_tm(t, off);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
 std::optional<int> parse_hh_mm(std::string_view s) {
   if (s.size() != 5 || s[2] != ':') return std::nullopt;
   const auto h = parse_int<int>(s.substr(0, 2), 0, 23);

@@ -17,6 +17,8 @@ int64_t local_week_start(int64_t t_ms, int64_t utc_offset_ms);
 int64_t local_month_start(int64_t t_ms, int64_t utc_offset_ms);
 /// "11-24 14:00" in local time.
 std::string local_time_text(int64_t t_ms, int64_t utc_offset_ms);
+/// "2026-11-24" in local time.
+std::string local_date_text(int64_t t_ms, int64_t utc_offset_ms);
 /// "HH:MM" (24-hour, two digits each) → minutes after midnight; nullopt for anything else.
 std::optional<int> parse_hh_mm(std::string_view s);
 /// "2026-11-01" → that local midnight in ms; nullopt for anything else.

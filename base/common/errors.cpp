@@ -33,6 +33,8 @@ class Category final : public std::error_category {
         return "store unavailable";
       case errc::internal:
         return "internal error";
+      case errc::forbidden:
+        return "forbidden";
     }
     return "unknown gridbot error";
   }
@@ -72,6 +74,8 @@ const char* error_name(std::error_code ec) noexcept {
       return "store_unavailable";
     case errc::internal:
       return "internal";
+    case errc::forbidden:
+      return "forbidden";
   }
   return "other";
 }
@@ -99,6 +103,8 @@ int http_status(std::error_code ec) noexcept {
       return 503;
     case errc::internal:
       return 500;
+    case errc::forbidden:
+      return 403;
   }
   return 500;
 }

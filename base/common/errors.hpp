@@ -21,6 +21,7 @@ enum class errc {
   draining,            // 503
   store_unavailable,   // 503
   internal,            // 500
+  forbidden,           // 403 (outside the account's subtree, or its role may not)
 };
 
 const std::error_category& gridbot_category() noexcept;

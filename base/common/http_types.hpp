@@ -24,7 +24,8 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/hook/bridge?x=1"
   Headers headers;
   std::string body;
-  std::string url;  // outbound only: absolute URL the client sends to
+  std::string url;   // outbound only: absolute URL the client sends to
+  std::string peer;  // inbound only: the client's IP address (login throttling, the audit log)
 };
 
 struct HttpResponse {

@@ -111,6 +111,12 @@ class Section {
     }
     out = static_cast<T>(d);
   }
+  void flag(const char* key, bool& out) {
+    const Value* v = get(key);
+    if (v == nullptr) return;
+    if (!v->IsBool()) return fail(at(key), "must be true or false");
+    out = v->GetBool();
+  }
   void str_list(const char* key, std::vector<std::string>& out) {
     const Value* v = get(key);
     if (v == nullptr) return;
@@ -330,6 +336,16 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   if (!cfg.api_token.empty() && cfg.api_token.size() < 16)
     api.fail("api.token", "must be at least 16 characters");
 
+  Section console(*src, top.get("console"), "console", env, errors);
+  console.str("web_dir", cfg.console.web_dir);
+  console.num("idle_min", cfg.console.idle_min, 1, 24 * 60);
+  console.num("absolute_h", cfg.console.absolute_h, 1, 24 * 30);
+  console.flag("secure_cookie", cfg.console.secure_cookie);
+  console.num("login_failures_per_account", cfg.console.login_failures_per_account, 1, 1000);
+  console.num("login_failures_per_address", cfg.console.login_failures_per_address, 1, 100000);
+  console.num("login_window_min", cfg.console.login_window_min, 1, 24 * 60);
+  console.reject_unknown();
+
   Section rules(*src, top.get("rules"), "rules", env, errors);
   rules.str("dir", cfg.rules_dir);
   rules.reject_unknown();
@@ -360,6 +376,7 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   cfg.store.path =
       cfg.store.path == ":memory:" ? cfg.store.path : resolve(cfg.base_dir, cfg.store.path);
   cfg.rules_dir = resolve(cfg.base_dir, cfg.rules_dir);
+  cfg.console.web_dir = resolve(cfg.base_dir, cfg.console.web_dir);
   for (auto& f : cfg.org_files) f = resolve(cfg.base_dir, f);
   if (errors->size() != before) return std::nullopt;
   return cfg;

@@ -86,6 +86,17 @@ struct ChannelConfig {
   int line = 0;  // where the channel was declared, for adapter errors
 };
 
+/// The web console (docs/console.md).
+struct ConsoleConfig {
+  std::string web_dir;         // the static UI, served at /console/ ("" : ./web)
+  int64_t idle_min = 30;       // a session unused this long is over
+  int64_t absolute_h = 12;     // a session this old is over
+  bool secure_cookie = false;  // Secure on the session cookie (serve over HTTPS)
+  int login_failures_per_account = 5;
+  int login_failures_per_address = 20;
+  int64_t login_window_min = 15;
+};
+
 struct Config {
   std::string file;      // path the config was read from
   std::string base_dir;  // relative paths are resolved against the config file's folder
@@ -95,6 +106,7 @@ struct Config {
   TicketsConfig tickets;
   IncidentsConfig incidents;
   TlsConfig tls;
+  ConsoleConfig console;
   std::string api_token;
   std::string rules_dir;
   std::vector<std::string> org_files;

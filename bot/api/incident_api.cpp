@@ -156,11 +156,13 @@ std::error_code IncidentApi::verify(const HttpRequest& req) const {
   return adapters::bridge::verify_signed(req, options_.secret, clock_.now_s(), options_.max_skew_s);
 }
 
-void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply reply) {
+void IncidentApi::handle(const HttpRequest& req, std::string_view path, Reply reply,
+                         const console::Scope* scope) {
   path = path.substr(0, path.find('?'));
   if (req.method == "GET") {
-    if (!bearer_ok(req, options_.api_token)) return reply(unauthorized_bearer());
-    return reply(get(req, path));
+    if (scope == nullptr && !bearer_ok(req, options_.api_token))
+      return reply(unauthorized_bearer());
+    return reply(get(req, path, scope));
   }
   if (req.method != "POST") return reply(error_response(make_error_code(errc::method_not_allowed)));
   if (auto ec = verify(req)) return reply(error_response(ec));
@@ -209,7 +211,8 @@ void IncidentApi::post(const HttpRequest& req, int64_t no, Reply reply) {
   });
 }
 
-HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
+HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path,
+                              const console::Scope* scope) {
   JsonWriter w;
   if (path == kIncidents) {
     store::IncidentQuery q;
@@ -232,14 +235,16 @@ HttpResponse IncidentApi::get(const HttpRequest& req, std::string_view path) {
       }
     }
     w.begin_object().key("incidents").begin_array();
-    for (const auto& i : store_.incidents(q)) write_incident(w, i, false);
+    // An account's list is the page filtered to its subtree (incidents are few).
+    for (const auto& i : store_.incidents(q))
+      if (scope == nullptr || scope->incident(i)) write_incident(w, i, false);
     w.end_array().end_object();
     return json_response(200, w.take());
   }
   const int64_t no = parse_no(path.substr(kIncidents.size() + 1));
   if (no == 0) return bad("an incident number: 12 or E12");
   auto i = store_.incident(no);
-  if (!i)
+  if (!i || (scope != nullptr && !scope->incident(*i)))
     return error_response(make_error_code(errc::not_found), "incident " + Incident::label_of(no));
   write_incident(w, *i, true);
   return json_response(200, w.take());

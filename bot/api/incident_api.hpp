@@ -6,6 +6,7 @@
 
 #include "base/common/clock.hpp"
 #include "base/common/http_types.hpp"
+#include "bot/console/scope.hpp"
 #include "bot/incidents/service.hpp"
 #include "bot/store/store.hpp"
 
@@ -34,12 +35,15 @@ class IncidentApi {
   /// Calls `reply` exactly once. A POST is answered 2xx only after its write is durable:
   /// 201 created, 200 for a retry of the same external_id; 401 bad or stale signature, 400 bad
   /// body or scope, 404 unknown incident, 409 incident no longer open, 503 store failure.
-  void handle(const HttpRequest& request, std::string_view path, Reply reply);
+  /// `scope`: the caller of a GET, already authenticated by the router (an account sees the
+  /// incidents of its subtree); null: the GET checks api.token itself (whole tree).
+  void handle(const HttpRequest& request, std::string_view path, Reply reply,
+              const console::Scope* scope = nullptr);
 
  private:
   std::error_code verify(const HttpRequest& request) const;
   void post(const HttpRequest& request, int64_t no, Reply reply);
-  HttpResponse get(const HttpRequest& request, std::string_view path);
+  HttpResponse get(const HttpRequest& request, std::string_view path, const console::Scope* scope);
 
   incidents::IncidentService& service_;
   store::Store& store_;

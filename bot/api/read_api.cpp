@@ -30,26 +30,41 @@ int64_t now_ms() {
       .count();
 }
 
+HttpResponse out_of_scope(std::string_view what) {
+  return error_response(make_error_code(errc::forbidden), what);
+}
+
 }  // namespace
 
-HttpResponse ReadApi::handle(const HttpRequest& req, std::string_view path, Params& params) {
-  if (!bearer_ok(req, token_)) return unauthorized_bearer();
+HttpResponse ReadApi::handle(const HttpRequest& req, std::string_view path, Params& params,
+                             const console::Scope& scope) {
   if (req.method != "GET") return error_response(make_error_code(errc::method_not_allowed));
   const auto limit = params.count("limit") ? parse_int<int64_t>(params["limit"], 1, 1000) : 100;
   const auto before = params.count("before") ? parse_int<int64_t>(params["before"], 0) : 0;
   if (!limit || !before) return bad("limit is 1..1000, before an id");
   const int n = static_cast<int>(*limit);
-  if (path == "messages") return messages(params, *before, n);
-  if (path == "deliveries") return deliveries(params, *before, n);
+  if (path == "messages") return messages(params, *before, n, scope);
+  if (path == "deliveries") return deliveries(params, *before, n, scope);
+  // A node-scoped route: an account sees its own node by default and nothing outside it.
+  if (path == "tickets" || path == "stats" || path == "return-visits") {
+    auto& node = params["node"];
+    if (node.empty()) node = scope.root();
+    if (!scope.node(node)) return out_of_scope("node is outside this account's subtree");
+  }
   if (path == "tickets") return tickets(params, *before, n);
   if (path == "stats") return stats(params);
   if (path == "return-visits") return return_visits(params);
   constexpr std::string_view kTicket = "tickets/";
-  if (path.rfind(kTicket, 0) == 0) return ticket(path.substr(kTicket.size()));
+  if (path.rfind(kTicket, 0) == 0) return ticket(path.substr(kTicket.size()), scope);
   return error_response(make_error_code(errc::not_found), path);
 }
 
-HttpResponse ReadApi::messages(Params& params, int64_t before, int limit) {
+HttpResponse ReadApi::messages(Params& params, int64_t before, int limit,
+                               const console::Scope& scope) {
+  // An account reads one group of its subtree at a time: the inbox has no subtree index, and a
+  // filtered page would hide how much it skipped.
+  if (!scope.whole_tree() && !scope.group(params["channel"], params["chat"]))
+    return out_of_scope("an account token names channel and chat of a group in its subtree");
   JsonWriter w;
   w.begin_object().key("messages").begin_array();
   for (const auto& sm : store_.messages({params["channel"], params["chat"], before, limit}))
@@ -58,7 +73,11 @@ HttpResponse ReadApi::messages(Params& params, int64_t before, int limit) {
   return json_response(200, w.take());
 }
 
-HttpResponse ReadApi::deliveries(Params& params, int64_t before, int limit) {
+HttpResponse ReadApi::deliveries(Params& params, int64_t before, int limit,
+                                 const console::Scope& scope) {
+  const bool scoped = !scope.whole_tree();
+  if (scoped && !scope.group(params["channel"], params["chat"]))
+    return out_of_scope("an account token names channel and chat of a group in its subtree");
   store::DeliveryQuery q{params["chat"], std::nullopt, before, limit};
   if (auto s = params.find("state"); s != params.end() && !s->second.empty()) {
     DeliveryState st;
@@ -68,7 +87,8 @@ HttpResponse ReadApi::deliveries(Params& params, int64_t before, int limit) {
   }
   JsonWriter w;
   w.begin_object().key("deliveries").begin_array();
-  for (const auto& o : store_.deliveries(q)) write_delivery(w, o);
+  for (const auto& o : store_.deliveries(q))
+    if (!scoped || o.channel == params["channel"]) write_delivery(w, o);
   w.end_array().end_object();
   return json_response(200, w.take());
 }
@@ -104,11 +124,13 @@ HttpResponse ReadApi::tickets(Params& params, int64_t before, int limit) {
   return json_response(200, w.take());
 }
 
-HttpResponse ReadApi::ticket(std::string_view digits) {
+HttpResponse ReadApi::ticket(std::string_view digits, const console::Scope& scope) {
   const auto no = parse_int<int64_t>(digits, 1);
   if (!no) return bad("a ticket number");
   auto t = store_.ticket(*no);
-  if (!t) return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
+  // Outside the subtree answers as if there were no such ticket.
+  if (!t || !scope.ticket(*t))
+    return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
   JsonWriter w;
   write_ticket(w, *t, true);
   return json_response(200, w.take());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/common/http_types.hpp"
+#include "bot/console/scope.hpp"
 #include "bot/store/store.hpp"
 #include "bot/tickets/config.hpp"
 
@@ -22,14 +23,17 @@ class ReadApi {
 
   /// Enables stats and return visits (they need the ticket settings). Before serving.
   void set_tickets(const tickets::TicketConfig* config) { tickets_ = config; }
-  /// `path` is what follows /api/v1/. A store that cannot answer throws store::ReadError.
-  HttpResponse handle(const HttpRequest& request, std::string_view path, Params& params);
+  /// `path` is what follows /api/v1/; the caller is authenticated and sees `scope` only (an
+  /// account's subtree; the whole tree for api.token). A store that cannot answer throws
+  /// store::ReadError.
+  HttpResponse handle(const HttpRequest& request, std::string_view path, Params& params,
+                      const console::Scope& scope);
 
  private:
-  HttpResponse messages(Params& params, int64_t before, int limit);
-  HttpResponse deliveries(Params& params, int64_t before, int limit);
+  HttpResponse messages(Params& params, int64_t before, int limit, const console::Scope& scope);
+  HttpResponse deliveries(Params& params, int64_t before, int limit, const console::Scope& scope);
   HttpResponse tickets(Params& params, int64_t before, int limit);
-  HttpResponse ticket(std::string_view digits);
+  HttpResponse ticket(std::string_view digits, const console::Scope& scope);
   HttpResponse stats(Params& params);
   HttpResponse return_visits(Params& params);
 

@@ -5,6 +5,7 @@
 #include "base/common/log.hpp"
 #include "bot/api/auth.hpp"
 #include "bot/api/incident_api.hpp"
+#include "bot/console/console_api.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -105,15 +106,36 @@ void Router::dispatch(const HttpRequest& req, const std::string& path, Params& p
   constexpr std::string_view kApi = "/api/v1/";
   if (path.rfind(kApi, 0) == 0)
     return route_api(req, std::string_view(path).substr(kApi.size()), params, reply);
+  if (console_ != nullptr && console::ConsoleApi::owns(path)) {
+    try {
+      return console_->handle(req, path, params, reply);
+    } catch (const store::ReadError&) {
+      return reply(error_response(make_error_code(errc::store_unavailable)));
+    }
+  }
   reply(error_response(make_error_code(errc::not_found), path));
+}
+
+std::optional<console::Scope> Router::bearer_scope(const HttpRequest& req,
+                                                   console::Principal* who) {
+  auto p = (auth_ != nullptr ? *auth_ : own_auth_).bearer(req);
+  if (!p) return std::nullopt;
+  if (who != nullptr) *who = *p;
+  static const auto kEmpty = std::make_shared<const OrgTree>(*OrgTree::build({}, nullptr));
+  return console::Scope(*p, tree_ ? tree_() : kEmpty);
 }
 
 void Router::route_api(const HttpRequest& req, std::string_view path, Params& params,
                        Reply& reply) {
   try {
-    if (incidents_ != nullptr && IncidentApi::owns(path))
+    // The signed POSTs of a utility system carry no bearer token: IncidentApi checks them.
+    if (incidents_ != nullptr && IncidentApi::owns(path) && req.method == "POST")
       return incidents_->handle(req, path, std::move(reply));
-    reply(reads_.handle(req, path, params));
+    auto scope = bearer_scope(req, nullptr);
+    if (!scope) return reply(unauthorized_bearer());
+    if (incidents_ != nullptr && IncidentApi::owns(path))
+      return incidents_->handle(req, path, std::move(reply), &*scope);
+    reply(reads_.handle(req, path, params, *scope));
   } catch (const store::ReadError&) {
     // The disk failed under a read: say so (retry later), never answer 200 with nothing.
     reply(error_response(make_error_code(errc::store_unavailable)));
@@ -121,7 +143,12 @@ void Router::route_api(const HttpRequest& req, std::string_view path, Params& pa
 }
 
 HttpResponse Router::metrics_page(const HttpRequest& req) {
-  if (!bearer_ok(req, token_)) return unauthorized_bearer();
+  console::Principal who;
+  const auto scope = bearer_scope(req, &who);
+  if (!scope) return unauthorized_bearer();
+  // City-wide figures: admin accounts only (api.token is one).
+  if (!console::allowed(who, console::Permission::admin))
+    return error_response(make_error_code(errc::forbidden), "metrics need an admin token");
   auto& reg = metrics::global();
   if (reloads_ != nullptr) {
     reg.set("gridbot_rules_reloads_total", {{"result", "reloaded"}},

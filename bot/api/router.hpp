@@ -4,7 +4,9 @@
 
 #include "base/common/http_types.hpp"
 #include "base/common/metrics.hpp"
+#include "base/common/clock.hpp"
 #include "bot/api/read_api.hpp"
+#include "bot/console/auth.hpp"
 #include "bot/delivery/outbox.hpp"
 #include "bot/intake/inbox.hpp"
 #include "bot/store/store.hpp"
@@ -12,6 +14,10 @@
 #include <atomic>
 #include <functional>
 #include <string>
+
+namespace gridbot::console {
+class ConsoleApi;
+}
 
 namespace gridbot::api {
 
@@ -31,12 +37,21 @@ class Router {
   Router(intake::Inbox& inbox, store::Store& store, std::string api_token,
          const delivery::Outbox* outbox)
       : inbox_(inbox),
-        token_(api_token),
+        own_auth_(store, clock_, {api_token}),
         reads_(store, std::move(api_token), nullptr),
         outbox_(outbox) {}
 
   /// /api/v1/incidents… goes to `api` (signed POSTs, bearer GETs). Set before serving.
   void set_incident_api(IncidentApi* api) { incidents_ = api; }
+  /// Serves the console (/, /console/…) and authenticates /api/v1 and /metrics with `auth`
+  /// (account tokens scoped to their subtree of `tree()`, api.token over the whole tree). Without
+  /// it only api.token opens them. Set before serving.
+  void set_console(console::ConsoleApi* console, console::Authenticator* auth,
+                   std::function<std::shared_ptr<const OrgTree>()> tree) {
+    console_ = console;
+    auth_ = auth;
+    tree_ = std::move(tree);
+  }
   /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
   void set_tickets(const tickets::TicketConfig* config);
   /// Shows the reload counts in /healthz and /metrics. Set before serving.
@@ -58,8 +73,15 @@ class Router {
   void dispatch(const HttpRequest& request, const std::string& path, Params& params, Reply& reply);
   void route_api(const HttpRequest& req, std::string_view path, Params& params, Reply& reply);
 
+  /// The caller of an /api/v1 or /metrics request and what it may see, or nullopt (401).
+  std::optional<console::Scope> bearer_scope(const HttpRequest& req, console::Principal* who);
+
   intake::Inbox& inbox_;
-  std::string token_;
+  SystemClock clock_;
+  console::Authenticator own_auth_;  // api.token alone, until set_console
+  console::Authenticator* auth_ = nullptr;
+  console::ConsoleApi* console_ = nullptr;
+  std::function<std::shared_ptr<const OrgTree>()> tree_;
   ReadApi reads_;
   const delivery::Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;

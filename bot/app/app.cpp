@@ -13,6 +13,7 @@
 #include "base/common/worker.hpp"
 #include "bot/api/incident_api.hpp"
 #include "bot/api/router.hpp"
+#include "bot/console/console_api.hpp"
 #include "bot/channels/channel_table.hpp"
 #include "bot/deadlines/timer.hpp"
 #include "bot/delivery/confirmations.hpp"
@@ -129,6 +130,10 @@ void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int6
       });
       if (ec) break;
     }
+    // Console sessions past any expiry (the longest is a day's idle limit or a month's age).
+    const int64_t sessions_before = clock.now_ms() - 31 * 86'400'000LL;
+    store.write([sessions_before](store::WriteTx& tx) { tx.prune_sessions(sessions_before); },
+                nullptr);
     return std::chrono::milliseconds(std::chrono::hours(1));
   });
 }
@@ -270,6 +275,18 @@ std::function<void(metrics::Registry&)> scrape_gauges(const delivery::Outbox& ou
   };
 }
 
+console::AuthOptions auth_options(const config::Config& cfg) {
+  console::AuthOptions o;
+  o.api_token = cfg.api_token;
+  o.idle_ms = cfg.console.idle_min * 60'000;
+  o.absolute_ms = cfg.console.absolute_h * 3'600'000;
+  o.secure_cookie = cfg.console.secure_cookie;
+  o.account_failures = cfg.console.login_failures_per_account;
+  o.address_failures = cfg.console.login_failures_per_address;
+  o.throttle_window_ms = cfg.console.login_window_min * 60'000;
+  return o;
+}
+
 http::ServerOptions server_options(const config::Config& cfg) {
   return {cfg.server.listen,          cfg.server.port,
           cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
@@ -326,6 +343,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
   api::IncidentApi incident_api(incidents, *store, clock,
                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
+  console::Authenticator auth(*store, clock, auth_options(cfg));
+  console::ConsoleApi console_api(*store, auth, tickets, incidents, clock,
+                                  cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir);
+  router.set_console(&console_api, &auth, [&tickets] { return tickets.knowledge()->tree; });
 
   http::Server server(runtime, server_options(cfg), [&router](HttpRequest req, auto reply) {
     router.handle(req, std::move(reply));

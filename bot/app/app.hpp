@@ -15,6 +15,13 @@ int serve(const std::string& config_file, const std::string& port_file);
 int backup(const std::string& config_file, const std::string& dest);
 /// Imports org CSV files into the configured store: all rows or none.
 int org_import(const std::string& config_file, const std::string& csv_file);
+/// Console accounts (docs/console.md): adds one bound to an org node with a role, the password
+/// read from $GRIDBOT_PASSWORD or the first line of stdin; prints a new API token of an account;
+/// lists the accounts.
+int user_add(const std::string& config_file, const std::string& name, const std::string& node,
+             const std::string& role, const std::string& display_name);
+int user_token(const std::string& config_file, const std::string& name, const std::string& label);
+int user_list(const std::string& config_file);
 /// A stub bridge receiver that prints what it receives (the demo's outbound end).
 int stub(const std::string& listen, uint16_t port, const std::string& secret,
          const std::string& port_file, int fail_first);

@@ -33,6 +33,23 @@ int main(int argc, char** argv) {
   backup->add_option("dest", backup_dest, "file to write")->required();
   backup->add_option("-c,--config", config, "configuration file")->capture_default_str();
 
+  auto* user = cli.add_subcommand("user", "console accounts (docs/console.md)");
+  user->require_subcommand(1);
+  std::string user_name, user_node, user_role, user_display, token_label;
+  auto* user_add = user->add_subcommand(
+      "add", "add an account; the password from $GRIDBOT_PASSWORD or the first line of stdin");
+  user_add->add_option("name", user_name, "login name")->required();
+  user_add->add_option("--node", user_node, "org node id whose subtree it sees")->required();
+  user_add->add_option("--role", user_role, "viewer | operator | controller | admin")->required();
+  user_add->add_option("--display", user_display, "name shown in the console and histories");
+  user_add->add_option("-c,--config", config, "configuration file")->capture_default_str();
+  auto* user_token = user->add_subcommand("token", "print a new API token of an account");
+  user_token->add_option("name", user_name, "login name")->required();
+  user_token->add_option("--label", token_label, "what the token is for");
+  user_token->add_option("-c,--config", config, "configuration file")->capture_default_str();
+  auto* user_list = user->add_subcommand("list", "list the accounts");
+  user_list->add_option("-c,--config", config, "configuration file")->capture_default_str();
+
   auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
   classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
   bool explain = false;
@@ -64,6 +81,9 @@ int main(int argc, char** argv) {
   if (*check) return app::check(config);
   if (*import) return app::org_import(config, csv);
   if (*backup) return app::backup(config, backup_dest);
+  if (*user_add) return app::user_add(config, user_name, user_node, user_role, user_display);
+  if (*user_token) return app::user_token(config, user_name, token_label);
+  if (*user_list) return app::user_list(config);
   if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
   if (*train) return app::train(rules_dir, train_tsvs, model_out);

@@ -152,7 +152,11 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     } else {
       stream.expires_never();  // the handler waits for a durable commit; its own limits apply
       begin_request();
-      resp = co_await call_handler(std::make_shared<HttpRequest>(exchange::to_plain(req)));
+      auto plain = std::make_shared<HttpRequest>(exchange::to_plain(req));
+      beast::error_code peer_ec;  // a reset peer has no address: the request goes on without one
+      const auto peer = stream.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) plain->peer = peer.address().to_string();
+      resp = co_await call_handler(std::move(plain));
       end_request();
       keep_alive = keep_alive && !draining;
     }

@@ -138,16 +138,17 @@ std::string IncidentService::on_review(Ctx& c, const IncidentCommand& cmd, Incid
     return "incident";
   }
   if (cmd.rest.empty()) return refuse(c, "need_reason", vars);
-  for (IncidentUpdate* u : waiting) reject(c, inc, *u, cmd.rest, vars);
+  for (IncidentUpdate* u : waiting) reject(c, inc, *u, c.m->sender_id, cmd.rest, vars);
   answer(c, "incident.rejected_done", vars);
   return "incident";
 }
 
 // A rejected update goes back to the group it came from, with the reason.
 void IncidentService::reject(Ctx& c, const Incident& inc, IncidentUpdate& u,
-                             const std::string& reason, const Vars& vars) {
+                             const std::string& reviewer, const std::string& reason,
+                             const Vars& vars) {
   u.review = ReviewState::rejected;
-  u.reviewer_id = c.m->sender_id;
+  u.reviewer_id = reviewer;
   u.reject_reason = reason;
   u.reviewed_ms = c.now;
   c.tx.review_incident_update(u);
@@ -161,6 +162,38 @@ void IncidentService::reject(Ctx& c, const Incident& inc, IncidentUpdate& u,
     c.post(g, c.render("incident.rejected", back), {{u.author_id, u.author_name}},
            priority::kOutage,
            delivery::keys::to_group(delivery::keys::incident_rejected(inc.no, u.id), g));
+}
+
+IncidentOutcome IncidentService::review_update(store::WriteTx& tx, int64_t no, int64_t update_id,
+                                               bool approved, const std::string& reason,
+                                               const std::string& reviewer) {
+  Ctx c = context(tx, nullptr);
+  IncidentOutcome out;
+  out.no = no;
+  out.update_id = update_id;
+  auto fail = [&out](const char* why) {
+    out.error = why;
+    return out;
+  };
+  auto inc = tx.load_incident(no);
+  if (!inc) return fail("not_found");
+  IncidentUpdate* u = nullptr;
+  for (auto& x : inc->updates)
+    if (x.id == update_id) u = &x;
+  if (u == nullptr) return fail("not_found");
+  // Reviewed meanwhile (in chat, or by another console): nothing is sent twice.
+  if (u->review != ReviewState::pending) return fail("not_pending");
+  if (!approved && reason.empty()) return fail("need_reason");
+  if (approved) {
+    approve(c, *inc, *u, reviewer);
+  } else {
+    Vars vars = summary_vars(c, *inc);
+    reject(c, *inc, *u, reviewer, reason, vars);
+  }
+  out.review = u->review;
+  for (const auto& t : inc->targets) out.groups += t.reachable ? 1 : 0;
+  out.households = inc->households;
+  return out;
 }
 
 std::string IncidentService::on_open(Ctx& c, const IncidentCommand& cmd, bool approved) {

@@ -8,14 +8,13 @@
 #include <algorithm>
 
 namespace gridbot::incidents {
-namespace {
-
-// The ticket category an incident kind stands for (departments list categories they own).
 std::string category_of(const std::string& kind) {
   if (kind == "flood") return "water";
   if (kind == "gas_leak") return "gas";
   return kind;
 }
+
+namespace {
 
 // The incident kinds that absorb a resident's report of `category`.
 std::vector<std::string> kinds_for(const std::string& category) {

@@ -52,6 +52,10 @@ struct IncidentOutcome {
   int households = 0;
 };
 
+/// The ticket category an incident kind stands for (departments list the categories they own):
+/// flood → water, gas_leak → gas, else the kind itself.
+std::string category_of(const std::string& kind);
+
 /// Thread safety: process() and submit_*() run on the store's writer thread (inside
 /// Store::write); swap() from any thread.
 class IncidentService {
@@ -72,6 +76,14 @@ class IncidentService {
   /// POST /api/v1/incidents/{no}/updates, inside a store write.
   IncidentOutcome submit_update(store::WriteTx& tx, int64_t no, const IncidentSubmission& s);
 
+  /// A controller's review from the console (docs/console.md), inside a store write: approves
+  /// (fans out) or rejects (with `reason`, told to the author's group) update `update_id` of
+  /// incident `no` — the same steps as 通过/驳回 in a controller's group. Only a waiting update
+  /// is reviewed, so a chat review and a console review of one update cannot both take effect.
+  /// error: "not_found", "not_pending", "need_reason".
+  IncidentOutcome review_update(store::WriteTx& tx, int64_t no, int64_t update_id, bool approved,
+                                const std::string& reason, const std::string& reviewer);
+
   /// The incident kind an open word of the command words names (停电 → power), or nullopt.
   std::optional<std::string> kind_of_word(std::string_view word) const;
 
@@ -86,8 +98,8 @@ class IncidentService {
   std::string on_update(Ctx& c, const IncidentCommand& cmd, Incident& inc, bool controller,
                         Vars& vars);
   std::string on_review(Ctx& c, const IncidentCommand& cmd, Incident& inc, Vars& vars);
-  void reject(Ctx& c, const Incident& inc, IncidentUpdate& u, const std::string& reason,
-              const Vars& vars);
+  void reject(Ctx& c, const Incident& inc, IncidentUpdate& u, const std::string& reviewer,
+              const std::string& reason, const Vars& vars);
   /// Answers the command's sender in their group (template `name`).
   void answer(Ctx& c, const std::string& name, const Vars& vars);
   std::string refuse(Ctx& c, const std::string& why, const Vars& vars);

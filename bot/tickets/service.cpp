@@ -40,6 +40,7 @@ Mention Work::sender() const {
 }
 
 const Head* Work::speaker() const {
+  if (console_head != nullptr) return console_head;
   return node ? head_of(*node, m.channel, m.sender_id) : nullptr;
 }
 
@@ -68,6 +69,10 @@ bool Work::post(const GroupRef& group, std::string text, std::vector<Mention> me
 void Work::answer(const std::string& template_name, const Vars& vars, std::string key) {
   Vars v = vars;
   v.emplace("mentions", sender_mention());
+  if (answer_sink != nullptr) {  // the console shows the answer the chat would have got
+    *answer_sink = render(template_name, v);
+    return;
+  }
   post({m.channel, m.chat_id}, render(template_name, v), {sender()}, priority::kRoutine,
        std::move(key));
 }
@@ -89,6 +94,40 @@ std::shared_ptr<const Knowledge> TicketService::knowledge() const {
 
 Work TicketService::timer_work(store::WriteTx& tx, int64_t now_ms) const {
   return Work(tx, channels_, knowledge(), config_, nullptr, 0, now_ms);
+}
+
+namespace {
+// The head role a console account stands in for at its node's level.
+Role role_at(Level l) {
+  switch (l) {
+    case Level::street:
+      return Role::street_staff;
+    case Level::community:
+      return Role::community_head;
+    case Level::district:
+      return Role::district_head;
+    case Level::grid:
+      return Role::grid_head;
+    case Level::building:
+      return Role::building_head;
+    case Level::department:
+      return Role::department;
+  }
+  return Role::grid_head;
+}
+}  // namespace
+
+std::string TicketService::console_command(const InboundMessage& m, int64_t row_id,
+                                           const ConsoleAction& a, store::WriteTx& tx,
+                                           std::string* answer) {
+  Work w(tx, channels_, knowledge(), config_, &m, row_id, clock_.now_ms());
+  w.node = w.k->tree->find(a.node);
+  if (w.node == nullptr) return "refused";
+  const Head acting{role_at(w.node->level), m.channel, m.sender_id, m.sender_name};
+  w.console_head = &acting;
+  w.answer_sink = answer;
+  const std::string word = w.label("action", a.name);
+  return on_command(w, ParsedCommand{a.name, word, a.ticket_no, a.note});
 }
 
 std::string TicketService::process(const InboundMessage& m, int64_t row_id, store::WriteTx& tx) {

@@ -19,6 +19,15 @@
 
 namespace gridbot::tickets {
 
+/// A ticket action from the console (docs/console.md): 受理 办结 转办 上报 退回 督办 by name
+/// ("accept", "resolve", …), as a head of `node` would type it in that node's group.
+struct ConsoleAction {
+  std::string node;
+  std::string name;
+  int64_t ticket_no = 0;
+  std::string note;  // 转办: the target word first (物业, 供电 …), then the note
+};
+
 /// Thread safety: process() and work() run on the store's writer thread; swap() from any thread.
 class TicketService {
  public:
@@ -35,6 +44,13 @@ class TicketService {
   bool answer_needs_reads(const InboundMessage& m) const;
   /// Sets m.prepared (on read failure, the template query.unavailable). Any thread.
   void prepare_answer(InboundMessage& m, store::Store& store) const;
+  /// A console action: the same checks, effects, history and messages to reporters as the
+  /// command typed by a head of `a.node` in its group. `m` is the action as stored in the inbox
+  /// (channel "console", the account as sender: the history names it), `row_id` its row. The
+  /// answer the chat would have got goes to *answer instead of a group. Returns "command" or
+  /// "refused".
+  std::string console_command(const InboundMessage& m, int64_t row_id, const ConsoleAction& a,
+                              store::WriteTx& tx, std::string* answer);
 
   /// Ticket work at `now_ms` with no message (the deadlines' timer).
   Work timer_work(store::WriteTx& tx, int64_t now_ms) const;

@@ -41,6 +41,10 @@ struct Work {
   int64_t row_id;           // the message's inbox row; 0 for timer work
   const OrgNode* node;      // the node whose group the message came from; null for timer work
   int64_t now;
+  /// Console work (docs/console.md): the account acting as a head of `node`, and where answer()
+  /// writes instead of posting into a group. Null for chat and timer work.
+  const Head* console_head = nullptr;
+  std::string* answer_sink = nullptr;
 
   Work(store::WriteTx& tx, const channels::ChannelTable& channels,
        std::shared_ptr<const Knowledge> knowledge, const TicketConfig& config,
