@@ -121,8 +121,13 @@ std::optional<console::Scope> Router::bearer_scope(const HttpRequest& req,
   auto p = (auth_ != nullptr ? *auth_ : own_auth_).bearer(req);
   if (!p) return std::nullopt;
   if (who != nullptr) *who = *p;
-  static const auto kEmpty = std::make_shared<const OrgTree>(*OrgTree::build({}, nullptr));
-  return console::Scope(*p, tree_ ? tree_() : kEmpty);
+  if (tree_) return console::Scope(*p, tree_());
+  // Without the console only api.token opens the API, and it sees the whole tree.
+  static const auto kEmpty = [] {
+    std::vector<std::string> errors;
+    return std::make_shared<const OrgTree>(*OrgTree::build({}, &errors));
+  }();
+  return console::Scope(*p, kEmpty);
 }
 
 void Router::route_api(const HttpRequest& req, std::string_view path, Params& params,
