@@ -11,7 +11,7 @@ BUILD_DIR="${BUILD_DIR:-build}"
 PACKAGES=(build-essential cmake ninja-build ccache pkg-config git curl openssl
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev rapidjson-dev
   libpugixml-dev catch2 libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxlsxwriter-dev
-  clang-format ${EXTRA_PACKAGES:-})
+  clang-format chromium fonts-noto-cjk ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -187,6 +187,9 @@ HttpResponse ConsoleApi::assessment(Call& c, std::string_view format) {
   }
   JsonWriter w;
   w.begin_object().key("node").value(node).key("from_ms").value(*from).key("to_ms").value(*to);
+  // The period as local dates: the page shows them whatever the browser's time zone.
+  w.key("from_date").value(local_date_text(*from, off));
+  w.key("to_date").value(local_date_text(*to - 1, off));
   w.key("total");
   write_figures(w, total);
   for (const auto& [key, list] :
