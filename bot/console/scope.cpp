@@ -18,14 +18,21 @@ bool allowed(const Principal& p, Permission what) {
   return false;
 }
 
-bool Scope::node(std::string_view id) const {
-  if (whole_tree()) return true;
-  if (id == root_) return true;
-  const OrgNode* n = tree_->find(id);
+namespace {
+
+bool at_or_below(const OrgTree& tree, std::string_view root, std::string_view id) {
+  if (id == root) return true;
+  const OrgNode* n = tree.find(id);
   if (n == nullptr) return false;
-  for (const OrgNode* up : tree_->ancestors(*n))
-    if (up->id == root_) return true;
+  for (const OrgNode* up : tree.ancestors(*n))
+    if (up->id == root) return true;
   return false;
+}
+
+}  // namespace
+
+bool Scope::node(std::string_view id) const {
+  return whole_tree() || at_or_below(*tree_, root_, id);
 }
 
 bool Scope::ticket(const Ticket& t) const {
@@ -40,9 +47,12 @@ bool Scope::incident(const Incident& i) const {
     if (node(t.node)) return true;
   const OrgNode* me = tree_->find(root_);
   if (me != nullptr && me->level == Level::department) {
+    // A utility's department sees the outages of its categories in the part of the tree it hangs
+    // under (its street or community), not the whole city's.
     const std::string category = incidents::category_of(i.kind);
     if (std::find(me->categories.begin(), me->categories.end(), category) != me->categories.end())
-      return true;
+      for (const auto& t : i.targets)
+        if (at_or_below(*tree_, me->parent, t.node)) return true;
     // The group it was opened from (a crew's) is the department's own.
     for (const auto& g : me->groups)
       if (g.channel == i.origin_channel && g.chat_id == i.origin_chat) return true;

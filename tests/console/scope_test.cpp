@@ -90,6 +90,10 @@ TEST_CASE("an incident is in scope by a target below, or a department's category
   CHECK(Scope(bound("dep"), tree).incident(i));
   i.kind = "water";
   CHECK_FALSE(Scope(bound("dep"), tree).incident(i));
+  // Another street's outage is not this department's.
+  i.kind = "power";
+  i.targets[0].node = "elsewhere";
+  CHECK_FALSE(Scope(bound("dep"), tree).incident(i));
 }
 
 TEST_CASE("what each role may change", "[scope]") {
