@@ -111,12 +111,6 @@ class Section {
     }
     out = static_cast<T>(d);
   }
-  void flag(const char* key, bool& out) {
-    const Value* v = get(key);
-    if (v == nullptr) return;
-    if (!v->IsBool()) return fail(at(key), "must be true or false");
-    out = v->GetBool();
-  }
   void str_list(const char* key, std::vector<std::string>& out) {
     const Value* v = get(key);
     if (v == nullptr) return;

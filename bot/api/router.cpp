@@ -26,6 +26,8 @@ bool parse_target(std::string_view target, std::string& path, Params& params) {
 std::string route_label(std::string_view path) {
   if (path == "/healthz" || path == "/metrics") return std::string(path.substr(1));
   if (path.rfind("/hook/", 0) == 0) return "hook";
+  if (path.rfind("/console/api/", 0) == 0) return "console/api";
+  if (path == "/" || path.rfind("/console", 0) == 0) return "console";
   constexpr std::string_view kApi = "/api/v1/";
   if (path.rfind(kApi, 0) != 0) return "other";
   const auto rest = path.substr(kApi.size());

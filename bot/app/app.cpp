@@ -131,7 +131,7 @@ void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int6
       if (ec) break;
     }
     // Console sessions past any expiry (the longest is a day's idle limit or a month's age).
-    const int64_t sessions_before = clock.now_ms() - 31 * 86'400'000LL;
+    const int64_t sessions_before = now - 31 * 86'400'000LL;
     store.write([sessions_before](store::WriteTx& tx) { tx.prune_sessions(sessions_before); },
                 nullptr);
     return std::chrono::milliseconds(std::chrono::hours(1));

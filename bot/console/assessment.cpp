@@ -1,6 +1,7 @@
 // Assessment (考核): a node's 响应率, 解决率, 满意率, deadlines met and medians for a period, by
 // child node, by grid, by category and by week, as JSON, CSV or XLSX. Every figure is
-// tickets::compute_stats over the store's facts, as 统计 and /api/v1/stats count them.
+// tickets::compute_stats over the store's per-node per-day figures, as 统计 and /api/v1/stats
+// count them; categories show their counts only (the figures keep no rates per category).
 #include "base/common/calendar.hpp"
 #include "base/common/json_writer.hpp"
 #include "base/common/strict_int.hpp"
@@ -15,9 +16,10 @@ namespace {
 
 constexpr int64_t kWeekMs = 7 * kDayMs;
 
-struct Figures {
+struct Row {
   std::string key, name, level;
   tickets::TicketStats s;
+  bool counts_only = false;  // a category: the figures keep its count, not its rates
 };
 
 double rate(int part, int whole) {
@@ -44,25 +46,27 @@ void write_rate(JsonWriter& w, const char* key, double v) {
     w.value(std::round(v * 10) / 10);
 }
 
-void write_figures(JsonWriter& w, const Figures& f) {
+void write_figures(JsonWriter& w, const Row& f) {
   const auto& s = f.s;
   w.begin_object().key("key").value(f.key).key("name").value(f.name).key("level").value(f.level);
   w.key("received").value(s.received).key("accepted_in_time").value(s.accepted_in_time);
   w.key("resolved").value(s.resolved).key("satisfied").value(s.satisfied);
   w.key("unsatisfied").value(s.unsatisfied).key("defaulted").value(s.defaulted);
   w.key("misses").value(s.misses).key("reopened").value(s.reopened);
-  write_rate(w, "response_rate", response_rate(s));
-  write_rate(w, "resolve_rate", resolve_rate(s));
-  write_rate(w, "satisfaction_rate", satisfaction_rate(s));
-  write_rate(w, "met_rate", met_rate(s));
+  const double none = std::nan("");
+  write_rate(w, "response_rate", f.counts_only ? none : response_rate(s));
+  write_rate(w, "resolve_rate", f.counts_only ? none : resolve_rate(s));
+  write_rate(w, "satisfaction_rate", f.counts_only ? none : satisfaction_rate(s));
+  write_rate(w, "met_rate", f.counts_only ? none : met_rate(s));
   write_rate(w, "median_accept_h", hours(s.median_accept_ms));
   write_rate(w, "median_resolve_h", hours(s.median_resolve_ms));
   w.end_object();
 }
 
-std::vector<Cell> figure_row(const std::string& group, const Figures& f) {
+std::vector<Cell> figure_row(const std::string& group, const Row& f) {
   const auto& s = f.s;
   auto n = [](int v) { return Cell(static_cast<double>(v)); };
+  if (f.counts_only) return {group, f.name, n(s.received)};
   return {group,
           f.name,
           n(s.received),
@@ -78,23 +82,6 @@ std::vector<Cell> figure_row(const std::string& group, const Figures& f) {
           met_rate(s),
           hours(s.median_accept_ms),
           hours(s.median_resolve_ms)};
-}
-
-// The node on the ticket's origin path that is a child of `parent` (or a grid, when `grid`).
-std::string bucket_of(const OrgTree& tree, const Ticket& t, const OrgNode* parent, bool grid) {
-  std::string_view path = t.origin_path;
-  size_t start = 0;
-  while (start < path.size()) {
-    const size_t end = path.find('/', start);
-    if (end == std::string_view::npos) break;
-    const std::string id(path.substr(start, end - start));
-    start = end + 1;
-    if (id.empty()) continue;
-    const OrgNode* n = tree.find(id);
-    if (n == nullptr) continue;
-    if (grid ? n->level == Level::grid : (parent != nullptr && n->parent == parent->id)) return id;
-  }
-  return {};
 }
 
 }  // namespace
@@ -119,42 +106,46 @@ HttpResponse ConsoleApi::assessment(Call& c, std::string_view format) {
 
   const auto& tree = *c.k->tree;
   const OrgNode* me = tree.find(node);
-  const auto facts = store_.facts(node, *from, *to, false);
-  std::map<std::string, std::vector<store::TicketFacts>> by_child, by_grid, by_category, by_week;
-  for (const auto& f : facts) {
-    if (auto id = bucket_of(tree, f.ticket, me, false); !id.empty()) by_child[id].push_back(f);
-    if (auto id = bucket_of(tree, f.ticket, me, true); !id.empty()) by_grid[id].push_back(f);
-    by_category[f.ticket.category].push_back(f);
-    const int64_t week = (f.ticket.created_ms - *from) / kWeekMs;
-    by_week[std::to_string(*from + week * kWeekMs)].push_back(f);
-  }
-  auto figures = [&](std::map<std::string, std::vector<store::TicketFacts>>& m, int kind) {
-    std::vector<Figures> out;
-    for (auto& [key, fs] : m) {
-      Figures f{key, key, "", tickets::compute_stats(cfg, fs)};
-      if (kind == 0) {
-        const OrgNode* n = tree.find(key);
-        f.name = n ? n->name : key;
-        f.level = n ? to_string(n->level) : "";
-      } else if (kind == 1) {
-        f.name = c.k->templates->label("category", key);
-      } else {
-        f.name = local_date_text(std::stoll(key), off);
-      }
-      out.push_back(std::move(f));
-    }
-    return out;
+  // Every figure comes from the store's per-node per-day rows: the cost follows the nodes and
+  // days asked for, not the tickets.
+  auto row_of = [&](const std::string& id, int64_t a, int64_t b) {
+    const OrgNode* n = tree.find(id);
+    return Row{id, n ? n->name : id, n ? to_string(n->level) : "",
+               tickets::compute_stats(store_.figures(id, a, b))};
   };
-  // Children with no ticket still belong in the comparison, with zeros.
-  if (me != nullptr)
-    for (const OrgNode* ch : tree.children(*me))
-      if (ch->level != Level::building) by_child[ch->id];
-  const Figures total{node, me ? me->name : node, me ? to_string(me->level) : "",
-                      tickets::compute_stats(cfg, facts)};
-  const auto children = figures(by_child, 0);
-  const auto grids = figures(by_grid, 0);
-  const auto categories = figures(by_category, 1);
-  const auto weeks = figures(by_week, 2);
+  const Row total = row_of(node, *from, *to);
+  std::vector<Row> children, grids, categories, weeks;
+  std::vector<const OrgNode*> below;
+  if (me != nullptr) {
+    below = tree.children(*me);
+  } else {
+    for (const auto& n : tree.nodes())
+      if (n.parent.empty()) below.push_back(&n);  // the whole tree: its streets
+  }
+  for (const OrgNode* ch : below)
+    if (ch->level != Level::building) children.push_back(row_of(ch->id, *from, *to));
+  // The grids of the subtree (a street has about a hundred), when it is above a grid.
+  constexpr size_t kMaxGrids = 300;
+  for (size_t i = 0; i < below.size() && grids.size() < kMaxGrids; ++i) {
+    if (below[i]->level == Level::grid) {
+      grids.push_back(row_of(below[i]->id, *from, *to));
+      continue;
+    }
+    if (below[i]->level == Level::building || below[i]->level == Level::department) continue;
+    for (const OrgNode* ch : tree.children(*below[i])) below.push_back(ch);
+  }
+  for (const auto& [category, n] : total.s.by_category) {
+    Row r{category, c.k->templates->label("category", category), "", {}, true};
+    r.s.received = n;
+    categories.push_back(std::move(r));
+  }
+  for (int64_t w = *from; w < *to; w += kWeekMs) {
+    Row r = row_of(node, w, std::min(w + kWeekMs, *to));
+    r.key = std::to_string(w);
+    r.name = local_date_text(w, off);
+    r.level.clear();
+    weeks.push_back(std::move(r));
+  }
 
   if (format != "assessment") {
     const std::vector<std::string> headers{

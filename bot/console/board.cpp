@@ -95,7 +95,7 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   };
   std::vector<Row> rows;
   if (status == "open") {
-    for (auto& f : store_.facts(node, 0, now + 1, true))
+    for (auto& f : store_.open_tickets(node))
       if (matches(f.ticket, c.params, q))
         rows.push_back({std::move(f.ticket), f.next_due_ms, f.misses});
     // Overdue and about-to-miss first: the earliest live clock leads; none at all goes last.

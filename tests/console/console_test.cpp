@@ -178,7 +178,7 @@ TEST_CASE("roles: viewers read, operators act on tickets, controllers review", "
   CHECK(after == before);
 }
 
-TEST_CASE("a console approval sends the update once; a chat approval after it sends nothing",
+TEST_CASE("a console approval sends the update once and a chat approval after it sends nothing",
           "[console][incidents]") {
   ConsoleWorld w;
   REQUIRE(w.crew("停电 棉花地1号台区 预计19:30恢复 开关柜故障") == 200);
