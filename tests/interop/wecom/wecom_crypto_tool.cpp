@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     auto c = crypt_or_complain(a[1], a[2]);
     if (!c) return 2;
     AibotAdapter adapter(std::move(*c), AibotOptions{});
-    HttpRequest req{a[4], a[5], {}, read_stdin(), {}};
+    HttpRequest req{a[4], a[5], {}, read_stdin(), {}, {}};
     return print_parse(adapter.parse(req, std::stoll(a[3])));
   }
   if (cmd == "app" && a.size() == 7) {
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     AppOptions o;
     o.corp_id = a[3];
     AppAdapter adapter(std::move(*c), o);
-    HttpRequest req{a[5], a[6], {}, read_stdin(), {}};
+    HttpRequest req{a[5], a[6], {}, read_stdin(), {}, {}};
     return print_parse(adapter.parse(req, std::stoll(a[4])));
   }
   return usage();
