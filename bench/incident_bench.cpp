@@ -49,9 +49,9 @@ class ClientTransport final : public gridbot::delivery::Transport {
 // The org: one street, one community, `grids` grids of `per_grid` buildings, all on one feeder;
 // a power department with a controller.
 std::shared_ptr<const OrgTree> make_tree(int grids, int per_grid) {
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   auto node = [&](std::string id, Level l, std::string parent) {
-    OrgNode n;
+    OrgRecord n;
     n.id = id;
     n.level = l;
     n.name = id;

@@ -82,7 +82,7 @@ struct World {
 
     const std::string src = GRIDBOT_SOURCE_DIR;
     const std::string rules = fuzz::rules_dir();
-    std::vector<OrgNode> nodes;
+    std::vector<OrgRecord> nodes;
     std::vector<std::string> errors;
     std::string err;
     if (!config::load_org_csv(src + "/config/demo/org.csv", &nodes, &errors))

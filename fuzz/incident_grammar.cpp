@@ -26,7 +26,7 @@ const Loaded& loaded() {
     std::vector<std::string> errors;
     out->grammar = incidents::IncidentGrammar::load(fuzz::rules_dir() + "/commands.json", &errors);
     if (!out->grammar) fuzz::setup_failed(errors.empty() ? "rules/commands.json" : errors[0]);
-    std::vector<OrgNode> nodes;
+    std::vector<OrgRecord> nodes;
     if (!config::load_org_csv(std::string(GRIDBOT_SOURCE_DIR) + "/config/demo/org.csv", &nodes,
                               &errors))
       fuzz::setup_failed("config/demo/org.csv");

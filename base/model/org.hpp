@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,7 +50,9 @@ struct Head {
   std::string name;
 };
 
-struct OrgNode {
+/// One node as the org CSV describes it: owning, editable. What parsers produce and what the tree
+/// is built from.
+struct OrgRecord {
   std::string id;
   Level level = Level::building;
   std::string name;
@@ -63,19 +67,71 @@ struct OrgNode {
   int source_line = 0;                    // the CSV line it was read from, for error messages
 };
 
+/// One node inside an OrgTree. Its lists are views into the tree's flat arrays (a city's tree has
+/// hundreds of thousands of nodes: one allocation per list per node would cost more than the data),
+/// so a node lives exactly as long as its tree.
+struct OrgNode {
+  std::string id;
+  Level level = Level::building;
+  std::string name;
+  std::string parent;
+  int households = 0;
+  int source_line = 0;
+  std::span<const GroupRef> groups;
+  std::span<const Head> heads;
+  std::span<const std::string_view> feeders;
+  std::span<const std::string_view> transformers;
+  std::string dept;
+  std::span<const std::string_view> categories;
+};
+
+/// The record a node was built from (to edit it and build another tree).
+OrgRecord to_record(const OrgNode& node);
+
 /// The heads of `node` to @-mention on `channel`: its level's own head roles first (a grid's
 /// head, else its workers…), every head on that channel when none of those is there.
 std::vector<const Head*> heads_to_mention(const OrgNode& node, const std::string& channel);
 /// The head of `node` with this (channel, user id), or nullptr.
 const Head* head_of(const OrgNode& node, const std::string& channel, const std::string& user_id);
 
-/// An immutable, validated tree with lookups. Build with OrgTree::build; share as
-/// shared_ptr<const OrgTree>. Thread safety: const methods are safe from any thread.
+/// An immutable, validated tree with lookups. Build with OrgTree::build or OrgTree::Builder; share
+/// as shared_ptr<const OrgTree>. Thread safety: const methods are safe from any thread.
+///
+/// Layout: nodes in one vector indexed by number; their groups, heads and asset lists in flat
+/// arrays; asset and category names interned once; the id and group look-ups are open-addressing
+/// tables of node numbers, and children are ranges of one array (no per-node containers).
 class OrgTree {
  public:
-  /// Validates and indexes nodes. On failure returns nullopt and appends one line per problem to
-  /// *errors ("node b5: parent g9 does not exist").
-  static std::optional<OrgTree> build(std::vector<OrgNode> nodes, std::vector<std::string>* errors);
+  /// Adds records one at a time (copying them into the compact layout), so a caller can stream a
+  /// file or the store's rows through one reused OrgRecord.
+  class Builder {
+   public:
+    Builder();
+    ~Builder();
+    Builder(Builder&&) noexcept;
+    Builder& operator=(Builder&&) noexcept;
+    void reserve(size_t nodes);
+    void add(const OrgRecord& record);
+    size_t size() const;
+    /// Validates and indexes. On failure returns nullopt and appends one line per problem to
+    /// *errors ("node b5: parent g9 does not exist").
+    std::optional<OrgTree> finish(std::vector<std::string>* errors) &&;
+
+   private:
+    struct State;
+    std::unique_ptr<State> s_;
+  };
+
+  /// As Builder, for records already in memory.
+  static std::optional<OrgTree> build(const std::vector<OrgRecord>& records,
+                                      std::vector<std::string>* errors);
+
+  OrgTree();
+  ~OrgTree();
+  OrgTree(OrgTree&&) noexcept;
+  OrgTree& operator=(OrgTree&&) noexcept;
+  OrgTree(const OrgTree&) = delete;  // nodes point into the tree's own arrays
+  OrgTree& operator=(const OrgTree&) = delete;
 
   const OrgNode* find(std::string_view id) const;
   /// The node whose group is (channel, chat), or nullptr.
@@ -85,12 +141,16 @@ class OrgTree {
   std::vector<const OrgNode*> children(const OrgNode& node) const;
   const std::vector<OrgNode>& nodes() const { return nodes_; }
   size_t count(Level l) const;
+  /// The records of every node, in order (to edit the tree and build another).
+  std::vector<OrgRecord> records() const;
 
  private:
+  struct Storage;
+  // The node's number, or npos when it is not one of this tree's nodes.
+  size_t index_of(const OrgNode& node) const;
+
   std::vector<OrgNode> nodes_;
-  std::unordered_map<std::string, size_t> by_id_;
-  std::unordered_map<std::string, size_t> by_group_;  // key: channel + '\x1f' + chat_id
-  std::unordered_map<std::string, std::vector<size_t>> children_;
+  std::unique_ptr<Storage> storage_;
 };
 
 }  // namespace gridbot

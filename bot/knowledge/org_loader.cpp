@@ -1,11 +1,10 @@
 // import_org: parse, merge, validate, then one transaction with the rows that changed.
 #include "bot/knowledge/org_loader.hpp"
 
+#include "base/common/flat_index.hpp"
 #include "base/config/org_csv.hpp"
 
 #include <fstream>
-#include <sstream>
-#include <unordered_map>
 
 namespace gridbot::knowledge {
 namespace {
@@ -19,73 +18,123 @@ std::string digest_of(std::string_view text) {
 // The id of a stored row: its first field (ids never need quoting: docs/org-csv.md).
 std::string_view row_id(std::string_view row) { return row.substr(0, row.find(',')); }
 
+bool read_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const auto size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size < 0) return false;
+  out->resize(static_cast<size_t>(size));
+  in.seekg(0);
+  return static_cast<bool>(in.read(out->data(), static_cast<std::streamsize>(out->size())));
+}
+
 }  // namespace
 
 std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, store::Store* store,
                                   std::vector<std::string>* errors) {
-  std::vector<OrgNode> existing, incoming;
-  std::vector<std::string> stored;
   std::map<std::string, std::string> digests;
   if (store != nullptr) {
     try {
-      stored = store->org_rows();
       digests = store->org_file_digests();
     } catch (const store::ReadError& e) {
       errors->push_back(std::string("(store): the org rows cannot be read: ") + e.what());
       return std::nullopt;
     }
-    std::string text = std::string(config::kOrgCsvHeader) + "\n";
-    for (const auto& row : stored) text.append(row).push_back('\n');
-    if (!config::parse_org_csv("(store)", text, &existing, errors)) return std::nullopt;
   }
-  // Remember where each incoming node was written, to point tree errors at their row.
-  std::unordered_map<std::string, std::string> where;
+  // The files first (only those changed since their import), kept as the rows the store would
+  // hold: one string per node rather than a record of a dozen allocations.
+  std::vector<std::string> incoming;
+  std::vector<int> line_of;
+  std::vector<size_t> file_of;
   std::map<std::string, std::string> fresh_digests;
   bool ok = true;
-  for (const auto& file : csv_files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+  for (size_t f = 0; f < csv_files.size(); ++f) {
+    const auto& file = csv_files[f];
+    std::string text;
+    if (!read_file(file, &text)) {
       errors->push_back(file + ":0: cannot read the file");
       ok = false;
       continue;
     }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const std::string text = buf.str();
     const std::string digest = digest_of(text);
     // Imported before and unchanged since: its rows are already the store's.
     if (store != nullptr && digests.count(file) && digests[file] == digest) continue;
-    const size_t before = incoming.size();
-    if (!config::parse_org_csv(file, text, &incoming, errors)) {
+    if (!config::for_each_org_record(
+            file, text,
+            [&](const OrgRecord& r) {
+              incoming.push_back(config::format_org_row(r));
+              line_of.push_back(r.source_line);
+            },
+            errors)) {
       ok = false;
       continue;
     }
     fresh_digests[file] = digest;
-    for (size_t i = before; i < incoming.size(); ++i)
-      where[incoming[i].id] = file + ":" + std::to_string(incoming[i].source_line);
+    file_of.resize(incoming.size(), f);
   }
   if (!ok) return std::nullopt;
-  // Only rows that differ from the stored ones are written (an unchanged re-import writes none).
-  std::unordered_map<std::string_view, std::string_view> stored_by_id;
-  for (const auto& row : stored) stored_by_id[row_id(row)] = row;
-  std::vector<std::pair<std::string, std::string>> changed;
-  for (const auto& n : incoming) {
-    std::string row = config::format_org_row(n);
-    auto it = stored_by_id.find(n.id);
-    if (it == stored_by_id.end() || it->second != row) changed.emplace_back(n.id, std::move(row));
+  // A later row with the same id wins (a later file corrects an earlier one).
+  const std::hash<std::string_view> hash;
+  FlatIndex by_id;
+  by_id.reset(incoming.size());
+  std::vector<char> pending(incoming.size(), 1);  // not yet in the tree
+  for (size_t i = 0; i < incoming.size(); ++i) {
+    const auto id = row_id(incoming[i]);
+    const auto old = by_id.put(hash(id), static_cast<uint32_t>(i),
+                               [&](uint32_t j) { return row_id(incoming[j]) == id; });
+    if (old != FlatIndex::npos) pending[old] = 0;
   }
+  auto incoming_row = [&](std::string_view id) {
+    return by_id.find(hash(id), [&](uint32_t j) { return row_id(incoming[j]) == id; });
+  };
+
+  // Stored rows stream into the tree in their order, each replaced by its incoming row if any;
+  // only rows that differ from the stored ones are written (an unchanged re-import writes none).
+  OrgTree::Builder builder;
+  OrgRecord rec;
+  std::string why;
+  std::vector<uint32_t> changed;
+  auto add = [&](std::string_view row, std::string_view origin) {
+    if (!config::parse_org_row(row, &rec, &why)) {
+      errors->push_back(std::string(origin) + ": node " + std::string(row_id(row)) + ": " + why);
+      ok = false;
+      return;
+    }
+    builder.add(rec);
+  };
+  if (store != nullptr) {
+    try {
+      store->for_each_org_row([&](std::string_view row) {
+        const auto i = incoming_row(row_id(row));
+        if (i == FlatIndex::npos) return add(row, "(store)");
+        pending[i] = 0;
+        if (incoming[i] != row) changed.push_back(i);
+        add(incoming[i], csv_files[file_of[i]]);
+      });
+    } catch (const store::ReadError& e) {
+      errors->push_back(std::string("(store): the org rows cannot be read: ") + e.what());
+      return std::nullopt;
+    }
+  }
+  for (size_t i = 0; i < incoming.size(); ++i) {
+    if (!pending[i]) continue;
+    changed.push_back(static_cast<uint32_t>(i));
+    add(incoming[i], csv_files[file_of[i]]);
+  }
+  if (!ok) return std::nullopt;
   std::vector<std::string> tree_errors;
-  auto tree = config::merge_org(std::move(existing), std::move(incoming), &tree_errors);
+  auto tree = std::move(builder).finish(&tree_errors);
   for (auto& e : tree_errors) {
-    // "node ID: reason" → "FILE: node ID: reason" when the node came from a file.
-    const auto id = e.substr(5, e.find(':') - 5);
-    auto it = where.find(id);
-    errors->push_back((it != where.end() ? it->second + ": " : std::string()) + e);
+    // "node ID: reason" → "FILE:LINE: node ID: reason" when the node came from a file.
+    const auto i = incoming_row(std::string_view(e).substr(5, e.find(':') - 5));
+    errors->push_back((i != FlatIndex::npos
+                           ? csv_files[file_of[i]] + ":" + std::to_string(line_of[i]) + ": "
+                           : std::string()) +
+                      e);
   }
   if (!tree) return std::nullopt;
   if (store != nullptr && (!changed.empty() || !fresh_digests.empty())) {
-    auto ec = store->write_sync([&changed, &fresh_digests](store::WriteTx& tx) {
-      for (const auto& [id, row] : changed) tx.upsert_org_row(id, row);
+    auto ec = store->write_sync([&](store::WriteTx& tx) {
+      for (uint32_t i : changed) tx.upsert_org_row(row_id(incoming[i]), incoming[i]);
       for (const auto& [path, digest] : fresh_digests) tx.set_org_file_digest(path, digest);
     });
     if (ec) {

@@ -271,6 +271,9 @@ class Store {
   /// Every pending outbox row, for the dispatcher's start-up.
   virtual std::vector<OutboxItem> pending_outbox() = 0;
   virtual std::vector<std::string> org_rows() = 0;
+  /// The same rows one at a time, in order (`fn`'s view is valid during the call): a city's org
+  /// is read without holding all of its rows.
+  virtual void for_each_org_row(const std::function<void(std::string_view row)>& fn) = 0;
   /// The digest each org CSV file had when it was last imported, by path.
   virtual std::map<std::string, std::string> org_file_digests() = 0;
   virtual int64_t count_inbox() = 0;

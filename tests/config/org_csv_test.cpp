@@ -18,7 +18,7 @@ TEST_CASE("good org rows parse into nodes with groups, heads and assets", "[org]
       "b,g,building,5栋,48,bridge:room-b5,楼栋长:bridge:wxid_b:王,10kV沙河线,沙河3号台区;"
       "沙河4号台区,,\n"
       "p,s,department,供电公司,,bridge:room-p,,,,供电,power\n";
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   std::vector<std::string> errors;
   REQUIRE(parse_org_csv("org.csv", text, &nodes, &errors));
   REQUIRE(nodes.size() == 5);
@@ -39,7 +39,7 @@ TEST_CASE("good org rows parse into nodes with groups, heads and assets", "[org]
   CHECK(up[2]->id == "s");
 
   SECTION("a row survives format → parse unchanged") {
-    std::vector<OrgNode> again;
+    std::vector<OrgRecord> again;
     REQUIRE(parse_org_csv("x", kHeader + format_org_row(nodes[3]) + "\n", &again, &errors));
     CHECK(again[0].heads[0].name == "王");
     CHECK(again[0].feeders == nodes[3].feeders);
@@ -55,7 +55,7 @@ TEST_CASE("bad rows are each rejected with their line and nothing is returned", 
                            "b4,s,building,4栋,,,队长:bridge:u1,,,,\n"
                            "b5,s,building,,,,,,,,\n"
                            "s,,street,重复,,,,,,,\n";
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   std::vector<std::string> errors;
   CHECK_FALSE(parse_org_csv("org.csv", text, &nodes, &errors));
   CHECK(nodes.empty());
@@ -75,7 +75,7 @@ TEST_CASE("tree rules: parents exist and sit higher, a group belongs to one node
                            "b,g,building,1栋,,bridge:room-1,,,,,\n"
                            "x,nowhere,building,2栋,,,,,,,\n"
                            "c,g,community,社区,,,,,,,\n";
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   std::vector<std::string> errors;
   REQUIRE(parse_org_csv("org.csv", text, &nodes, &errors));
   CHECK_FALSE(merge_org({}, nodes, &errors));
@@ -86,7 +86,7 @@ TEST_CASE("tree rules: parents exist and sit higher, a group belongs to one node
 }
 
 TEST_CASE("an unknown column or a missing required one is refused", "[org]") {
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   std::vector<std::string> errors;
   CHECK_FALSE(parse_org_csv("o.csv", "id,parent,level,nmae\n", &nodes, &errors));
   REQUIRE(errors.size() == 2);
@@ -95,7 +95,7 @@ TEST_CASE("an unknown column or a missing required one is refused", "[org]") {
 }
 
 TEST_CASE("the demo org is valid and has the promised shape", "[org]") {
-  std::vector<OrgNode> nodes;
+  std::vector<OrgRecord> nodes;
   std::vector<std::string> errors;
   REQUIRE(load_org_csv(std::string(GRIDBOT_SOURCE_DIR) + "/config/demo/org.csv", &nodes, &errors));
   auto tree = merge_org({}, nodes, &errors);
@@ -109,4 +109,100 @@ TEST_CASE("the demo org is valid and has the promised shape", "[org]") {
     CHECK_FALSE(n.groups.empty());
     CHECK_FALSE(n.heads.empty());
   }
+}
+
+TEST_CASE("a stored row reads back the same with or without quoted cells", "[org]") {
+  OrgRecord r;
+  r.id = "b1";
+  r.parent = "g1";
+  r.level = Level::building;
+  r.name = "1栋, \"东\"";  // a comma and quotes: the row quotes this cell
+  r.households = 12;
+  r.groups = {{"bridge", "r-b1"}, {"wecom", "wr-1"}};
+  r.heads = {{Role::building_head, "bridge", "u1", "王阿姨"},
+             {Role::property_head, "wecom", "p", ""}};
+  r.feeders = {"10kV沙河线"};
+  r.transformers = {"台区1", "台区2"};
+  const std::string quoted = format_org_row(r);
+  CHECK(quoted.find('"') != std::string::npos);
+  OrgRecord back;
+  std::string why;
+  REQUIRE(parse_org_row(quoted, &back, &why));
+  CHECK(format_org_row(back) == quoted);
+  CHECK(back.name == r.name);
+  CHECK(back.heads[1].name.empty());
+
+  r.name = "1栋";
+  const std::string plain = format_org_row(r);
+  CHECK(plain.find('"') == std::string::npos);
+  REQUIRE(parse_org_row(plain, &back, &why));  // the same record, reused
+  CHECK(format_org_row(back) == plain);
+  CHECK(back.groups.size() == 2);
+
+  CHECK_FALSE(parse_org_row("b1,g1,floor,1栋,,,,,,,", &back, &why));
+  CHECK(why.find("level") != std::string::npos);
+  CHECK_FALSE(parse_org_row("b1,g1,building,1栋,,,,,,,,,", &back, &why));
+  CHECK_FALSE(parse_org_row("b1,g1,building,\"1栋\n2,,,,,,,", &back, &why));
+}
+
+TEST_CASE("the tree finds nodes by id and group, walks up and down, and gives its records back",
+          "[org]") {
+  const std::string text = kHeader +
+                           "s,,street,街道,,bridge:r-s,,,,,\n"
+                           "c,s,community,社区,,bridge:r-c,,,,,\n"
+                           "g2,c,grid,二网格,,bridge:r-g2,,,,,\n"
+                           "g1,c,grid,一网格,,bridge:r-g1;wecom:w-g1,,,,,\n"
+                           "b1,g1,building,1栋,10,bridge:r-b1,,线1,台区1,,\n"
+                           "b2,g1,building,2栋,20,bridge:r-b2,,线1,台区2,,\n"
+                           "p,s,department,供电,,bridge:r-p,,,,供电,power;water\n";
+  std::vector<OrgRecord> records;
+  std::vector<std::string> errors;
+  REQUIRE(parse_org_csv("o.csv", text, &records, &errors));
+  auto tree = OrgTree::build(records, &errors);
+  REQUIRE(tree);
+  CHECK(tree->find("nope") == nullptr);
+  CHECK(tree->by_group("wecom", "r-g1") == nullptr);
+  REQUIRE(tree->by_group("wecom", "w-g1"));
+  CHECK(tree->by_group("wecom", "w-g1")->id == "g1");
+  const OrgNode* c = tree->find("c");
+  REQUIRE(c);
+  auto kids = tree->children(*c);
+  REQUIRE(kids.size() == 2);
+  CHECK(kids[0]->id == "g2");  // in the file's order
+  CHECK(kids[1]->id == "g1");
+  const OrgNode* b2 = tree->find("b2");
+  REQUIRE(b2);
+  auto up = tree->ancestors(*b2);
+  REQUIRE(up.size() == 3);
+  CHECK(up[0]->id == "g1");
+  CHECK(up[2]->id == "s");
+  CHECK(tree->find("b1")->feeders[0] == "线1");
+  CHECK(tree->find("p")->categories.size() == 2);
+  CHECK(tree->children(*b2).empty());
+  // A node copied out of the tree is still found by its id.
+  const OrgNode copy = *c;
+  CHECK(tree->children(copy).size() == 2);
+  // Moving the tree keeps every view valid.
+  OrgTree moved = std::move(*tree);
+  CHECK(moved.find("b1")->groups[0].chat_id == "r-b1");
+  const auto back = moved.records();
+  REQUIRE(back.size() == records.size());
+  for (size_t i = 0; i < back.size(); ++i)
+    CHECK(format_org_row(back[i]) == format_org_row(records[i]));
+}
+
+TEST_CASE("a tree with a duplicate id or a group claimed twice is refused naming both", "[org]") {
+  std::vector<OrgRecord> records(3);
+  records[0].id = "s";
+  records[0].level = Level::street;
+  records[0].groups = {{"bridge", "r1"}};
+  records[1] = records[0];
+  records[1].id = "t";
+  records[2] = records[0];
+  records[2].groups.clear();
+  std::vector<std::string> errors;
+  CHECK_FALSE(OrgTree::build(records, &errors));
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0] == "node t: group bridge:r1 already belongs to node s");
+  CHECK(errors[1] == "node s: duplicate id");
 }

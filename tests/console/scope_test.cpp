@@ -10,8 +10,8 @@ using namespace gridbot::console;
 
 namespace {
 
-OrgNode node(std::string id, Level l, std::string parent) {
-  OrgNode n;
+OrgRecord node(std::string id, Level l, std::string parent) {
+  OrgRecord n;
   n.id = std::move(id);
   n.level = l;
   n.name = n.id;
@@ -20,9 +20,10 @@ OrgNode node(std::string id, Level l, std::string parent) {
 }
 
 std::shared_ptr<const OrgTree> small_tree() {
-  std::vector<OrgNode> nodes{node("st", Level::street, ""),     node("cm", Level::community, "st"),
-                             node("g1", Level::grid, "cm"),     node("g2", Level::grid, "cm"),
-                             node("b1", Level::building, "g1"), node("b2", Level::building, "g2")};
+  std::vector<OrgRecord> nodes{
+      node("st", Level::street, ""),     node("cm", Level::community, "st"),
+      node("g1", Level::grid, "cm"),     node("g2", Level::grid, "cm"),
+      node("b1", Level::building, "g1"), node("b2", Level::building, "g2")};
   auto dep = node("dep", Level::department, "st");
   dep.categories = {"power"};
   nodes.push_back(dep);

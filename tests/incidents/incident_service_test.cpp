@@ -285,7 +285,7 @@ TEST_CASE("an outage notice skips a group its channel cannot post into, and its 
   ai.type = "wecom_aibot";
   w.channels.add_for_test(ai, std::make_unique<adapters::wecom::AibotAdapter>(
                                   std::nullopt, adapters::wecom::AibotOptions{}));
-  std::vector<OrgNode> nodes = w.knowledge->tree->nodes();
+  std::vector<OrgRecord> nodes = w.knowledge->tree->records();
   for (auto& n : nodes)
     if (n.id == "b5") n.groups.push_back({"aibot", "ai-room-b5"});
   std::vector<std::string> errors;

@@ -67,3 +67,44 @@ TEST_CASE("an org import writes only what changed and skips a file unchanged sin
   CHECK_FALSE(knowledge::import_org({file}, store.get(), &errors));
   CHECK(store->org_file_digests() == digests);
 }
+
+TEST_CASE("a later file's row replaces an earlier one, and stored rows keep their order", "[org]") {
+  test::TempDir dir;
+  std::string err;
+  auto store = store::open_sqlite_store(dir.file("o.db"), {}, &err);
+  REQUIRE(store);
+  const std::string first = dir.file("a.csv"), second = dir.file("b.csv");
+  write_file(first, csv("1栋"));
+  write_file(second, std::string(config::kOrgCsvHeader) +
+                         "\nb1,g1,building,\"1栋, 东\",40,bridge:r-b1,,,,,\n"
+                         "b2,g1,building,2栋,30,bridge:r-b2,,,,,\n");
+  std::vector<std::string> errors;
+  auto tree = knowledge::import_org({first, second}, store.get(), &errors);
+  REQUIRE(tree);
+  CHECK(tree->find("b1")->name == "1栋, 东");
+  CHECK(store->org_rows().size() == 4);
+  // Started again from the store alone: the same tree, quoted cell and all.
+  errors.clear();
+  auto again = knowledge::import_org({}, store.get(), &errors);
+  REQUIRE(again);
+  REQUIRE(again->nodes().size() == 4);
+  CHECK(again->nodes()[0].id == "s1");
+  CHECK(again->find("b1")->name == "1栋, 东");
+  CHECK(again->find("b1")->heads.empty());
+  CHECK(again->by_group("bridge", "r-b2")->households == 30);
+}
+
+TEST_CASE("a stored row that no longer parses stops the start with its node named", "[org]") {
+  test::TempDir dir;
+  std::string err;
+  auto store = store::open_sqlite_store(dir.file("o.db"), {}, &err);
+  REQUIRE(store);
+  REQUIRE_FALSE(store->write_sync([](store::WriteTx& tx) {
+    tx.upsert_org_row("s1", "s1,,street,街道,,,,,,,");
+    tx.upsert_org_row("x", "x,s1,floor,X,,,,,,,");
+  }));
+  std::vector<std::string> errors;
+  CHECK_FALSE(knowledge::import_org({}, store.get(), &errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("(store): node x: level") == 0);
+}

@@ -117,6 +117,16 @@ TEST_CASE(
   }
 }
 
+// The first segments of the shipped names ("ticket", "command", …).
+const std::set<std::string>& namespaces() {
+  static const std::set<std::string> out = [] {
+    std::set<std::string> s;
+    for (const auto& [name, text] : shipped()) s.insert(name.substr(0, name.find('.')));
+    return s;
+  }();
+  return out;
+}
+
 TEST_CASE("every template name in the code is in the shipped file", "[templates]") {
   // Names are string literals: "ticket.ack", a prefix the code completes ("command.refused." +
   // why), or a label prefix (label("incident.kind", kind)).
@@ -129,6 +139,9 @@ TEST_CASE("every template name in the code is in the shipped file", "[templates]
     const std::string code = read_file(e.path());
     for (std::sregex_iterator it(code.begin(), code.end(), name_re), end; it != end; ++it) {
       const std::string name = (*it)[1].str();
+      // Dotted literals outside the templates' namespaces are something else: an audit action
+      // ("account.add"), a config key ("api.token"), a file name ("index.html").
+      if (!namespaces().count(name.substr(0, name.find('.')))) continue;
       INFO(e.path().string() << ": \"" << name << "\"");
       if (name.back() == '.')
         CHECK(has_prefix(name));

@@ -49,7 +49,7 @@ struct TicketWorld {
     REQUIRE(store);
     add_bridge(channels);
     const std::string src = GRIDBOT_SOURCE_DIR;
-    std::vector<OrgNode> nodes;
+    std::vector<OrgRecord> nodes;
     std::vector<std::string> errors;
     REQUIRE(config::load_org_csv(src + "/config/demo/org.csv", &nodes, &errors));
     auto tree = config::merge_org({}, nodes, &errors);

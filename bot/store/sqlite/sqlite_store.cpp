@@ -72,6 +72,9 @@ class SqliteStore final : public Store {
   }
   std::vector<OutboxItem> pending_outbox() override { return read(sqlite::read_pending); }
   std::vector<std::string> org_rows() override { return read(sqlite::read_org_rows); }
+  void for_each_org_row(const std::function<void(std::string_view)>& fn) override {
+    read([&fn](SQLite::Database& db) { sqlite::each_org_row(db, fn); });
+  }
   std::map<std::string, std::string> org_file_digests() override {
     return read(sqlite::read_org_file_digests);
   }

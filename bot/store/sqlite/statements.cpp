@@ -297,6 +297,15 @@ std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db) {
   return out;
 }
 
+void each_org_row(SQLite::Database& db, const std::function<void(std::string_view)>& fn) {
+  SQLite::Statement s(db, "SELECT row FROM org_nodes ORDER BY rowid");
+  while (s.executeStep()) {
+    const auto col = s.getColumn(0);
+    fn(std::string_view(static_cast<const char*>(col.getBlob()),
+                        static_cast<size_t>(col.getBytes())));
+  }
+}
+
 std::vector<std::string> read_org_rows(SQLite::Database& db) {
   SQLite::Statement s(db, "SELECT row FROM org_nodes ORDER BY rowid");
   std::vector<std::string> out;

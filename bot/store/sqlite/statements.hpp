@@ -128,6 +128,7 @@ std::vector<OutboxItem> read_pending(SQLite::Database& db);
 std::vector<Incident> read_incidents(SQLite::Database& db, const IncidentQuery& q);
 std::optional<Incident> read_incident(SQLite::Database& db, int64_t no);
 std::vector<std::string> read_org_rows(SQLite::Database& db);
+void each_org_row(SQLite::Database& db, const std::function<void(std::string_view)>& fn);
 std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db);
 
 std::string join_lines(const std::vector<std::string>& v);
