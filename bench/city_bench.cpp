@@ -419,9 +419,10 @@ int main(int argc, char** argv) {
   std::vector<Timing> acks;
   std::vector<uint64_t> labels;
   for (int64_t size : sizes) {
-    if (size > 0 && static_cast<uint64_t>(size) > have) {
-      generate(*store, have, static_cast<uint64_t>(size), total, now - kHour);
-      have = static_cast<uint64_t>(size);
+    if (size > 0) {
+      if (static_cast<uint64_t>(size) > have)
+        generate(*store, have, static_cast<uint64_t>(size), total, now - kHour);
+      have = std::max(have, static_cast<uint64_t>(size));
     } else {
       const int k = static_cast<int>(-size);
       store->close();
