@@ -344,9 +344,19 @@ Reads reads(Store& store, int64_t now) {
          const auto t = store.ticket(one);
          return t ? t->events.size() : 0;
        }},
-      {"待办 of a grid (open, by due)",
-       [&store, p] { return store.open_tickets(p.grid()).size(); }},
-      {"待办 of a street (open, by due)",
+      {"待办 of a grid (first 10 by due, and the count)",
+       [&store, p] {
+         int64_t total = 0;
+         store.open_tickets(p.grid(), 10, &total);
+         return static_cast<size_t>(total);
+       }},
+      {"待办 of a street (first 10 by due, and the count)",
+       [&store, p] {
+         int64_t total = 0;
+         store.open_tickets(p.street(), 10, &total);
+         return static_cast<size_t>(total);
+       }},
+      {"open tickets of a street, all (console board)",
        [&store, p] { return store.open_tickets(p.street()).size(); }},
       {"统计 of a community, today", figures(p.community(), day, now)},
       {"统计 of a grid, month", figures(p.grid(), month, now)},

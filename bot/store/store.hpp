@@ -111,8 +111,11 @@ class TicketTx {
                                    const std::string& user, const std::string& answer,
                                    const std::string& words, int64_t at_ms) = 0;
   /// The open tickets `node` holds: reported in its subtree, or handed to it and not handed on.
-  /// Ordered by earliest live deadline, then number.
-  virtual std::vector<TicketFacts> open_tickets(const std::string& node) = 0;
+  /// Ordered by earliest live deadline, then number. With `first` > 0 only the first that many
+  /// are read in full (a street's hundreds of open tickets cost an index look-up each, not a
+  /// full row and its counts), and *total, when given, gets how many there are in all.
+  virtual std::vector<TicketFacts> open_tickets(const std::string& node, size_t first = 0,
+                                                int64_t* total = nullptr) = 0;
   /// As Store::figures, as of this transaction.
   virtual Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) = 0;
 };
@@ -287,7 +290,8 @@ class Store {
   /// As DeadlineTx::due_deadlines, on committed data (work to prepare before the timer's write).
   virtual std::vector<Deadline> due_deadlines(int64_t now_ms, int limit) = 0;
   /// As TicketTx::open_tickets, on committed data.
-  virtual std::vector<TicketFacts> open_tickets(const std::string& node) = 0;
+  virtual std::vector<TicketFacts> open_tickets(const std::string& node, size_t first = 0,
+                                                int64_t* total = nullptr) = 0;
   /// Tickets of `node`'s subtree (or handed to it) reported in [from, to), with their facts.
   virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms,
                                          int64_t to_ms) = 0;

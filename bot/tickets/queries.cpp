@@ -8,6 +8,9 @@
 namespace gridbot::tickets {
 namespace {
 
+// 待办 lists this many (the earliest due first) and counts the rest.
+constexpr size_t kTodoLines = 10;
+
 bool is_reporter(const Ticket& t, const InboundMessage& m) {
   for (const auto& r : t.reporters)
     if (r.channel == m.channel && r.user_id == m.sender_id) return true;
@@ -45,10 +48,10 @@ std::string progress(Work& w, const ParsedCommand& cmd, Vars& vars) {
 
 // 待办: the open tickets of the speaker's subtree, earliest deadline first, ten at most.
 Vars todo_vars(const Knowledge& k, const TicketConfig& cfg, const OrgNode& node,
-               const std::vector<store::TicketFacts>& facts) {
+               const std::vector<store::TicketFacts>& facts, int64_t total) {
   const auto& t = *k.templates;
   std::string lines;
-  for (size_t i = 0; i < facts.size() && i < 10; ++i) {
+  for (size_t i = 0; i < facts.size() && i < kTodoLines; ++i) {
     const auto& f = facts[i];
     const auto& x = f.ticket;
     const std::string due = local_time_text(f.next_due_ms, cfg.utc_offset_ms);
@@ -59,7 +62,7 @@ Vars todo_vars(const Knowledge& k, const TicketConfig& cfg, const OrgNode& node,
                        {"due", f.next_due_ms ? t.render("todo.due", {{"at", due}}) : ""},
                        {"supervised", x.supervised ? " " + t.label("mark", "supervised") : ""}});
   }
-  return {{"count", std::to_string(facts.size())},
+  return {{"count", std::to_string(total)},
           {"lines", lines.empty() ? t.render("todo.none", {}) : lines},
           {"node", node.name}};
 }
@@ -84,7 +87,11 @@ Vars stats_vars(const Knowledge& k, const OrgNode& node, const std::string& peri
 template <typename Reads>
 PreparedAnswer read_answer(const Knowledge& k, const TicketConfig& cfg, const OrgNode& node,
                            const ParsedCommand& cmd, int64_t now, Reads& reads) {
-  if (cmd.name == "todo") return {"todo", todo_vars(k, cfg, node, reads.open_tickets(node.id))};
+  if (cmd.name == "todo") {
+    int64_t total = 0;
+    auto first = reads.open_tickets(node.id, kTodoLines, &total);
+    return {"todo", todo_vars(k, cfg, node, first, total)};
+  }
   const auto [period, from] = stats_period(k, cfg, cmd, now);
   return {"stats.reply", stats_vars(k, node, period, reads.figures(node.id, from, now + 1))};
 }

@@ -190,7 +190,21 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
                                 t.department == node || t.owner_node == node);
     q.open_only = true;
     CHECK(store->tickets(q).size() == open_held);
-    CHECK(store->open_tickets(node).size() == open_held);
+    const auto held = store->open_tickets(node);
+    CHECK(held.size() == open_held);
+    // Only the first few in full, the same as the head of the whole list, and the count of all.
+    for (const std::string& scope : {node, std::string()}) {
+      const auto every = store->open_tickets(scope);
+      int64_t total = -1;
+      const auto head = store->open_tickets(scope, 3, &total);
+      CHECK(total == static_cast<int64_t>(every.size()));
+      REQUIRE(head.size() == std::min<size_t>(3, every.size()));
+      for (size_t i = 0; i < head.size(); ++i) {
+        CHECK(head[i].ticket.no == every[i].ticket.no);
+        CHECK(head[i].next_due_ms == every[i].next_due_ms);
+        CHECK(head[i].misses == every[i].misses);
+      }
+    }
   }
   // A store whose tickets have no scope rows (made before them) is indexed when opened, from its
   // rows, to the very same figures and lists.

@@ -2,6 +2,9 @@
 // rarely (commands, timers, stats), so statements are prepared per call rather than kept.
 #include "bot/store/sqlite/statements.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace gridbot::store::sqlite {
 namespace {
 
@@ -194,8 +197,9 @@ void WriterStatements::answer_satisfaction(int64_t ticket_no, const std::string&
   if (given > 0) scope_->count_verdicts(ticket_no, answer, given, first_unsatisfied);
 }
 
-std::vector<TicketFacts> WriterStatements::open_tickets(const std::string& node) {
-  return read_facts(db_, node, 0, 0, true);
+std::vector<TicketFacts> WriterStatements::open_tickets(const std::string& node, size_t first,
+                                                        int64_t* total) {
+  return read_open_tickets(db_, node, first, total);
 }
 
 Figures WriterStatements::figures(const std::string& node, int64_t from_ms, int64_t to_ms) {
@@ -209,12 +213,66 @@ Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const 
                       local_day(to_ms - 1, policy.utc_offset_ms));
 }
 
+namespace {
+
+// The earliest live clock of a ticket, as an SQL expression over `t.no` or `s.no`.
+std::string due_of(const char* no) {
+  return std::string(
+             "(SELECT min(d.due_ms) FROM deadlines d INDEXED BY deadlines_ticket WHERE "
+             "d.ticket_no = ") +
+         no +
+         " AND d.state IN ('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve'))";
+}
+
+std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& node, int64_t from_ms,
+                                     int64_t to_ms, bool open_only, const std::string& numbers);
+
+}  // namespace
+
+std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::string& node,
+                                           size_t first, int64_t* total) {
+  if (first == 0) {
+    auto all = read_facts(db, node, 0, 0, true);
+    if (total) *total = static_cast<int64_t>(all.size());
+    return all;
+  }
+  // Numbers and clocks of all of them (an index range and one look-up each), then only the
+  // first `first` read in full.
+  SQLite::Statement s(
+      db, node.empty() ? "SELECT t.no, " + due_of("t.no") +
+                             " FROM tickets t WHERE t.status IN ('new', 'accepted', 'transferred', "
+                             "'escalated', 'returned', 'reopened')"
+                       : "SELECT s.no, " + due_of("s.no") +
+                             " FROM ticket_scope s WHERE s.node = :node AND s.open = 1");
+  if (!node.empty()) s.bind(":node", node);
+  std::vector<std::pair<int64_t, int64_t>> due_no;  // (due or INT64_MAX when none, number)
+  while (s.executeStep())
+    due_no.emplace_back(s.getColumn(1).isNull() ? INT64_MAX : s.getColumn(1).getInt64(),
+                        s.getColumn(0).getInt64());
+  if (total) *total = static_cast<int64_t>(due_no.size());
+  const size_t n = std::min(first, due_no.size());
+  std::partial_sort(due_no.begin(), due_no.begin() + static_cast<std::ptrdiff_t>(n), due_no.end());
+  if (n == 0) return {};
+  std::string numbers;
+  for (size_t i = 0; i < n; ++i) numbers += (i ? "," : "") + std::to_string(due_no[i].second);
+  return facts_where(db, "", 0, 0, false, numbers);
+}
+
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
                                     int64_t to_ms, bool open_only) {
+  return facts_where(db, node, from_ms, to_ms, open_only, "");
+}
+
+namespace {
+
+std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& node, int64_t from_ms,
+                                     int64_t to_ms, bool open_only, const std::string& numbers) {
   // Each ticket's counts come from its own rows (INDEXED BY: the planner once walked every live
   // deadline of the store for each ticket instead).
   std::string from_where;
-  if (node.empty())
+  if (!numbers.empty())
+    from_where = " FROM tickets t WHERE t.no IN (" + numbers + ")";
+  else if (node.empty())
     from_where = open_only ? " FROM tickets t WHERE t.status IN ('new', 'accepted', "
                              "'transferred', 'escalated', 'returned', 'reopened')"
                            : " FROM tickets t WHERE t.no >= :lo AND t.no < :hi";
@@ -224,22 +282,19 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
                      ":node AND ") +
                  (open_only ? "s.open = 1" : "s.no >= :lo AND s.no < :hi");
   SQLite::Statement s(
-      db,
-      "SELECT " + prefixed_ticket_columns() +
-          ", (SELECT count(*) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
-          "t.no AND d.state = 'missed'),"
-          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
-          "'satisfied'),"
-          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
-          "'unsatisfied'),"
-          " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
-          "'default'),"
-          " (SELECT min(d.due_ms) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
-          "t.no AND d.state IN ('pending', 'warned') AND d.clock IN ('accept', 'update', "
-          "'resolve')) AS due" +
-          from_where + " ORDER BY due IS NULL, due, t.no");
+      db, "SELECT " + prefixed_ticket_columns() +
+              ", (SELECT count(*) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
+              "t.no AND d.state = 'missed'),"
+              " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
+              "'satisfied'),"
+              " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
+              "'unsatisfied'),"
+              " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
+              "'default'),"
+              " " +
+              due_of("t.no") + " AS due" + from_where + " ORDER BY due IS NULL, due, t.no");
   if (!node.empty()) s.bind(":node", node);
-  if (!open_only) {
+  if (!open_only && numbers.empty()) {
     const auto [lo, hi] = no_range(db, from_ms, to_ms);
     s.bind(":lo", lo);
     s.bind(":hi", hi);
@@ -258,6 +313,8 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
   }
   return out;
 }
+
+}  // namespace
 
 std::optional<int64_t> read_next_deadline(SQLite::Database& db) {
   SQLite::Statement s(db,

@@ -92,8 +92,10 @@ class SqliteStore final : public Store {
     return read(
         [&](SQLite::Database& db) { return sqlite::read_due_deadlines(db, now_ms, limit); });
   }
-  std::vector<TicketFacts> open_tickets(const std::string& node) override {
-    return read([&](SQLite::Database& db) { return sqlite::read_facts(db, node, 0, 0, true); });
+  std::vector<TicketFacts> open_tickets(const std::string& node, size_t first,
+                                        int64_t* total) override {
+    return read(
+        [&](SQLite::Database& db) { return sqlite::read_open_tickets(db, node, first, total); });
   }
   std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to) override {
     return read(

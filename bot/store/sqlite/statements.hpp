@@ -50,7 +50,8 @@ class WriterStatements final : public WriteTx {
   void answer_satisfaction(int64_t ticket_no, const std::string& channel, const std::string& user,
                            const std::string& answer, const std::string& words,
                            int64_t at_ms) override;
-  std::vector<TicketFacts> open_tickets(const std::string& node) override;
+  std::vector<TicketFacts> open_tickets(const std::string& node, size_t first = 0,
+                                        int64_t* total = nullptr) override;
   Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) override;
   // Incidents (incident_statements.cpp)
   int64_t create_incident(const Incident& i) override;
@@ -116,6 +117,9 @@ std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
 /// Open tickets `node` holds (open_only) or tickets of its scope reported in [from, to).
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
                                     int64_t to_ms, bool open_only);
+/// TicketTx::open_tickets: every one, or the first `first` by due and the count of all.
+std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::string& node,
+                                           size_t first, int64_t* total);
 Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const std::string& node,
                         int64_t from_ms, int64_t to_ms);
 std::optional<int64_t> read_next_deadline(SQLite::Database& db);
