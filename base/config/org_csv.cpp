@@ -16,10 +16,6 @@
 namespace gridbot::config {
 namespace {
 
-constexpr std::array<const char*, 11> kColumns{"id",           "parent", "level",     "name",
-                                               "households",   "groups", "heads",     "feeders",
-                                               "transformers", "dept",   "categories"};
-
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
   if (b == std::string_view::npos) return {};
@@ -126,7 +122,7 @@ bool parse_org_csv(const std::string& file, std::string_view text, std::vector<O
   for (const auto& h : header.cells) {
     const auto name = trim(h);
     bool known = false;
-    for (const char* k : kColumns) known = known || name == k;
+    for (const char* k : kOrgColumns) known = known || name == k;
     if (!known) {
       errors->push_back(file + ":" + std::to_string(header.line) + ": unknown column \"" + name +
                         "\"; the header is " + kOrgCsvHeader);
@@ -188,23 +184,27 @@ bool load_org_csv(const std::string& file, std::vector<OrgNode>* nodes,
   return parse_org_csv(file, ss.str(), nodes, errors);
 }
 
-std::string format_org_row(const OrgNode& n) {
+std::array<std::string, 11> org_cells(const OrgNode& n) {
   std::vector<std::string> groups, heads;
   for (const auto& g : n.groups) groups.push_back(g.channel + ":" + g.chat_id);
   for (const auto& h : n.heads)
     heads.push_back(std::string(role_label(h.role)) + ":" + h.channel + ":" + h.user_id +
                     (h.name.empty() ? "" : ":" + h.name));
-  const std::array<std::string, 11> cells{n.id,
-                                          n.parent,
-                                          to_string(n.level),
-                                          n.name,
-                                          std::to_string(n.households),
-                                          join(groups),
-                                          join(heads),
-                                          join(n.feeders),
-                                          join(n.transformers),
-                                          n.dept,
-                                          join(n.categories)};
+  return {n.id,
+          n.parent,
+          to_string(n.level),
+          n.name,
+          std::to_string(n.households),
+          join(groups),
+          join(heads),
+          join(n.feeders),
+          join(n.transformers),
+          n.dept,
+          join(n.categories)};
+}
+
+std::string format_org_row(const OrgNode& n) {
+  const auto cells = org_cells(n);
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_escape(cells[i]);
   return line;
