@@ -151,15 +151,20 @@ int user_change(const std::string& config_file, const std::string& name, const s
                 const std::string& label) {
   const auto change = console::parse_account_change(what);
   if (!change) return 2;
+  config::Config cfg;
+  auto store = open_configured(config_file, &cfg);
+  if (!store) return 1;
+  // Asked before the password, so a mistyped name is not followed by a prompt.
+  if (!store->account(name)) {
+    std::cerr << "error: no account named " << name << "\n";
+    return 1;
+  }
   std::string hash;
   if (*change == console::AccountChange::password) {
     const std::string password = read_password();
     if (password.empty()) return 1;
     hash = console::hash_password(password);
   }
-  config::Config cfg;
-  auto store = open_configured(config_file, &cfg);
-  if (!store) return 1;
   console::AccountChangeResult r;
   const auto ec = store->write_sync([&](store::WriteTx& tx) {
     r = console::change_account(tx, name, *change, hash, label, cli_audit("", name));
