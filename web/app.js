@@ -2,7 +2,10 @@
 // DOM built with textContent only (no HTML from data). No build step, no library.
 'use strict'
 
-const state = { me: null }
+const state = { me: null, route: 0 }
+// A page's data that comes back after the user has moved on: dropped, never drawn over the page
+// now shown.
+class Stale extends Error {}
 const LEVELS = { street: '街道', community: '社区', district: '片区', grid: '网格',
   building: '楼栋', department: '部门' }
 const ROLES = { viewer: '查看', operator: '办理', controller: '调度审核', admin: '管理员' }
@@ -31,7 +34,7 @@ function h (tag, attrs, ...kids) {
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v)
     else el.setAttribute(k, v === true ? '' : v)
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === null || kid === undefined || kid === false) continue
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)))
   }
@@ -49,14 +52,17 @@ function options (map, chosen) {
   return Object.entries(map).map(([v, t]) => h('option', { value: v, selected: v === chosen }, t))
 }
 
-async function api (path, { method = 'GET', body } = {}) {
+// body: an object sent as JSON; raw: a File sent as its bytes (an org CSV, checked as UTF-8 by
+// the server, so a GBK file is refused rather than garbled).
+async function api (path, { method = 'GET', body, raw } = {}) {
+  const route = state.route
   const headers = {}
   if (method !== 'GET') {
-    headers['Content-Type'] = 'application/json'
+    headers['Content-Type'] = raw ? 'text/csv' : 'application/json'
     if (state.me) headers['X-CSRF-Token'] = state.me.csrf
   }
   const r = await fetch('/console/api/' + path, {
-    method, headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin'
+    method, headers, body: raw || (body ? JSON.stringify(body) : undefined), credentials: 'same-origin'
   })
   let data = {}
   try { data = await r.json() } catch {}
@@ -65,6 +71,7 @@ async function api (path, { method = 'GET', body } = {}) {
     showLogin()
     throw new Error('未登录')
   }
+  if (method === 'GET' && route !== state.route) throw new Stale()
   return { status: r.status, data }
 }
 
@@ -84,6 +91,7 @@ function showLogin () {
       if (!location.hash || location.hash === '#/login') location.hash = '#/board'
       route()
     } else {
+      document.getElementById('login-error').className = 'error'
       document.getElementById('login-error').textContent =
         r.status === 429 ? '失败次数过多，请稍后再试' : '账号或密码错误'
     }
@@ -272,7 +280,9 @@ async function health () {
 async function org (params) {
   const r = await api('org?' + new URLSearchParams(params))
   if (r.status !== 200) return page(h('p', { class: 'card error' }, '无权查看'))
-  page(...r.data.nodes.map(n => h('div', {},
+  const admin = state.me.role === 'admin'
+  page(admin && h('p', { class: 'right' }, h('a', { class: 'button', href: '#/org-import', id: 'to-import' }, '导入组织表')),
+    ...r.data.nodes.map(n => h('div', {},
     h('p', { class: 'muted' }, [...n.path].reverse().map(p => [h('a', { href: `#/org?node=${encodeURIComponent(p.id)}` }, p.name), ' › '])),
     h('h1', {}, `${n.name}（${LEVELS[n.level] || n.level}）`),
     h('div', { class: 'card' }, h('div', {}, '负责人：', n.heads.map(x => `${x.name}（${x.role}）`).join('、') || '—'),
@@ -283,7 +293,168 @@ async function org (params) {
         h('td', {}, LEVELS[c.level] || c.level), h('td', {}, c.children), h('td', {}, c.groups), h('td', {}, c.heads))))))))
 }
 
+const AUDIT = { login: '登录', logout: '退出', 'account.add': '添加账号', 'account.disable': '停用账号',
+  'account.enable': '启用账号', 'account.password': '修改密码', 'account.revoke': '吊销令牌', 'org.import': '导入组织表',
+  'incident.approve': '审核通过', 'incident.reject': '审核驳回', ...Object.fromEntries(ACTIONS.map(([v, l]) => ['ticket.' + v, l])) }
+const CHANGE_KINDS = { added: '新增', changed: '修改', removed: '删除' }
+const COLUMNS = { id: '编号', parent: '上级', level: '层级', name: '名称', households: '户数', groups: '工作群',
+  heads: '负责人', feeders: '线路', transformers: '台区', dept: '部门简称', categories: '类别' }
+
+// Org import: upload a CSV, see what would change (nothing is written), then apply exactly that.
+function orgImport () {
+  const out = h('div', { id: 'import-result' })
+  const form = h('form', { class: 'card filters', id: 'import' },
+    h('label', {}, '组织表（CSV，UTF-8）', h('input', { type: 'file', name: 'file', accept: '.csv,text/csv', required: true })),
+    h('label', {}, '方式', h('select', { name: 'mode' },
+      h('option', { value: 'merge' }, '合并：新增和修改，不删除'),
+      h('option', { value: 'replace' }, '替换：本辖区内表中没有的节点删除'))),
+    h('button', { type: 'submit', class: 'primary' }, '预览'))
+  form.addEventListener('submit', async e => {
+    e.preventDefault()
+    const file = form.elements.file.files[0]
+    if (!file) return
+    const mode = form.elements.mode.value
+    const q = new URLSearchParams({ mode, name: file.name })
+    const r = await api('org/preview?' + q, { method: 'POST', raw: file })
+    out.replaceChildren(...preview(r, file, mode).filter(Boolean))
+  })
+  page(h('h1', {}, '导入组织表'),
+    h('p', { class: 'muted' }, '格式同 gridbot org import（docs/org-csv.md）。先预览，确认无误后再导入；预览不会改动任何数据。'),
+    form, out)
+}
+
+function preview (r, file, mode) {
+  const d = r.data
+  if (r.status === 413) return [h('p', { class: 'card error' }, '文件太大：' + d.detail)]
+  if (r.status !== 200 && r.status !== 422) {
+    return [h('p', { class: 'card error' }, d.error === 'not_utf8'
+      ? '文件不是 UTF-8 编码：请在 Excel 中另存为「CSV UTF-8」后再试' : (d.detail || '无法预览'))]
+  }
+  const items = (label, list, cls) => list.length ? h('div', { class: cls }, label + '：' + list.join('；')) : null
+  const rows = d.changes.map(c => h('tr', { class: 'change ' + c.kind },
+    h('td', {}, h('span', { class: 'tag ' + (c.kind === 'removed' ? 'red' : c.kind === 'added' ? 'green' : 'orange') }, CHANGE_KINDS[c.kind])),
+    h('td', {}, `${c.name}（${c.id}）`), h('td', {}, LEVELS[c.level] || c.level), h('td', {}, c.line || '—'),
+    h('td', { class: 'wrap' },
+      c.fields.filter(f => f.column !== 'groups' && f.column !== 'heads').map(f =>
+        h('div', {}, `${COLUMNS[f.column] || f.column}：${f.before || '（空）'} → ${f.after || '（空）'}`)),
+      items('新增群', c.groups_added, 'ok'), items('移除群', c.groups_removed, 'error'),
+      items('新增负责人', c.heads_added, 'ok'), items('移除负责人', c.heads_removed, 'error'))))
+  const total = d.added + d.changed + d.removed
+  const result = h('p', { id: 'apply-result' })
+  const apply = h('button', { type: 'button', class: 'primary', id: 'apply', disabled: !d.valid || total === 0 }, '确认导入')
+  apply.addEventListener('click', async () => {
+    apply.disabled = true
+    const q = new URLSearchParams({ mode, name: file.name, file_digest: d.file_digest, org_digest: d.org_digest })
+    const res = await api('org/apply?' + q, { method: 'POST', raw: file })
+    if (res.status === 200) {
+      result.className = 'ok'
+      result.textContent = `已导入：新增 ${d.added}，修改 ${d.changed}，删除 ${d.removed}`
+      return
+    }
+    result.className = 'error'
+    result.textContent = res.status === 409 ? '预览之后组织已被改动，请重新预览' : (res.data.detail || (res.data.errors || []).join('；') || '导入失败')
+  })
+  return [
+    h('h2', {}, '预览'),
+    h('div', { class: 'kpis' }, [['新增', d.added], ['修改', d.changed], ['删除', d.removed], ['导入后节点', d.nodes_after]].map(([l, v]) =>
+      h('div', { class: 'card kpi' }, h('div', { class: 'muted' }, l), h('div', { class: 'v' }, v)))),
+    d.errors.length ? h('div', { class: 'card', id: 'import-errors' }, h('h2', {}, '错误（未导入）'),
+      h('ul', {}, d.errors.map(e => h('li', { class: 'error' }, e)))) : null,
+    d.warnings.length ? h('div', { class: 'card' }, h('h2', {}, '提醒'), h('ul', {}, d.warnings.map(e => h('li', {}, e)))) : null,
+    rows.length ? h('div', { class: 'card scroll' }, h('table', { id: 'changes' },
+      h('tr', {}, ['操作', '节点', '层级', '行', '变更'].map(x => h('th', {}, x))), rows)) : null,
+    d.listed < total ? h('p', { class: 'muted' }, `只列出前 ${d.listed} 项，共 ${total} 项`) : null,
+    d.valid && total === 0 ? h('p', { class: 'card muted' }, '没有需要改动的内容') : null,
+    h('div', { class: 'card' }, apply, result)]
+}
+
+// Accounts of the subtree (admins): add, disable/enable, reset a password, revoke API tokens;
+// the audit log below.
+async function accounts () {
+  const [r, log] = await Promise.all([api('accounts'), api('audit')])
+  if (r.status !== 200) return page(h('p', { class: 'card error' }, '只有管理员可以管理账号'))
+  const note = h('p', { id: 'account-result' })
+  const done = (res, ok) => {
+    note.className = res.status === 200 || res.status === 201 ? 'ok' : 'error'
+    note.textContent = res.status === 200 || res.status === 201 ? ok : (res.data.detail || '失败')
+    if (res.status === 200 || res.status === 201) setTimeout(() => location.hash === '#/accounts' && accounts().then(() => {
+      const again = document.getElementById('account-result')
+      if (again) { again.className = 'ok'; again.textContent = ok }
+    }), 300)
+  }
+  const act = (what, name, extra = {}) => api('accounts/' + what, { method: 'POST', body: { name, ...extra } })
+  const rows = r.data.accounts.map(a => {
+    const self = a.name === state.me.name
+    const pw = h('input', { type: 'password', name: 'password', placeholder: '新密码（至少10位）', autocomplete: 'new-password' })
+    return h('tr', { 'data-account': a.name },
+      h('td', {}, a.name), h('td', {}, a.display_name), h('td', {}, a.node_name), h('td', {}, ROLES[a.role] || a.role),
+      h('td', {}, a.disabled ? h('span', { class: 'tag red' }, '已停用') : h('span', { class: 'tag' }, '正常')),
+      h('td', { class: 'row' },
+        self ? h('span', { class: 'muted' }, '（本人）') : h('button', { type: 'button', class: a.disabled ? 'enable' : 'danger disable',
+          onclick: async () => done(await act(a.disabled ? 'enable' : 'disable', a.name), `${a.name} 已${a.disabled ? '启用' : '停用'}`) },
+        a.disabled ? '启用' : '停用'),
+        !self && pw,
+        !self && h('button', { type: 'button', class: 'reset', onclick: async () => done(await act('password', a.name, { password: pw.value }), `${a.name} 的密码已重置，其登录已失效`) }, '重置密码'),
+        h('button', { type: 'button', class: 'revoke', onclick: async () => {
+          const res = await act('revoke', a.name)
+          done(res, `${a.name} 的 API 令牌已吊销 ${res.data.tokens_revoked ?? 0} 个`)
+        } }, '吊销令牌')))
+  })
+  const add = h('form', { class: 'card filters', id: 'add-account' },
+    h('label', {}, '账号', h('input', { name: 'name', required: true })),
+    h('label', {}, '姓名', h('input', { name: 'display_name' })),
+    h('label', {}, '节点编号', h('input', { name: 'node', required: true, value: state.me.node })),
+    h('label', {}, '角色', h('select', { name: 'role' }, options(ROLES, 'viewer'))),
+    h('label', {}, '初始密码', h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
+    h('button', { type: 'submit', class: 'primary' }, '添加'))
+  add.addEventListener('submit', async e => {
+    e.preventDefault()
+    const body = Object.fromEntries(new FormData(add))
+    done(await api('accounts', { method: 'POST', body }), `已添加 ${body.name}`)
+  })
+  page(h('h1', {}, '账号'), note,
+    h('div', { class: 'card scroll' }, h('table', { id: 'accounts' },
+      h('tr', {}, ['账号', '姓名', '节点', '角色', '状态', '操作'].map(x => h('th', {}, x))), rows)),
+    h('h2', {}, '添加账号'), add,
+    h('h2', {}, '操作记录'),
+    h('div', { class: 'card scroll' }, h('table', {},
+      h('tr', {}, ['时间', '账号', '操作', '对象', '结果', '地址'].map(x => h('th', {}, x))),
+      (log.data.audit || []).slice(0, 50).map(e => h('tr', {}, h('td', {}, time(e.at_ms)), h('td', {}, e.account),
+        h('td', {}, AUDIT[e.action] || e.action), h('td', {}, e.target), h('td', {}, e.result), h('td', {}, e.address))))))
+}
+
+// Everyone's own password: the current one, then the new one twice. Every session of the
+// account ends with the change, so the page signs in again.
+function password () {
+  const result = h('p', { id: 'password-result' })
+  const form = h('form', { class: 'card login', id: 'password' },
+    h('h1', {}, '修改密码'),
+    h('label', {}, '当前密码', h('input', { name: 'current', type: 'password', autocomplete: 'current-password', required: true })),
+    h('label', {}, '新密码（至少10位）', h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 })),
+    h('label', {}, '再输一次', h('input', { name: 'again', type: 'password', autocomplete: 'new-password', required: true })),
+    h('button', { type: 'submit', class: 'primary' }, '修改'), result)
+  form.addEventListener('submit', async e => {
+    e.preventDefault()
+    const f = new FormData(form)
+    result.className = 'error'
+    if (f.get('password') !== f.get('again')) { result.textContent = '两次输入的新密码不一致'; return }
+    const r = await api('password', { method: 'POST', body: { current: f.get('current'), password: f.get('password') } })
+    if (r.status === 200) {
+      state.me = null
+      showLogin()
+      const msg = document.getElementById('login-error')
+      msg.className = 'ok'
+      msg.textContent = '密码已修改，请用新密码登录'
+      return
+    }
+    result.textContent = r.data.error === 'wrong_password' ? '当前密码不对'
+      : r.status === 429 ? '错误次数过多，请稍后再试' : (r.data.detail || '修改失败')
+  })
+  page(form)
+}
+
 async function route () {
+  const mine = ++state.route
   if (!state.me) {
     const r = await api('me').catch(() => null)
     if (!r || r.status !== 200) return
@@ -296,16 +467,21 @@ async function route () {
   const [path, query] = (location.hash.slice(1) || '/board').split('?')
   const params = Object.fromEntries(new URLSearchParams(query || ''))
   const parts = path.split('/').filter(Boolean)
-  for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.page === (parts[0] === 'ticket' ? 'board' : parts[0]))
+  document.getElementById('nav-accounts').hidden = state.me.role !== 'admin'
+  const section = { ticket: 'board', 'org-import': 'org' }[parts[0]] || parts[0]
+  for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.page === section)
   try {
     if (parts[0] === 'ticket') return await ticket(Number(parts[1]))
     if (parts[0] === 'review') return await review()
     if (parts[0] === 'assessment') return await assessment(params)
     if (parts[0] === 'health') return await health()
     if (parts[0] === 'org') return await org(params)
+    if (parts[0] === 'org-import') return orgImport()
+    if (parts[0] === 'accounts') return await accounts()
+    if (parts[0] === 'password') return password()
     return await board(params)
   } catch (e) {
-    if (state.me) page(h('p', { class: 'card error' }, '出错了：' + e.message))
+    if (state.me && !(e instanceof Stale) && mine === state.route) page(h('p', { class: 'card error' }, '出错了：' + e.message))
   }
 }
 

@@ -23,15 +23,26 @@ bool is_valid_header(std::string_view name, std::string_view value) {
   return true;
 }
 
+namespace {
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+}  // namespace
+
 std::string_view header_value(const Headers& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        }))
-      return v;
-  }
+  for (const auto& [k, v] : headers)
+    if (same_name(k, name)) return v;
   return {};
+}
+
+std::vector<std::string_view> header_values(const Headers& headers, std::string_view name) {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : headers)
+    if (same_name(k, name)) out.push_back(v);
+  return out;
 }
 
 HttpResponse error_response(std::error_code ec, std::string_view detail) {

@@ -14,6 +14,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// Case-insensitive header lookup; returns "" when absent.
 std::string_view header_value(const Headers& headers, std::string_view name);
+/// Every value of a header that may repeat (X-Forwarded-For), in the order received.
+std::vector<std::string_view> header_values(const Headers& headers, std::string_view name);
 
 /// RFC 9110: the name is a non-empty token, the value has no control character but HTAB (so no
 /// CR or LF that would end the header or the request).

@@ -3,6 +3,7 @@
 #include "base/config/config.hpp"
 
 #include "base/common/calendar.hpp"
+#include "base/common/ip_range.hpp"
 
 #include "base/common/json_source_impl.hpp"
 
@@ -338,6 +339,13 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   console.num("login_failures_per_account", cfg.console.login_failures_per_account, 1, 1000);
   console.num("login_failures_per_address", cfg.console.login_failures_per_address, 1, 100000);
   console.num("login_window_min", cfg.console.login_window_min, 1, 24 * 60);
+  console.str_list("trusted_proxies", cfg.console.trusted_proxies);
+  for (size_t i = 0; i < cfg.console.trusted_proxies.size(); ++i)
+    if (!parse_ip_range(cfg.console.trusted_proxies[i]))
+      console.fail("console.trusted_proxies[" + std::to_string(i) + "]",
+                   "\"" + cfg.console.trusted_proxies[i] +
+                       "\" is not an IP address or a range like 10.0.0.0/8 or fd00::/8");
+  console.num("org_import_limit", cfg.console.org_import_limit, 1024, 64 << 20);
   console.reject_unknown();
 
   Section rules(*src, top.get("rules"), "rules", env, errors);

@@ -95,6 +95,9 @@ struct ConsoleConfig {
   int login_failures_per_account = 5;
   int login_failures_per_address = 20;
   int64_t login_window_min = 15;
+  // Addresses or ranges of reverse proxies whose X-Forwarded-For is believed; none by default.
+  std::vector<std::string> trusted_proxies;
+  size_t org_import_limit = 1024 * 1024;  // bytes of an org CSV uploaded to the console
 };
 
 struct Config {

@@ -18,9 +18,7 @@
 namespace gridbot::config {
 namespace {
 
-constexpr std::array<const char*, 11> kColumns{"id",           "parent", "level",     "name",
-                                               "households",   "groups", "heads",     "feeders",
-                                               "transformers", "dept",   "categories"};
+constexpr const auto& kColumns = kOrgColumns;
 
 // (By hand, not find_first_not_of: libstdc++ calls memchr on the set once per character, which
 // showed as the largest cost of reading a city's rows.)
@@ -290,6 +288,30 @@ bool load_org_csv(const std::string& file, std::vector<OrgRecord>* nodes,
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse_org_csv(file, ss.str(), nodes, errors);
+}
+
+std::array<std::string, 11> org_cells(const OrgRecord& n) {
+  auto join = [](const auto& items, auto&& text) {
+    std::string out;
+    for (const auto& x : items) out += (out.empty() ? "" : ";") + text(x);
+    return out;
+  };
+  auto same = [](const std::string& x) { return x; };
+  return {n.id,
+          n.parent,
+          to_string(n.level),
+          n.name,
+          std::to_string(n.households),
+          join(n.groups, [](const GroupRef& g) { return g.channel + ":" + g.chat_id; }),
+          join(n.heads,
+               [](const Head& h) {
+                 return std::string(role_label(h.role)) + ":" + h.channel + ":" + h.user_id +
+                        (h.name.empty() ? "" : ":" + h.name);
+               }),
+          join(n.feeders, same),
+          join(n.transformers, same),
+          n.dept,
+          join(n.categories, same)};
 }
 
 std::string format_org_row(const OrgRecord& n) {

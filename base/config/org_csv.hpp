@@ -6,6 +6,7 @@
 
 #include "base/model/org.hpp"
 
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,15 @@ bool parse_org_row(std::string_view row, OrgRecord* out, std::string* why);
 /// Reads a file from disk, then as parse_org_csv.
 bool load_org_csv(const std::string& file, std::vector<OrgRecord>* nodes,
                   std::vector<std::string>* errors);
+
+/// The columns of kOrgCsvHeader, in order.
+inline constexpr std::array<const char*, 11> kOrgColumns{
+    "id",    "parent",  "level",        "name", "households", "groups",
+    "heads", "feeders", "transformers", "dept", "categories"};
+
+/// A node's cells in kOrgColumns' order, as an org CSV row holds them (lists joined with ';',
+/// heads as role:channel:user_id[:name] with the Chinese role), unescaped.
+std::array<std::string, 11> org_cells(const OrgRecord& node);
 
 /// One CSV line (no newline) for a node, in kOrgCsvHeader's column order.
 std::string format_org_row(const OrgRecord& node);

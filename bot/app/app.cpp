@@ -7,6 +7,7 @@
 
 #include "adapters/bridge/adapter.hpp"
 #include "base/common/clock.hpp"
+#include "base/common/ip_range.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
 #include "base/config/config.hpp"
@@ -242,8 +243,7 @@ std::unique_ptr<store::Store> open_store(const config::Config& cfg, std::optiona
 // finish with the set they started with; a set with errors is refused and the old stays.
 // Returns the signal that ends the server.
 int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
-                         tickets::TicketService& tickets, incidents::IncidentService& incidents,
-                         api::ReloadCounts& reloads) {
+                         console::KnowledgeSwap& swap, api::ReloadCounts& reloads) {
   int sig = 0;
   while ((sig = runtime.wait_for_signal()) == SIGHUP) {
     std::vector<std::string> reload_errors;
@@ -253,12 +253,14 @@ int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
       ++reloads.refused;
       continue;
     }
-    auto next = std::make_shared<knowledge::Knowledge>(*tickets.knowledge());
-    next->rules = fresh->rules;
-    next->templates = fresh->templates;
-    next->grammar = fresh->grammar;
-    tickets.swap(next);
-    incidents.swap(next, fresh->incident_grammar);
+    // The org tree stays the one in use (it changes at start and by a console import).
+    swap.apply(
+        [&fresh](knowledge::Knowledge& k) {
+          k.rules = fresh->rules;
+          k.templates = fresh->templates;
+          k.grammar = fresh->grammar;
+        },
+        fresh->incident_grammar);
     log::info("reloaded rules, templates and commands from {}", fresh->cfg.rules_dir);
     ++reloads.reloaded;
   }
@@ -292,6 +294,8 @@ console::AuthOptions auth_options(const config::Config& cfg) {
   o.account_failures = cfg.console.login_failures_per_account;
   o.address_failures = cfg.console.login_failures_per_address;
   o.throttle_window_ms = cfg.console.login_window_min * 60'000;
+  for (const auto& p : cfg.console.trusted_proxies)
+    if (auto r = parse_ip_range(p)) o.trusted_proxies.push_back(*r);  // validated by load_config
   return o;
 }
 
@@ -352,8 +356,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
                                 {cfg.incidents.secret, cfg.incidents.max_skew_s, cfg.api_token});
   router.set_incident_api(&incident_api);
   console::Authenticator auth(*store, clock, auth_options(cfg));
-  console::ConsoleApi console_api(*store, auth, tickets, incidents, clock,
-                                  cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir);
+  console::KnowledgeSwap knowledge_swap(tickets, incidents);
+  console::ConsoleApi console_api(
+      *store, auth, tickets, incidents, knowledge_swap, clock,
+      {cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir, cfg.console.org_import_limit});
   router.set_console(&console_api, &auth, [&tickets] { return tickets.knowledge()->tree; });
 
   http::Server server(runtime, server_options(cfg), [&router](HttpRequest req, auto reply) {
@@ -385,7 +391,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
 
-  const int sig = reload_until_stopped(runtime, config_file, tickets, incidents, reloads);
+  const int sig = reload_until_stopped(runtime, config_file, knowledge_swap, reloads);
   log::info("signal {}: draining", sig);
   store->interrupt_reads();
   server.drain();

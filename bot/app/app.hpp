@@ -22,6 +22,10 @@ int user_add(const std::string& config_file, const std::string& name, const std:
              const std::string& role, const std::string& display_name);
 int user_token(const std::string& config_file, const std::string& name, const std::string& label);
 int user_list(const std::string& config_file);
+/// `what` (disable, enable, password, revoke) to account `name`, audited as by "cli"; a new
+/// password is read as user_add reads it; `label` narrows revoke to the tokens with it.
+int user_change(const std::string& config_file, const std::string& name, const std::string& what,
+                const std::string& label);
 /// A stub bridge receiver that prints what it receives (the demo's outbound end).
 int stub(const std::string& listen, uint16_t port, const std::string& secret,
          const std::string& port_file, int fail_first);

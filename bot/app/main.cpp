@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <tuple>
+
 int main(int argc, char** argv) {
   // Before any thread exists, so that every thread leaves SIGINT/SIGTERM to the main thread.
   gridbot::http::Runtime::block_signals();
@@ -49,6 +51,23 @@ int main(int argc, char** argv) {
   user_token->add_option("-c,--config", config, "configuration file")->capture_default_str();
   auto* user_list = user->add_subcommand("list", "list the accounts");
   user_list->add_option("-c,--config", config, "configuration file")->capture_default_str();
+  // disable, enable, passwd, revoke: one change to one account each (console::change_account).
+  std::vector<std::pair<CLI::App*, std::string>> user_changes;
+  for (const auto& [sub, what, help] :
+       std::vector<std::tuple<const char*, const char*, const char*>>{
+           {"disable", "disable", "disable an account: its sessions end, its tokens stop working"},
+           {"enable", "enable", "enable a disabled account again"},
+           {"passwd", "password",
+            "set an account's password from $GRIDBOT_PASSWORD or the first line of stdin; its "
+            "sessions end"},
+           {"revoke", "revoke", "revoke an account's API tokens (all, or those with --label)"}}) {
+    auto* cmd = user->add_subcommand(sub, help);
+    cmd->add_option("name", user_name, "login name")->required();
+    if (std::string(sub) == "revoke")
+      cmd->add_option("--label", token_label, "only the tokens with this label");
+    cmd->add_option("-c,--config", config, "configuration file")->capture_default_str();
+    user_changes.emplace_back(cmd, what);
+  }
 
   auto* classify = cli.add_subcommand("classify", "classify lines of stdin, one JSON per line");
   classify->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
@@ -84,6 +103,8 @@ int main(int argc, char** argv) {
   if (*user_add) return app::user_add(config, user_name, user_node, user_role, user_display);
   if (*user_token) return app::user_token(config, user_name, token_label);
   if (*user_list) return app::user_list(config);
+  for (const auto& [cmd, what] : user_changes)
+    if (*cmd) return app::user_change(config, user_name, what, token_label);
   if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
   if (*train) return app::train(rules_dir, train_tsvs, model_out);

@@ -1,6 +1,8 @@
-// `gridbot user add|token|list`: console accounts and their API tokens (docs/console.md).
+// `gridbot user add|token|list|disable|enable|passwd|revoke`: console accounts and their API
+// tokens (docs/console.md).
 #include "base/config/config.hpp"
 #include "bot/app/app.hpp"
+#include "bot/console/account_change.hpp"
 #include "bot/console/secrets.hpp"
 #include "bot/knowledge/org_loader.hpp"
 #include "bot/store/store.hpp"
@@ -33,6 +35,33 @@ std::unique_ptr<store::Store> open_configured(const std::string& config_file, co
   return s;
 }
 
+// A new password from $GRIDBOT_PASSWORD or the first line of stdin; "" (with the reason printed)
+// when it is not acceptable.
+std::string read_password() {
+  std::string password;
+  if (const char* env = std::getenv("GRIDBOT_PASSWORD")) {
+    password = env;
+  } else {
+    std::cerr << "password: ";
+    std::getline(std::cin, password);
+  }
+  if (!console::password_acceptable(password)) {
+    std::cerr << "error: the password needs " << console::kMinPassword << " to "
+              << console::kMaxPassword << " characters\n";
+    return {};
+  }
+  return password;
+}
+
+AuditEntry cli_audit(std::string action, std::string target) {
+  AuditEntry e;
+  e.at_ms = now_ms();
+  e.account = "cli";
+  e.action = std::move(action);
+  e.target = std::move(target);
+  return e;
+}
+
 }  // namespace
 
 int user_add(const std::string& config_file, const std::string& name, const std::string& node,
@@ -55,17 +84,8 @@ int user_add(const std::string& config_file, const std::string& name, const std:
     std::cerr << "error: --node " << node << ": no such org node\n";
     return 1;
   }
-  std::string password;
-  if (const char* env = std::getenv("GRIDBOT_PASSWORD")) {
-    password = env;
-  } else {
-    std::cerr << "password: ";
-    std::getline(std::cin, password);
-  }
-  if (password.size() < 10) {
-    std::cerr << "error: the password needs at least 10 characters\n";
-    return 1;
-  }
+  const std::string password = read_password();
+  if (password.empty()) return 1;
   Account a;
   a.name = name;
   a.display_name = display_name.empty() ? name : display_name;
@@ -74,11 +94,7 @@ int user_add(const std::string& config_file, const std::string& name, const std:
   a.password_hash = console::hash_password(password);
   a.created_ms = a.updated_ms = now_ms();
   int64_t id = 0;
-  AuditEntry e;
-  e.at_ms = a.created_ms;
-  e.account = "cli";
-  e.action = "account.add";
-  e.target = name;
+  AuditEntry e = cli_audit("account.add", name);
   e.detail = node + " " + to_string(a.role);
   const auto ec = store->write_sync([&](store::WriteTx& tx) {
     id = tx.add_account(a);
@@ -128,6 +144,50 @@ int user_list(const std::string& config_file) {
     std::cout << a.name << "\t" << to_string(a.role) << "\t" << a.node << "\t" << a.display_name
               << (a.disabled ? "\tdisabled" : "") << "\n";
   store->close();
+  return 0;
+}
+
+int user_change(const std::string& config_file, const std::string& name, const std::string& what,
+                const std::string& label) {
+  const auto change = console::parse_account_change(what);
+  if (!change) return 2;
+  config::Config cfg;
+  auto store = open_configured(config_file, &cfg);
+  if (!store) return 1;
+  // Asked before the password, so a mistyped name is not followed by a prompt.
+  if (!store->account(name)) {
+    std::cerr << "error: no account named " << name << "\n";
+    return 1;
+  }
+  std::string hash;
+  if (*change == console::AccountChange::password) {
+    const std::string password = read_password();
+    if (password.empty()) return 1;
+    hash = console::hash_password(password);
+  }
+  console::AccountChangeResult r;
+  const auto ec = store->write_sync([&](store::WriteTx& tx) {
+    r = console::change_account(tx, name, *change, hash, label, cli_audit("", name));
+  });
+  store->close();
+  if (ec || !r.found) {
+    std::cerr << "error: " << (ec ? ec.message() : "no account named " + name) << "\n";
+    return 1;
+  }
+  switch (*change) {
+    case console::AccountChange::disable:
+      std::cout << name << ": disabled; its sessions ended\n";
+      break;
+    case console::AccountChange::enable:
+      std::cout << name << ": enabled\n";
+      break;
+    case console::AccountChange::password:
+      std::cout << name << ": password changed; its sessions ended\n";
+      break;
+    case console::AccountChange::revoke:
+      std::cout << name << ": " << r.tokens << " token(s) revoked\n";
+      break;
+  }
   return 0;
 }
 

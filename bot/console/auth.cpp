@@ -197,6 +197,57 @@ void Authenticator::logout(const Principal& p, const std::string& address,
       std::move(done));
 }
 
+int Authenticator::check_password(const Principal& p, const std::string& password,
+                                  const std::string& address) {
+  const int64_t now = clock_.now_ms();
+  const std::string account_key = "a:" + p.name;
+  const std::string address_key = "ip:" + address;
+  if (std::max(by_account_.wait_ms(account_key, now), by_address_.wait_ms(address_key, now)) > 0)
+    return 429;
+  std::optional<Account> a;
+  try {
+    a = store_.account(p.name);
+  } catch (const store::ReadError&) {
+    return 503;
+  }
+  if (a && a->id == p.account_id && verify_password(password, a->password_hash)) return 200;
+  by_account_.failed(account_key, now);
+  by_address_.failed(address_key, now);
+  return 401;
+}
+
+std::string Authenticator::client_address(const HttpRequest& req) const {
+  if (options_.trusted_proxies.empty()) return req.peer;
+  auto trusted = [this](const IpAddress& a) {
+    for (const auto& r : options_.trusted_proxies)
+      if (in_range(r, a)) return true;
+    return false;
+  };
+  const auto peer = parse_ip(req.peer);
+  if (!peer || !trusted(*peer)) return req.peer;
+  // Each proxy appends the address it took the request from, so the list is read from the right:
+  // the first address no trusted proxy could have added is the client. Anything left of it the
+  // client may have written itself, and a hop that is not an address ends the walk.
+  std::vector<std::string_view> hops;
+  for (auto value : header_values(req.headers, "X-Forwarded-For")) {
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      auto hop = value.substr(0, comma);
+      value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+      while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+      while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+      hops.push_back(hop);
+    }
+  }
+  IpAddress client = *peer;
+  for (auto it = hops.rbegin(); it != hops.rend() && trusted(client); ++it) {
+    const auto a = parse_ip(*it);
+    if (!a) break;
+    client = *a;
+  }
+  return ip_to_string(client);
+}
+
 std::string Authenticator::clear_cookie() const {
   return std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
          (options_.secure_cookie ? "; Secure" : "");

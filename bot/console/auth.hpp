@@ -6,6 +6,7 @@
 
 #include "base/common/clock.hpp"
 #include "base/common/http_types.hpp"
+#include "base/common/ip_range.hpp"
 #include "bot/console/scope.hpp"
 #include "bot/console/throttle.hpp"
 #include "bot/store/store.hpp"
@@ -24,6 +25,8 @@ struct AuthOptions {
   int account_failures = 5;              // failed logins per account per window
   int address_failures = 20;             // failed logins per address per window
   int64_t throttle_window_ms = 15 * 60'000;
+  // Reverse proxies whose X-Forwarded-For is believed (console.trusted_proxies).
+  std::vector<IpRange> trusted_proxies = {};
 };
 
 inline constexpr std::string_view kSessionCookie = "gridbot_session";
@@ -59,6 +62,13 @@ class Authenticator {
   /// Ends the session (and audits it); `done(ec)` after the write.
   void logout(const Principal& p, const std::string& address,
               std::function<void(std::error_code)> done);
+  /// The current password of a signed-in account, checked as a login checks it (to change it):
+  /// 200 right, 401 wrong (counted by the throttle, as a failed login), 429 throttled, 503 when
+  /// the store cannot answer. Runs argon2id on the calling thread.
+  int check_password(const Principal& p, const std::string& password, const std::string& address);
+  /// The client's address for the throttle and the audit log: the peer, or — only when the peer
+  /// is a trusted proxy — the rightmost address of X-Forwarded-For that no trusted proxy added.
+  std::string client_address(const HttpRequest& request) const;
   /// The Set-Cookie value that clears the cookie.
   std::string clear_cookie() const;
 

@@ -1,5 +1,6 @@
 // ConsoleApi: the gate (session, CSRF, role), login and logout, the static UI, and the dispatch
-// to the endpoint files (board.cpp, review.cpp, assessment.cpp, health.cpp).
+// to the endpoint files (board.cpp, review.cpp, assessment.cpp, health.cpp, org_import.cpp,
+// accounts.cpp).
 #include "bot/console/console_api.hpp"
 
 #include "adapters/common/json.hpp"
@@ -101,7 +102,7 @@ AuditEntry ConsoleApi::audit_entry(const Call& c, std::string action, std::strin
   e.account = c.who.name;
   e.action = std::move(action);
   e.target = std::move(target);
-  e.address = c.req.peer;
+  e.address = auth_.client_address(c.req);
   return e;
 }
 
@@ -119,7 +120,7 @@ void ConsoleApi::handle(const HttpRequest& req, const std::string& path, Params&
   std::string file = path.substr(kPrefix.size());
   if (file.empty()) file = "index.html";
   const char* type = content_type(file);
-  std::ifstream in(web_dir_ + "/" + file, std::ios::binary);
+  std::ifstream in(options_.web_dir + "/" + file, std::ios::binary);
   if (!plain_name(file) || type == nullptr || !in)
     return hardened(error_response(make_error_code(errc::not_found), path));
   std::ostringstream body;
@@ -136,7 +137,7 @@ void ConsoleApi::login(const HttpRequest& req, Reply& reply) {
       (*f)["password"].size() > 1024)
     return reply(json_error(400, "bad_request", "name and password"));
   auto k = tickets_.knowledge();
-  auth_.login((*f)["name"], (*f)["password"], req.peer, [reply, k](LoginResult r) {
+  auth_.login((*f)["name"], (*f)["password"], auth_.client_address(req), [reply, k](LoginResult r) {
     if (r.status == 429) {
       auto resp = json_error(429, "throttled", "too many failed logins; try again later");
       resp.headers.emplace_back("Retry-After", std::to_string(r.retry_after_s));
@@ -176,7 +177,7 @@ void ConsoleApi::api(const HttpRequest& req, std::string_view path, Params& para
   Call c{req, params, *who, Scope(*who, k->tree), k};
 
   if (path == "logout" && change) {
-    return auth_.logout(c.who, req.peer, [reply, this](std::error_code ec) {
+    return auth_.logout(c.who, auth_.client_address(req), [reply, this](std::error_code ec) {
       if (ec) return reply(error_response(ec));
       auto r = json_response(200, "{}");
       r.headers.emplace_back("Set-Cookie", auth_.clear_cookie());
@@ -225,9 +226,17 @@ void ConsoleApi::api(const HttpRequest& req, std::string_view path, Params& para
     return reply(assessment(c, path));
   if (path == "health" && !change) return reply(health(c));
   if (path == "org" && !change) return reply(org(c));
+  if ((path == "org/preview" || path == "org/apply") && change)
+    return org_import(c, path == "org/apply", reply);
   if (path == "audit" && !change) return reply(audit(c));
   if (path == "accounts" && !change) return reply(accounts(c));
   if (path == "accounts" && change) return add_account(c, reply);
+  if (path == "password" && change) return change_own_password(c, reply);
+  // accounts/{disable|enable|password|revoke} {name, …}: the name in the body, where any
+  // character a login name may hold is safe.
+  constexpr std::string_view kAccounts = "accounts/";
+  if (change && path.rfind(kAccounts, 0) == 0)
+    return manage_account(c, path.substr(kAccounts.size()), reply);
   reply(error_response(make_error_code(errc::not_found), path));
 }
 

@@ -6,7 +6,9 @@
 
 #include "base/common/clock.hpp"
 #include "base/common/http_types.hpp"
+#include "bot/console/account_change.hpp"
 #include "bot/console/auth.hpp"
+#include "bot/console/knowledge_swap.hpp"
 #include "bot/incidents/service.hpp"
 #include "bot/store/store.hpp"
 #include "bot/tickets/service.hpp"
@@ -30,17 +32,24 @@ struct Call {
   std::shared_ptr<const knowledge::Knowledge> k;
 };
 
+struct ConsoleOptions {
+  std::string web_dir = "web";            // the static UI
+  size_t org_import_limit = 1024 * 1024;  // bytes of an uploaded org CSV
+};
+
 /// Thread safety: handle() is safe from any thread; writes go through Store::write.
 class ConsoleApi {
  public:
   ConsoleApi(store::Store& store, Authenticator& auth, tickets::TicketService& tickets,
-             incidents::IncidentService& incidents, const Clock& clock, std::string web_dir)
+             incidents::IncidentService& incidents, KnowledgeSwap& swap, const Clock& clock,
+             ConsoleOptions options)
       : store_(store),
         auth_(auth),
         tickets_(tickets),
         incidents_(incidents),
+        swap_(swap),
         clock_(clock),
-        web_dir_(std::move(web_dir)) {}
+        options_(std::move(options)) {}
 
   /// "/", "/console" and everything under "/console/".
   static bool owns(std::string_view path);
@@ -63,9 +72,14 @@ class ConsoleApi {
   // health.cpp
   HttpResponse health(Call& c);
   HttpResponse org(Call& c);
+  // org_import.cpp
+  void org_import(Call& c, bool apply, Reply& reply);
+  // accounts.cpp
   HttpResponse audit(Call& c);
   HttpResponse accounts(Call& c);
   void add_account(Call& c, Reply& reply);
+  void manage_account(Call& c, std::string_view what, Reply& reply);
+  void change_own_password(Call& c, Reply& reply);
 
   /// An audit row for a change by `c.who`.
   AuditEntry audit_entry(const Call& c, std::string action, std::string target) const;
@@ -74,8 +88,9 @@ class ConsoleApi {
   Authenticator& auth_;
   tickets::TicketService& tickets_;
   incidents::IncidentService& incidents_;
+  KnowledgeSwap& swap_;
   const Clock& clock_;
-  std::string web_dir_;
+  ConsoleOptions options_;
 };
 
 /// Helpers shared by the endpoint files.

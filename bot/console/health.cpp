@@ -1,9 +1,8 @@
 // Health (deliveries pending and failed per destination, disabled destinations, the oldest
-// pending message), the org browser, and the admin's pages: accounts and the audit log.
+// pending message) and the org browser.
 #include "base/common/errors.hpp"
 #include "base/common/json_writer.hpp"
 #include "bot/console/console_api.hpp"
-#include "bot/console/secrets.hpp"
 
 #include <map>
 
@@ -112,78 +111,6 @@ HttpResponse ConsoleApi::org(Call& c) {
       w.key("heads").value(static_cast<int64_t>(ch->heads.size())).end_object();
     }
     w.end_array().end_object();
-  }
-  w.end_array().end_object();
-  return json_response(200, w.take());
-}
-
-HttpResponse ConsoleApi::accounts(Call& c) {
-  if (!allowed(c.who, Permission::admin)) return json_error(403, "forbidden", "admin only");
-  JsonWriter w;
-  w.begin_object().key("accounts").begin_array();
-  for (const auto& a : store_.accounts()) {
-    if (!c.scope.node(a.node)) continue;
-    const OrgNode* n = c.k->tree->find(a.node);
-    w.begin_object().key("name").value(a.name).key("display_name").value(a.display_name);
-    w.key("node").value(a.node).key("node_name").value(n ? n->name : a.node);
-    w.key("role").value(to_string(a.role)).key("disabled").value(a.disabled);
-    w.key("created_ms").value(a.created_ms).end_object();
-  }
-  w.end_array().end_object();
-  return json_response(200, w.take());
-}
-
-void ConsoleApi::add_account(Call& c, Reply& reply) {
-  if (!allowed(c.who, Permission::admin)) return reply(json_error(403, "forbidden", "admin only"));
-  auto f = body_fields(c.req.body);
-  if (!f) return reply(json_error(400, "bad_request", "a JSON object of strings"));
-  Account a;
-  a.name = (*f)["name"];
-  a.display_name = (*f)["display_name"];
-  a.node = (*f)["node"];
-  const auto role = parse_account_role((*f)["role"]);
-  const std::string password = (*f)["password"];
-  if (a.name.empty() || a.name.size() > 64 || !role || password.size() < 10)
-    return reply(json_error(400, "bad_request",
-                            "name, role (viewer operator controller admin), password of 10+"));
-  if (c.k->tree->find(a.node) == nullptr || !c.scope.node(a.node))
-    return reply(json_error(403, "out_of_scope", "node"));
-  a.role = *role;
-  a.password_hash = hash_password(password);
-  a.created_ms = a.updated_ms = clock_.now_ms();
-  auto entry = std::make_shared<AuditEntry>(audit_entry(c, "account.add", a.name));
-  entry->detail = a.node + " " + to_string(a.role);
-  auto id = std::make_shared<int64_t>(0);
-  store_.write(
-      [a, entry, id](store::WriteTx& tx) {
-        *id = tx.add_account(a);
-        entry->result = *id ? "ok" : "refused: name taken";
-        tx.add_audit(*entry);
-      },
-      [reply, id](std::error_code ec) {
-        if (ec) return reply(error_response(ec));
-        if (*id == 0) return reply(json_error(409, "conflict", "name taken"));
-        reply(json_response(201, "{}"));
-      });
-}
-
-HttpResponse ConsoleApi::audit(Call& c) {
-  if (!allowed(c.who, Permission::admin)) return json_error(403, "forbidden", "admin only");
-  std::map<int64_t, std::string> nodes;
-  for (const auto& a : store_.accounts()) nodes[a.id] = a.node;
-  store::AuditQuery q;
-  q.target = c.params["target"];
-  q.limit = 500;
-  JsonWriter w;
-  w.begin_object().key("audit").begin_array();
-  for (const auto& e : store_.audit(q)) {
-    // Entries of accounts within the admin's subtree (failed logins of unknown names: whole tree).
-    auto it = nodes.find(e.account_id);
-    if (it == nodes.end() ? !c.scope.whole_tree() : !c.scope.node(it->second)) continue;
-    w.begin_object().key("at_ms").value(e.at_ms).key("account").value(e.account);
-    w.key("action").value(e.action).key("target").value(e.target);
-    w.key("detail").value(e.detail).key("result").value(e.result);
-    w.key("address").value(e.address).end_object();
   }
   w.end_array().end_object();
   return json_response(200, w.take());

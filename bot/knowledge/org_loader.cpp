@@ -1,10 +1,14 @@
-// import_org: parse, merge, validate, then one transaction with the rows that changed.
+// import_org (start-up and `gridbot org import`): the stored rows streamed into the tree, the
+// files' rows in their place, one transaction with the rows that changed. plan_org (the console's
+// import with its preview): the same parser and tree, with the records kept for the diff.
 #include "bot/knowledge/org_loader.hpp"
 
 #include "base/common/flat_index.hpp"
 #include "base/config/org_csv.hpp"
 
 #include <fstream>
+#include <set>
+#include <unordered_map>
 
 namespace gridbot::knowledge {
 namespace {
@@ -28,6 +32,74 @@ bool read_file(const std::string& path, std::string* out) {
 }
 
 }  // namespace
+
+std::optional<OrgPlan> plan_org(const std::vector<std::string>& stored_rows,
+                                const std::vector<OrgSource>& sources,
+                                const RemoveAbsent& remove_absent,
+                                std::vector<std::string>* errors) {
+  OrgPlan plan;
+  plan.before.reserve(stored_rows.size());
+  std::string why;
+  for (const auto& row : stored_rows) {
+    OrgRecord r;
+    if (!config::parse_org_row(row, &r, &why)) {
+      errors->push_back("(store): node " + std::string(row_id(row)) + ": " + why);
+      return std::nullopt;
+    }
+    plan.before.push_back(std::move(r));
+  }
+  // Remember where each incoming node was written, to point tree errors at their row.
+  std::unordered_map<std::string, std::string> where;
+  bool ok = true;
+  for (const auto& source : sources) {
+    const size_t before = plan.incoming.size();
+    if (!config::parse_org_csv(source.name, source.text, &plan.incoming, errors)) {
+      ok = false;
+      continue;
+    }
+    for (size_t i = before; i < plan.incoming.size(); ++i)
+      where[plan.incoming[i].id] = source.name + ":" + std::to_string(plan.incoming[i].source_line);
+  }
+  if (!ok) return std::nullopt;
+  // Only rows that differ from the stored ones are written (an unchanged re-import writes none).
+  std::unordered_map<std::string_view, std::string_view> stored_by_id;
+  for (const auto& row : stored_rows) stored_by_id[row_id(row)] = row;
+  for (const auto& n : plan.incoming) {
+    std::string row = config::format_org_row(n);
+    auto it = stored_by_id.find(n.id);
+    if (it == stored_by_id.end() || it->second != row)
+      plan.upserts.emplace_back(n.id, std::move(row));
+  }
+  std::vector<OrgRecord> kept;
+  if (remove_absent) {
+    std::set<std::string_view> named;
+    for (const auto& n : plan.incoming) named.insert(n.id);
+    for (const auto& n : plan.before) {
+      if (!named.count(n.id) && remove_absent(n))
+        plan.removals.push_back(n.id);
+      else
+        kept.push_back(n);
+    }
+  } else {
+    kept = plan.before;
+  }
+  std::vector<std::string> tree_errors;
+  auto tree = config::merge_org(std::move(kept), plan.incoming, &tree_errors);
+  for (auto& e : tree_errors) {
+    // "node ID: reason" → "FILE:LINE: node ID: reason" when the node came from a file.
+    const auto id = e.substr(5, e.find(':') - 5);
+    auto it = where.find(id);
+    errors->push_back((it != where.end() ? it->second + ": " : std::string()) + e);
+  }
+  if (!tree) return std::nullopt;
+  plan.tree = std::move(*tree);
+  return plan;
+}
+
+void write_org_plan(const OrgPlan& plan, store::WriteTx& tx) {
+  for (const auto& [id, row] : plan.upserts) tx.upsert_org_row(id, row);
+  for (const auto& id : plan.removals) tx.delete_org_row(id);
+}
 
 std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, store::Store* store,
                                   std::vector<std::string>* errors) {

@@ -80,6 +80,11 @@ class OrgTx {
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
   /// Records the digest of an org CSV file as imported, so an unchanged file is not read again.
   virtual void set_org_file_digest(std::string_view path, std::string_view digest) = 0;
+  /// Removes an org node's row (a console import that replaces a subtree).
+  virtual void delete_org_row(std::string_view id) = 0;
+  /// The stored rows as Store::org_rows, read inside this transaction: an import checks that the
+  /// org is still the one it previewed, with no other import able to slip in between.
+  virtual std::vector<std::string> load_org_rows() = 0;
 };
 
 /// Tickets, their reporters, events and satisfaction answers.

@@ -119,3 +119,26 @@ TEST_CASE("log.format is text or json, text by default, trusting X-Request-Id is
   CHECK(errors[0] == "gb.json:2: log.format: must be text or json");
   CHECK(errors[1] == "gb.json:3: log.trust_request_id: must be true or false");
 }
+
+TEST_CASE("console.trusted_proxies holds addresses or ranges, each checked with its line",
+          "[config]") {
+  const char* text = R"({
+  "console": {
+    "trusted_proxies": ["10.0.0.7", "172.16.0.0/12", "fd00::/8",
+      "proxy.example", "10.0.0.0/33"],
+    "org_import_limit": 2048
+  }
+})";
+  std::vector<std::string> errors;
+  auto cfg = parse_config("c.json", text, fake_env({}), &errors);
+  CHECK_FALSE(cfg);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].rfind("c.json:4: console.trusted_proxies[3]: \"proxy.example\" is not", 0) == 0);
+  CHECK(errors[1].rfind("c.json:4: console.trusted_proxies[4]: \"10.0.0.0/33\" is not", 0) == 0);
+  errors.clear();
+  cfg = parse_config("c.json", R"({"console": {"trusted_proxies": ["10.0.0.7", "fd00::/8"]}})",
+                     fake_env({}), &errors);
+  REQUIRE(cfg);
+  CHECK(cfg->console.trusted_proxies.size() == 2);
+  CHECK(cfg->console.org_import_limit == 1024 * 1024);
+}

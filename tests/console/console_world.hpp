@@ -7,29 +7,37 @@
 #include "bot/api/router.hpp"
 #include "bot/console/console_api.hpp"
 #include "bot/console/secrets.hpp"
+#include "bot/knowledge/org_loader.hpp"
 #include "tests/support/incident_fixture.hpp"
 
 namespace gridbot::test {
 
 struct ConsoleWorld : IncidentWorld {
   std::unique_ptr<console::Authenticator> auth;
+  std::unique_ptr<console::KnowledgeSwap> swap;
   std::unique_ptr<console::ConsoleApi> console_api;
   std::unique_ptr<api::IncidentApi> incident_api;
   std::unique_ptr<api::Router> router;
   std::map<std::string, std::string> tokens;  // account name → API token
 
-  ConsoleWorld() {
-    console::AuthOptions o;
+  explicit ConsoleWorld(console::AuthOptions o = {}, size_t org_import_limit = 64 * 1024) {
     o.api_token = "api-token-0123456789";
+    // The demo org in the store, as start-up puts org.files there: what an org import plans on.
+    std::vector<std::string> errors;
+    REQUIRE(knowledge::import_org({std::string(GRIDBOT_SOURCE_DIR) + "/config/demo/org.csv"},
+                                  store.get(), &errors));
     auth = std::make_unique<console::Authenticator>(*store, clock, o);
-    console_api = std::make_unique<console::ConsoleApi>(*store, *auth, *service, *incidents, clock,
-                                                        std::string(GRIDBOT_SOURCE_DIR) + "/web");
+    swap = std::make_unique<console::KnowledgeSwap>(*service, *incidents);
+    console_api = std::make_unique<console::ConsoleApi>(
+        *store, *auth, *service, *incidents, *swap, clock,
+        console::ConsoleOptions{std::string(GRIDBOT_SOURCE_DIR) + "/web", org_import_limit});
     router = std::make_unique<api::Router>(*pipeline, *store, o.api_token, nullptr);
     router->set_tickets(&service->config());
     incident_api = std::make_unique<api::IncidentApi>(
         *incidents, *store, clock, api::IncidentApiOptions{"", 300, o.api_token});
     router->set_incident_api(incident_api.get());
-    router->set_console(console_api.get(), auth.get(), [this] { return knowledge->tree; });
+    router->set_console(console_api.get(), auth.get(),
+                        [this] { return service->knowledge()->tree; });
     add("sun", "g1", AccountRole::operator_);
     add("zhu", "g3", AccountRole::operator_);
     add("look", "g1", AccountRole::viewer);

@@ -290,6 +290,14 @@ void WriterStatements::set_org_file_digest(std::string_view path, std::string_vi
   s.exec();
 }
 
+void WriterStatements::delete_org_row(std::string_view id) {
+  SQLite::Statement s(db_, "DELETE FROM org_nodes WHERE id = ?");
+  s.bind(1, std::string(id));
+  s.exec();
+}
+
+std::vector<std::string> WriterStatements::load_org_rows() { return read_org_rows(db_); }
+
 std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db) {
   SQLite::Statement s(db, "SELECT path, digest FROM org_files");
   std::map<std::string, std::string> out;

@@ -25,6 +25,8 @@ class WriterStatements final : public WriteTx {
   void mark_final(int64_t id, DeliveryState state, std::string_view error) override;
   void upsert_org_row(std::string_view id, std::string_view csv_row) override;
   void set_org_file_digest(std::string_view path, std::string_view digest) override;
+  void delete_org_row(std::string_view id) override;
+  std::vector<std::string> load_org_rows() override;
   int64_t prune_inbox(int64_t before_ms) override;
   bool guarded(const std::function<void()>& f) override;
   // Tickets (ticket_statements.cpp)

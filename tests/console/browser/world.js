@@ -1,7 +1,8 @@
 // The world the browser test runs in: a stub bridge platform that records what gridbot posts into
 // each group, a gridbot child process on loopback port 0 with its own store, the demo org and
-// three console accounts (a grid head, a community head, a power company's controller), and
-// signed posts of group messages as the bridge would send them.
+// four console accounts (a grid head, a community head, a power company's controller, the
+// street's admin), the command line on the same store, and signed posts of group messages as the
+// bridge would send them.
 import { spawn, execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -17,6 +18,7 @@ export const ACCOUNTS = {
   grid: { name: 'sun', node: 'g1', role: 'operator', display: '孙师傅', password: 'grid-head-pass-01' },
   community: { name: 'liu', node: 'cm-mhd', role: 'operator', display: '刘书记', password: 'community-pass-01' },
   controller: { name: 'he', node: 'dep-power', role: 'controller', display: '何调度', password: 'controller-pass-01' },
+  admin: { name: 'chen', node: 'st-zgl', role: 'admin', display: '陈主任', password: 'street-admin-pass-01' },
 }
 
 /** Why the test cannot run here, or ''. */
@@ -83,6 +85,12 @@ export async function startGridbot (dir, stubPort) {
   const url = p => `http://127.0.0.1:${port}${p}`
   return {
     url,
+    dir,
+    /** `gridbot ARGS -c CONFIG` on the running server's store; its stdout. */
+    cli (args, env = {}) {
+      return execFileSync(process.env.GRIDBOT_BIN, [...args, '-c', config],
+        { env: { ...process.env, ...env }, encoding: 'utf8' })
+    },
     log: () => fs.readFileSync(logFile, 'utf8'),
     async api (p) {
       const r = await fetch(url(p), { headers: { Authorization: `Bearer ${API_TOKEN}` } })
