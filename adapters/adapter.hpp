@@ -56,6 +56,14 @@ struct ConfirmationOutcome {
   std::string detail;
 };
 
+/// What a media download came back as (docs/media.md).
+struct MediaOutcome {
+  Verdict verdict = Verdict::retry;  // delivered (bytes hold the medium), retry, throttled, failed
+  std::string bytes;
+  int64_t retry_after_ms = 0;  // 0: the download job's own backoff
+  std::string detail;          // recorded as the medium's last_error
+};
+
 struct SendOutcome {
   Verdict verdict = Verdict::retry;
   int64_t retry_after_ms = 0;  // 0: the outbox's own backoff
@@ -100,6 +108,15 @@ class Adapter {
   virtual bool accept_token(const TransportResult& /*result*/, int64_t /*now_ms*/) const {
     return true;
   }
+
+  /// Media of inbound messages (docs/media.md): the request that fetches `m` (call
+  /// token_request first on platforms with access tokens), or errc::bad_request when this
+  /// channel cannot fetch it. Default: GET m.url, which must be http:// or https://.
+  virtual Result<HttpRequest> media_request(const MediaRef& m, int64_t now_ms) const;
+  /// Classifies the answer to media_request(m) and turns its body into the medium's bytes,
+  /// decrypted where the platform encrypts them. Default: 2xx → the body as it is; 429
+  /// throttled; 5xx, 408 and transport errors retry; any other status failed.
+  virtual MediaOutcome interpret_media(const MediaRef& m, TransportResult result) const;
 
   /// Platforms that take a message as a task a person confirms (Verdict::awaiting; a WeCom
   /// customer-group send): the request that asks whether the task of `item` (an awaiting row,

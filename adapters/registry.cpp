@@ -139,8 +139,10 @@ std::unique_ptr<Adapter> make_wecom_aibot(const OptionReader& r) {
 }
 
 std::unique_ptr<Adapter> make_wecom_app(const OptionReader& r) {
-  r.only({"token", "encoding_aes_key", "corp_id", "agent_id"});
+  r.only({"token", "encoding_aes_key", "corp_id", "agent_id", "secret", "base_url"});
   wecom::AppOptions o;
+  o.secret = r.optional("secret");
+  o.base_url = wecom_base_url(r);
   o.corp_id = r.required("corp_id");
   o.agent_id = r.optional("agent_id");
   if (!o.agent_id.empty() && o.agent_id.find_first_not_of("0123456789") != std::string::npos)

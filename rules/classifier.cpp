@@ -348,6 +348,15 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   return c;
 }
 
+Location locate(const Rules& rules, std::string_view utf8_text) {
+  thread_local Scratch s;
+  Scores sc;
+  std::int32_t model_logit = 0;
+  analyse(rules, utf8_text, s, sc, model_logit);
+  if (s.first_word == SIZE_MAX) return {};
+  return rules.location.extract(s.text, s.first_word, s.last_word);
+}
+
 std::string to_json(const Classification& c) {
   if (!c.is_report) return R"({"is_report": false})";
   std::string out = R"({"is_report": true, "category": )";

@@ -34,6 +34,10 @@ class Rules;  // immutable compiled rule set (rules/rules.hpp)
 /// rule set when a reload fails.
 std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error);
 
+/// The place a message names, report or not ("在5栋2单元" after a report, docs/media.md
+/// "Follow-ups"). Thread safety as classify().
+Location locate(const Rules& rules, std::string_view utf8_text);
+
 /// Classifies one UTF-8 message. Never throws; any text (empty, invalid UTF-8) gets an answer.
 ///
 /// *Thread safety*: safe to call concurrently with the same Rules (scratch state is thread-local).

@@ -7,6 +7,7 @@
 #include "adapters/common/crypto.hpp"
 #include "adapters/common/json.hpp"
 #include "adapters/common/text.hpp"
+#include "adapters/wecom/msg_crypt.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/json_writer.hpp"
 
@@ -39,6 +40,45 @@ std::string read_str(const Value& obj, const char* key) {
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd() || !it->value.IsString()) return {};
   return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+// The largest media list one message may carry: WeChat posts at most nine photos at once.
+constexpr size_t kMaxMedia = 9;
+
+// One item of the `media` list (docs/adapters/bridge.md "Media"); false when malformed.
+bool read_media(const Value& v, MediaRef& out) {
+  if (!v.IsObject()) return false;
+  auto type = v.FindMember("type");
+  if (type == v.MemberEnd() || !type->value.IsString()) return false;
+  auto kind = parse_media_kind({type->value.GetString(), type->value.GetStringLength()});
+  if (!kind) return false;
+  out.kind = *kind;
+  const bool has_url = v.HasMember("url"), has_data = v.HasMember("data");
+  if (has_url == has_data) return false;  // exactly one source
+  if (has_url) {
+    if (!v["url"].IsString()) return false;
+    out.url.assign(v["url"].GetString(), v["url"].GetStringLength());
+    if (!is_fetchable_url(out.url)) return false;
+  } else {
+    if (!v["data"].IsString()) return false;
+    auto bytes = wecom::base64_decode({v["data"].GetString(), v["data"].GetStringLength()});
+    if (!bytes) return false;
+    out.data = std::move(*bytes);
+  }
+  if (auto mime = v.FindMember("mime"); mime != v.MemberEnd()) {
+    if (!mime->value.IsString() || mime->value.GetStringLength() > 100) return false;
+    out.mime.assign(mime->value.GetString(), mime->value.GetStringLength());
+    if (!is_valid_id(out.mime)) return false;
+  }
+  if (auto size = v.FindMember("size"); size != v.MemberEnd()) {
+    if (!size->value.IsInt64() || size->value.GetInt64() < 0) return false;
+    out.declared_size = size->value.GetInt64();
+  }
+  if (auto name = v.FindMember("name"); name != v.MemberEnd()) {
+    if (!name->value.IsString() || name->value.GetStringLength() > 256) return false;
+    out.name = sanitize_utf8({name->value.GetString(), name->value.GetStringLength()});
+  }
+  return true;
 }
 
 }  // namespace
@@ -109,6 +149,15 @@ Result<ParseResult> BridgeAdapter::parse(const HttpRequest& req, int64_t now_ms)
       if (!v.IsString() || !is_valid_id({v.GetString(), v.GetStringLength()}))
         return make_error_code(errc::malformed);
       m.mentions.emplace_back(v.GetString(), v.GetStringLength());
+    }
+  }
+  if (auto media = doc.FindMember("media"); media != doc.MemberEnd()) {
+    if (!media->value.IsArray() || media->value.Size() > kMaxMedia)
+      return make_error_code(errc::malformed);
+    for (const auto& v : media->value.GetArray()) {
+      MediaRef ref;
+      if (!read_media(v, ref)) return make_error_code(errc::malformed);
+      m.media.push_back(std::move(ref));
     }
   }
   if (auto t = doc.FindMember("timestamp"); t != doc.MemberEnd()) {

@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <memory>
 
@@ -50,6 +51,29 @@ std::string sha1(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha1(), nullptr) != 1)
     throw std::runtime_error("SHA-1 failed");
   return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string sha256(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string md5(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, EVP_md5(), nullptr) != 1)
+    throw std::runtime_error("MD5 failed");
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string random_bytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+    throw std::runtime_error("RAND_bytes failed");
+  return out;
 }
 
 std::string to_hex(std::string_view bytes) {

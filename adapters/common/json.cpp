@@ -61,4 +61,12 @@ bool is_valid_id(std::string_view id) {
   return true;
 }
 
+bool is_fetchable_url(std::string_view url) {
+  if (url.size() > 4096 || (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0))
+    return false;
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 }  // namespace gridbot::adapters

@@ -19,4 +19,8 @@ bool parse_json_strict(std::string_view body, rapidjson::Document& doc);
 /// DEL, C1). Ids become stored keys, idempotency keys and outbound header values.
 bool is_valid_id(std::string_view id);
 
+/// A URL the media download job may fetch (docs/media.md): http:// or https://, at most 4096
+/// bytes, no space or control character (it becomes a request line).
+bool is_fetchable_url(std::string_view url);
+
 }  // namespace gridbot::adapters

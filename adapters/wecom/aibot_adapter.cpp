@@ -40,7 +40,18 @@ const Value* member(const Value& obj, const char* key) {
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
-// Length of the mention separator at the start of s: ASCII space, U+2005, U+00A0, or 0.
+// A mixed message holds a few items (text and photos); more than this is not a real message.
+constexpr rapidjson::SizeType kMaxMixedItems = 64;
+
+// An image or file structure: {"url": …, "aeskey": …} (aeskey only on the long connection,
+// where each message carries its own key; on a webhook the channel's EncodingAESKey decrypts).
+bool read_medium(const Value& body, MediaKind kind, MediaRef& out) {
+  out.kind = kind;
+  out.url = read_str(body, "url");
+  out.aes_key = read_str(body, "aeskey");
+  if (!out.aes_key.empty() && !media_key(out.aes_key)) return false;
+  return is_fetchable_url(out.url);
+}
 }  // namespace
 
 std::string strip_leading_mention(std::string_view text, std::string_view bot_name) {
@@ -80,9 +91,53 @@ Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t n
 
   const std::string msgtype = read_str(doc, "msgtype");
   if (msgtype.empty()) return gridbot::make_error_code(errc::malformed);
-  if (msgtype != "text") {
-    // Events (enter_chat, template_card_event, feedback_event), stream refresh polls, and media
-    // the bot cannot act on: acknowledged so that WeCom does not retry, and nothing is stored.
+  // What the message says and carries: text, a photo, a photo with words (mixed), a voice
+  // message (WeCom's own speech-to-text in voice.content), a file.
+  std::string raw;
+  std::vector<MediaRef> media;
+  bool understood = true;
+  if (msgtype == "text") {
+    const Value* text = member(doc, "text");
+    const Value* content = text ? member(*text, "content") : nullptr;
+    if (!content || !content->IsString()) return gridbot::make_error_code(errc::malformed);
+    raw = sanitize_utf8({content->GetString(), content->GetStringLength()});
+  } else if (msgtype == "voice") {
+    const Value* voice = member(doc, "voice");
+    const Value* content = voice ? member(*voice, "content") : nullptr;
+    if (!content || !content->IsString()) return gridbot::make_error_code(errc::malformed);
+    raw = sanitize_utf8({content->GetString(), content->GetStringLength()});
+  } else if (msgtype == "image" || msgtype == "file") {
+    const Value* body = member(doc, msgtype.c_str());
+    MediaRef ref;
+    if (!body || !read_medium(*body, msgtype == "image" ? MediaKind::image : MediaKind::file, ref))
+      return gridbot::make_error_code(errc::malformed);
+    media.push_back(std::move(ref));
+  } else if (msgtype == "mixed") {
+    const Value* mixed = member(doc, "mixed");
+    const Value* items = mixed ? member(*mixed, "msg_item") : nullptr;
+    if (!items || !items->IsArray() || items->Size() > kMaxMixedItems)
+      return gridbot::make_error_code(errc::malformed);
+    for (const auto& item : items->GetArray()) {
+      const std::string type = read_str(item, "msgtype");
+      const Value* body = member(item, type.c_str());
+      if (type == "text") {
+        const Value* content = body ? member(*body, "content") : nullptr;
+        if (!content || !content->IsString()) return gridbot::make_error_code(errc::malformed);
+        if (!raw.empty()) raw += "\n";
+        raw += sanitize_utf8({content->GetString(), content->GetStringLength()});
+      } else if (type == "image") {
+        MediaRef ref;
+        if (!body || !read_medium(*body, MediaKind::image, ref))
+          return gridbot::make_error_code(errc::malformed);
+        media.push_back(std::move(ref));
+      }  // other item types (none documented today) are skipped, the rest kept
+    }
+  } else {
+    understood = false;
+  }
+  if (!understood) {
+    // Events (enter_chat, template_card_event, feedback_event), stream refresh polls, video:
+    // acknowledged so that WeCom does not retry, and nothing is stored.
     log::debug("wecom_aibot: acknowledged a {} callback without a message", msgtype);
     return out;
   }
@@ -91,17 +146,16 @@ Result<ParseResult> AibotAdapter::parse_message(std::string_view json, int64_t n
   m.msg_id = read_str(doc, "msgid");
   const Value* from = member(doc, "from");
   m.sender_id = from ? read_str(*from, "userid") : std::string{};
-  const Value* text = member(doc, "text");
-  const Value* content = text ? member(*text, "content") : nullptr;
-  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id) || !content || !content->IsString())
+  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id))
     return gridbot::make_error_code(errc::malformed);
+  m.media = std::move(media);
   const std::string chattype = read_str(doc, "chattype");
-  const std::string raw = sanitize_utf8({content->GetString(), content->GetStringLength()});
   if (chattype == "group") {
     m.chat_id = read_str(doc, "chatid");
     if (!is_valid_id(m.chat_id)) return gridbot::make_error_code(errc::malformed);
-    // In a group the bot is only called when @-mentioned, and the text starts with that mention.
-    m.text = strip_leading_mention(raw, options_.bot_name);
+    // In a group the bot is only called when @-mentioned, and the text starts with that mention
+    // (a mixed message's first text item too).
+    m.text = raw.empty() ? raw : strip_leading_mention(raw, options_.bot_name);
   } else {
     // A single chat has no chatid: the conversation is the user.
     m.chat_id = m.sender_id;
@@ -189,6 +243,27 @@ Result<HttpRequest> AibotAdapter::build_send(const OutboxItem& item, int64_t /*n
   req.body = w.take();
   req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
   return req;
+}
+
+MediaOutcome AibotAdapter::interpret_media(const MediaRef& m, TransportResult result) const {
+  MediaOutcome out = Adapter::interpret_media(m, std::move(result));
+  if (out.verdict != Verdict::delivered) return out;
+  // Downloads are encrypted (docs/adapters/wecom.md "Media"): with the message's own key, or on a
+  // webhook with the channel's EncodingAESKey.
+  std::array<unsigned char, 32> key{};
+  if (!m.aes_key.empty()) {
+    auto k = media_key(m.aes_key);
+    if (!k) return {Verdict::failed, {}, 0, "cannot decrypt: " + k.error().message()};
+    key = *k;
+  } else if (crypt_) {
+    key = crypt_->key();
+  } else {
+    return {Verdict::failed, {}, 0, "cannot decrypt: no aeskey and no encoding_aes_key"};
+  }
+  auto plain = decrypt_media(key, out.bytes);
+  if (!plain) return {Verdict::failed, {}, 0, "cannot decrypt: " + plain.error().message()};
+  out.bytes = std::move(*plain);
+  return out;
 }
 
 SendOutcome AibotAdapter::interpret(const TransportResult& result) const {

@@ -36,7 +36,8 @@ class AibotAdapter final : public Adapter {
   // Adapter
   std::string_view type() const override { return "wecom_aibot"; }
   /// GET: URL verification (reply = the decrypted echostr, no messages). POST: a verified
-  /// {"encrypt"} callback; text → one InboundMessage, events and other types → none. Errors:
+  /// {"encrypt"} callback; text, image, mixed, voice (its speech-to-text as the text) and file →
+  /// one InboundMessage with its media; events, stream polls and video → none. Errors:
   /// bad_signature/stale_timestamp (401), malformed (400), method_not_allowed (405).
   Result<ParseResult> parse(const HttpRequest& request, int64_t now_ms) const override;
   /// POSTs {"msgtype":"markdown","markdown":{"content":…}} to item.reply_token (the message's
@@ -45,6 +46,8 @@ class AibotAdapter final : public Adapter {
   Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const override;
   SendOutcome interpret(const TransportResult& result) const override;
   size_t max_text_bytes() const override { return kAibotMaxTextBytes; }
+  /// The download is AES-256-CBC under the message's aeskey, or the channel's key (decrypt_media).
+  MediaOutcome interpret_media(const MediaRef& m, TransportResult result) const override;
   bool can_post_unprompted() const override { return options_.websocket; }
 
   /// The body of an aibot_msg_callback frame (the same message JSON as a decrypted callback) →

@@ -74,18 +74,34 @@ Result<ParseResult> AppAdapter::parse_message(std::string_view xml, int64_t now_
     log::debug("wecom_app: acknowledged event {}", child_text(root, "Event"));
     return out;
   }
-  if (msgtype != "text") {
+  InboundMessage m;
+  if (msgtype == "text") {
+    if (!root.child("Content")) return gridbot::make_error_code(errc::malformed);
+    m.text = sanitize_utf8(child_text(root, "Content"));
+  } else if (msgtype == "image" || msgtype == "voice") {
+    // A photo has a PicUrl and a MediaId, a voice message a MediaId (AMR) and, when the app has
+    // speech recognition on, its text in Recognition (WC-APP 90239).
+    MediaRef ref;
+    ref.kind = msgtype == "image" ? MediaKind::image : MediaKind::voice;
+    ref.media_id = child_text(root, "MediaId");
+    if (ref.kind == MediaKind::image) ref.url = child_text(root, "PicUrl");
+    if (ref.kind == MediaKind::voice) m.text = sanitize_utf8(child_text(root, "Recognition"));
+    const bool id_ok = is_valid_id(ref.media_id);
+    const bool url_ok = !ref.url.empty() && is_fetchable_url(ref.url);
+    if (!id_ok && !url_ok) return gridbot::make_error_code(errc::malformed);
+    if (!id_ok) ref.media_id.clear();
+    if (!url_ok) ref.url.clear();
+    m.media.push_back(std::move(ref));
+  } else {
     log::debug("wecom_app: acknowledged a {} message without storing it", msgtype);
     return out;
   }
-  InboundMessage m;
   m.msg_id = child_text(root, "MsgId");
   m.sender_id = child_text(root, "FromUserName");
-  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id) || !root.child("Content"))
+  if (!is_valid_id(m.msg_id) || !is_valid_id(m.sender_id))
     return gridbot::make_error_code(errc::malformed);
   m.chat_id = m.sender_id;  // an app conversation is one to one
-  m.text = sanitize_utf8(child_text(root, "Content"));
-  m.mentions_bot = true;  // everything said to the app is addressed to it
+  m.mentions_bot = true;    // everything said to the app is addressed to it
   m.from_bot = std::find(options_.other_bots.begin(), options_.other_bots.end(), m.sender_id) !=
                options_.other_bots.end();
   const std::string created = child_text(root, "CreateTime");
@@ -98,6 +114,45 @@ Result<ParseResult> AppAdapter::parse_message(std::string_view xml, int64_t now_
 Result<HttpRequest> AppAdapter::build_send(const OutboxItem& /*item*/, int64_t /*now_ms*/) const {
   // TODO(wecom): message/send and appchat/send with a cached access_token (issue 5).
   return gridbot::make_error_code(errc::bad_request);
+}
+
+std::optional<HttpRequest> AppAdapter::token_request(int64_t now_ms) const {
+  return token_ ? token_->request(now_ms) : std::nullopt;
+}
+
+bool AppAdapter::accept_token(const TransportResult& result, int64_t now_ms) const {
+  return token_ && token_->accept(result, now_ms);
+}
+
+Result<HttpRequest> AppAdapter::media_request(const MediaRef& m, int64_t now_ms) const {
+  if (token_ && !m.media_id.empty()) {
+    const std::string token = token_->current();
+    if (token.empty()) return gridbot::make_error_code(errc::bad_request);
+    HttpRequest req;
+    req.method = "GET";
+    req.url = options_.base_url + "/cgi-bin/media/get?access_token=" + query_escape(token) +
+              "&media_id=" + query_escape(m.media_id);
+    return req;
+  }
+  return Adapter::media_request(m, now_ms);
+}
+
+MediaOutcome AppAdapter::interpret_media(const MediaRef& m, TransportResult result) const {
+  const auto type = header_value(result.headers, "Content-Type");
+  const bool json_answer = type.find("json") != std::string_view::npos ||
+                           type.find("text/plain") != std::string_view::npos;
+  if (result.error || result.status != 200 || !json_answer)
+    return Adapter::interpret_media(m, std::move(result));
+  // An error comes back as HTTP 200 with a JSON body instead of the file.
+  const int64_t code = errcode_of(result.body);
+  const std::string detail = "errcode " + std::to_string(code);
+  if (token_ && AccessToken::is_token_error(code)) {
+    token_->drop();
+    return {Verdict::retry, {}, 0, detail};
+  }
+  if (code == -1 || code == -2) return {Verdict::retry, {}, 0, detail};
+  if (code == 45009) return {Verdict::throttled, {}, 60'000, detail};
+  return {Verdict::failed, {}, 0, detail};
 }
 
 SendOutcome AppAdapter::interpret(const TransportResult& result) const {

@@ -76,6 +76,16 @@ bool aes_cbc(bool encrypt, const std::array<unsigned char, 32>& key, std::string
   return true;
 }
 
+// WeCom's PKCS#7 to 32-byte blocks: a pad of 1..32 equal bytes, removed; false when it is not.
+bool strip_pad(std::string& plain) {
+  const auto pad = static_cast<unsigned char>(plain.back());
+  if (pad < 1 || pad > kBlock) return false;
+  for (size_t i = plain.size() - pad; i < plain.size(); ++i)
+    if (static_cast<unsigned char>(plain[i]) != pad) return false;
+  plain.resize(plain.size() - pad);
+  return true;
+}
+
 }  // namespace
 
 const std::error_category& crypt_category() noexcept {
@@ -118,6 +128,42 @@ Result<std::string> base64_decode(std::string_view text) {
   // Canonical form only: stray low bits before the '=' would let two texts mean the same bytes.
   if (base64_encode(out) != text) return make_error_code(crypt_errc::bad_base64);
   return out;
+}
+
+Result<std::array<unsigned char, 32>> media_key(std::string_view aeskey) {
+  std::string padded(aeskey);
+  if (padded.size() == 43) padded.push_back('=');
+  if (padded.size() != 44 || padded.back() != '=') return make_error_code(crypt_errc::bad_aes_key);
+  for (size_t i = 0; i + 1 < padded.size(); ++i)
+    if (!is_b64_char(static_cast<unsigned char>(padded[i])))
+      return make_error_code(crypt_errc::bad_aes_key);
+  // Leniently, as MsgCrypt::create: a 43-character key's two spare bits need not be zero.
+  unsigned char raw[33];
+  if (EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(padded.data()), 44) != 33)
+    return make_error_code(crypt_errc::bad_aes_key);
+  std::array<unsigned char, 32> key{};
+  std::copy(raw, raw + 32, key.begin());
+  return key;
+}
+
+Result<std::string> decrypt_media(const std::array<unsigned char, 32>& key,
+                                  std::string_view cipher) {
+  if (cipher.empty() || cipher.size() % kBlock != 0)
+    return make_error_code(crypt_errc::bad_block_length);
+  std::string plain;
+  if (!aes_cbc(false, key, cipher, plain)) return make_error_code(crypt_errc::cipher_failure);
+  if (!strip_pad(plain)) return make_error_code(crypt_errc::bad_padding);
+  return plain;
+}
+
+std::string encrypt_media_for_test(const std::array<unsigned char, 32>& key,
+                                   std::string_view plain) {
+  std::string padded(plain);
+  const size_t pad = kBlock - padded.size() % kBlock;
+  padded.append(pad, static_cast<char>(pad));
+  std::string cipher;
+  if (!aes_cbc(true, key, padded, cipher)) throw std::runtime_error("AES-256-CBC encrypt failed");
+  return cipher;
 }
 
 std::string compute_signature(std::string_view token, std::string_view timestamp,
@@ -169,12 +215,7 @@ Result<Decrypted> MsgCrypt::decrypt(std::string_view ciphertext) const {
   std::string plain;
   if (!aes_cbc(false, key_, *bytes, plain)) return make_error_code(crypt_errc::cipher_failure);
 
-  const auto pad = static_cast<unsigned char>(plain.back());
-  if (pad < 1 || pad > kBlock) return make_error_code(crypt_errc::bad_padding);
-  for (size_t i = plain.size() - pad; i < plain.size(); ++i)
-    if (static_cast<unsigned char>(plain[i]) != pad)
-      return make_error_code(crypt_errc::bad_padding);
-  plain.resize(plain.size() - pad);
+  if (!strip_pad(plain)) return make_error_code(crypt_errc::bad_padding);
 
   if (plain.size() < kHeaderLen) return make_error_code(crypt_errc::bad_length_field);
   const auto* p = reinterpret_cast<const unsigned char*>(plain.data()) + kRandomLen;

@@ -41,6 +41,19 @@ std::string base64_encode(std::string_view bytes);
 /// trailing '='; fails with crypt_errc::bad_base64 otherwise.
 Result<std::string> base64_decode(std::string_view text);
 
+/// The key of an AI-bot medium (docs/media.md): a message's own `aeskey` in Base64, either
+/// the 43-character EncodingAESKey form or the padded 44-character one, decoding to 32 bytes.
+/// Fails with crypt_errc::bad_aes_key otherwise.
+Result<std::array<unsigned char, 32>> media_key(std::string_view aeskey);
+/// A downloaded AI-bot medium: AES-256-CBC under `key`, IV = the key's first 16 bytes, PKCS#7
+/// padded to 32-byte blocks, with none of the callbacks' random/length/receive-id framing
+/// (WC-AIBOT 101463; the official AI-bot demo). Errors: bad_block_length, bad_padding.
+Result<std::string> decrypt_media(const std::array<unsigned char, 32>& key,
+                                  std::string_view cipher);
+/// The platform's side of decrypt_media, for tests' stub downloads.
+std::string encrypt_media_for_test(const std::array<unsigned char, 32>& key,
+                                   std::string_view plain);
+
 /// msg_signature = lower-case hex SHA-1 of the byte-wise sorted concatenation of the four parts.
 std::string compute_signature(std::string_view token, std::string_view timestamp,
                               std::string_view nonce, std::string_view encrypt);

@@ -303,6 +303,8 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   tickets.num("warn_at", tc.warn_at, 0, 0.99);
   tickets.num("satisfaction_h", tc.satisfaction_h, 0.01, 24 * 365);
   tickets.num("utc_offset_min", tc.utc_offset_min, -720, 840);
+  tickets.num("follow_up_min", tc.follow_up_min, 0, 24 * 60);
+  tickets.num("follow_up_delay_s", tc.follow_up_delay_s, 0, 3600);
   if (tickets.str("digest_at", tc.digest_at)) {
     if (!parse_hh_mm(tc.digest_at))
       tickets.fail("tickets.digest_at", "must be HH:MM (24-hour), e.g. 20:00");
@@ -348,6 +350,27 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   console.num("org_import_limit", cfg.console.org_import_limit, 1024, 64 << 20);
   console.reject_unknown();
 
+  Section media(*src, top.get("media"), "media", env, errors);
+  auto& mc = cfg.media;
+  media.str("dir", mc.dir);
+  media.num("max_bytes", mc.max_bytes, 1024, 1LL << 30);
+  media.num("retention_days", mc.retention_days, 1, 36500);
+  media.num("max_attempts", mc.max_attempts, 1, 1000);
+  media.num("backoff_initial_ms", mc.backoff_initial_ms, 1, 3.6e6);
+  media.num("backoff_max_ms", mc.backoff_max_ms, 1, 8.64e7);
+  media.num("download_timeout_ms", mc.download_timeout_ms, 100, 3.6e6);
+  media.num("max_in_flight", mc.max_in_flight, 1, 1000);
+  media.str("url_secret", mc.url_secret);
+  media.num("url_ttl_h", mc.url_ttl_h, 0.01, 24 * 365);
+  if (media.str("public_url", mc.public_url) && !mc.public_url.empty()) {
+    if (mc.public_url.rfind("https://", 0) != 0 && mc.public_url.rfind("http://", 0) != 0)
+      media.fail("media.public_url", "must start with http:// or https://");
+    while (!mc.public_url.empty() && mc.public_url.back() == '/') mc.public_url.pop_back();
+  }
+  media.reject_unknown();
+  if (!mc.url_secret.empty() && mc.url_secret.size() < 16)
+    media.fail("media.url_secret", "must be at least 16 characters");
+
   Section rules(*src, top.get("rules"), "rules", env, errors);
   rules.str("dir", cfg.rules_dir);
   rules.reject_unknown();
@@ -380,6 +403,12 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   cfg.rules_dir = resolve(cfg.base_dir, cfg.rules_dir);
   cfg.console.web_dir = resolve(cfg.base_dir, cfg.console.web_dir);
   for (auto& f : cfg.org_files) f = resolve(cfg.base_dir, f);
+  if (cfg.media.dir.empty())
+    cfg.media.dir = cfg.store.path == ":memory:"
+                        ? std::string()
+                        : (std::filesystem::path(cfg.store.path).parent_path() / "media").string();
+  else
+    cfg.media.dir = resolve(cfg.base_dir, cfg.media.dir);
   if (errors->size() != before) return std::nullopt;
   return cfg;
 }

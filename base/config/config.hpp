@@ -59,6 +59,23 @@ struct TicketsConfig {
   double satisfaction_h = 72;          // no answer by then: closed as 默认满意
   std::string digest_at = "20:00";     // daily digest into each community group, local time
   int utc_offset_min = 8 * 60;         // local time zone (China Standard Time)
+  double follow_up_min = 5;            // a sender's next messages within this complete their report
+  double follow_up_delay_s = 60;       // a 补充 waits this long, so later follow-ups join it
+};
+
+/// Media of inbound messages (docs/media.md).
+struct MediaConfig {
+  std::string dir;  // content-addressed files; "" : "media" beside the store file
+  int64_t max_bytes = 10 * 1024 * 1024;
+  int64_t retention_days = 180;  // then the file is deleted and the row marked expired
+  int max_attempts = 10;
+  int64_t backoff_initial_ms = 2'000;
+  int64_t backoff_max_ms = 600'000;
+  int64_t download_timeout_ms = 30'000;
+  int max_in_flight = 4;
+  std::string url_secret;  // HMAC key of the links; "" : random, kept in <dir>/url.key
+  double url_ttl_h = 72;   // how long a link stays good
+  std::string public_url;  // "https://grid.example.gov.cn": where links in relays point
 };
 
 struct TlsConfig {
@@ -110,6 +127,7 @@ struct Config {
   IncidentsConfig incidents;
   TlsConfig tls;
   ConsoleConfig console;
+  MediaConfig media;
   std::string api_token;
   std::string rules_dir;
   std::vector<std::string> org_files;

@@ -1,6 +1,8 @@
 // One message received from a platform, after its adapter verified and parsed it.
 #pragma once
 
+#include "base/model/media.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -23,7 +25,8 @@ struct InboundMessage {
   std::string msg_id;     // the platform's message id: the dedupe key with channel and chat
   std::string sender_id;
   std::string sender_name;
-  std::string text;                   // UTF-8
+  std::string text;                   // UTF-8; may be empty when the message is only media
+  std::vector<MediaRef> media;        // photos, voice, files it carried, in order
   std::vector<std::string> mentions;  // user ids @-mentioned
   bool mentions_bot = false;          // the bot itself was @-mentioned
   bool from_bot = false;              // sent by this or another bot: stored, never answered

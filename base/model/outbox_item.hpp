@@ -18,6 +18,9 @@ bool parse_delivery_state(const std::string& s, DeliveryState& out);
 
 /// Higher goes first. Urgent notices outrank routine replies.
 namespace priority {
+/// A 补充 to a relay: behind everything else in its group, so that, held back for later
+/// follow-ups, it never holds up another message.
+inline constexpr int kFollowUp = -1;
 inline constexpr int kRoutine = 0;
 inline constexpr int kNotice = 5;
 inline constexpr int kOutage = 8;  // outage and emergency notices: before routine and notices

@@ -1,5 +1,7 @@
 #include "bot/api/read_api.hpp"
 
+#include "bot/api/media_route.hpp"
+
 #include "base/common/calendar.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/strict_int.hpp"
@@ -132,7 +134,29 @@ HttpResponse ReadApi::ticket(std::string_view digits, const console::Scope& scop
   if (!t || !scope.ticket(*t))
     return error_response(make_error_code(errc::not_found), "ticket " + std::string(digits));
   JsonWriter w;
-  write_ticket(w, *t, true);
+  const auto media = store_.ticket_media(*no);
+  write_ticket(w, *t, true, [&](JsonWriter& out) {
+    // Photos and voice a resident sent with the report or after it (docs/api.md); the link only
+    // when gridbot serves media.
+    out.key("media").begin_array();
+    for (const auto& m : media) {
+      out.begin_object();
+      out.key("type").value(to_string(m.ref.kind));
+      out.key("state").value(to_string(m.state));
+      out.key("mime").value(m.mime.empty() ? m.ref.mime : m.mime);
+      out.key("size").value(m.size);
+      out.key("sha256").value(m.sha256);
+      out.key("received_ms").value(m.created_ms);
+      const std::string url = media_ != nullptr ? media_->link(m) : std::string();
+      if (url.empty())
+        out.key("url").null();
+      else
+        out.key("url").value(url);
+      if (m.state == MediaState::failed) out.key("error").value(m.last_error);
+      out.end_object();
+    }
+    out.end_array();
+  });
   return json_response(200, w.take());
 }
 

@@ -13,6 +13,8 @@
 
 namespace gridbot::api {
 
+class MediaRoute;
+
 using Params = std::map<std::string, std::string>;
 
 /// Thread safety: handle() is safe from any thread.
@@ -23,6 +25,8 @@ class ReadApi {
 
   /// Enables stats and return visits (they need the ticket settings). Before serving.
   void set_tickets(const tickets::TicketConfig* config) { tickets_ = config; }
+  /// Lists a ticket's media, with signed links, in tickets/{no}. Before serving.
+  void set_media(const MediaRoute* media) { media_ = media; }
   /// `path` is what follows /api/v1/; the caller is authenticated and sees `scope` only (an
   /// account's subtree; the whole tree for api.token). A store that cannot answer throws
   /// store::ReadError.
@@ -40,6 +44,7 @@ class ReadApi {
   store::Store& store_;
   std::string token_;
   const tickets::TicketConfig* tickets_;  // null: stats and return visits are off
+  const MediaRoute* media_ = nullptr;
 };
 
 }  // namespace gridbot::api

@@ -5,6 +5,7 @@
 #include "base/common/log.hpp"
 #include "bot/api/auth.hpp"
 #include "bot/api/incident_api.hpp"
+#include "bot/api/media_route.hpp"
 #include "bot/console/console_api.hpp"
 
 #include <boost/url/parse.hpp>
@@ -26,6 +27,7 @@ bool parse_target(std::string_view target, std::string& path, Params& params) {
 std::string route_label(std::string_view path) {
   if (path == "/healthz" || path == "/metrics") return std::string(path.substr(1));
   if (path.rfind("/hook/", 0) == 0) return "hook";
+  if (path.rfind("/media/", 0) == 0) return "media";
   if (path.rfind("/console/api/", 0) == 0) return "console/api";
   if (path == "/" || path.rfind("/console", 0) == 0) return "console";
   constexpr std::string_view kApi = "/api/v1/";
@@ -104,6 +106,14 @@ void Router::dispatch(const HttpRequest& req, const std::string& path, Params& p
     if (channel.empty() || channel.find('/') != std::string_view::npos)
       return reply(error_response(make_error_code(errc::unknown_channel)));
     return inbox_.handle_hook(channel, req, std::move(reply));
+  }
+  constexpr std::string_view kMedia = "/media/";
+  if (media_ != nullptr && path.rfind(kMedia, 0) == 0) {
+    try {
+      return reply(media_->handle(req, std::string_view(path).substr(kMedia.size()), params));
+    } catch (const store::ReadError&) {
+      return reply(error_response(make_error_code(errc::store_unavailable)));
+    }
   }
   constexpr std::string_view kApi = "/api/v1/";
   if (path.rfind(kApi, 0) == 0)

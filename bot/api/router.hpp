@@ -22,6 +22,7 @@ class ConsoleApi;
 namespace gridbot::api {
 
 class IncidentApi;
+class MediaRoute;
 
 /// SIGHUP reloads of rules/templates/commands, counted by the serve loop and shown in /healthz.
 struct ReloadCounts {
@@ -51,6 +52,12 @@ class Router {
     console_ = console;
     auth_ = auth;
     tree_ = std::move(tree);
+  }
+  /// Serves /media/<name> and lists a ticket's media with links in /api/v1/tickets/{no}. Set
+  /// before serving.
+  void set_media(const MediaRoute* media) {
+    media_ = media;
+    reads_.set_media(media);
   }
   /// Enables /api/v1/stats and /api/v1/return-visits. Set before serving.
   void set_tickets(const tickets::TicketConfig* config);
@@ -85,6 +92,7 @@ class Router {
   ReadApi reads_;
   const delivery::Outbox* outbox_;
   IncidentApi* incidents_ = nullptr;
+  const MediaRoute* media_ = nullptr;
   const ReloadCounts* reloads_ = nullptr;
   std::function<void(metrics::Registry&)> gauges_;
   bool trust_request_id_ = false;

@@ -11,7 +11,8 @@ void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
 
 }  // namespace
 
-void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
+void write_ticket(JsonWriter& w, const Ticket& t, bool with_events,
+                  const std::function<void(JsonWriter&)>& extra) {
   w.begin_object();
   w.key("no").value(t.no);
   w.key("status").value(to_string(t.status));
@@ -66,6 +67,7 @@ void write_ticket(JsonWriter& w, const Ticket& t, bool with_events) {
     }
     w.end_array();
   }
+  if (extra) extra(w);
   w.end_object();
 }
 

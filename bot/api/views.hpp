@@ -8,9 +8,13 @@
 #include "base/model/ticket.hpp"
 #include "bot/tickets/stats.hpp"
 
+#include <functional>
+
 namespace gridbot::api {
 
-void write_ticket(JsonWriter& w, const Ticket& t, bool with_events);
+/// `extra` writes further keys into the ticket's object before it is closed.
+void write_ticket(JsonWriter& w, const Ticket& t, bool with_events,
+                  const std::function<void(JsonWriter&)>& extra = {});
 void write_message(JsonWriter& w, const StoredMessage& sm);
 void write_delivery(JsonWriter& w, const OutboxItem& o);
 /// The figures as keys of the object the caller has open.

@@ -13,6 +13,7 @@
 #include "base/config/config.hpp"
 #include "base/common/worker.hpp"
 #include "bot/api/incident_api.hpp"
+#include "bot/api/media_route.hpp"
 #include "bot/api/router.hpp"
 #include "bot/console/console_api.hpp"
 #include "bot/channels/channel_table.hpp"
@@ -25,6 +26,8 @@
 #include "bot/knowledge/command_grammar.hpp"
 #include "bot/knowledge/org_loader.hpp"
 #include "bot/knowledge/templates.hpp"
+#include "bot/media/fetcher.hpp"
+#include "bot/media/signer.hpp"
 #include "bot/tickets/service.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
@@ -91,6 +94,8 @@ tickets::TicketConfig ticket_config(const config::TicketsConfig& c) {
   t.satisfaction_ms = ms(c.satisfaction_h);
   t.digest_minute = parse_hh_mm(c.digest_at).value_or(20 * 60);  // validated by load_config
   t.utc_offset_ms = static_cast<int64_t>(c.utc_offset_min) * 60'000;
+  t.follow_up_ms = static_cast<int64_t>(c.follow_up_min * 60'000.0);
+  t.follow_up_delay_ms = static_cast<int64_t>(c.follow_up_delay_s * 1000.0);
   return t;
 }
 
@@ -120,8 +125,9 @@ class ClientTransport final : public delivery::Transport {
 
 // Deletes inbox rows older than the retention, hourly; the dedupe window is the retention.
 void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int64_t retention_days,
-                   int64_t finished_days) {
-  worker.start([&store, &clock, retention_days, finished_days] {
+                   int64_t finished_days, const media::MediaFiles* files,
+                   int64_t media_retention_days) {
+  worker.start([&store, &clock, retention_days, finished_days, files, media_retention_days] {
     const int64_t now = clock.now_ms();
     const int64_t before = now - retention_days * 86'400'000;
     store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
@@ -134,6 +140,17 @@ void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int6
       });
       if (ec) break;
     }
+    // Media past their retention: rows marked, then the files no stored row names any more.
+    if (files != nullptr)
+      for (size_t gone = kBatch; gone >= static_cast<size_t>(kBatch);) {
+        std::vector<std::string> shas;
+        const auto ec = store.write_sync([&](store::WriteTx& tx) {
+          shas = tx.expire_media(now - media_retention_days * 86'400'000, kBatch);
+        });
+        if (ec) break;
+        for (const auto& sha : shas) files->remove(sha);
+        gone = shas.size();
+      }
     // Console sessions past any expiry (the longest is a day's idle limit or a month's age).
     const int64_t sessions_before = now - 31 * 86'400'000LL;
     store.write([sessions_before](store::WriteTx& tx) { tx.prune_sessions(sessions_before); },
@@ -299,6 +316,20 @@ console::AuthOptions auth_options(const config::Config& cfg) {
   return o;
 }
 
+// A download may be a little longer than the medium it holds (WeCom's 32-byte padding).
+constexpr size_t kMediaEnvelopeBytes = 64 * 1024;
+
+media::FetcherOptions media_options(const config::MediaConfig& c) {
+  media::FetcherOptions o;
+  o.max_bytes = c.max_bytes;
+  o.max_attempts = c.max_attempts;
+  o.backoff_initial_ms = c.backoff_initial_ms;
+  o.backoff_max_ms = c.backoff_max_ms;
+  o.timeout_ms = c.download_timeout_ms;
+  o.max_in_flight = c.max_in_flight;
+  return o;
+}
+
 http::ServerOptions server_options(const config::Config& cfg) {
   return {cfg.server.listen,          cfg.server.port,
           cfg.server.read_timeout_ms, cfg.server.write_timeout_ms,
@@ -330,10 +361,42 @@ int serve(const std::string& config_file, const std::string& port_file) {
   // Frames for AI bots on a long connection go over it; every other send is HTTP(S).
   AibotLinks transport(loaded->channels, runtime, cfg.tls.ca_file, http_transport);
   delivery::Outbox outbox(cfg.outbox, loaded->channels, *store, transport, clock);
+  // Media downloads have their own client: a body limit of the media's, not a reply's.
+  http::Client media_client(
+      runtime, {cfg.tls.ca_file, static_cast<size_t>(cfg.media.max_bytes) + kMediaEnvelopeBytes});
+  ClientTransport media_transport(media_client);
+  std::unique_ptr<media::MediaFiles> media_files;
+  std::unique_ptr<media::UrlSigner> media_signer;
+  std::unique_ptr<media::Fetcher> media_fetcher;
+  if (!cfg.media.dir.empty()) {
+    std::string err;
+    std::string secret = cfg.media.url_secret;
+    if (secret.empty()) secret = media::load_or_create_secret(cfg.media.dir + "/url.key", &err);
+    if (secret.empty()) {
+      std::cerr << "error: " << err << "\n";
+      return 1;
+    }
+    media_files = std::make_unique<media::MediaFiles>(cfg.media.dir);
+    media_signer = std::make_unique<media::UrlSigner>(std::move(secret));
+    media_fetcher = std::make_unique<media::Fetcher>(media_options(cfg.media), loaded->channels,
+                                                     *store, media_transport, *media_files, clock);
+  }
   auto knowledge = std::make_shared<knowledge::Knowledge>(
       knowledge::Knowledge{std::make_shared<const OrgTree>(std::move(*tree)), loaded->rules,
                            loaded->templates, loaded->grammar});
-  tickets::TicketService tickets(loaded->channels, knowledge, clock, ticket_config(cfg.tickets));
+  std::unique_ptr<api::MediaRoute> media_route;
+  auto tconfig = ticket_config(cfg.tickets);
+  if (media_files) {
+    media_route = std::make_unique<api::MediaRoute>(
+        *store, *media_files, *media_signer, clock,
+        static_cast<int64_t>(cfg.media.url_ttl_h * 3600.0), cfg.media.public_url);
+    // Relays carry links only when they can be absolute (media.public_url).
+    if (media_route->has_public_url())
+      tconfig.media_link = [r = media_route.get()](int64_t id) {
+        return r->link(std::to_string(id));
+      };
+  }
+  tickets::TicketService tickets(loaded->channels, knowledge, clock, tconfig);
   incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
                                        {cfg.incidents.hotline});
   intake::Chain chain(incidents, tickets);
@@ -348,6 +411,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
                       &answer_reads});
   api::Router router(inbox, *store, cfg.api_token, &outbox);
   router.set_tickets(&tickets.config());
+  if (media_route) router.set_media(media_route.get());
   api::ReloadCounts reloads;
   router.set_reload_counts(&reloads);
   router.set_gauges(scrape_gauges(outbox, *store, clock));
@@ -379,6 +443,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
     return 1;
   }
   transport.start(inbox);
+  if (media_fetcher) {
+    media_fetcher->start();
+    inbox.set_media_listener([f = media_fetcher.get()] { f->wake(); });
+  }
   deadlines::Timer deadline_timer(tickets, *store, clock);
   deadline_timer.start();
   delivery::ConfirmationPoller confirmations(cfg.outbox, loaded->channels, *store, transport,
@@ -386,7 +454,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   confirmations.start();
   Worker janitor;
   start_janitor(janitor, *store, clock, cfg.store.inbox_retention_days,
-                cfg.store.finished_retention_days);
+                cfg.store.finished_retention_days, media_files.get(), cfg.media.retention_days);
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
@@ -398,6 +466,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   if (!server.wait_idle(cfg.server.drain_timeout_ms))
     log::warn("drain: requests still in flight after {} ms", cfg.server.drain_timeout_ms);
   answer_reads.stop();
+  if (media_fetcher) media_fetcher->stop();  // downloads in flight stay pending for the restart
   deadline_timer.stop();
   confirmations.stop();
   transport.stop();  // no new pushed messages; frames in flight fail and are retried at start

@@ -52,6 +52,17 @@ inline std::string ack_again(int64_t ticket, std::string_view channel, std::stri
 inline std::string relay(int64_t ticket, std::string_view node) {
   return join({"relay", num(ticket), node});
 }
+/// A 补充 to a ticket's relay caused by inbox row `row`; the supersede key (follow_up_thread)
+/// lets a later 补充 of the same ticket replace one still waiting.
+inline std::string follow_up(int64_t ticket, int64_t row) {
+  return join({"follow-up", num(ticket), num(row)});
+}
+inline std::string follow_up_thread(int64_t ticket) { return join({"follow-up", num(ticket)}); }
+/// A resident's follow-ups to a ticket are acknowledged once: the first says it was added, the
+/// rest go up without a word more in the group.
+inline std::string follow_up_ack(int64_t ticket, std::string_view sender) {
+  return join({"follow-up-ack", num(ticket), sender});
+}
 /// A status change by the command in inbox row `row`.
 inline std::string status(int64_t ticket, std::string_view kind, int64_t row) {
   return join({"status", num(ticket), kind, num(row)});

@@ -62,6 +62,7 @@ bool Poster::post(Post p) {
   o.idempotency_key = std::move(p.key);
   o.supersede_key = std::move(p.supersede);
   o.created_ms = now_;
+  o.next_try_ms = p.not_before_ms;
   if (answering_ != nullptr && o.channel == answering_->channel && o.chat_id == answering_->chat_id)
     o.reply_token = answering_->reply_token;
   // Whatever a message causes (its answer, a relay into other groups) carries its request.

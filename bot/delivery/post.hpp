@@ -27,8 +27,9 @@ struct Post {
   std::string text;
   std::vector<Mention> mentions;  // who is @-mentioned: the platform id, the name the text shows
   int priority = priority::kRoutine;
-  std::string key;        // idempotency key (keys.hpp)
-  std::string supersede;  // optional: replaces older pending rows with this key in the group
+  std::string key;            // idempotency key (keys.hpp)
+  std::string supersede;      // optional: replaces older pending rows with this key in the group
+  int64_t not_before_ms = 0;  // optional: held back until then (a 补充 waits for later follow-ups)
 };
 
 /// Posts for one change, at one time, possibly in answer to one inbound message.

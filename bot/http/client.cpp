@@ -2,6 +2,7 @@
 // verification). One connection per request: platforms' webhook hosts are many and cold.
 #include "bot/http/client.hpp"
 
+#include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "bot/http/runtime_impl.hpp"
 
@@ -104,6 +105,9 @@ net::awaitable<TransportResult> exchange(Stream& stream, beast::tcp_stream& lowe
   parser.body_limit(body_limit);
   lowest.expires_at(deadline);
   auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+  // Over the limit is the one read error the caller must tell apart: asking again cannot help.
+  if (rec == bhttp::error::body_limit)
+    co_return TransportResult{make_error_code(errc::body_too_large), 0, {}, {}};
   if (rec) co_return TransportResult{rec, 0, {}, {}};
   co_return from_beast(parser.release());
 }

@@ -101,6 +101,9 @@ void Inbox::write_batch(std::vector<InboundMessage> messages,
         continue;
       }
       seen->emplace_back(m.channel, "accepted");
+      // Media rows in the message's own transaction: acknowledged means they will be fetched.
+      if (!m.media.empty() && tx.add_media(id, m, m.received_at_ms) > 0)
+        seen->emplace_back("", "media");
       log::info({"intake",
                  {{"request_id", m.request_id},
                   {"channel", m.channel},
@@ -138,7 +141,12 @@ void Inbox::write_batch(std::vector<InboundMessage> messages,
 
 void Inbox::record(const std::vector<std::pair<std::string, std::string>>& seen) {
   auto& reg = metrics::global();
+  bool media = false;
   for (const auto& [channel, what] : seen) {
+    if (channel.empty() && what == "media") {
+      media = true;
+      continue;
+    }
     if (!channel.empty()) {
       ++(what == "duplicate" ? duplicates_ : accepted_);
       count(channel, what);
@@ -148,6 +156,7 @@ void Inbox::record(const std::vector<std::pair<std::string, std::string>>& seen)
     if (what == "ticket") reg.inc("gridbot_tickets_opened_total");
     if (what == "merged") reg.inc("gridbot_tickets_merged_total");
   }
+  if (media && media_listener_) media_listener_();
 }
 
 void Inbox::count(std::string_view channel, std::string_view result) {

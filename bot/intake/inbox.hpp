@@ -39,6 +39,10 @@ class Inbox {
   };
   void set_preparer(Preparer p) { preparer_ = std::move(p); }
 
+  /// Called after a commit that stored media rows (the download job wakes up). Set before
+  /// serving; runs on the store's writer thread: return at once.
+  void set_media_listener(std::function<void()> f) { media_listener_ = std::move(f); }
+
   /// Handles POST /hook/{channel}. `reply` is called exactly once: with the adapter's answer after
   /// the messages are durable, or with an error (404 unknown channel, 401/400/405 from the
   /// adapter, 503 when the store cannot commit). Called on the store's writer thread or the
@@ -70,6 +74,7 @@ class Inbox {
   const Clock& clock_;
   Processor processor_;
   Preparer preparer_;
+  std::function<void()> media_listener_;
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
 };
 

@@ -123,10 +123,12 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
   }
   if (doc.HasMember("report_prefixes"))
     read_list(doc["report_prefixes"], "report_prefixes", prefixes);
-  std::vector<std::string> property, everyone;
+  std::vector<std::string> property, everyone, follow_up;
   if (doc.HasMember("property_words")) read_list(doc["property_words"], "property_words", property);
   if (doc.HasMember("notice_everyone"))
     read_list(doc["notice_everyone"], "notice_everyone", everyone);
+  if (doc.HasMember("follow_up_words"))
+    read_list(doc["follow_up_words"], "follow_up_words", follow_up);
   if (errors->size() != before) return nullptr;
   auto g = make(std::move(words), std::move(prefixes), std::move(args));
   if (doc.HasMember("stats_periods") && doc["stats_periods"].IsObject()) {
@@ -138,7 +140,14 @@ std::shared_ptr<const CommandGrammar> CommandGrammar::load(const std::string& fi
   }
   if (!property.empty()) g->property_words_ = std::move(property);
   if (!everyone.empty()) g->notice_everyone_ = std::move(everyone);
+  if (!follow_up.empty()) g->follow_up_words_ = std::move(follow_up);
   return g;
+}
+
+bool CommandGrammar::has_follow_up_word(std::string_view text) const {
+  for (const auto& w : follow_up_words_)
+    if (text.find(w) != std::string_view::npos) return true;
+  return false;
 }
 
 bool CommandGrammar::is_property_word(std::string_view word) const {

@@ -45,6 +45,10 @@ class CommandGrammar {
   /// 通知 <scope>: true when the scope means the speaker's whole subtree (commands.json
   /// "notice_everyone", default 全部 所有 全体 所有楼栋).
   bool is_everyone_word(std::string_view word) const;
+  /// Whether the text holds a word that adds to what was said before (commands.json
+  /// "follow_up_words", default 还有 也是 补充 另外 同样): a follow-up to a report
+  /// (docs/media.md "Follow-ups").
+  bool has_follow_up_word(std::string_view text) const;
   /// 统计 <words>: "week" or "month" when the words name one (commands.json "stats_periods",
   /// default 周 and 月), else "today".
   std::string period_of(std::string_view note) const;
@@ -60,6 +64,7 @@ class CommandGrammar {
   std::vector<std::string> property_words_{"物业"};
   std::map<std::string, std::vector<std::string>> periods_{{"week", {"周"}}, {"month", {"月"}}};
   std::vector<std::string> notice_everyone_{"全部", "所有", "全体", "所有楼栋"};
+  std::vector<std::string> follow_up_words_{"还有", "也是", "补充", "另外", "同样"};
 };
 
 /// Full-width digits, ＃ and spaces to ASCII.

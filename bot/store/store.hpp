@@ -9,6 +9,7 @@
 #include "base/model/outbox_item.hpp"
 #include "base/model/deadline.hpp"
 #include "base/model/figures.hpp"
+#include "base/model/media.hpp"
 #include "base/model/ticket.hpp"
 
 #include <cstdint>
@@ -123,6 +124,48 @@ class TicketTx {
                                                 int64_t* total = nullptr) = 0;
   /// As Store::figures, as of this transaction.
   virtual Figures figures(const std::string& node, int64_t from_ms, int64_t to_ms) = 0;
+
+  // Follow-ups (docs/media.md "Follow-ups").
+  /// The open ticket this reporter last added to from (channel, chat) at or after since_ms, or
+  /// 0 when none.
+  virtual int64_t recent_report_of(const std::string& channel, const std::string& chat,
+                                   const std::string& user, int64_t since_ms) = 0;
+  /// The open ticket anyone in (channel, chat) last added to at or after since_ms, or 0.
+  virtual int64_t recent_ticket_in(const std::string& channel, const std::string& chat,
+                                   int64_t since_ms) = 0;
+  /// Records that the reporter added to ticket `no` at at_ms (a follow-up).
+  virtual void touch_reporter(int64_t no, const std::string& channel, const std::string& user,
+                              int64_t at_ms) = 0;
+  /// Writes a ticket's location (a follow-up filled or refined it).
+  virtual void set_location(int64_t no, const std::string& building, const std::string& unit,
+                            const std::string& room) = 0;
+};
+
+/// Media of inbound messages and the download job's progress (docs/media.md).
+class MediaTx {
+ public:
+  virtual ~MediaTx() = default;
+  /// Stores m.media as pending rows of inbox row `inbox_id`. Returns how many.
+  virtual int add_media(int64_t inbox_id, const InboundMessage& m, int64_t now_ms) = 0;
+  /// Attaches the media of inbox row `inbox_id` to ticket `no`. Returns how many.
+  virtual int attach_media(int64_t inbox_id, int64_t ticket_no) = 0;
+  /// Attaches media that `sender` sent in (channel, chat) at or after since_ms and that no
+  /// ticket holds yet. Returns how many.
+  virtual int attach_loose_media(const std::string& channel, const std::string& chat,
+                                 const std::string& sender, int64_t since_ms,
+                                 int64_t ticket_no) = 0;
+  /// The media ticket `no` holds, oldest first, failed ones left out (no inline bytes).
+  virtual std::vector<Media> media_of(int64_t ticket_no) = 0;
+  /// The download job's outcomes: stored under its sha256 (inline bytes dropped), retried later
+  /// (count_attempt false for a throttle), failed for good.
+  virtual void media_stored(int64_t id, const std::string& sha256, const std::string& mime,
+                            int64_t size, int64_t at_ms) = 0;
+  virtual void media_retry(int64_t id, int64_t next_try_ms, std::string_view error,
+                           bool count_attempt) = 0;
+  virtual void media_failed(int64_t id, std::string_view error) = 0;
+  /// Marks up to `limit` media created before before_ms as expired (pending ones failed).
+  /// Returns the sha256 of the files no stored row names any more: the caller deletes them.
+  virtual std::vector<std::string> expire_media(int64_t before_ms, int limit) = 0;
 };
 
 /// The clocks: every deadline of a ticket, and the digest's daily row.
@@ -199,7 +242,8 @@ class WriteTx : public InboxTx,
                 public TicketTx,
                 public DeadlineTx,
                 public IncidentTx,
-                public AccountTx {
+                public AccountTx,
+                public MediaTx {
  public:
   /// Runs `f` in a nested savepoint: if it throws, only its changes are undone, the error is
   /// logged, and false comes back; the rest of the transaction goes on.
@@ -317,6 +361,14 @@ class Store {
   virtual std::optional<ApiToken> api_token(std::string_view hash) = 0;
   /// The audit log, newest first.
   virtual std::vector<AuditEntry> audit(const AuditQuery& q) = 0;
+  /// Pending media whose next try is due at now_ms, earliest first, with their inline bytes.
+  virtual std::vector<Media> due_media(int64_t now_ms, int limit) = 0;
+  /// The media attached to ticket `no`, oldest first (no inline bytes).
+  virtual std::vector<Media> ticket_media(int64_t no) = 0;
+  /// One medium (no inline bytes).
+  virtual std::optional<Media> media(int64_t id) = 0;
+  /// Whether a stored medium has this sha256 (a file is served only then).
+  virtual bool media_stored_as(const std::string& sha256) = 0;
 
   /// Stops the reads running now with a ReadError; later reads run. Shutdown calls it first so
   /// no read holds it up.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace gridbot::tickets {
 
@@ -18,6 +20,13 @@ struct TicketConfig {
   int64_t satisfaction_ms = 72 * 3600 * 1000LL;
   int digest_minute = 20 * 60;  // local minute of day of the daily digest
   int64_t utc_offset_ms = 8 * 3600 * 1000LL;
+  /// A sender's messages within this of their report complete it (docs/media.md "Follow-ups");
+  /// 0 turns follow-ups off.
+  int64_t follow_up_ms = 5 * 60 * 1000LL;
+  int64_t follow_up_delay_ms = 60 * 1000LL;  // a 补充 waits this long for later follow-ups
+  /// The signed link to medium `id` that relays show (docs/media.md "Links"), "" for none; unset
+  /// when media links are off.
+  std::function<std::string(int64_t media_id)> media_link;
 };
 
 }  // namespace gridbot::tickets

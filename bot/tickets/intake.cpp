@@ -45,6 +45,8 @@ std::string merge(Work& w, Ticket& open, const std::string& text, const Reporter
                   int prio) {
   const bool added = w.tickets.add_reporter(open.no, reporter);
   if (added) w.record(open.no, w.event("merged", text));
+  if (!added) w.tickets.touch_reporter(open.no, reporter.channel, reporter.user_id, w.now);
+  attach_media(w, open.no);
   const auto count = std::to_string(open.reporters.size() + (added ? 1 : 0));
   // A reporter who says it again is answered at most once per repeat_reply window: the outbox
   // keeps one row per key, so a resident repeating (or flooding) the group does not make the bot
@@ -105,6 +107,7 @@ std::string open_ticket(Work& w, Ticket t, const Reporter& reporter, int prio) {
   created.to_status = to_string(t.status);
   w.record(t.no, created);
   start_clocks(w, t, true);
+  attach_media(w, t.no);
   acknowledge(w, t, prio);
   relay_up(w, t);
   return "ticket";

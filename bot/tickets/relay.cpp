@@ -49,6 +49,7 @@ void relay_up(Work& w, const Ticket& t) {
             {"origin", w.node->name},
             {"location", location.empty() ? w.node->name : location},
             {"text", quote_up(t.text)},
+            {"photos", photos_line(w, t.no)},
             {"count", std::to_string(t.reporters.size())}};
   std::string relayed;
   for (const OrgNode* n : targets) {
@@ -61,6 +62,45 @@ void relay_up(Work& w, const Ticket& t) {
     relayed += (relayed.empty() ? "" : ",") + n->id;
   }
   w.record(t.no, TicketEvent{0, w.now, "gridbot", "", "relayed", relayed, "", ""});
+}
+
+std::string photos_line(Work& w, int64_t ticket_no) {
+  int count = 0;
+  std::string links;
+  for (const auto& m : w.media.media_of(ticket_no)) {
+    if (m.ref.kind != MediaKind::image) continue;
+    ++count;
+    if (w.cfg.media_link)
+      if (std::string link = w.cfg.media_link(m.id); !link.empty()) links += "\n" + link;
+  }
+  if (count == 0) return {};
+  return "\n" + w.render("ticket.photos", {{"count", std::to_string(count)}, {"links", links}});
+}
+
+void relay_follow_up(Work& w, const Ticket& t, const std::string& words) {
+  const OrgNode* origin = w.k->tree->find(t.origin_node);
+  if (origin == nullptr) return;
+  // The groups the relay went to, as from the report's own building group.
+  const OrgNode* here = w.node;
+  w.node = origin;
+  const auto targets = relay_targets(w, t);
+  w.node = here;
+  const std::string location = location_text(*w.k->templates, t);
+  const Vars vars{{"no", std::to_string(t.no)},
+                  {"category", w.label("category", t.category)},
+                  {"location", location.empty() ? origin->name : location},
+                  {"text", words.empty() ? std::string() : "\n" + quote_up(words)},
+                  {"photos", photos_line(w, t.no)}};
+  const std::string text = w.render("ticket.follow_up", vars);
+  for (const OrgNode* n : targets)
+    for (const auto& g : n->groups)
+      w.out.post({g,
+                  text,
+                  {},
+                  priority::kFollowUp,
+                  delivery::keys::to_group(delivery::keys::follow_up(t.no, w.row_id), g),
+                  delivery::keys::follow_up_thread(t.no),
+                  w.now + w.cfg.follow_up_delay_ms});
 }
 
 void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why) {

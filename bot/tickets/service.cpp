@@ -17,6 +17,7 @@ Work::Work(store::WriteTx& tx, const channels::ChannelTable& channels,
            const InboundMessage* message, int64_t row, int64_t now_ms)
     : tickets(tx),
       deadlines(tx),
+      media(tx),
       out(channels, tx, now_ms, message),
       k(std::move(knowledge)),
       cfg(config),
@@ -147,6 +148,7 @@ std::string TicketService::process(const InboundMessage& m, int64_t row_id, stor
   }
   // Reports come from residents' building groups; heads' groups speak in commands.
   if (w.node->level != Level::building) return "ignored";
+  if (auto state = on_follow_up(w)) return *state;
   const bool prefixed = w.k->grammar->has_report_prefix(m.text);
   return on_report(w, prefixed ? Ask::prefixed : m.mentions_bot ? Ask::mentioned : Ask::silent);
 }

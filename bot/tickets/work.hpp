@@ -34,6 +34,7 @@ const InboundMessage& no_message();
 struct Work {
   store::TicketTx& tickets;
   store::DeadlineTx& deadlines;
+  store::MediaTx& media;
   delivery::Poster out;
   std::shared_ptr<const Knowledge> k;
   const TicketConfig& cfg;

@@ -6,6 +6,7 @@
 #include "bot/knowledge/command_grammar.hpp"
 #include "bot/tickets/work.hpp"
 
+#include <optional>
 #include <string>
 
 namespace gridbot::tickets {
@@ -22,6 +23,21 @@ std::string on_query(Work& w, const ParsedCommand& cmd);
 // relay.cpp
 /// Posts a new ticket into each group from the grid up to its owner, and its department's.
 void relay_up(Work& w, const Ticket& t);
+/// One 补充 into the groups relay_up posted to: what the ticket holds now (location, photos) and
+/// the follow-up's words. Held back follow_up_delay_ms and replaced by a later 补充 of the same
+/// ticket still waiting, so a burst of follow-ups goes up as one message.
+void relay_follow_up(Work& w, const Ticket& t, const std::string& words);
+/// "\n附图N张" and their links, or "" when the ticket holds no photo.
+std::string photos_line(Work& w, int64_t ticket_no);
+
+// follow_up.cpp
+/// A message that completes a report (docs/media.md "Follow-ups"): the sender's own words,
+/// location or photo soon after their report, or another resident adding to it. Returns the
+/// inbox state, or nullopt when the message is not a follow-up.
+std::optional<std::string> on_follow_up(Work& w);
+/// Attaches to ticket `no` the media of this message and the photos its sender sent just
+/// before (a photo first, the words after). Returns how many.
+int attach_media(Work& w, int64_t no);
 /// The ticket changes holder: its clocks stop, the new holder's accept clock starts, and the
 /// new holder's groups are told, @-mentioning its heads.
 void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why);

@@ -200,6 +200,33 @@ CREATE TABLE audit(
 CREATE INDEX audit_account ON audit(account_id, id);
 CREATE INDEX audit_target ON audit(target, id);
 )sql",
+    // Media the messages carried (docs/media.md): one row per photo, voice message or file, kept
+    // from the message's commit (pending) through its download (stored under its sha256, or
+    // failed with the reason) to its expiry; inline bytes wait in `data` until written to disk.
+    // A reporter's latest addition to a ticket, so a follow-up within the window finds it.
+    R"sql(
+CREATE TABLE media(
+  id INTEGER PRIMARY KEY, inbox_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+  channel TEXT NOT NULL, chat_id TEXT NOT NULL, msg_id TEXT NOT NULL, sender_id TEXT NOT NULL,
+  ticket_no INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL, declared_mime TEXT NOT NULL DEFAULT '',
+  declared_size INTEGER NOT NULL DEFAULT 0, name TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '', media_id TEXT NOT NULL DEFAULT '', data BLOB,
+  aes_key TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+  next_try_ms INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '', mime TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL, stored_ms INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(inbox_id, seq));
+CREATE INDEX media_due ON media(next_try_ms) WHERE state = 'pending';
+CREATE INDEX media_ticket ON media(ticket_no, id) WHERE ticket_no <> 0;
+CREATE INDEX media_sender ON media(channel, chat_id, sender_id, created_ms);
+CREATE INDEX media_sha ON media(sha256) WHERE state = 'stored';
+CREATE INDEX media_created ON media(created_ms);
+ALTER TABLE ticket_reporters ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE ticket_reporters SET last_ms = joined_ms;
+CREATE INDEX ticket_reporters_last ON ticket_reporters(channel, chat_id, user_id, last_ms);
+)sql",
 };
 
 }  // namespace

@@ -128,6 +128,18 @@ class SqliteStore final : public Store {
   std::vector<AuditEntry> audit(const AuditQuery& q) override {
     return read([&](SQLite::Database& db) { return sqlite::read_audit(db, q); });
   }
+  std::vector<Media> due_media(int64_t now_ms, int limit) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_due_media(db, now_ms, limit); });
+  }
+  std::vector<Media> ticket_media(int64_t no) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_ticket_media(db, no); });
+  }
+  std::optional<Media> media(int64_t id) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_media(db, id); });
+  }
+  bool media_stored_as(const std::string& sha256) override {
+    return read([&](SQLite::Database& db) { return sqlite::read_media_stored_as(db, sha256); });
+  }
   int64_t count_inbox() override {
     return read([](SQLite::Database& db) {
       return db.execAndGet("SELECT count(*) FROM inbox").getInt64();

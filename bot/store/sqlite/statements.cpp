@@ -106,7 +106,7 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
               "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
       insert_reporter_(db,
                        "INSERT INTO ticket_reporters(ticket_no, channel, user_id, name, chat_id, "
-                       "joined_ms) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+                       "joined_ms, last_ms) VALUES(?, ?, ?, ?, ?, ?, ?6) ON CONFLICT DO NOTHING"),
       select_reporters_(db,
                         "SELECT channel, user_id, name, chat_id, joined_ms FROM ticket_reporters "
                         "WHERE ticket_no = ? ORDER BY joined_ms, rowid"),

@@ -38,6 +38,26 @@ class WriterStatements final : public WriteTx {
                                          int64_t since_ms) override;
   bool add_reporter(int64_t no, const Reporter& r) override;
   void add_event(int64_t no, const TicketEvent& e) override;
+  int64_t recent_report_of(const std::string& channel, const std::string& chat,
+                           const std::string& user, int64_t since_ms) override;
+  int64_t recent_ticket_in(const std::string& channel, const std::string& chat,
+                           int64_t since_ms) override;
+  void touch_reporter(int64_t no, const std::string& channel, const std::string& user,
+                      int64_t at_ms) override;
+  void set_location(int64_t no, const std::string& building, const std::string& unit,
+                    const std::string& room) override;
+  // Media (media_statements.cpp)
+  int add_media(int64_t inbox_id, const InboundMessage& m, int64_t now_ms) override;
+  int attach_media(int64_t inbox_id, int64_t ticket_no) override;
+  int attach_loose_media(const std::string& channel, const std::string& chat,
+                         const std::string& sender, int64_t since_ms, int64_t ticket_no) override;
+  std::vector<Media> media_of(int64_t ticket_no) override;
+  void media_stored(int64_t id, const std::string& sha256, const std::string& mime, int64_t size,
+                    int64_t at_ms) override;
+  void media_retry(int64_t id, int64_t next_try_ms, std::string_view error,
+                   bool count_attempt) override;
+  void media_failed(int64_t id, std::string_view error) override;
+  std::vector<std::string> expire_media(int64_t before_ms, int limit) override;
   // Deadlines and satisfaction (deadline_statements.cpp)
   void add_deadline(const Deadline& d) override;
   void stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) override;
@@ -88,6 +108,9 @@ class WriterStatements final : public WriteTx {
   struct IncidentStatements;  // prepared on first use (incident_statements.cpp)
   IncidentStatements& inc();
   std::shared_ptr<IncidentStatements> inc_;
+  struct MediaStatements;  // prepared on first use (media_statements.cpp)
+  MediaStatements& med();
+  std::shared_ptr<MediaStatements> med_;
   struct AccountStatements;  // prepared on first use (account_statements.cpp)
   AccountStatements& acc();
   std::shared_ptr<AccountStatements> acc_;
@@ -136,6 +159,10 @@ std::optional<Incident> read_incident(SQLite::Database& db, int64_t no);
 std::vector<std::string> read_org_rows(SQLite::Database& db);
 void each_org_row(SQLite::Database& db, const std::function<void(std::string_view)>& fn);
 std::map<std::string, std::string> read_org_file_digests(SQLite::Database& db);
+std::vector<Media> read_due_media(SQLite::Database& db, int64_t now_ms, int limit);
+std::vector<Media> read_ticket_media(SQLite::Database& db, int64_t no);
+std::optional<Media> read_media(SQLite::Database& db, int64_t id);
+bool read_media_stored_as(SQLite::Database& db, const std::string& sha256);
 
 std::string join_lines(const std::vector<std::string>& v);
 std::vector<std::string> split_lines(const std::string& s);

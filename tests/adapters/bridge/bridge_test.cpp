@@ -200,3 +200,42 @@ TEST_CASE("send answers map to delivered, retry, throttled and failed", "[bridge
   CHECK(a.interpret({{}, 400, {}, "bad"}).verdict == Verdict::failed);
   CHECK(a.interpret({{}, 404, {}, ""}).verdict == Verdict::failed);
 }
+
+TEST_CASE("a bridge message carries a media list of URLs and inline bytes", "[bridge][media]") {
+  // What a Wechaty bridge sends for MessageType.Image (a URL it serves) and Audio (inline).
+  const std::string body =
+      R"({"id":"m1","room":{"id":"r"},"talker":{"id":"wxid_a"},"text":"",)"
+      R"("media":[{"type":"image","url":"https://bridge.local/f/1.jpg","mime":"image/jpeg",)"
+      R"("size":48213,"name":"1.jpg"},{"type":"voice","data":"IyFTSUxLX1Yz","mime":"audio/silk"}]})";
+  auto out = make().parse(signed_request(body), kNowMs);
+  REQUIRE(out.has_value());
+  const auto& m = out->messages.at(0);
+  CHECK(m.text.empty());
+  REQUIRE(m.media.size() == 2);
+  CHECK(m.media[0].kind == MediaKind::image);
+  CHECK(m.media[0].url == "https://bridge.local/f/1.jpg");
+  CHECK(m.media[0].mime == "image/jpeg");
+  CHECK(m.media[0].declared_size == 48213);
+  CHECK(m.media[0].name == "1.jpg");
+  CHECK(m.media[1].kind == MediaKind::voice);
+  CHECK(m.media[1].data == "#!SILK_V3");
+  CHECK(m.media[1].url.empty());
+}
+
+TEST_CASE("a malformed media list is 400", "[bridge][media]") {
+  const std::string head = R"({"id":"m1","room":{"id":"r"},"talker":{"id":"a"},"text":"x",)";
+  for (const std::string media :
+       {R"("media":{})", R"("media":[{"type":"video","url":"https://x/y"}])",
+        R"("media":[{"type":"image"}])",
+        R"("media":[{"type":"image","url":"https://x/y","data":"AAAA"}])",
+        R"("media":[{"type":"image","url":"ftp://x/y"}])",
+        R"("media":[{"type":"image","url":"https://x/a b"}])",
+        R"("media":[{"type":"image","data":"not base64!"}])",
+        R"("media":[{"type":"image","url":"https://x/y","size":-1}])",
+        R"("media":[{"type":"image","url":"https://x/y","mime":7}])",
+        R"("media":[1,2,3,4,5,6,7,8,9,10])"}) {
+    auto out = make().parse(signed_request(head + media + "}"), kNowMs);
+    REQUIRE_FALSE(out.has_value());
+    CHECK(http_status(out.error()) == 400);
+  }
+}

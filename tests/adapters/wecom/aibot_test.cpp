@@ -164,12 +164,12 @@ TEST_CASE("single chats, events and media are handled on purpose", "[wecom][aibo
     CHECK(out->messages[0].text == "@x 你好");  // no @-stripping outside groups
     CHECK(out->messages[0].reply_token.empty());
   }
-  SECTION("events, stream polls and images are acknowledged without a message") {
+  SECTION("events, stream polls and videos are acknowledged without a message") {
     for (
         const char* body :
         {R"({"msgid":"e1","msgtype":"event","event":{"eventtype":"enter_chat"},"from":{"userid":"u"}})",
          R"({"msgid":"e2","msgtype":"stream","stream":{"id":"S1"},"from":{"userid":"u"}})",
-         R"({"msgid":"e3","msgtype":"image","image":{"url":"http://x"},"from":{"userid":"u"}})"}) {
+         R"({"msgid":"e3","msgtype":"video","video":{"url":"http://x"},"from":{"userid":"u"}})"}) {
       auto out = a.parse(post(body), kNowMs);
       REQUIRE(out.has_value());
       CHECK(out->messages.empty());

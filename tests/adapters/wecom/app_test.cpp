@@ -149,7 +149,7 @@ TEST_CASE("app events and non-text messages are acknowledged without a message",
        {"<xml><ToUserName>c</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime>"
         "<MsgType>event</MsgType><Event>enter_agent</Event><AgentID>218</AgentID></xml>",
         "<xml><FromUserName>u</FromUserName><MsgType>event</MsgType><Event>subscribe</Event></xml>",
-        "<xml><FromUserName>u</FromUserName><MsgType>image</MsgType><MsgId>9</MsgId></xml>"}) {
+        "<xml><FromUserName>u</FromUserName><MsgType>location</MsgType><MsgId>9</MsgId></xml>"}) {
     auto out = make("V1").parse(signed_post(xml, "wx5823bf96d3bd56c7", now), now);
     REQUIRE(out.has_value());
     CHECK(out->messages.empty());

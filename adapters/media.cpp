@@ -1,0 +1,33 @@
+// The Adapter seam's default media download: a plain GET of the URL the platform gave.
+#include "adapters/adapter.hpp"
+
+#include "adapters/bridge/adapter.hpp"
+#include "base/common/errors.hpp"
+
+namespace gridbot::adapters {
+
+Result<HttpRequest> Adapter::media_request(const MediaRef& m, int64_t /*now_ms*/) const {
+  if (m.url.rfind("https://", 0) != 0 && m.url.rfind("http://", 0) != 0)
+    return make_error_code(errc::bad_request);
+  HttpRequest req;
+  req.method = "GET";
+  req.url = m.url;
+  return req;
+}
+
+MediaOutcome Adapter::interpret_media(const MediaRef& /*m*/, TransportResult r) const {
+  if (r.error) {
+    // Over the download limit is final: the same bytes come back however often we ask.
+    if (r.error == make_error_code(errc::body_too_large))
+      return {Verdict::failed, {}, 0, "over the size limit"};
+    return {Verdict::retry, {}, 0, "transport: " + r.error.message()};
+  }
+  const std::string detail = "HTTP " + std::to_string(r.status);
+  if (r.status >= 200 && r.status < 300) return {Verdict::delivered, std::move(r.body), 0, {}};
+  if (r.status == 429) return {Verdict::throttled, {}, bridge::retry_after_ms(r.headers), detail};
+  if (r.status >= 500 || r.status == 408)
+    return {Verdict::retry, {}, bridge::retry_after_ms(r.headers), detail};
+  return {Verdict::failed, {}, 0, detail};
+}
+
+}  // namespace gridbot::adapters
