@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <future>
 
 namespace gridbot::http {
 
@@ -35,13 +36,27 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 struct Client::Impl {
   Impl(Runtime& rt, ClientOptions o)
       : ioc(rt.impl().ioc), options(std::move(o)), tls(ssl::context::tls_client) {
-    tls.set_default_verify_paths();
     if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file);
     tls.set_verify_mode(ssl::verify_peer);
+    // OpenSSL 3 takes tens of milliseconds to parse the system's CA bundle, a good part of a
+    // start: it is read on a thread of its own while the server starts, and nothing else touches
+    // `tls` until it is done (trusted_context()).
+    system_cas = std::async(std::launch::async, [this] {
+      beast::error_code ec;
+      tls.set_default_verify_paths(ec);
+      if (ec) log::error("tls: the system CA certificates cannot be read: {}", ec.message());
+    });
+  }
+  /// The context, once it trusts the system CAs: a TLS send in the first moments after start
+  /// waits for the bundle (once, at most its parse), every later one finds it done.
+  ssl::context& trusted_context() {
+    system_cas.wait();
+    return tls;
   }
   net::io_context& ioc;
   ClientOptions options;
   ssl::context tls;
+  std::shared_future<void> system_cas;  // after `tls`: destroyed first, waiting for the thread
 };
 
 namespace {
@@ -130,7 +145,7 @@ net::awaitable<TransportResult> do_send(std::shared_ptr<Client::Impl> impl, Http
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return result;
   }
-  beast::ssl_stream<beast::tcp_stream> stream(ex, impl->tls);
+  beast::ssl_stream<beast::tcp_stream> stream(ex, impl->trusted_context());
   if (!SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str()))
     co_return TransportResult{std::make_error_code(std::errc::protocol_error), 0, {}, {}};
   stream.set_verify_callback(ssl::host_name_verification(t.host));
