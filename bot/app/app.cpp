@@ -49,6 +49,7 @@ struct Loaded {
   std::shared_ptr<const rules::Rules> rules;
   std::shared_ptr<const knowledge::CommandGrammar> grammar;
   std::shared_ptr<const incidents::IncidentGrammar> incident_grammar;
+  std::vector<std::string> warnings;  // what loaded but is worth saying (a stale model.bin)
 };
 
 void print_errors(const std::vector<std::string>& errors) {
@@ -66,7 +67,9 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   out->grammar = knowledge::CommandGrammar::load(dir + "/commands.json", errors);
   out->incident_grammar = incidents::IncidentGrammar::load(dir + "/commands.json", errors);
   std::string rules_error;
-  out->rules = rules::load_rules(dir, &rules_error);
+  rules::LoadOptions rules_options;
+  rules_options.warnings = &out->warnings;
+  out->rules = rules::load_rules(dir, &rules_error, rules_options);
   if (!out->rules) errors->push_back(rules_error);
   if (!errors->empty()) return nullptr;
   return out;
@@ -149,6 +152,7 @@ int check(const std::string& config_file) {
     print_errors(errors);
     return 1;
   }
+  for (const auto& w : loaded->warnings) std::cerr << "warning: " << w << "\n";
   std::cout << config_file << ": ok: " << loaded->channels.all().size()
             << " channel(s); org: " << tree->count(Level::street) << " street, "
             << tree->count(Level::community) << " community, " << tree->count(Level::district)
@@ -245,6 +249,7 @@ int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
       ++reloads.refused;
       continue;
     }
+    for (const auto& w : fresh->warnings) log::warn("{}", w);
     auto next = std::make_shared<knowledge::Knowledge>(*tickets.knowledge());
     next->rules = fresh->rules;
     next->templates = fresh->templates;
@@ -306,6 +311,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   const auto& cfg = loaded->cfg;
   log::set_level(cfg.log_level);
   log::set_format(cfg.log_format);
+  for (const auto& w : loaded->warnings) log::warn("{}", w);
   std::optional<OrgTree> tree;
   auto store = open_store(cfg, &tree);
   if (!store) return 1;
@@ -477,6 +483,10 @@ int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
     return 1;
   }
   return rules::run_train(*rules, tsvs, model_out, std::cout);
+}
+
+int compile_model(const std::string& rules_dir, const std::string& out) {
+  return rules::run_compile_model(rules_dir, out, std::cout);
 }
 
 }  // namespace gridbot::app
