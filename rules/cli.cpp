@@ -173,8 +173,8 @@ int run_compile_model(const std::string& dir, const std::string& out_path, std::
     out << path << ": cannot write\n";
     return 1;
   }
-  out << path << ": " << rules->model->rows.size() - 1 << " n-grams compiled from " << json_path
-      << '\n';
+  out << path << ": " << rules->model->rows.size() - 1
+      << " n-grams with their suffixes, compiled from " << json_path << '\n';
   return 0;
 }
 

@@ -28,7 +28,7 @@ struct Header {
   std::uint64_t hash_check;  // hash_word(): the n-gram hash that placed the slots
   std::uint64_t json_size;   // model.json's bytes: their count and std::hash
   std::uint64_t json_hash;
-  std::uint64_t data_hash;  // data_digest() of everything after the header
+  std::uint64_t digest;  // file_digest(): the rest of the header and everything after it
   std::uint64_t mask;
   std::uint64_t block;
   std::uint64_t slot_count;
@@ -56,11 +56,14 @@ std::uint64_t bytes_hash(const void* p, std::size_t n) {
   return std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(p), n));
 }
 
-std::uint64_t data_digest(const NgramModel& m, std::string_view codes) {
-  return bytes_hash(m.slots.data(), m.slots.size() * sizeof(NgramModel::Slot)) ^
-         ngram::rotl(bytes_hash(m.rows.data(), m.rows.size() * sizeof(NgramModel::Row)), 1) ^
-         ngram::rotl(bytes_hash(m.bias.data(), m.bias.size() * sizeof(std::int32_t)), 2) ^
-         ngram::rotl(bytes_hash(codes.data(), codes.size()), 3);
+// Covers the header (but this field) and the arrays, so that no flipped bit goes unnoticed.
+std::uint64_t file_digest(Header h, const NgramModel& m, std::string_view codes) {
+  h.digest = 0;
+  return bytes_hash(&h, sizeof h) ^
+         ngram::rotl(bytes_hash(m.slots.data(), m.slots.size() * sizeof(NgramModel::Slot)), 1) ^
+         ngram::rotl(bytes_hash(m.rows.data(), m.rows.size() * sizeof(NgramModel::Row)), 2) ^
+         ngram::rotl(bytes_hash(m.bias.data(), m.bias.size() * sizeof(std::int32_t)), 3) ^
+         ngram::rotl(bytes_hash(codes.data(), codes.size()), 4);
 }
 
 std::string codes_of(const std::vector<CategoryInfo>& categories) {
@@ -115,7 +118,6 @@ std::string compact_model_bytes(const NgramModel& model,
   h.hash_check = hash_word();
   h.json_size = json_text.size();
   h.json_hash = bytes_hash(json_text.data(), json_text.size());
-  h.data_hash = data_digest(model, codes);
   h.mask = model.mask;
   h.block = model.block;
   h.slot_count = model.slots.size();
@@ -123,6 +125,7 @@ std::string compact_model_bytes(const NgramModel& model,
   h.heads = static_cast<std::uint32_t>(model.heads);
   h.codes_bytes = static_cast<std::uint32_t>(codes.size());
   blend_to(model.blend, h.blend);
+  h.digest = file_digest(h, model, codes);
   std::string out(reinterpret_cast<const char*>(&h), sizeof h);
   out.append(reinterpret_cast<const char*>(model.slots.data()),
              model.slots.size() * sizeof(NgramModel::Slot));
@@ -180,7 +183,7 @@ std::shared_ptr<const NgramModel> read_compact_model(const std::string& path,
     return fail("damaged (cannot be read to its end)");
   }
   if (stored_codes != codes) return fail("compiled for other categories");
-  if (data_digest(*m, stored_codes) != h.data_hash || !well_formed(*m)) {
+  if (file_digest(h, *m, stored_codes) != h.digest || !well_formed(*m)) {
     return fail("damaged (its contents do not match their hash)");
   }
   return m;

@@ -171,11 +171,12 @@ TEST_CASE("a missing, stale or damaged model.bin is refused and model.json is re
     CHECK(reason(l.warnings).find("compiled from another model.json") != std::string::npos);
     CHECK(l.rules->model->blend.urgent_offset == 12);
   }
-  SECTION("damaged: a weight changed, or cut short") {
+  SECTION("damaged: a weight or the blend changed, or cut short") {
     write_compact(d);
     std::string bytes = d.read(kCompactModelFile);
     SECTION("a weight") { bytes[bytes.size() / 2] ^= 1; }
     SECTION("cut short") { bytes.resize(bytes.size() - 48); }
+    SECTION("the blend in the header") { bytes[112 - 1] ^= 1; }
     d.write(kCompactModelFile, bytes);
     const Loaded l = load(d.dir(), true);
     CHECK(reason(l.warnings).find(": damaged") != std::string::npos);
@@ -231,7 +232,7 @@ TEST_CASE("compile-model writes where --out says, through a temporary file") {
   RulesCopy d;
   std::ostringstream out;
   REQUIRE(run_compile_model(d.dir(), d.path("other.bin"), out) == 0);
-  CHECK(out.str().find("n-grams compiled from") != std::string::npos);
+  CHECK(out.str().find("n-grams with their suffixes, compiled from") != std::string::npos);
   CHECK(fs::exists(d.path("other.bin")));
   CHECK_FALSE(fs::exists(d.path(kCompactModelFile)));
   for (const auto& e : fs::directory_iterator(d.dir())) {
