@@ -382,6 +382,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
+  // After the start, not during it: on two busy cores the bundle's parse would slow the start.
+  client.load_system_cas();
 
   const int sig = reload_until_stopped(runtime, config_file, tickets, incidents, reloads);
   log::info("signal {}: draining", sig);

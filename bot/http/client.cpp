@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 
 namespace gridbot::http {
 
@@ -38,25 +39,22 @@ struct Client::Impl {
       : ioc(rt.impl().ioc), options(std::move(o)), tls(ssl::context::tls_client) {
     if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file);
     tls.set_verify_mode(ssl::verify_peer);
-    // OpenSSL 3 takes tens of milliseconds to parse the system's CA bundle, a good part of a
-    // start: it is read on a thread of its own while the server starts, and nothing else touches
-    // `tls` until it is done (trusted_context()).
-    system_cas = std::async(std::launch::async, [this] {
+  }
+  /// The context, once it trusts the system CAs. OpenSSL 3 takes 30-70 ms to parse the bundle:
+  /// whoever comes first reads it (load_system_cas()'s thread or a TLS send), the others wait.
+  ssl::context& trusted_context() {
+    std::call_once(system_cas, [this] {
       beast::error_code ec;
       tls.set_default_verify_paths(ec);
       if (ec) log::error("tls: the system CA certificates cannot be read: {}", ec.message());
     });
-  }
-  /// The context, once it trusts the system CAs: a TLS send in the first moments after start
-  /// waits for the bundle (once, at most its parse), every later one finds it done.
-  ssl::context& trusted_context() {
-    system_cas.wait();
     return tls;
   }
   net::io_context& ioc;
   ClientOptions options;
   ssl::context tls;
-  std::shared_future<void> system_cas;  // after `tls`: destroyed first, waiting for the thread
+  std::once_flag system_cas;
+  std::future<void> preload;  // last: destroyed first, waiting for load_system_cas()'s thread
 };
 
 namespace {
@@ -170,6 +168,13 @@ net::awaitable<TransportResult> do_send(std::shared_ptr<Client::Impl> impl, Http
 Client::Client(Runtime& runtime, ClientOptions options)
     : impl_(std::make_shared<Impl>(runtime, std::move(options))) {}
 Client::~Client() = default;
+
+void Client::load_system_cas() {
+  if (!impl_->preload.valid()) {
+    impl_->preload =
+        std::async(std::launch::async, [impl = impl_.get()] { impl->trusted_context(); });
+  }
+}
 
 void Client::send(HttpRequest request, int64_t timeout_ms,
                   std::function<void(TransportResult)> done) {
