@@ -3,6 +3,7 @@
 #include "rules/aho_corasick.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <deque>
 #include <map>
 #include <numeric>
@@ -19,6 +20,35 @@ std::vector<std::uint32_t> char_keys(const std::string& s) {
 }
 
 constexpr std::uint32_t kEmptyKey = 0xFFFFFFFF;  // no character key is all ones
+
+// Cells or bases of the double array, one bit each (taken or free). window() reads 64 at once, so
+// first fit tests 64 bases per step instead of walking, base by base, over the long runs of taken
+// cells that every earlier state left.
+class Bits {
+ public:
+  bool test(std::size_t i) const {
+    return i / 64 < words_.size() && (words_[i / 64] >> i % 64 & 1);
+  }
+  void set(std::size_t i) {
+    if (words_.size() <= i / 64) words_.resize(i / 64 + 1, 0);
+    words_[i / 64] |= std::uint64_t{1} << i % 64;
+    end_ = std::max(end_, i + 1);
+  }
+  /// Bit k is bit i + k, for k in 0..63 (0 past the end).
+  std::uint64_t window(std::size_t i) const {
+    const std::size_t w = i / 64, shift = i % 64;
+    const std::uint64_t lo = w < words_.size() ? words_[w] >> shift : 0;
+    const std::uint64_t hi =
+        shift != 0 && w + 1 < words_.size() ? words_[w + 1] << (64 - shift) : 0;
+    return lo | hi;
+  }
+  /// One past the highest bit ever set.
+  std::size_t end() const { return end_; }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::size_t end_ = 0;
+};
 
 }  // namespace
 
@@ -114,41 +144,38 @@ AhoCorasick::AhoCorasick(const std::vector<std::string>& patterns) {
     return exceptions[a].size() > exceptions[b].size();
   });
   std::vector<std::uint32_t> base(states_, 0);
-  std::vector<bool> used_cell, used_base(1, true);
-  std::size_t first_free = 0;
+  Bits cells_taken, bases_taken;
+  bases_taken.set(0);
+  std::size_t first_free = 0;          // every cell below it is taken
+  std::vector<std::uint32_t> classes;  // the exceptions' classes of the state being placed
   for (const std::uint32_t s : order) {
     if (s == 0) continue;
-    const auto& ex = exceptions[s];
-    std::uint32_t b = 1;
-    if (!ex.empty()) {
-      while (first_free < used_cell.size() && used_cell[first_free]) ++first_free;
-      const std::uint32_t lo = ex.begin()->first;
-      b = first_free > lo ? static_cast<std::uint32_t>(first_free - lo) : 1;
+    classes.clear();
+    for (const auto& [c, t] : exceptions[s]) classes.push_back(c);
+    std::size_t b = 1;
+    if (!classes.empty()) {
+      while (cells_taken.test(first_free)) ++first_free;
+      b = first_free > classes.front() ? first_free - classes.front() : 1;
     }
-    for (;; ++b) {
-      if (b < used_base.size() && used_base[b]) continue;
-      bool free = true;
-      for (const auto& [c, t] : ex) {
-        if (b + c < used_cell.size() && used_cell[b + c]) {
-          free = false;
-          break;
-        }
+    // The lowest base from b on that is free and whose cells are all free (bit k of `taken`:
+    // base b + k fails), 64 bases per step: the bases testing them one by one would find.
+    for (;; b += 64) {
+      std::uint64_t taken = bases_taken.window(b);
+      for (const std::uint32_t c : classes) taken |= cells_taken.window(b + c);
+      if (taken != ~std::uint64_t{0}) {
+        b += static_cast<std::size_t>(std::countr_one(taken));
+        break;
       }
-      if (free) break;
     }
-    base[s] = b;
-    if (used_base.size() <= b) used_base.resize(b + 1, false);
-    used_base[b] = true;
-    for (const auto& [c, t] : ex) {
-      if (used_cell.size() <= b + c) used_cell.resize(b + c + 1, false);
-      used_cell[b + c] = true;
-    }
+    base[s] = static_cast<std::uint32_t>(b);
+    bases_taken.set(b);
+    for (const std::uint32_t c : classes) cells_taken.set(b + c);
   }
   const std::uint32_t max_base = *std::max_element(base.begin(), base.end());
   const auto code = [&](std::uint32_t s) { return base[s] << 1 | (outputs[s].empty() ? 0u : 1u); };
   root_code_ = code(0);
 
-  const std::size_t ncells = std::max<std::size_t>(max_base + k, used_cell.size());
+  const std::size_t ncells = std::max<std::size_t>(max_base + k, cells_taken.end());
   std::vector<std::uint32_t> cells(2 * ncells, 0xFFFFFFFF), root(k);
   for (std::uint32_t s = 1; s < states_; ++s) {
     for (const auto& [c, t] : exceptions[s]) {

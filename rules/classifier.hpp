@@ -25,14 +25,27 @@ struct Classification {
 
 class Rules;  // immutable compiled rule set (rules/rules.hpp)
 
+/// How load_rules() reads the learned model.
+struct LoadOptions {
+  /// False: parse model.json even beside a fresh model.bin (tests compare the two forms).
+  bool compact_model = true;
+  /// Gets one line per warning of a load that succeeded (model.bin missing or stale); when null,
+  /// they are logged.
+  std::vector<std::string>* warnings = nullptr;
+};
+
 /// Loads the rule files of `dir` (categories.json, report.json, tiers.json, urgency.json,
 /// location.json, and model.json — the learned n-gram model — when present; other files such as
 /// templates.json are ignored) and compiles them once.
 ///
+/// The model comes from model.bin (rules/compact_model.hpp) when that was compiled from this
+/// model.json for these categories; else model.json is parsed, with a warning.
+///
 /// Returns nullptr on any problem and, when `error` is not null, sets it to one line per problem:
 /// "FILE:LINE: key.path: what is wrong". Nothing is partially loaded: keep serving the previous
 /// rule set when a reload fails.
-std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error);
+std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error,
+                                        const LoadOptions& options = {});
 
 /// The place a message names, report or not ("在5栋2单元" after a report, docs/media.md
 /// "Follow-ups"). Thread safety as classify().
@@ -77,5 +90,11 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
 /// in `rules`, if any, are kept. Returns 0, or 1 when a file cannot be read or written.
 int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
               const std::string& out_path, std::ostream& out);
+
+/// `gridbot compile-model -r DIR`: parses DIR/model.json for the categories of DIR and writes
+/// the compact model (docs/rules.md "The compact model") to `out_path` (empty: DIR/model.bin),
+/// through a temporary file renamed into place. Returns 0, or 1 when the rules or the model do
+/// not load or the file cannot be written (the reason printed to `out`).
+int run_compile_model(const std::string& dir, const std::string& out_path, std::ostream& out);
 
 }  // namespace gridbot::rules

@@ -1,11 +1,16 @@
-// The bodies of `gridbot classify` and `gridbot eval`; bot/main.cpp only parses arguments.
+// The bodies of `gridbot classify`, `eval`, `train` and `compile-model`; bot/main.cpp only parses
+// arguments.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <ostream>
 #include <string>
 
 #include "rules/classifier.hpp"
+#include "rules/compact_model.hpp"
 #include "rules/eval.hpp"
 #include "rules/rules.hpp"
 #include "rules/trainer.hpp"
@@ -33,6 +38,13 @@ TrainOptions options_for(const Rules& rules) {
   TrainOptions o;
   if (rules.model) o.blend = rules.model->blend;
   return o;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
 }
 
 }  // namespace
@@ -123,6 +135,46 @@ int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
     return 1;
   }
   out << out_path << ": " << data.ngrams.size() << " n-grams from " << rows.size() << " messages\n";
+  return 0;
+}
+
+int run_compile_model(const std::string& dir, const std::string& out_path, std::ostream& out) {
+  const std::string json_path = dir + "/model.json";
+  const std::string path = out_path.empty() ? dir + "/" + kCompactModelFile : out_path;
+  std::string text;
+  if (!read_file(json_path, text)) {
+    out << json_path << ": cannot read: nothing to compile\n";
+    return 1;
+  }
+  std::string error;
+  LoadOptions json_only;
+  json_only.compact_model = false;
+  const auto rules = load_rules(dir, &error, json_only);
+  if (!rules) {
+    out << error;
+    return 1;
+  }
+  // The file records the bytes it was compiled from: they must be the ones load_rules parsed.
+  std::string again;
+  if (rules->model == nullptr || !read_file(json_path, again) || again != text) {
+    out << json_path << ": changed while it was compiled; run again\n";
+    return 1;
+  }
+  const std::string bytes = compact_model_bytes(*rules->model, rules->categories, text);
+  // A temporary name of this process's own: two builds may write one source folder at once.
+  const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
+  std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  file.close();
+  std::error_code ec;
+  if (file) std::filesystem::rename(tmp, path, ec);
+  if (!file || ec) {
+    std::filesystem::remove(tmp, ec);
+    out << path << ": cannot write\n";
+    return 1;
+  }
+  out << path << ": " << rules->model->rows.size() - 1
+      << " n-grams with their suffixes, compiled from " << json_path << '\n';
   return 0;
 }
 

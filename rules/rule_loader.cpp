@@ -10,7 +10,9 @@
 
 #include "base/common/json_source.hpp"
 #include "base/common/json_source_impl.hpp"
+#include "base/common/log.hpp"
 #include "rules/classifier.hpp"
+#include "rules/compact_model.hpp"
 #include "rules/normalizer.hpp"
 #include "rules/rules.hpp"
 
@@ -107,6 +109,40 @@ class Compiler {
         {ids.front(), e, src.file() + ":" + std::to_string(src.line_of(kpath)) + ": " + kpath});
   }
 };
+
+// The whole file at `path` into `out`; false when it cannot be read.
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  out.resize(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  return static_cast<bool>(in.read(out.data(), static_cast<std::streamsize>(out.size())));
+}
+
+// The model of `json_path` (whose bytes are `text`): from model.bin when that was compiled from
+// these bytes for these categories, else parsed, with a warning, since parsing model.json takes
+// 0.1-0.3 s of a start (docs/rules.md "The compact model").
+std::shared_ptr<const NgramModel> load_model(const std::string& dir, const std::string& json_path,
+                                             const std::string& text,
+                                             const std::vector<CategoryInfo>& cats,
+                                             const LoadOptions& options,
+                                             std::vector<std::string>& problems,
+                                             std::vector<std::string>& warnings) {
+  if (options.compact_model) {
+    const std::string compact = dir + "/" + kCompactModelFile;
+    std::string why;
+    if (auto model = read_compact_model(compact, text, cats, &why)) return model;
+    warnings.push_back(compact + ": " + why + ": the model is read from " + json_path +
+                       " (slower); a build or `gridbot compile-model -r " + dir +
+                       "` writes it again");
+  }
+  ModelData data;
+  if (!parse_model(json_path, text, data, problems)) return nullptr;
+  std::vector<std::string> build_problems;
+  auto model = build_model(data, cats, &build_problems);
+  for (const auto& p : build_problems) problems.push_back(json_path + ":0: " + p);
+  return model;
+}
 
 std::unique_ptr<JsonSource> read_source(const std::string& dir, const std::string& name,
                                         std::vector<std::string>& problems) {
@@ -283,8 +319,10 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
 
 }  // namespace
 
-std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error) {
+std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* error,
+                                        const LoadOptions& options) {
   Compiler c;
+  std::vector<std::string> warnings;
   const auto categories = read_source(dir, "categories.json", c.problems);
   const auto report = read_source(dir, "report.json", c.problems);
   const auto tiers = read_source(dir, "tiers.json", c.problems);
@@ -316,16 +354,11 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   // The learned model is optional: a folder without model.json classifies with keywords alone.
   std::shared_ptr<const NgramModel> model;
   if (const std::string path = dir + "/model.json"; std::filesystem::exists(path)) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    ModelData data;
-    if (!in) {
+    std::string text;
+    if (!read_file(path, text)) {
       c.problems.push_back(path + ":0: cannot open rule file");
-    } else if (parse_model(path, text.str(), data, c.problems) && categories) {
-      std::vector<std::string> problems;
-      model = build_model(data, cats, &problems);
-      for (const auto& p : problems) c.problems.push_back(path + ":0: " + p);
+    } else if (categories) {
+      model = load_model(dir, path, text, cats, options, c.problems, warnings);
     }
   }
   // The automaton also tells whether a message holds any location word, so that messages without
@@ -352,6 +385,13 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
       for (const auto& p : c.problems) *error += p + "\n";
     }
     return nullptr;
+  }
+  for (auto& w : warnings) {
+    if (options.warnings != nullptr) {
+      options.warnings->push_back(std::move(w));
+    } else {
+      log::warn("{}", w);
+    }
   }
 
   auto rules = std::make_shared<Rules>(AhoCorasick(c.terms), LocationExtractor(std::move(vocab)));

@@ -56,6 +56,7 @@ struct Loaded {
   std::shared_ptr<const rules::Rules> rules;
   std::shared_ptr<const knowledge::CommandGrammar> grammar;
   std::shared_ptr<const incidents::IncidentGrammar> incident_grammar;
+  std::vector<std::string> warnings;  // what loaded but is worth saying (a stale model.bin)
 };
 
 void print_errors(const std::vector<std::string>& errors) {
@@ -73,7 +74,9 @@ std::unique_ptr<Loaded> load_all(const std::string& file, std::vector<std::strin
   out->grammar = knowledge::CommandGrammar::load(dir + "/commands.json", errors);
   out->incident_grammar = incidents::IncidentGrammar::load(dir + "/commands.json", errors);
   std::string rules_error;
-  out->rules = rules::load_rules(dir, &rules_error);
+  rules::LoadOptions rules_options;
+  rules_options.warnings = &out->warnings;
+  out->rules = rules::load_rules(dir, &rules_error, rules_options);
   if (!out->rules) errors->push_back(rules_error);
   if (!errors->empty()) return nullptr;
   return out;
@@ -170,6 +173,7 @@ int check(const std::string& config_file) {
     print_errors(errors);
     return 1;
   }
+  for (const auto& w : loaded->warnings) std::cerr << "warning: " << w << "\n";
   std::cout << config_file << ": ok: " << loaded->channels.all().size()
             << " channel(s); org: " << tree->count(Level::street) << " street, "
             << tree->count(Level::community) << " community, " << tree->count(Level::district)
@@ -270,6 +274,7 @@ int reload_until_stopped(http::Runtime& runtime, const std::string& config_file,
       ++reloads.refused;
       continue;
     }
+    for (const auto& w : fresh->warnings) log::warn("{}", w);
     // The org tree stays the one in use (it changes at start and by a console import).
     swap.apply(
         [&fresh](knowledge::Knowledge& k) {
@@ -349,6 +354,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   const auto& cfg = loaded->cfg;
   log::set_level(cfg.log_level);
   log::set_format(cfg.log_format);
+  for (const auto& w : loaded->warnings) log::warn("{}", w);
   std::optional<OrgTree> tree;
   auto store = open_store(cfg, &tree);
   if (!store) return 1;
@@ -458,6 +464,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   if (!write_port_file(port_file, server.port())) log::error("cannot write {}", port_file);
   log::info("gridbot listening on {}:{} with {} channel(s)", cfg.server.listen, server.port(),
             loaded->channels.all().size());
+  // After the start, not during it: on two busy cores the bundle's parse would slow the start.
+  client.load_system_cas();
 
   const int sig = reload_until_stopped(runtime, config_file, knowledge_swap, reloads);
   log::info("signal {}: draining", sig);
@@ -560,6 +568,10 @@ int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
     return 1;
   }
   return rules::run_train(*rules, tsvs, model_out, std::cout);
+}
+
+int compile_model(const std::string& rules_dir, const std::string& out) {
+  return rules::run_compile_model(rules_dir, out, std::cout);
 }
 
 }  // namespace gridbot::app

@@ -38,4 +38,8 @@ int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int
 int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
           const std::string& model_out);
 
+/// `gridbot compile-model`: writes the compact model (rules_dir/model.bin, or `out`) from
+/// rules_dir/model.json (docs/rules.md "The compact model"). Returns the exit code.
+int compile_model(const std::string& rules_dir, const std::string& out);
+
 }  // namespace gridbot::app

@@ -87,6 +87,12 @@ int main(int argc, char** argv) {
   train->add_option("--out", model_out, "model file to write (rules/model.json)")->required();
   train->add_option("-r,--rules", rules_dir, "rules folder (categories)")->capture_default_str();
 
+  std::string compiled_out;
+  auto* compile = cli.add_subcommand(
+      "compile-model", "write the compact model (model.bin) from the rules folder's model.json");
+  compile->add_option("-r,--rules", rules_dir, "rules folder")->capture_default_str();
+  compile->add_option("--out", compiled_out, "file to write (default: RULES/model.bin)");
+
   auto* stub = cli.add_subcommand("stub", "a bridge receiver that prints what it receives");
   stub->add_option("--listen", listen, "address")->capture_default_str();
   stub->add_option("--port", port, "port (0: any)")->capture_default_str();
@@ -108,6 +114,7 @@ int main(int argc, char** argv) {
   if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
   if (*train) return app::train(rules_dir, train_tsvs, model_out);
+  if (*compile) return app::compile_model(rules_dir, compiled_out);
   if (*stub) return app::stub(listen, port, secret, port_file, fail_first);
   return 2;
 }

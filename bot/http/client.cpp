@@ -23,6 +23,8 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <future>
+#include <mutex>
 
 namespace gridbot::http {
 
@@ -36,13 +38,24 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 struct Client::Impl {
   Impl(Runtime& rt, ClientOptions o)
       : ioc(rt.impl().ioc), options(std::move(o)), tls(ssl::context::tls_client) {
-    tls.set_default_verify_paths();
     if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file);
     tls.set_verify_mode(ssl::verify_peer);
+  }
+  /// The context, once it trusts the system CAs. OpenSSL 3 takes 30-70 ms to parse the bundle:
+  /// whoever comes first reads it (load_system_cas()'s thread or a TLS send), the others wait.
+  ssl::context& trusted_context() {
+    std::call_once(system_cas, [this] {
+      beast::error_code ec;
+      tls.set_default_verify_paths(ec);
+      if (ec) log::error("tls: the system CA certificates cannot be read: {}", ec.message());
+    });
+    return tls;
   }
   net::io_context& ioc;
   ClientOptions options;
   ssl::context tls;
+  std::once_flag system_cas;
+  std::future<void> preload;  // last: destroyed first, waiting for load_system_cas()'s thread
 };
 
 namespace {
@@ -134,7 +147,7 @@ net::awaitable<TransportResult> do_send(std::shared_ptr<Client::Impl> impl, Http
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return result;
   }
-  beast::ssl_stream<beast::tcp_stream> stream(ex, impl->tls);
+  beast::ssl_stream<beast::tcp_stream> stream(ex, impl->trusted_context());
   if (!SSL_set_tlsext_host_name(stream.native_handle(), t.host.c_str()))
     co_return TransportResult{std::make_error_code(std::errc::protocol_error), 0, {}, {}};
   stream.set_verify_callback(ssl::host_name_verification(t.host));
@@ -159,6 +172,13 @@ net::awaitable<TransportResult> do_send(std::shared_ptr<Client::Impl> impl, Http
 Client::Client(Runtime& runtime, ClientOptions options)
     : impl_(std::make_shared<Impl>(runtime, std::move(options))) {}
 Client::~Client() = default;
+
+void Client::load_system_cas() {
+  if (!impl_->preload.valid()) {
+    impl_->preload =
+        std::async(std::launch::async, [impl = impl_.get()] { impl->trusted_context(); });
+  }
+}
 
 void Client::send(HttpRequest request, int64_t timeout_ms,
                   std::function<void(TransportResult)> done) {

@@ -241,7 +241,17 @@ void configure(SQLite::Database& db) {
 
 void migrate(SQLite::Database& db, const FigurePolicy& policy) {
   int version = db.execAndGet("PRAGMA user_version").getInt();
-  for (int v = version; v < static_cast<int>(kMigrations.size()); ++v) {
+  const int last = static_cast<int>(kMigrations.size());
+  if (version == 0) {
+    // A new store takes every step in one transaction: one synced commit instead of one per
+    // step, and if it fails the store is left as empty as it was.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const char* step : kMigrations) db.exec(step);
+    db.exec("PRAGMA user_version=" + std::to_string(last));
+    tx.commit();
+    version = last;
+  }
+  for (int v = version; v < last; ++v) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(kMigrations[static_cast<size_t>(v)]);
     db.exec("PRAGMA user_version=" + std::to_string(v + 1));
