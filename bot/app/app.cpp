@@ -306,6 +306,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   const auto& cfg = loaded->cfg;
   log::set_level(cfg.log_level);
   log::set_format(cfg.log_format);
+  log::gather_lines();
   std::optional<OrgTree> tree;
   auto store = open_store(cfg, &tree);
   if (!store) return 1;
