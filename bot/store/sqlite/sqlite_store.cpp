@@ -46,6 +46,11 @@ class SqliteStore final : public Store {
     // The writer keeps the pages it touches (indexes of random keys: message ids, outbox keys)
     // instead of reading them back from the WAL at every commit.
     writer_db_.exec("PRAGMA cache_size=" + std::to_string(-opt.writer_cache_kib));
+    // Savepoints (one per work item and per processed message) and statements keep undo copies
+    // of the pages they change; past 64 KiB SQLite spills them into a temporary file, two system
+    // calls per page, which under load were most of the writer's system calls. They last one
+    // transaction: memory holds them.
+    writer_db_.exec("PRAGMA temp_store=MEMORY");
     // Checkpoints copy the WAL into the database and fsync it: on their own thread and
     // connection, so the writer's commits never wait for one (docs/design.md "The store seam").
     writer_db_.exec(
