@@ -400,7 +400,8 @@ double metric(const std::string& text, const std::string& name, const std::strin
   double sum = 0;
   std::stringstream ss(text);
   for (std::string line; std::getline(ss, line);)
-    if (line.rfind(name + "{", 0) == 0 && line.find(labels) != std::string::npos)
+    if (line.rfind(name, 0) == 0 && (line[name.size()] == '{' || line[name.size()] == ' ') &&
+        line.find(labels) != std::string::npos)
       sum += std::atof(line.c_str() + line.rfind(' ') + 1);
   return sum;
 }
@@ -558,8 +559,9 @@ int main(int argc, char** argv) {
     drive(port, warm, c);
     drain(port, 60);
     const size_t bridge_before = stub.bridge, wecom_before = stub.wecom;
+    const std::string m0 = http_get(port, "/metrics");
     const double delivered_before =
-        metric(http_get(port, "/metrics"), "gridbot_outbox_sends_total", "result=\"delivered\"");
+        metric(m0, "gridbot_outbox_sends_total", "result=\"delivered\"");
     const Run full = drive(port, requests, c);
     const auto answered = Steady::now();
     const bool drained = drain(port, 120);
@@ -569,6 +571,9 @@ int main(int argc, char** argv) {
         metric(m, "gridbot_outbox_sends_total", "result=\"delivered\"") - delivered_before;
     const double other = metric(m, "gridbot_outbox_sends_total") -
                          metric(m, "gridbot_outbox_sends_total", "result=\"delivered\"");
+    // The writer's side of the run: how many commits, how full, how long each took.
+    auto delta = [&](const char* name) { return metric(m, name) - metric(m0, name); };
+    const double commits = delta("gridbot_store_commit_seconds_count");
     stop(pid);
 
     const Run inbox = inbox_only(dir / ("inbox-" + tag), warm, requests, c, stub.server->port());
@@ -583,6 +588,10 @@ int main(int argc, char** argv) {
         stub.total() - bridge_before - wecom_before, stub.bridge - bridge_before,
         stub.wecom - wecom_before, delivered, other,
         drained ? "drained" : "NOT drained (timed out)", drain_s);
+    if (commits > 0)
+      std::printf("    store: %.0f commits, %.1f writes each, %.2f ms each (work and fsync)\n",
+                  commits, delta("gridbot_store_commit_batch_size_sum") / commits,
+                  1000 * delta("gridbot_store_commit_seconds_sum") / commits);
     print_line("inbox only (verify+parse+commit)", inbox, bare_run.rate, node_rate);
     std::fflush(stdout);
   }
