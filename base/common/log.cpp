@@ -8,9 +8,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <mutex>
 #include <random>
@@ -131,7 +135,70 @@ class CaptureSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::function<void(std::string_view)> f_;
 };
 
+// stderr lines gathered into one write (gather_lines): at once from warn up, else at 16 KiB or by
+// the flusher below.
+class GatherSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~GatherSink() override { flush_(); }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    pending_.append(line.data(), line.size());
+    if (msg.level >= spdlog::level::warn || pending_.size() >= 16 * 1024) flush_();
+  }
+  void flush_() override {
+    for (size_t done = 0; done < pending_.size();) {
+      const ssize_t n = ::write(2, pending_.data() + done, pending_.size() - done);
+      if (n <= 0 && errno != EINTR) break;  // nowhere to log to: drop, as fwrite would
+      if (n > 0) done += static_cast<size_t>(n);
+    }
+    pending_.clear();
+  }
+
+ private:
+  std::string pending_;
+};
+
+// Flushes the logger every 100 ms while the process runs; joined at exit, before the logger goes.
+class Flusher {
+ public:
+  Flusher()
+      : thread_([this] {
+          std::unique_lock lk(mu_);
+          while (!cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return stop_; }))
+            logger().flush();
+        }) {}
+  ~Flusher() {
+    {
+      std::lock_guard lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    logger().flush();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
+
+void gather_lines() {
+  if (::isatty(2)) return;  // a person watching gets each line as it comes
+  auto& sinks = logger().sinks();
+  for (auto& s : sinks)
+    if (dynamic_cast<CaptureSink*>(s.get()) == nullptr) {
+      s = std::make_shared<GatherSink>();
+      s->set_pattern(json_format.load() ? kJsonPattern : kTextPattern);
+    }
+  static Flusher flusher;
+}
 
 void vlog(level lvl, fmt::string_view format, fmt::format_args args) {
   write(lvl, nullptr, format, args);

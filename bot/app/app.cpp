@@ -354,6 +354,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   const auto& cfg = loaded->cfg;
   log::set_level(cfg.log_level);
   log::set_format(cfg.log_format);
+  log::gather_lines();
   for (const auto& w : loaded->warnings) log::warn("{}", w);
   std::optional<OrgTree> tree;
   auto store = open_store(cfg, &tree);

@@ -90,11 +90,7 @@ void Outbox::add_locked(const OutboxItem& item) {
   Dest& d = *slot;
   if (!item.supersede_key.empty()) supersede_locked(d, item);
   if (d.disabled) {
-    store_.write(
-        [id = item.id](store::WriteTx& tx) {
-          tx.mark_final(id, DeliveryState::disabled, "destination disabled");
-        },
-        nullptr);
+    record_final(item.id, DeliveryState::disabled, "destination disabled");
     return;
   }
   if (d.queue.emplace(std::make_pair(-item.priority, item.id), item).second) ++queued_;
@@ -201,9 +197,7 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
                 {"chat", item.chat_id},
                 {"result", "failed"}}},
               "outbox: row {} to {} failed: {}", item.id, item.chat_id, why);
-    store_.write(
-        [id = item.id, why](store::WriteTx& tx) { tx.mark_final(id, DeliveryState::failed, why); },
-        nullptr);
+    record_final(item.id, DeliveryState::failed, why);
     return;
   }
   d.in_flight = true;
@@ -274,8 +268,28 @@ int64_t Outbox::backoff_ms(const OutboxItem& item) const {
 }
 
 void Outbox::record_final(int64_t id, DeliveryState state, std::string why) {
+  record([id, state, why = std::move(why)](store::WriteTx& tx) { tx.mark_final(id, state, why); });
+}
+
+void Outbox::record(std::function<void(store::WriteTx&)> change) {
+  {
+    std::lock_guard lk(results_->mu);
+    results_->changes.push_back(std::move(change));
+    if (results_->queued) return;
+    results_->queued = true;
+  }
+  ++result_writes_;
+  // A lost result (a crash before this commits) only sends the row again under the same key.
   store_.write(
-      [id, state, why = std::move(why)](store::WriteTx& tx) { tx.mark_final(id, state, why); },
+      [results = results_](store::WriteTx& tx) {
+        std::vector<std::function<void(store::WriteTx&)>> changes;
+        {
+          std::lock_guard lk(results->mu);
+          changes.swap(results->changes);
+          results->queued = false;
+        }
+        for (auto& c : changes) c(tx);
+      },
       nullptr);
 }
 
@@ -318,9 +332,9 @@ void Outbox::retry_locked(Dest& d, const OutboxItem& item, const adapters::SendO
               {"delay_ms", delay}}},
             "outbox: row {} to {} {}: {}; next try in {} ms", item.id, item.chat_id,
             counts ? "failed" : "throttled", outcome.detail, delay);
-  store_.write([id = item.id, next = now + delay, why = outcome.detail,
-                counts](store::WriteTx& tx) { tx.mark_retry(id, next, why, counts); },
-               nullptr);
+  record([id = item.id, next = now + delay, why = outcome.detail, counts](store::WriteTx& tx) {
+    tx.mark_retry(id, next, why, counts);
+  });
 }
 
 // The platform refused the destination for good (the bot was removed from the group): every row
@@ -338,11 +352,9 @@ void Outbox::disable_locked(Dest& d, const OutboxItem& item, const std::string& 
                {"result", "disabled"},
                {"rows", ids.size()}}},
              "outbox: destination {} disabled: {}", item.chat_id, why);
-  store_.write(
-      [ids, why](store::WriteTx& tx) {
-        for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
-      },
-      nullptr);
+  record([ids, why](store::WriteTx& tx) {
+    for (auto id : ids) tx.mark_final(id, DeliveryState::disabled, why);
+  });
 }
 
 void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult result,
@@ -384,7 +396,7 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
                 {"status", result.status},
                 {"duration_ms", took_ms}}},
               "outbox: row {} to {} delivered in {} ms", item.id, item.chat_id, took_ms);
-    store_.write([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); }, nullptr);
+    record([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); });
   } else if (outcome.verdict == Verdict::awaiting) {
     // Handed over as a task (a customer-group send the owner confirms): nothing more to send;
     // the deliveries API shows it as awaiting_confirmation with the task in last_error.
@@ -436,7 +448,7 @@ void Outbox::stop(int64_t drain_ms) {
 
 Outbox::Stats Outbox::stats() const {
   std::lock_guard lk(mu_);
-  return {queued_, in_flight_, delivered_, retried_, failed_, superseded_};
+  return {queued_, in_flight_, delivered_, retried_, failed_, superseded_, result_writes_.load()};
 }
 
 std::map<std::string, Outbox::ChannelDepth> Outbox::depth_by_channel() const {

@@ -10,6 +10,7 @@
 #include "bot/delivery/transport.hpp"
 #include "bot/store/store.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -42,7 +43,8 @@ class Outbox {
     uint64_t delivered = 0;
     uint64_t retried = 0;
     uint64_t failed = 0;
-    uint64_t superseded = 0;  // replaced by a newer row before they were sent
+    uint64_t superseded = 0;     // replaced by a newer row before they were sent
+    uint64_t result_writes = 0;  // store writes that recorded send results (many per write)
   };
   Stats stats() const;
 
@@ -69,6 +71,9 @@ class Outbox {
                     int64_t now);
   void disable_locked(Dest& d, const OutboxItem& item, const std::string& why);
   void record_final(int64_t id, DeliveryState state, std::string why);
+  /// Queues one send's result for the store. Results wait together for the writer: all that
+  /// arrive while one write is queued go into that write (one savepoint, one commit share).
+  void record(std::function<void(store::WriteTx&)> change);
   /// Parks destination `key` until `channel` has an access token, fetching one if none is coming.
   void await_token_locked(const std::string& channel, const std::string& key, HttpRequest fetch,
                           std::unique_lock<std::mutex>& lk);
@@ -115,6 +120,15 @@ class Outbox {
   std::map<std::string, std::vector<std::string>> token_waiters_;
   // Channels with a total_rate_per_minute: one window over all their destinations.
   std::unordered_map<std::string, RateWindow> channel_windows_;
+  // Send results waiting for the writer; shared with the write that takes them, which may run
+  // after this object is gone (the store drains its queue when it closes).
+  struct Results {
+    std::mutex mu;  // guards changes, queued
+    std::vector<std::function<void(store::WriteTx&)>> changes;
+    bool queued = false;  // a write that will take them is in the store's queue
+  };
+  std::shared_ptr<Results> results_ = std::make_shared<Results>();
+  std::atomic<uint64_t> result_writes_{0};
   /// The earliest time channel `channel` may start a send (now when it has no total limit).
   int64_t channel_ready_at_locked(const std::string& channel, int64_t now);
 };

@@ -376,6 +376,9 @@ class Store {
 
   /// Stops reads, finishes queued writes, then stops the writer. Idempotent.
   virtual void close() = 0;
+
+  /// WAL checkpoints run so far (tests: they happen off the writer's commit path).
+  virtual int64_t checkpoints_for_test() const { return 0; }
 };
 
 struct SqliteOptions {
@@ -387,6 +390,11 @@ struct SqliteOptions {
   int readers = 4;
   /// A read that runs longer is stopped and answered as a ReadError.
   int64_t read_time_limit_ms = 10'000;
+  /// The writer connection's page cache.
+  int64_t writer_cache_kib = 64 * 1024;
+  /// A checkpoint is started on its own thread once the WAL holds this many pages (SQLite's
+  /// default auto-checkpoint size); at 16 times this the writer checkpoints itself.
+  int checkpoint_frames = 1000;
 };
 
 /// Opens (creating and migrating) a SQLite store at `path`. Returns nullptr and sets *error when

@@ -4,10 +4,18 @@
 
 #include <rapidjson/document.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace gridbot;
@@ -155,4 +163,36 @@ TEST_CASE("request scopes nest and restore", "[log]") {
     CHECK(log::request_id() == "a");
   }
   CHECK(log::request_id().empty());
+}
+
+TEST_CASE("gathered lines reach stderr within 100 ms, warnings at once, in order", "[log]") {
+  // stderr into a file for the test: not a terminal, so lines are gathered.
+  char path[] = "/tmp/gridbot-log-test-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::fflush(stderr);
+  const int saved = dup(2);
+  dup2(fd, 2);
+  auto text = [&] {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  log::gather_lines();
+  log::info("gathered one");
+  log::info("gathered two");
+  const std::string right_after = text();
+  log::warn("a warning");
+  const std::string after_warning = text();
+  log::info("gathered three");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const std::string later = text();
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  close(fd);
+  std::remove(path);
+  CHECK(right_after.find("gathered one") == std::string::npos);  // one write for many lines
+  CHECK(after_warning.find("gathered two") < after_warning.find("a warning"));
+  CHECK(after_warning.find("gathered three") == std::string::npos);
+  CHECK(later.find("gathered three") != std::string::npos);
 }

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -418,5 +419,23 @@ TEST_CASE("a channel's total rate holds over all its chats, spread out, urgent f
   outbox.wake_for_test();
   REQUIRE(f.transport.wait_for(7) == 7);
   CHECK(eventually([&] { return f.count(DeliveryState::delivered) == 7; }));
+  outbox.stop(1000);
+}
+
+TEST_CASE("send results that arrive while the writer is busy are recorded in one write",
+          "[outbox]") {
+  Fixture f;
+  for (int i = 0; i < 10; ++i) f.queue("k" + std::to_string(i), 0, "room-" + std::to_string(i));
+  Outbox outbox(f.cfg, f.channels, *f.store, f.transport, f.clock);
+  // The writer is held, so every result of the ten sends waits for it.
+  std::promise<void> release;
+  auto held = release.get_future().share();
+  f.store->write([held](store::WriteTx&) { held.wait(); }, nullptr);
+  outbox.start();
+  REQUIRE(f.transport.wait_for(10) == 10);
+  REQUIRE(eventually([&] { return outbox.stats().delivered == 10; }));
+  release.set_value();
+  REQUIRE(eventually([&] { return f.count(DeliveryState::delivered) == 10; }));
+  CHECK(outbox.stats().result_writes == 1);
   outbox.stop(1000);
 }

@@ -40,28 +40,28 @@ constexpr const char* kAnswerColumns = "ticket_no, channel, user_id, asked_ms, a
 
 void WriterStatements::add_deadline(const Deadline& d) {
   // next_ms: when the timer must look at it next (its warning, else its due time).
-  SQLite::Statement s(db_,
-                      "INSERT INTO deadlines(ticket_no, clock, node, due_ms, warn_ms, state, "
-                      "created_ms, next_ms) VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, CASE WHEN ?5 "
-                      "> 0 AND ?5 < ?4 THEN ?5 ELSE ?4 END) ON CONFLICT DO NOTHING");
-  s.bind(1, d.ticket_no);
-  s.bind(2, to_string(d.clock));
-  s.bind(3, d.node);
-  s.bind(4, d.due_ms);
-  s.bind(5, d.warn_ms);
-  s.bind(6, d.created_ms);
-  s.exec();
+  auto s = cache_.use(
+      "INSERT INTO deadlines(ticket_no, clock, node, due_ms, warn_ms, state, "
+      "created_ms, next_ms) VALUES(?1, ?2, ?3, ?4, ?5, 'pending', ?6, CASE WHEN ?5 "
+      "> 0 AND ?5 < ?4 THEN ?5 ELSE ?4 END) ON CONFLICT DO NOTHING");
+  s->bind(1, d.ticket_no);
+  s->bind(2, to_string(d.clock));
+  s->bind(3, d.node);
+  s->bind(4, d.due_ms);
+  s->bind(5, d.warn_ms);
+  s->bind(6, d.created_ms);
+  s->exec();
 }
 
 void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) {
-  SQLite::Statement s(db_,
-                      "UPDATE deadlines SET state = 'done' WHERE ticket_no = ? AND state IN "
-                      "('pending', 'warned') AND (? = '' OR clock = ?)");
-  s.bind(1, ticket_no);
+  auto s = cache_.use(
+      "UPDATE deadlines SET state = 'done' WHERE ticket_no = ? AND state IN "
+      "('pending', 'warned') AND (? = '' OR clock = ?)");
+  s->bind(1, ticket_no);
   const std::string name = clock ? to_string(*clock) : "";
-  s.bind(2, name);
-  s.bind(3, name);
-  s.exec();
+  s->bind(2, name);
+  s->bind(3, name);
+  s->exec();
 }
 
 std::vector<Deadline> WriterStatements::due_deadlines(int64_t now_ms, int limit) {
@@ -80,15 +80,15 @@ std::vector<Deadline> read_due_deadlines(SQLite::Database& db, int64_t now_ms, i
 }
 
 void WriterStatements::set_deadline_state(int64_t id, DeadlineState state, int64_t fired_ms) {
-  SQLite::Statement s(db_,
-                      "UPDATE deadlines SET state = ?1, fired_ms = ?2, next_ms = due_ms WHERE id = "
-                      "?3 AND state <> ?1 RETURNING ticket_no");
-  s.bind(1, to_string(state));
-  s.bind(2, fired_ms);
-  s.bind(3, id);
+  auto s = cache_.use(
+      "UPDATE deadlines SET state = ?1, fired_ms = ?2, next_ms = due_ms WHERE id = "
+      "?3 AND state <> ?1 RETURNING ticket_no");
+  s->bind(1, to_string(state));
+  s->bind(2, fired_ms);
+  s->bind(3, id);
   // A miss counts once, into the figures of the ticket's day.
-  if (s.executeStep() && state == DeadlineState::missed && s.getColumn(0).getInt64() != 0)
-    scope_->count_miss(s.getColumn(0).getInt64());
+  if (s->executeStep() && state == DeadlineState::missed && s->getColumn(0).getInt64() != 0)
+    scope_->count_miss(s->getColumn(0).getInt64());
 }
 
 int64_t WriterStatements::prune_finished(int64_t before_ms, int limit) {
@@ -115,46 +115,45 @@ int64_t WriterStatements::prune_finished(int64_t before_ms, int limit) {
 
 bool WriterStatements::has_live_deadline(int64_t ticket_no, DeadlineKind clock,
                                          std::string_view node) {
-  SQLite::Statement s(db_,
-                      "SELECT 1 FROM deadlines WHERE ticket_no = ? AND clock = ? AND node = ? AND "
-                      "state IN ('pending', 'warned') LIMIT 1");
-  s.bind(1, ticket_no);
-  s.bind(2, to_string(clock));
-  s.bind(3, std::string(node));
-  return s.executeStep();
+  auto s = cache_.use(
+      "SELECT 1 FROM deadlines WHERE ticket_no = ? AND clock = ? AND node = ? AND "
+      "state IN ('pending', 'warned') LIMIT 1");
+  s->bind(1, ticket_no);
+  s->bind(2, to_string(clock));
+  s->bind(3, std::string(node));
+  return s->executeStep();
 }
 
 void WriterStatements::ask_satisfaction(const SatisfactionAnswer& a) {
-  SQLite::Statement s(db_,
-                      "INSERT INTO satisfaction(ticket_no, channel, user_id, asked_ms) "
-                      "VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET asked_ms = excluded.asked_ms, "
-                      "answer = '', answered_ms = 0");
-  s.bind(1, a.ticket_no);
-  s.bind(2, a.channel);
-  s.bind(3, a.user_id);
-  s.bind(4, a.asked_ms);
-  s.exec();
+  auto s = cache_.use(
+      "INSERT INTO satisfaction(ticket_no, channel, user_id, asked_ms) "
+      "VALUES(?, ?, ?, ?) ON CONFLICT DO UPDATE SET asked_ms = excluded.asked_ms, "
+      "answer = '', answered_ms = 0");
+  s->bind(1, a.ticket_no);
+  s->bind(2, a.channel);
+  s->bind(3, a.user_id);
+  s->bind(4, a.asked_ms);
+  s->exec();
 }
 
 std::vector<SatisfactionAnswer> WriterStatements::pending_satisfaction(const std::string& channel,
                                                                        const std::string& user) {
-  SQLite::Statement s(db_,
-                      std::string("SELECT ") + kAnswerColumns +
-                          " FROM satisfaction WHERE channel = ? AND user_id = ? AND answer = '' "
-                          "ORDER BY asked_ms");
-  s.bind(1, channel);
-  s.bind(2, user);
+  auto s = cache_.use(std::string("SELECT ") + kAnswerColumns +
+                      " FROM satisfaction WHERE channel = ? AND user_id = ? AND answer = '' "
+                      "ORDER BY asked_ms");
+  s->bind(1, channel);
+  s->bind(2, user);
   std::vector<SatisfactionAnswer> out;
-  while (s.executeStep()) out.push_back(answer_row(s));
+  while (s->executeStep()) out.push_back(answer_row(*s));
   return out;
 }
 
 std::vector<SatisfactionAnswer> WriterStatements::satisfaction_of(int64_t ticket_no) {
-  SQLite::Statement s(db_, std::string("SELECT ") + kAnswerColumns +
-                               " FROM satisfaction WHERE ticket_no = ? ORDER BY asked_ms, rowid");
-  s.bind(1, ticket_no);
+  auto s = cache_.use(std::string("SELECT ") + kAnswerColumns +
+                      " FROM satisfaction WHERE ticket_no = ? ORDER BY asked_ms, rowid");
+  s->bind(1, ticket_no);
   std::vector<SatisfactionAnswer> out;
-  while (s.executeStep()) out.push_back(answer_row(s));
+  while (s->executeStep()) out.push_back(answer_row(*s));
   return out;
 }
 

@@ -68,6 +68,7 @@ int64_t local_day(int64_t ms, int64_t utc_offset_ms) {
 
 ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
     : db_(db),
+      cache_(db),
       policy_(policy),
       insert_scope_(db,
                     "INSERT INTO ticket_scope(node, no, open) VALUES(?, ?, ?) "
@@ -142,18 +143,17 @@ void ScopeIndex::change(const Ticket& before, Ticket& after) {
   if (fresh.empty()) return;
   // A new node takes the ticket's whole share so far, misses and verdicts included.
   Figures whole = share(after);
-  SQLite::Statement counts(
-      db_,
+  auto counts = cache_.use(
       "SELECT (SELECT count(*) FROM deadlines WHERE ticket_no = ?1 AND state = 'missed'), "
       "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'satisfied'), "
       "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'unsatisfied'), "
       "(SELECT count(*) FROM verdicts WHERE ticket_no = ?1 AND answer = 'default')");
-  counts.bind(1, after.no);
-  if (counts.executeStep()) {
-    whole.misses = counts.getColumn(0).getInt64();
-    whole.satisfied = counts.getColumn(1).getInt64();
-    whole.unsatisfied = counts.getColumn(2).getInt64();
-    whole.defaulted = counts.getColumn(3).getInt64();
+  counts->bind(1, after.no);
+  if (counts->executeStep()) {
+    whole.misses = counts->getColumn(0).getInt64();
+    whole.satisfied = counts->getColumn(1).getInt64();
+    whole.unsatisfied = counts->getColumn(2).getInt64();
+    whole.defaulted = counts->getColumn(3).getInt64();
     whole.reopened = whole.unsatisfied > 0 ? 1 : 0;
   }
   for (const auto& n : fresh) set_scope(n, after.no, open_for(after, n));

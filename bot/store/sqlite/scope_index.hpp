@@ -7,6 +7,7 @@
 
 #include "base/model/figures.hpp"
 #include "base/model/ticket.hpp"
+#include "bot/store/sqlite/statement_cache.hpp"
 #include "bot/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -50,6 +51,7 @@ class ScopeIndex {
   void set_scope(const std::string& node, int64_t no, bool open);
 
   SQLite::Database& db_;
+  StatementCache cache_;
   FigurePolicy policy_;
   SQLite::Statement insert_scope_, add_counts_, select_texts_, set_texts_, select_ticket_;
 };

@@ -8,12 +8,15 @@
 #include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
+#include "bot/store/sqlite/wal_vfs.hpp"
 #include "bot/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -34,15 +37,34 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const SqliteOptions& opt)
       : options_(opt),
-        writer_db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+        // Only the writer thread uses it (after this constructor): no mutex around every call.
+        // Its WAL writes are gathered into one per commit (wal_vfs.hpp).
+        writer_db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, 0,
+                   sqlite::gathering_vfs()) {
     sqlite::configure(writer_db_);
     sqlite::migrate(writer_db_, opt.figures);
+    // The writer keeps the pages it touches (indexes of random keys: message ids, outbox keys)
+    // instead of reading them back from the WAL at every commit.
+    writer_db_.exec("PRAGMA cache_size=" + std::to_string(-opt.writer_cache_kib));
+    // Savepoints (one per work item and per processed message) and statements keep undo copies
+    // of the pages they change; past 64 KiB SQLite spills them into a temporary file, two system
+    // calls per page, which under load were most of the writer's system calls. They last one
+    // transaction: memory holds them.
+    writer_db_.exec("PRAGMA temp_store=MEMORY");
+    // Checkpoints copy the WAL into the database and fsync it: on their own thread and
+    // connection, so the writer's commits never wait for one (docs/design.md "The store seam").
+    writer_db_.exec(
+        "PRAGMA wal_autocheckpoint=0");  // also clears SQLite's own hook: set ours after
+    sqlite3_wal_hook(writer_db_.getHandle(), &SqliteStore::on_wal, this);
+    checkpoint_db_ =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
     readers_ = std::make_unique<sqlite::ReadPool>(path, opt.readers, opt.read_time_limit_ms);
     tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_, opt.figures);
     savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
     release_ = std::make_unique<SQLite::Statement>(writer_db_, "RELEASE job");
     rollback_to_ = std::make_unique<SQLite::Statement>(writer_db_, "ROLLBACK TO job");
     writer_ = std::thread([this] { writer_loop(); });
+    checkpointer_ = std::thread([this] { checkpoint_loop(); });
   }
   ~SqliteStore() override { close(); }
 
@@ -157,7 +179,15 @@ class SqliteStore final : public Store {
       cv_.notify_all();
     }
     if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+    {
+      std::lock_guard lk(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
   }
+
+  int64_t checkpoints_for_test() const override { return checkpoints_.load(); }
 
  private:
   struct Job {
@@ -236,6 +266,40 @@ class SqliteStore final : public Store {
     tx_->queued.clear();
   }
 
+  // After each commit, on the writer thread, with the WAL's length in frames.
+  static int on_wal(void* self, sqlite3* db, const char* name, int frames) {
+    auto* store = static_cast<SqliteStore*>(self);
+    const int due = store->options_.checkpoint_frames;
+    if (frames >= due * 16) {
+      // The checkpointer has not kept up (a reader held the WAL): bound the file here.
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      ++store->checkpoints_;
+    } else if (frames >= due) {
+      std::lock_guard lk(store->checkpoint_mu_);
+      store->checkpoint_due_ = true;
+      store->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void checkpoint_loop() {
+    std::unique_lock lk(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lk, [&] { return checkpoint_due_ || checkpoint_stop_; });
+      if (checkpoint_stop_) return;
+      checkpoint_due_ = false;
+      lk.unlock();
+      // PASSIVE: copies what no reader still needs and never blocks the writer; the writer starts
+      // the WAL over at its next commit once everything was copied.
+      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
+                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        log::warn("store: checkpoint failed: {}", sqlite3_errstr(rc));
+      ++checkpoints_;
+      lk.lock();
+    }
+  }
+
   static void run(SQLite::Statement& s) {
     s.exec();
     s.reset();
@@ -254,6 +318,13 @@ class SqliteStore final : public Store {
   bool stopping_ = false;
   OutboxListener listener_;
   std::thread writer_;
+
+  std::unique_ptr<SQLite::Database> checkpoint_db_;  // the checkpointer's alone
+  std::mutex checkpoint_mu_;                         // guards checkpoint_due_, checkpoint_stop_
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false, checkpoint_stop_ = false;
+  std::atomic<int64_t> checkpoints_{0};
+  std::thread checkpointer_;
 };
 
 }  // namespace

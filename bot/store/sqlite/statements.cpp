@@ -64,6 +64,7 @@ std::vector<std::string> split_lines(const std::string& s) {
 
 WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& policy)
     : db_(db),
+      cache_(db),
       policy_(policy),
       scope_(std::make_unique<ScopeIndex>(db, policy)),
       insert_inbound_(
@@ -112,7 +113,10 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
                         "WHERE ticket_no = ? ORDER BY joined_ms, rowid"),
       insert_event_(db,
                     "INSERT INTO ticket_events(ticket_no, at_ms, actor_id, actor_name, kind, "
-                    "detail, from_status, to_status) VALUES(?, ?, ?, ?, ?, ?, ?, ?)") {}
+                    "detail, from_status, to_status) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"),
+      guard_savepoint_(db, "SAVEPOINT guarded"),
+      guard_release_(db, "RELEASE guarded"),
+      guard_rollback_(db, "ROLLBACK TO guarded") {}
 
 int64_t WriterStatements::insert_inbound(const InboundMessage& m) {
   auto& s = insert_inbound_;
@@ -207,15 +211,20 @@ int64_t WriterStatements::prune_inbox(int64_t before_ms) {
 
 bool WriterStatements::guarded(const std::function<void()>& f) {
   const size_t mark = queued.size();
-  db_.exec("SAVEPOINT guarded");
+  // Prepared once: every processed message runs in one of these.
+  auto run = [](SQLite::Statement& s) {
+    s.exec();
+    s.reset();
+  };
+  run(guard_savepoint_);
   try {
     f();
-    db_.exec("RELEASE guarded");
+    run(guard_release_);
     return true;
   } catch (const std::exception& e) {
     log::error("store: a guarded step was rolled back: {}", e.what());
-    db_.exec("ROLLBACK TO guarded");
-    db_.exec("RELEASE guarded");
+    run(guard_rollback_);
+    run(guard_release_);
     queued.resize(mark);
     return false;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "bot/store/sqlite/scope_index.hpp"
+#include "bot/store/sqlite/statement_cache.hpp"
 #include "bot/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -115,6 +116,7 @@ class WriterStatements final : public WriteTx {
   AccountStatements& acc();
   std::shared_ptr<AccountStatements> acc_;
   SQLite::Database& db_;
+  StatementCache cache_;  // the statements below that are not members
   FigurePolicy policy_;
   std::unique_ptr<ScopeIndex> scope_;
   SQLite::Statement insert_inbound_;
@@ -127,6 +129,7 @@ class WriterStatements final : public WriteTx {
   SQLite::Statement prune_;
   SQLite::Statement next_no_, insert_ticket_, update_ticket_, select_ticket_, find_open_;
   SQLite::Statement insert_reporter_, select_reporters_, insert_event_;
+  SQLite::Statement guard_savepoint_, guard_release_, guard_rollback_;
 };
 
 /// Column list and row reader shared by the writer and the reads.
