@@ -28,8 +28,8 @@ std::string node_name(const OrgTree& tree, const std::string& id) {
   return n ? n->name : id;
 }
 
-void write_row(JsonWriter& w, const knowledge::Knowledge& k, const Ticket& t, int64_t next_due,
-               int misses, int64_t now) {
+void write_row(JsonWriter& w, const knowledge::Knowledge& k, const Ticket& t, int64_t reporters,
+               int64_t next_due, int misses, int64_t now) {
   const auto& tpl = *k.templates;
   w.begin_object();
   w.key("no").value(t.no);
@@ -51,7 +51,7 @@ void write_row(JsonWriter& w, const knowledge::Knowledge& k, const Ticket& t, in
   w.key("owner_level").value(t.owner_level);
   w.key("owner_node").value(t.owner_node);
   w.key("holder_name").value(tickets::owner_name(k, t));
-  w.key("reporters").value(static_cast<int64_t>(t.reporters.size()));
+  w.key("reporters").value(reporters);
   w.key("created_ms").value(t.created_ms);
   w.key("updated_ms").value(t.updated_ms);
   w.key("next_due_ms").value(next_due);
@@ -90,6 +90,7 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   const int64_t now = clock_.now_ms();
   struct Row {
     Ticket t;
+    int64_t reporters = 0;
     int64_t next_due = 0;
     int misses = 0;
   };
@@ -97,7 +98,7 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   if (status == "open") {
     for (auto& f : store_.open_tickets(node))
       if (matches(f.ticket, c.params, q))
-        rows.push_back({std::move(f.ticket), f.next_due_ms, f.misses});
+        rows.push_back({std::move(f.ticket), f.reporters, f.next_due_ms, f.misses});
     // Overdue and about-to-miss first: the earliest live clock leads; none at all goes last.
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
       if ((a.next_due == 0) != (b.next_due == 0)) return b.next_due == 0;
@@ -112,14 +113,17 @@ HttpResponse ConsoleApi::tickets(Call& c) {
       if (!tq.status) return json_error(400, "bad_request", "status");
     }
     for (auto& t : store_.tickets(tq))
-      if (matches(t, c.params, q)) rows.push_back({std::move(t), 0, 0});
+      if (matches(t, c.params, q)) {
+        const auto n = static_cast<int64_t>(t.reporters.size());
+        rows.push_back({std::move(t), n, 0, 0});
+      }
   }
   if (rows.size() > kMaxRows) rows.resize(kMaxRows);
   JsonWriter w;
   w.begin_object().key("node").value(node).key("node_name").value(node_name(c.scope.tree(), node));
   w.key("now_ms").value(now);
   w.key("tickets").begin_array();
-  for (const auto& r : rows) write_row(w, *c.k, r.t, r.next_due, r.misses, now);
+  for (const auto& r : rows) write_row(w, *c.k, r.t, r.reporters, r.next_due, r.misses, now);
   w.end_array().end_object();
   return json_response(200, w.take());
 }
@@ -138,7 +142,7 @@ HttpResponse ConsoleApi::ticket(Call& c, int64_t no) {
       next_due = d.due_ms;
   JsonWriter w;
   w.begin_object().key("ticket");
-  write_row(w, *c.k, *t, next_due, 0, now);
+  write_row(w, *c.k, *t, static_cast<int64_t>(t->reporters.size()), next_due, 0, now);
   w.key("reporters").begin_array();
   for (const auto& r : t->reporters) {
     const OrgNode* n = c.k->tree->by_group(r.channel, r.chat_id);

@@ -33,6 +33,7 @@ struct TicketFacts {
   /// one reopened the ticket).
   int satisfied = 0, unsatisfied = 0, defaulted = 0;
   int64_t next_due_ms = 0;  // earliest live deadline, 0 when none
+  int reporters = 0;        // residents who reported it (the ticket's reporters are not read)
 };
 
 /// How the store counts a ticket into its node's figures: the local day it was reported on, and

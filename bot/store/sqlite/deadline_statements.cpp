@@ -282,6 +282,7 @@ std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& no
                  (open_only ? "s.open = 1" : "s.no >= :lo AND s.no < :hi");
   SQLite::Statement s(
       db, "SELECT " + prefixed_ticket_columns() +
+              ", (SELECT count(*) FROM ticket_reporters r WHERE r.ticket_no = t.no)" +
               ", (SELECT count(*) FROM deadlines d INDEXED BY deadlines_ticket WHERE d.ticket_no = "
               "t.no AND d.state = 'missed'),"
               " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
@@ -303,6 +304,7 @@ std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& no
   while (s.executeStep()) {
     TicketFacts f;
     f.ticket = ticket_row(s);
+    f.reporters = s.getColumn(n - 6).getInt();
     f.misses = s.getColumn(n - 5).getInt();
     f.satisfied = s.getColumn(n - 4).getInt();
     f.unsatisfied = s.getColumn(n - 3).getInt();
