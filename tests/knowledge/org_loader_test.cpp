@@ -64,8 +64,16 @@ TEST_CASE("an org import writes only what changed and skips a file unchanged sin
   // A file with an error changes nothing, digest included.
   const auto digests = store->org_file_digests();
   write_file(file, csv("1栋") + "b2,g9,building,2栋,40,bridge:r-b2,,,,,\n");
+  const auto rows = store->org_rows();
   CHECK_FALSE(knowledge::import_org({file}, store.get(), &errors));
   CHECK(store->org_file_digests() == digests);
+  // The rows were being written while the tree was checked: none of them stays.
+  CHECK(store->org_rows() == rows);
+  // And the store takes the next import.
+  write_file(file, csv("1栋"));
+  errors.clear();
+  REQUIRE(knowledge::import_org({file}, store.get(), &errors));
+  CHECK(store->org_rows() != rows);
 }
 
 TEST_CASE("a later file's row replaces an earlier one, and stored rows keep their order", "[org]") {
