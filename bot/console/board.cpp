@@ -95,8 +95,14 @@ HttpResponse ConsoleApi::tickets(Call& c) {
     int misses = 0;
   };
   std::vector<Row> rows;
+  int64_t open_total = -1;
   if (status == "open") {
-    for (auto& f : store_.open_tickets(node))
+    // Unfiltered, the board shows the earliest-due kMaxRows: only those are read in full (a
+    // street's thousands of open tickets cost an index look-up each). A filter reads them all.
+    const bool filtered = !q.empty() || !c.params["category"].empty() ||
+                          !c.params["tier"].empty() || !c.params["level"].empty();
+    for (auto& f :
+         store_.open_tickets(node, filtered ? 0 : static_cast<size_t>(kMaxRows), &open_total))
       if (matches(f.ticket, c.params, q))
         rows.push_back({std::move(f.ticket), f.reporters, f.next_due_ms, f.misses});
     // Overdue and about-to-miss first: the earliest live clock leads; none at all goes last.
@@ -122,6 +128,7 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   JsonWriter w;
   w.begin_object().key("node").value(node).key("node_name").value(node_name(c.scope.tree(), node));
   w.key("now_ms").value(now);
+  if (open_total >= 0) w.key("open_total").value(open_total);
   w.key("tickets").begin_array();
   for (const auto& r : rows) write_row(w, *c.k, r.t, r.reporters, r.next_due, r.misses, now);
   w.end_array().end_object();

@@ -130,6 +130,7 @@ TEST_CASE("every console read stays inside the account's subtree", "[console][sc
   CHECK_FALSE(contains(list.body, R"("no":1001)"));
   // Open tickets count their reporters too (the resident who reported it).
   CHECK(contains(list.body, R"("reporters":1)"));
+  CHECK(contains(list.body, R"("open_total":1)"));
   CHECK(contains(get("/console/api/tickets?status=all").body, R"("reporters":1)"));
   CHECK_FALSE(contains(get("/console/api/tickets?status=all").body, R"("no":1001)"));
   CHECK(get("/console/api/tickets?node=g1").status == 403);
