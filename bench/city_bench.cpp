@@ -356,7 +356,12 @@ Reads reads(Store& store, int64_t now) {
          store.open_tickets(p.street(), 10, &total);
          return static_cast<size_t>(total);
        }},
-      {"open tickets of a street, all (console board)",
+      {"the console's board of a street (first 500 by due)",
+       [&store, p] {
+         int64_t total = 0;
+         return store.open_tickets(p.street(), 500, &total).size();
+       }},
+      {"open tickets of a street, all (a filtered board)",
        [&store, p] { return store.open_tickets(p.street()).size(); }},
       {"统计 of a community, today", figures(p.community(), day, now)},
       {"统计 of a grid, month", figures(p.grid(), month, now)},
