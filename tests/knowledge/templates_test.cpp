@@ -137,14 +137,7 @@ TEST_CASE("every template name in the code is in the shipped file", "[templates]
     const auto ext = e.path().extension();
     if (ext != ".cpp" && ext != ".hpp") continue;
     const std::string code = read_file(e.path());
-    // The console and the command line say nothing in chat: their dotted literals are audit
-    // actions (account.add), file names (org.csv) and configuration keys (api.token). Their
-    // labels are still checked below.
-    const std::string where = e.path().string();
-    const bool chat_free = where.find("/bot/console/") != std::string::npos ||
-                           where.find("/bot/app/") != std::string::npos;
-    for (std::sregex_iterator it(code.begin(), code.end(), name_re), end; !chat_free && it != end;
-         ++it) {
+    for (std::sregex_iterator it(code.begin(), code.end(), name_re), end; it != end; ++it) {
       const std::string name = (*it)[1].str();
       // Dotted literals outside the templates' namespaces are something else: an audit action
       // ("account.add"), a config key ("api.token"), a file name ("index.html").
