@@ -361,8 +361,13 @@ Reads reads(Store& store, int64_t now) {
          int64_t total = 0;
          return store.open_tickets(p.street(), 500, &total).size();
        }},
-      {"open tickets of a street, all (a filtered board)",
-       [&store, p] { return store.open_tickets(p.street()).size(); }},
+      {"the console's board of a street, one category (first 500 by due)",
+       [&store, p] {
+         return store
+             .open_tickets_where(p.street(), 500,
+                                 [](const Ticket& t) { return t.category == "water"; })
+             .size();
+       }},
       {"统计 of a community, today", figures(p.community(), day, now)},
       {"统计 of a grid, month", figures(p.grid(), month, now)},
       {"统计 of a street, month", figures(p.street(), month, now)},

@@ -97,14 +97,17 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   std::vector<Row> rows;
   int64_t open_total = -1;
   if (status == "open") {
-    // Unfiltered, the board shows the earliest-due kMaxRows: only those are read in full (a
-    // street's thousands of open tickets cost an index look-up each). A filter reads them all.
+    // The earliest-due kMaxRows, read in due order as far as they reach: unfiltered, the start
+    // of the node's index range (and its length, the open total); filtered, the open tickets in
+    // that order until kMaxRows match.
     const bool filtered = !q.empty() || !c.params["category"].empty() ||
                           !c.params["tier"].empty() || !c.params["level"].empty();
-    for (auto& f :
-         store_.open_tickets(node, filtered ? 0 : static_cast<size_t>(kMaxRows), &open_total))
-      if (matches(f.ticket, c.params, q))
-        rows.push_back({std::move(f.ticket), f.reporters, f.next_due_ms, f.misses});
+    auto found = filtered ? store_.open_tickets_where(
+                                node, static_cast<size_t>(kMaxRows),
+                                [&](const Ticket& t) { return matches(t, c.params, q); })
+                          : store_.open_tickets(node, static_cast<size_t>(kMaxRows), &open_total);
+    for (auto& f : found)
+      rows.push_back({std::move(f.ticket), f.reporters, f.next_due_ms, f.misses});
     // Overdue and about-to-miss first: the earliest live clock leads; none at all goes last.
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
       if ((a.next_due == 0) != (b.next_due == 0)) return b.next_due == 0;

@@ -342,6 +342,10 @@ class Store {
   /// As TicketTx::open_tickets, on committed data.
   virtual std::vector<TicketFacts> open_tickets(const std::string& node, size_t first = 0,
                                                 int64_t* total = nullptr) = 0;
+  /// The first `first` of `node`'s open tickets that `keep` accepts, by earliest due (none
+  /// last): the node's open tickets are walked in that order only as far as the answer needs.
+  virtual std::vector<TicketFacts> open_tickets_where(
+      const std::string& node, size_t first, const std::function<bool(const Ticket&)>& keep) = 0;
   /// Tickets of `node`'s subtree (or handed to it) reported in [from, to), with their facts.
   virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms,
                                          int64_t to_ms) = 0;

@@ -50,7 +50,7 @@ void WriterStatements::add_deadline(const Deadline& d) {
   s->bind(4, d.due_ms);
   s->bind(5, d.warn_ms);
   s->bind(6, d.created_ms);
-  s->exec();
+  if (s->exec() > 0) scope_->touch(d.ticket_no);
 }
 
 void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineKind> clock) {
@@ -61,7 +61,7 @@ void WriterStatements::stop_deadlines(int64_t ticket_no, std::optional<DeadlineK
   const std::string name = clock ? to_string(*clock) : "";
   s->bind(2, name);
   s->bind(3, name);
-  s->exec();
+  if (s->exec() > 0) scope_->touch(ticket_no);
 }
 
 std::vector<Deadline> WriterStatements::due_deadlines(int64_t now_ms, int limit) {
@@ -86,9 +86,12 @@ void WriterStatements::set_deadline_state(int64_t id, DeadlineState state, int64
   s->bind(1, to_string(state));
   s->bind(2, fired_ms);
   s->bind(3, id);
+  if (!s->executeStep()) return;
+  const int64_t ticket_no = s->getColumn(0).getInt64();
   // A miss counts once, into the figures of the ticket's day.
-  if (s->executeStep() && state == DeadlineState::missed && s->getColumn(0).getInt64() != 0)
-    scope_->count_miss(s->getColumn(0).getInt64());
+  if (state == DeadlineState::missed && ticket_no != 0) scope_->count_miss(ticket_no);
+  // A warning leaves the clock live and its due time as it was.
+  if (state != DeadlineState::warned) scope_->touch(ticket_no);
 }
 
 int64_t WriterStatements::prune_finished(int64_t before_ms, int limit) {
@@ -226,6 +229,14 @@ std::string due_of(const char* no) {
 std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& node, int64_t from_ms,
                                      int64_t to_ms, bool open_only, const std::string& numbers);
 
+// These tickets with their facts, by due.
+std::vector<TicketFacts> facts_of(SQLite::Database& db, const std::vector<int64_t>& numbers) {
+  if (numbers.empty()) return {};
+  std::string list;
+  for (const int64_t no : numbers) list += (list.empty() ? "" : ",") + std::to_string(no);
+  return facts_where(db, "", 0, 0, false, list);
+}
+
 }  // namespace
 
 std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::string& node,
@@ -235,26 +246,62 @@ std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::stri
     if (total) *total = static_cast<int64_t>(all.size());
     return all;
   }
-  // Numbers and clocks of all of them (an index range and one look-up each), then only the
-  // first `first` read in full.
-  SQLite::Statement s(
-      db, node.empty() ? "SELECT t.no, " + due_of("t.no") +
-                             " FROM tickets t WHERE t.status IN ('new', 'accepted', 'transferred', "
-                             "'escalated', 'returned', 'reopened')"
-                       : "SELECT s.no, " + due_of("s.no") +
-                             " FROM ticket_scope s WHERE s.node = :node AND s.open = 1");
-  if (!node.empty()) s.bind(":node", node);
-  std::vector<std::pair<int64_t, int64_t>> due_no;  // (due or INT64_MAX when none, number)
-  while (s.executeStep())
-    due_no.emplace_back(s.getColumn(1).isNull() ? INT64_MAX : s.getColumn(1).getInt64(),
-                        s.getColumn(0).getInt64());
-  if (total) *total = static_cast<int64_t>(due_no.size());
-  const size_t n = std::min(first, due_no.size());
-  std::partial_sort(due_no.begin(), due_no.begin() + static_cast<std::ptrdiff_t>(n), due_no.end());
-  if (n == 0) return {};
-  std::string numbers;
-  for (size_t i = 0; i < n; ++i) numbers += (i ? "," : "") + std::to_string(due_no[i].second);
-  return facts_where(db, "", 0, 0, false, numbers);
+  if (node.empty()) {
+    // The whole deployment: every open ticket's clock, then only the first `first` in full.
+    SQLite::Statement s(db, "SELECT t.no, " + due_of("t.no") +
+                                " FROM tickets t WHERE t.status IN ('new', 'accepted', "
+                                "'transferred', 'escalated', 'returned', 'reopened')");
+    std::vector<std::pair<int64_t, int64_t>> due_no;  // (due or INT64_MAX when none, number)
+    while (s.executeStep())
+      due_no.emplace_back(s.getColumn(1).isNull() ? INT64_MAX : s.getColumn(1).getInt64(),
+                          s.getColumn(0).getInt64());
+    if (total) *total = static_cast<int64_t>(due_no.size());
+    const size_t n = std::min(first, due_no.size());
+    std::partial_sort(due_no.begin(), due_no.begin() + static_cast<std::ptrdiff_t>(n),
+                      due_no.end());
+    std::vector<int64_t> numbers;
+    for (size_t i = 0; i < n; ++i) numbers.push_back(due_no[i].second);
+    return facts_of(db, numbers);
+  }
+  // A node's open scope rows carry their ticket's earliest due: the first `first` are the start
+  // of an index range, and the count is the range's length (no ticket row read for either).
+  SQLite::Statement s(db,
+                      "SELECT no FROM ticket_scope INDEXED BY ticket_scope_due WHERE node = ? AND "
+                      "open = 1 ORDER BY due, no LIMIT ?");
+  s.bind(1, node);
+  s.bind(2, static_cast<int64_t>(first));
+  std::vector<int64_t> numbers;
+  while (s.executeStep()) numbers.push_back(s.getColumn(0).getInt64());
+  if (total) {
+    SQLite::Statement count(db,
+                            "SELECT count(*) FROM ticket_scope INDEXED BY ticket_scope_open WHERE "
+                            "node = ? AND open = 1");
+    count.bind(1, node);
+    *total = count.executeStep() ? count.getColumn(0).getInt64() : 0;
+  }
+  return facts_of(db, numbers);
+}
+
+std::vector<TicketFacts> read_open_tickets_where(SQLite::Database& db, const std::string& node,
+                                                 size_t first,
+                                                 const std::function<bool(const Ticket&)>& keep) {
+  if (node.empty()) {
+    auto all = read_facts(db, node, 0, 0, true);
+    std::erase_if(all, [&](const TicketFacts& f) { return !keep(f.ticket); });
+    if (all.size() > first) all.resize(first);
+    return all;
+  }
+  // Walks the node's open tickets by due, each ticket's own row only, until `first` are kept.
+  SQLite::Statement s(db, "SELECT " + prefixed_ticket_columns() +
+                              " FROM ticket_scope s INDEXED BY ticket_scope_due JOIN tickets t ON "
+                              "t.no = s.no WHERE s.node = ? AND s.open = 1 ORDER BY s.due, s.no");
+  s.bind(1, node);
+  std::vector<int64_t> numbers;
+  while (numbers.size() < first && s.executeStep()) {
+    const Ticket t = ticket_row(s);
+    if (keep(t)) numbers.push_back(t.no);
+  }
+  return facts_of(db, numbers);
 }
 
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
@@ -292,7 +339,8 @@ std::vector<TicketFacts> facts_where(SQLite::Database& db, const std::string& no
               " (SELECT count(*) FROM verdicts a WHERE a.ticket_no = t.no AND a.answer = "
               "'default'),"
               " " +
-              due_of("t.no") + " AS due" + from_where + " ORDER BY due IS NULL, due, t.no");
+              due_of("t.no") + " AS next_due" + from_where +
+              " ORDER BY next_due IS NULL, next_due, t.no");
   if (!node.empty()) s.bind(":node", node);
   if (!open_only && numbers.empty()) {
     const auto [lo, hi] = no_range(db, from_ms, to_ms);

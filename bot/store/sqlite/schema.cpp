@@ -227,6 +227,17 @@ ALTER TABLE ticket_reporters ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE ticket_reporters SET last_ms = joined_ms;
 CREATE INDEX ticket_reporters_last ON ticket_reporters(channel, chat_id, user_id, last_ms);
 )sql",
+    // Each open scope row carries its ticket's earliest live clock (the largest integer when it
+    // has none), so a node's open tickets by due -- 待办, the console's board -- are an index
+    // range read as far as the answer needs.
+    R"sql(
+ALTER TABLE ticket_scope ADD COLUMN due INTEGER NOT NULL DEFAULT 9223372036854775807;
+UPDATE ticket_scope SET due = coalesce((SELECT min(d.due_ms) FROM deadlines d
+  INDEXED BY deadlines_ticket WHERE d.ticket_no = ticket_scope.no
+  AND d.state IN ('pending', 'warned') AND d.clock IN ('accept', 'update', 'resolve')),
+  9223372036854775807) WHERE open = 1;
+CREATE INDEX ticket_scope_due ON ticket_scope(node, due, no) WHERE open = 1;
+)sql",
 };
 
 }  // namespace

@@ -88,7 +88,46 @@ ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
       set_texts_(db,
                  "UPDATE node_days SET categories = ?, tiers = ?, accept_hist = ?, "
                  "resolve_hist = ? WHERE node = ? AND day = ?"),
-      select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?") {}
+      select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?"),
+      select_due_(db,
+                  "SELECT min(due_ms) FROM deadlines INDEXED BY deadlines_ticket WHERE ticket_no "
+                  "= ? AND state IN ('pending', 'warned') AND clock IN ('accept', 'update', "
+                  "'resolve')"),
+      select_path_(db, "SELECT origin_path, handed FROM tickets WHERE no = ?"),
+      set_due_(db, "UPDATE ticket_scope SET due = ?1 WHERE node = ?2 AND no = ?3 AND due <> ?1") {}
+
+void ScopeIndex::touch(int64_t ticket_no) {
+  // A repeat is harmless (flush writes only what differs); consecutive ones are the common case.
+  if (ticket_no > 0 && (touched_.empty() || touched_.back() != ticket_no))
+    touched_.push_back(ticket_no);
+}
+
+void ScopeIndex::flush() {
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  for (const int64_t no : touched_) {
+    select_due_.bind(1, no);
+    int64_t due = INT64_MAX;  // no live clock: after every ticket that has one
+    if (select_due_.executeStep() && !select_due_.getColumn(0).isNull())
+      due = select_due_.getColumn(0).getInt64();
+    select_due_.reset();
+    select_path_.bind(1, no);
+    std::vector<std::string> nodes;
+    if (select_path_.executeStep()) {
+      split_path(select_path_.getColumn(0).getString(), &nodes);
+      split_path(select_path_.getColumn(1).getString(), &nodes);
+    }
+    select_path_.reset();
+    for (const auto& node : nodes) {
+      set_due_.bind(1, due);
+      set_due_.bind(2, node);
+      set_due_.bind(3, no);
+      set_due_.exec();
+      set_due_.reset();
+    }
+  }
+  touched_.clear();
+}
 
 Figures ScopeIndex::share(const Ticket& t) const {
   Figures f;
@@ -113,6 +152,7 @@ void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open) {
   insert_scope_.bind(3, open ? 1 : 0);
   insert_scope_.exec();
   insert_scope_.reset();
+  touch(no);
 }
 
 void ScopeIndex::add(const Ticket& t) {
@@ -263,6 +303,7 @@ void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy) {
     save.bind(2, t.no);
     save.exec();
     save.reset();
+    index.flush();
   }
   SQLite::Statement misses(
       db, "SELECT ticket_no, count(*) FROM deadlines WHERE state = 'missed' GROUP BY ticket_no");

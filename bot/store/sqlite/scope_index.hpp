@@ -43,6 +43,15 @@ class ScopeIndex {
   /// The ticket's share of its day's figures, as far as its row tells (no misses or verdicts).
   Figures share(const Ticket& t) const;
 
+  /// The ticket's clocks or scope rows changed: its rows' earliest due is brought up to date at
+  /// the next flush (once per ticket however many clocks one piece of work changed).
+  void touch(int64_t ticket_no);
+  /// Writes the earliest live due of every ticket touched since the last flush into its open
+  /// scope rows. Called at the end of each piece of work, inside its savepoint.
+  void flush();
+  /// Forgets what was touched (the piece of work was rolled back).
+  void discard() { touched_.clear(); }
+
  private:
   /// Adds `delta` to each node's row of `day`, and to the whole deployment's when with_root.
   void apply(const std::vector<std::string>& nodes, int64_t day, const Figures& delta,
@@ -54,6 +63,8 @@ class ScopeIndex {
   StatementCache cache_;
   FigurePolicy policy_;
   SQLite::Statement insert_scope_, add_counts_, select_texts_, set_texts_, select_ticket_;
+  SQLite::Statement select_due_, select_path_, set_due_;
+  std::vector<int64_t> touched_;
 };
 
 /// The figures of `node` ("" for every ticket) for the local days [from_day, to_day].

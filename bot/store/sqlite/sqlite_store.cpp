@@ -119,6 +119,13 @@ class SqliteStore final : public Store {
     return read(
         [&](SQLite::Database& db) { return sqlite::read_open_tickets(db, node, first, total); });
   }
+  std::vector<TicketFacts> open_tickets_where(
+      const std::string& node, size_t first,
+      const std::function<bool(const Ticket&)>& keep) override {
+    return read([&](SQLite::Database& db) {
+      return sqlite::read_open_tickets_where(db, node, first, keep);
+    });
+  }
   std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to) override {
     return read(
         [&](SQLite::Database& db) { return sqlite::read_facts(db, node, from, to, false); });
@@ -242,9 +249,11 @@ class SqliteStore final : public Store {
         const size_t mark = tx_->queued.size();
         try {
           batch[i].work(*tx_);
+          tx_->finish_work();
           run(*release_);
         } catch (const std::exception& e) {
           log::error("store write rolled back: {}", e.what());
+          tx_->discard_work();
           run(*rollback_to_);
           run(*release_);
           tx_->queued.resize(mark);

@@ -98,6 +98,11 @@ class WriterStatements final : public WriteTx {
   int64_t revoke_api_tokens(int64_t account_id, std::string_view label, int64_t at_ms) override;
   int64_t add_audit(const AuditEntry& e) override;
 
+  /// The end of one piece of work, inside its savepoint: what the work's changes imply for the
+  /// indexes (each touched ticket's earliest due) is written. discard_work: it was rolled back.
+  void finish_work() { scope_->flush(); }
+  void discard_work() { scope_->discard(); }
+
   /// Outbox rows queued in the current transaction (the store hands them to its listener).
   std::vector<OutboxItem> queued;
 
@@ -148,6 +153,10 @@ std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& nod
 /// TicketTx::open_tickets: every one, or the first `first` by due and the count of all.
 std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::string& node,
                                            size_t first, int64_t* total);
+/// Store::open_tickets_where.
+std::vector<TicketFacts> read_open_tickets_where(SQLite::Database& db, const std::string& node,
+                                                 size_t first,
+                                                 const std::function<bool(const Ticket&)>& keep);
 Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const std::string& node,
                         int64_t from_ms, int64_t to_ms);
 std::optional<int64_t> read_next_deadline(SQLite::Database& db);
