@@ -6,6 +6,7 @@
 #include "base/common/flat_index.hpp"
 #include "base/config/org_csv.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <stdexcept>
@@ -132,6 +133,11 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
     const std::string digest = digest_of(text);
     // Imported before and unchanged since: its rows are already the store's.
     if (store != nullptr && digests.count(file) && digests[file] == digest) continue;
+    // Room for a row per line at once: a city's 400,000 rows grown by doubling would copy them
+    // and touch fresh pages at every step.
+    const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    incoming.reserve(incoming.size() + lines);
+    line_of.reserve(line_of.size() + lines);
     if (!config::for_each_org_record(
             file, text,
             [&](const OrgRecord& r) {
@@ -207,6 +213,7 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
 
   // Stored rows stream into the tree in their order, each replaced by its incoming row if any.
   OrgTree::Builder builder;
+  builder.reserve(incoming.size());
   OrgRecord rec;
   std::string why;
   auto add = [&](std::string_view row, std::string_view origin) {
