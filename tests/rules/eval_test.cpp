@@ -125,6 +125,20 @@ TEST_CASE("real letters: the development split keeps its figures, a hazard lette
   CHECK(regional.urgent_predicted <= 2);
 }
 
+// Appeals residents sent to a city's 12345 board (tests/data/real_dev_fz.tsv): trained on, so
+// floors against regression; real_blind_fz.tsv gives the estimate.
+TEST_CASE("real appeals: the Fuzhou development split keeps its figures and raises few alarms") {
+  const auto rules = shipped_rules();
+  const EvalMetrics dev = pooled(*rules, {"data/real_dev_fz.tsv"});
+  INFO(format_metrics("real_dev_fz", dev));
+  REQUIRE(dev.messages == 929);
+  CHECK(dev.report_f1 >= 0.98);
+  CHECK(dev.category_accuracy >= 0.92);
+  CHECK(dev.tier_accuracy >= 0.91);
+  CHECK(dev.location_accuracy >= 0.98);
+  CHECK(dev.urgent_predicted <= 5);
+}
+
 TEST_CASE("splits partition the corpus into two thirds and one third") {
   const auto rules = shipped_rules();
   const auto tune = evaluate(*rules, kCorpus, EvalSplit::tune);
