@@ -385,6 +385,27 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "an appeal's plea to the government is not an alarm, nor is what happens whenever it rains, "
+    "new metro lines are not reports") {
+  const auto a = of("后面那条河一到晚上就臭得不行，求政府救命");
+  CHECK(a.is_report);
+  CHECK(a.category == "sanitation");
+  CHECK_FALSE(a.urgent);
+  const auto b = of("车库一下雨就进水，齐小腿深，电瓶车都泡了");
+  CHECK(b.is_report);
+  CHECK_FALSE(b.urgent);
+  const auto c = of("小区开门费一次两块，物业强制收取，请相关部门介入");
+  CHECK(c.is_report);
+  CHECK(c.category == "property");
+  CHECK(of("好多外卖骑手的电瓶车把人行道都占满了，推婴儿车过不去").category == "parking");
+  for (const char* text :
+       {"地铁5号线北延到底还延不延？盼早日开工", "建议有轨电车在我们镇设站，再把3号线东延过来"}) {
+    INFO(text);
+    CHECK_FALSE(of(text).is_report);
+  }
+}
+
 TEST_CASE("a number cue matches whole numbers only: 120 is not in the room 1202") {
   const std::string room = explain_json(shipped(), "楼上1202家没人，水一直往下滴");
   CHECK(room.find("cues.120\"") == std::string::npos);
