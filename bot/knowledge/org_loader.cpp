@@ -7,8 +7,11 @@
 #include "base/config/org_csv.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <stdexcept>
 #include <set>
 #include <unordered_map>
@@ -115,43 +118,117 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
       return std::nullopt;
     }
   }
-  // The files first (only those changed since their import), kept as the rows the store would
-  // hold: one string per node rather than a record of a dozen allocations.
-  std::vector<std::string> incoming;
-  std::vector<int> line_of;
-  std::vector<size_t> file_of;
+  // The files first (only those changed since their import).
+  std::vector<std::string> texts(csv_files.size());
   std::map<std::string, std::string> fresh_digests;
+  size_t lines = 0;
   bool ok = true;
   for (size_t f = 0; f < csv_files.size(); ++f) {
     const auto& file = csv_files[f];
-    std::string text;
-    if (!read_file(file, &text)) {
+    if (!read_file(file, &texts[f])) {
       errors->push_back(file + ":0: cannot read the file");
       ok = false;
       continue;
     }
-    const std::string digest = digest_of(text);
+    const std::string digest = digest_of(texts[f]);
     // Imported before and unchanged since: its rows are already the store's.
-    if (store != nullptr && digests.count(file) && digests[file] == digest) continue;
-    // Room for a row per line at once: a city's 400,000 rows grown by doubling would copy them
-    // and touch fresh pages at every step.
-    const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-    incoming.reserve(incoming.size() + lines);
-    line_of.reserve(line_of.size() + lines);
+    if (store != nullptr && digests.count(file) && digests[file] == digest) {
+      texts[f].clear();
+      texts[f].shrink_to_fit();
+      continue;
+    }
+    fresh_digests[file] = digest;
+    lines += static_cast<size_t>(std::count(texts[f].begin(), texts[f].end(), '\n')) + 1;
+  }
+  if (!ok) return std::nullopt;
+
+  // Their rows are kept as the rows the store would hold (one string per node rather than a
+  // record of a dozen allocations), in room made once for all of them: a row never moves, so
+  // the writer reads each as soon as it is published.
+  std::vector<std::string> incoming;
+  std::vector<int> line_of;
+  std::vector<size_t> file_of;
+  incoming.reserve(lines);
+  line_of.reserve(lines);
+  file_of.reserve(lines);
+  struct Feed {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t ready = 0;  // rows the writer may read
+    bool done = false;
+  } feed;
+  auto publish = [&feed, &incoming](bool done) {
+    {
+      std::lock_guard lk(feed.mu);
+      feed.ready = incoming.size();
+      feed.done = feed.done || done;
+    }
+    feed.cv.notify_one();
+  };
+
+  // The writer upserts the rows while the files are still parsed and the tree is built (a
+  // city's import is half parsing, half writing: two cores do it in about half the time); only
+  // rows that differ from the stored ones are written (an unchanged row is a look-up), a later
+  // row with the same id wins as it does in the tree, and it commits only once the tree is valid.
+  // Every caller imports before the store serves anyone, so holding the writer meanwhile
+  // delays no one.
+  std::promise<bool> tree_valid;
+  std::future<std::error_code> written;
+  if (store != nullptr && !fresh_digests.empty()) {
+    written = std::async(std::launch::async, [&, valid = tree_valid.get_future()]() mutable {
+      return store->write_sync([&](store::WriteTx& tx) {
+        size_t next = 0;
+        for (;;) {
+          size_t upto = 0;
+          bool done = false;
+          {
+            std::unique_lock lk(feed.mu);
+            feed.cv.wait(lk, [&] { return feed.ready > next || feed.done; });
+            upto = feed.ready;
+            done = feed.done;
+          }
+          for (; next < upto; ++next) tx.upsert_org_row(row_id(incoming[next]), incoming[next]);
+          if (done && next == upto) break;
+        }
+        for (const auto& [path, digest] : fresh_digests) tx.set_org_file_digest(path, digest);
+        if (!valid.get()) throw std::runtime_error("the org is not valid: nothing of it written");
+      });
+    });
+  }
+  // However this function ends, the writer learns that no more rows come and whether to commit,
+  // before `written` is waited for (members of a scope end in reverse order).
+  struct Settle {
+    std::promise<bool>& p;
+    std::function<void()> end_feed;
+    bool done = false;
+    void operator()(bool v) {
+      end_feed();
+      if (!done) p.set_value(v);
+      done = true;
+    }
+    ~Settle() { (*this)(false); }
+  } settle{tree_valid, [&] { publish(true); }};
+
+  constexpr size_t kBatch = 2048;  // rows per hand-over to the writer
+  for (size_t f = 0; f < csv_files.size(); ++f) {
+    if (!fresh_digests.count(csv_files[f])) continue;
     if (!config::for_each_org_record(
-            file, text,
+            csv_files[f], texts[f],
             [&](const OrgRecord& r) {
               incoming.push_back(config::format_org_row(r));
               line_of.push_back(r.source_line);
+              file_of.push_back(f);
+              if (incoming.size() % kBatch == 0) publish(false);
             },
             errors)) {
       ok = false;
       continue;
     }
-    fresh_digests[file] = digest;
-    file_of.resize(incoming.size(), f);
+    std::string().swap(texts[f]);
   }
   if (!ok) return std::nullopt;
+  publish(true);
+
   // A later row with the same id wins (a later file corrects an earlier one).
   const std::hash<std::string_view> hash;
   FlatIndex by_id;
@@ -166,50 +243,6 @@ std::optional<OrgTree> import_org(const std::vector<std::string>& csv_files, sto
   auto incoming_row = [&](std::string_view id) {
     return by_id.find(hash(id), [&](uint32_t j) { return row_id(incoming[j]) == id; });
   };
-
-  // Only rows that differ from the stored ones are written (an unchanged re-import writes none).
-  // They are known before the tree is built, so the writer writes them while the tree is built
-  // (a city's import is half parsing, half writing: two cores do it in about half the time), and
-  // commits only once the tree is valid.
-  std::vector<uint32_t> changed;
-  if (store != nullptr && !incoming.empty()) {
-    std::vector<char> stored(incoming.size(), 0);
-    try {
-      store->for_each_org_row([&](std::string_view row) {
-        const auto i = incoming_row(row_id(row));
-        if (i == FlatIndex::npos) return;
-        stored[i] = 1;
-        if (pending[i] && incoming[i] != row) changed.push_back(i);
-      });
-    } catch (const store::ReadError& e) {
-      errors->push_back(std::string("(store): the org rows cannot be read: ") + e.what());
-      return std::nullopt;
-    }
-    for (size_t i = 0; i < incoming.size(); ++i)
-      if (pending[i] && !stored[i]) changed.push_back(static_cast<uint32_t>(i));
-  }
-  std::promise<bool> tree_valid;
-  std::future<std::error_code> written;
-  if (store != nullptr && (!changed.empty() || !fresh_digests.empty())) {
-    written = std::async(std::launch::async, [&, valid = tree_valid.get_future()]() mutable {
-      return store->write_sync([&](store::WriteTx& tx) {
-        for (uint32_t i : changed) tx.upsert_org_row(row_id(incoming[i]), incoming[i]);
-        for (const auto& [path, digest] : fresh_digests) tx.set_org_file_digest(path, digest);
-        if (!valid.get()) throw std::runtime_error("the org is not valid: nothing of it written");
-      });
-    });
-  }
-  // However this function ends, the writer learns whether to commit, before `written` is waited
-  // for (members of a scope end in reverse order).
-  struct Settle {
-    std::promise<bool>& p;
-    bool done = false;
-    void operator()(bool v) {
-      if (!done) p.set_value(v);
-      done = true;
-    }
-    ~Settle() { (*this)(false); }
-  } settle{tree_valid};
 
   // Stored rows stream into the tree in their order, each replaced by its incoming row if any.
   OrgTree::Builder builder;

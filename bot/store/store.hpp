@@ -78,7 +78,8 @@ class OutboxTx {
 class OrgTx {
  public:
   virtual ~OrgTx() = default;
-  /// Inserts or replaces an org node, stored as its org CSV row.
+  /// Inserts or replaces an org node, stored as its org CSV row (a row equal to the stored one
+  /// is left as it is: a look-up, no write).
   virtual void upsert_org_row(std::string_view id, std::string_view csv_row) = 0;
   /// Records the digest of an org CSV file as imported, so an unchanged file is not read again.
   virtual void set_org_file_digest(std::string_view path, std::string_view digest) = 0;

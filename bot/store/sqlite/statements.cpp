@@ -93,7 +93,7 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
              "WHERE id = :id"),
       upsert_org_(db,
                   "INSERT INTO org_nodes(id, row) VALUES(:id, :row) "
-                  "ON CONFLICT(id) DO UPDATE SET row = excluded.row"),
+                  "ON CONFLICT(id) DO UPDATE SET row = excluded.row WHERE row <> excluded.row"),
       prune_(db, "DELETE FROM inbox WHERE received_ms < :before"),
       next_no_(db, "SELECT COALESCE(MAX(no), 1000) + 1 FROM tickets"),
       insert_ticket_(db, kInsertTicket),
