@@ -241,6 +241,21 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
   }
   auto again = open(dir);
   CHECK(again->figures("s1", t0, end) == before);
+  // A store made before scope rows carried their due gets them from its clocks when opened.
+  const auto by_due = again->open_tickets("s1");
+  again->close();
+  {
+    SQLite::Database db(dir.file("s.db"), SQLite::OPEN_READWRITE);
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    db.exec(
+        "DROP INDEX ticket_scope_due; ALTER TABLE ticket_scope DROP COLUMN due; "
+        "PRAGMA user_version = " +
+        std::to_string(version - 1));
+  }
+  again = open(dir);
+  const auto head = again->open_tickets("s1", 10);
+  REQUIRE(head.size() == std::min<size_t>(10, by_due.size()));
+  for (size_t i = 0; i < head.size(); ++i) CHECK(head[i].ticket.no == by_due[i].ticket.no);
   // The rebuilt rows order the open tickets by due as the writer's did.
   for (const std::string node : {"s1", "g0", "dept-water"}) {
     const auto every = again->open_tickets(node);
