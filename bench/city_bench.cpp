@@ -460,13 +460,16 @@ int main(int argc, char** argv) {
   }
   std::printf("\n%-50s", "read (p50 / p99 ms, rows)");
   for (uint64_t s : labels) std::printf(" | %24llu tickets", static_cast<unsigned long long>(s));
-  std::printf(" | p99 ratio last/first\n");
+  std::printf(" | p99 ratio last/first | answer ratio\n");
   for (const auto& [name, f] : reads(*store, now)) {
     (void)f;
     const auto& t = table[name];
     std::printf("%-50s", name.c_str());
     for (const auto& x : t) std::printf(" | %8.2f / %8.2f (%6zu)", x.p50_ms, x.p99_ms, x.rows);
-    std::printf(" | %.2f\n", t.back().p99_ms / std::max(t.front().p99_ms, 0.001));
+    // The answer's own growth beside it: a read that follows its answer grows by about that.
+    std::printf(" | %.2f | %.1f\n", t.back().p99_ms / std::max(t.front().p99_ms, 0.001),
+                static_cast<double>(std::max<size_t>(t.back().rows, 1)) /
+                    static_cast<double>(std::max<size_t>(t.front().rows, 1)));
   }
   std::printf("%-50s", "a report's transaction");
   for (const auto& x : acks) std::printf(" | %8.2f / %8.2f        ", x.p50_ms, x.p99_ms);
