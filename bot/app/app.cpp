@@ -27,6 +27,7 @@
 #include "bot/knowledge/org_loader.hpp"
 #include "bot/knowledge/templates.hpp"
 #include "bot/media/fetcher.hpp"
+#include "bot/media/outgoing.hpp"
 #include "bot/media/signer.hpp"
 #include "bot/tickets/service.hpp"
 #include "bot/http/client.hpp"
@@ -388,6 +389,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
     media_fetcher = std::make_unique<media::Fetcher>(media_options(cfg.media), loaded->channels,
                                                      *store, media_transport, *media_files, clock);
   }
+  if (media_files)
+    outbox.set_image_source([&store = *store, &files = *media_files](int64_t id) {
+      return media::image_lookup(store, files, id);
+    });
   auto knowledge = std::make_shared<knowledge::Knowledge>(
       knowledge::Knowledge{std::make_shared<const OrgTree>(std::move(*tree)), loaded->rules,
                            loaded->templates, loaded->grammar});

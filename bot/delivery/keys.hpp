@@ -63,6 +63,11 @@ inline std::string follow_up_thread(int64_t ticket) { return join({"follow-up", 
 inline std::string follow_up_ack(int64_t ticket, std::string_view sender) {
   return join({"follow-up-ack", num(ticket), sender});
 }
+/// Photo `media` of a ticket shown as an image (the group is added with to_group): once per
+/// group, whichever relay or 补充 queued it first.
+inline std::string photo(int64_t ticket, int64_t media) {
+  return join({"photo", num(ticket), num(media)});
+}
 /// A status change by the command in inbox row `row`.
 inline std::string status(int64_t ticket, std::string_view kind, int64_t row) {
   return join({"status", num(ticket), kind, num(row)});

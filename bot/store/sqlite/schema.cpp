@@ -227,6 +227,10 @@ ALTER TABLE ticket_reporters ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE ticket_reporters SET last_ms = joined_ms;
 CREATE INDEX ticket_reporters_last ON ticket_reporters(channel, chat_id, user_id, last_ms);
 )sql",
+    // An outbox row that sends a medium as an image names its media row.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN media_id INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace
