@@ -409,8 +409,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
       };
   }
   tickets::TicketService tickets(loaded->channels, knowledge, clock, tconfig);
-  incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
-                                       {cfg.incidents.hotline});
+  // A crew's photo joins their update within the residents' follow-up window.
+  incidents::IncidentService incidents(
+      loaded->channels, knowledge, loaded->incident_grammar, clock,
+      {cfg.incidents.hotline, tconfig.follow_up_ms, tconfig.media_link});
   intake::Chain chain(incidents, tickets);
   intake::Inbox inbox(loaded->channels, *store, clock);
   inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {

@@ -100,6 +100,11 @@ inline std::string incident_update(int64_t incident, int64_t update) {
   return join({"inc", num(incident), "u" + num(update)});
 }
 inline std::string incident_thread(int64_t incident) { return join({"inc", num(incident)}); }
+/// Photo `media` of an approved update, shown as an image (no supersede key: a newer update's
+/// text must not replace it, nor it the text).
+inline std::string incident_photo(int64_t incident, int64_t update, int64_t media) {
+  return join({"inc-photo", num(incident), "u" + num(update), "m" + num(media)});
+}
 inline std::string incident_review(int64_t incident, int64_t update) {
   return join({"inc-review", num(incident), "u" + num(update)});
 }

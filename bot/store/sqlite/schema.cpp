@@ -231,6 +231,12 @@ CREATE INDEX ticket_reporters_last ON ticket_reporters(channel, chat_id, user_id
     R"sql(
 ALTER TABLE outbox ADD COLUMN media_id INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // A crew's photo joins the incident update it follows (docs/incidents.md "Photos").
+    R"sql(
+ALTER TABLE media ADD COLUMN incident_update INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX media_update ON media(incident_update, id) WHERE incident_update <> 0;
+CREATE INDEX incident_updates_author ON incident_updates(author_id, created_ms);
+)sql",
 };
 
 }  // namespace
