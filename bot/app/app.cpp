@@ -437,7 +437,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
   console::KnowledgeSwap knowledge_swap(tickets, incidents);
   console::ConsoleApi console_api(
       *store, auth, tickets, incidents, knowledge_swap, clock,
-      {cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir, cfg.console.org_import_limit});
+      {cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir, cfg.console.org_import_limit,
+       media_route ? std::function<std::string(const Media&)>(
+                         [r = media_route.get()](const Media& m) { return r->link(m); })
+                   : nullptr});
   router.set_console(&console_api, &auth, [&tickets] { return tickets.knowledge()->tree; });
 
   http::Server server(runtime, server_options(cfg), [&router](HttpRequest req, auto reply) {
