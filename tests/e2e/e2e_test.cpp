@@ -281,6 +281,9 @@ TEST_CASE("e2e: kill -9 while a photo downloads loses neither the message nor th
       CHECK(count == 1);
     }
   CHECK(images >= 1);
+  // The deliveries API names the medium an image row showed.
+  CHECK(count_of(w.deliveries("&state=delivered"), R"("text":"")") >= 1);
+  CHECK(count_of(w.deliveries("&state=delivered"), R"("media_id":1)") == images);
 }
 
 TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message", "[e2e][crash]") {
