@@ -64,6 +64,21 @@ struct MediaOutcome {
   std::string detail;          // recorded as the medium's last_error
 };
 
+/// A stored photo an image row sends (docs/media.md "Media out"), read from the files when the row
+/// is sent.
+struct OutgoingImage {
+  std::string bytes;
+  std::string mime;    // read from the bytes (image/jpeg, image/png, image/gif, image/webp)
+  std::string sha256;  // hex: the file's name
+  /// The platform's id for the bytes once uploaded (a WeCom app chat's media_id), else "".
+  std::string platform_id;
+};
+
+/// The usual image_refusal: "" when `image` is at most `max_bytes` and (when `jpeg_png_only`)
+/// JPEG or PNG, else the reason, naming `platform` ("the group robot") and `limit` ("2 MB").
+std::string image_limits(const OutgoingImage& image, size_t max_bytes, bool jpeg_png_only,
+                         std::string_view platform, std::string_view limit);
+
 struct SendOutcome {
   Verdict verdict = Verdict::retry;
   int64_t retry_after_ms = 0;  // 0: the outbox's own backoff
@@ -117,6 +132,31 @@ class Adapter {
   /// decrypted where the platform encrypts them. Default: 2xx → the body as it is; 429
   /// throttled; 5xx, 408 and transport errors retry; any other status failed.
   virtual MediaOutcome interpret_media(const MediaRef& m, TransportResult result) const;
+
+  /// Images (docs/media.md "Media out"). Whether this channel can show a photo in a group at all;
+  /// the core queues image rows only for those that can (the others keep the relay's link).
+  virtual bool sends_images() const { return false; }
+  /// Why `image` cannot go as an image here (over the platform's size limit, a format it does
+  /// not take), or "" when it can. The row then fails with this reason: the link stands.
+  virtual std::string image_refusal(const OutgoingImage& /*image*/) const {
+    return "this platform shows no images";
+  }
+  /// Platforms that take an image by an id from an upload (WeCom app chats): the upload of
+  /// `image`, sent before build_image_send (after token_request), else nullopt.
+  virtual std::optional<HttpRequest> image_upload_request(const OutgoingImage& /*image*/,
+                                                          int64_t /*now_ms*/) const {
+    return std::nullopt;
+  }
+  /// Reads the upload's answer: delivered with detail = the platform's id for the bytes, or
+  /// retry / throttled / failed as for a send.
+  virtual SendOutcome interpret_image_upload(const TransportResult& /*result*/) const {
+    return {Verdict::failed, 0, "no upload"};
+  }
+  /// Builds the request that shows `image` in item's group (item.media_id != 0; image.platform_id
+  /// set after an upload). interpret() reads its answer.
+  /// Default: errc::bad_request.
+  virtual Result<HttpRequest> build_image_send(const OutboxItem& item, const OutgoingImage& image,
+                                               int64_t now_ms) const;
 
   /// Platforms that take a message as a task a person confirms (Verdict::awaiting; a WeCom
   /// customer-group send): the request that asks whether the task of `item` (an awaiting row,

@@ -1,4 +1,5 @@
-// The Adapter seam's default media download: a plain GET of the URL the platform gave.
+// The Adapter seam's media defaults: a download is a plain GET of the URL the platform gave; a
+// platform that shows no images builds no image send.
 #include "adapters/adapter.hpp"
 
 #include "adapters/bridge/adapter.hpp"
@@ -28,6 +29,23 @@ MediaOutcome Adapter::interpret_media(const MediaRef& /*m*/, TransportResult r) 
   if (r.status >= 500 || r.status == 408)
     return {Verdict::retry, {}, bridge::retry_after_ms(r.headers), detail};
   return {Verdict::failed, {}, 0, detail};
+}
+
+std::string image_limits(const OutgoingImage& image, size_t max_bytes, bool jpeg_png_only,
+                         std::string_view platform, std::string_view limit) {
+  if (jpeg_png_only && image.mime != "image/jpeg" && image.mime != "image/png")
+    return std::string(platform) + " shows JPEG and PNG only, not " + image.mime +
+           ": the link stands";
+  if (image.bytes.size() > max_bytes)
+    return "over " + std::string(platform) + "'s " + std::string(limit) + " image limit (" +
+           std::to_string(image.bytes.size()) + " bytes): the link stands";
+  return {};
+}
+
+Result<HttpRequest> Adapter::build_image_send(const OutboxItem& /*item*/,
+                                              const OutgoingImage& /*image*/,
+                                              int64_t /*now_ms*/) const {
+  return make_error_code(errc::bad_request);
 }
 
 }  // namespace gridbot::adapters

@@ -23,6 +23,8 @@ const EVENTS = { created: '登记', merged: '合并', relayed: '转送', refused
   transferred: '转办', escalated: '上报', returned: '退回', resolved: '办结', supervised: '督办',
   reopened: '重新打开', confirmed: '确认', closed: '关闭', warned: '预警', missed: '超时' }
 const CLOCK_STATES = { pending: '计时中', warned: '已预警', missed: '已超时', done: '已结束' }
+const MEDIA_KINDS = { image: '照片', voice: '语音', file: '文件' }
+const MEDIA_STATES = { pending: '下载中', failed: '未能下载', expired: '已过保存期' }
 const DELIVERY = { pending: '待发', delivered: '已送达', failed: '失败', disabled: '停用',
   superseded: '已替换', awaiting: '待确认' }
 
@@ -136,7 +138,7 @@ async function board (params) {
 async function ticket (no) {
   const r = await api('tickets/' + no)
   if (r.status !== 200) return page(h('p', { class: 'card error' }, '没有找到这个工单'))
-  const { ticket: t, reporters, history, deadlines, messages } = r.data
+  const { ticket: t, reporters, media = [], history, deadlines, messages } = r.data
   const may = state.me.role === 'operator' || state.me.role === 'admin'
   const result = h('p', { class: 'result', id: 'action-result' })
   let actionForm = null
@@ -173,6 +175,12 @@ async function ticket (no) {
       h('div', { class: 'row muted' }, h('span', {}, '来自 ' + t.origin_name), h('span', {}, '办理：' + t.holder_name),
         h('span', {}, '创建 ' + time(t.created_ms)))),
     actionForm,
+    media.length > 0 && h('h2', {}, '照片和附件'),
+    media.length > 0 && h('div', { class: 'card row media' }, media.map(m =>
+      m.url && m.type === 'image' && m.state === 'stored'
+        ? h('a', { href: m.url, target: '_blank', rel: 'noopener' }, h('img', { class: 'thumb', src: m.url, alt: '照片', loading: 'lazy' }))
+        : m.url ? h('a', { href: m.url, target: '_blank', rel: 'noopener' }, MEDIA_KINDS[m.type] || m.type)
+          : h('span', { class: 'muted' }, (MEDIA_KINDS[m.type] || m.type) + (MEDIA_STATES[m.state] ? '（' + MEDIA_STATES[m.state] + '）' : '')))),
     h('h2', {}, '反映人'),
     h('div', { class: 'card' }, reporters.map(p => h('div', { class: 'row' }, h('span', {}, p.name), h('span', { class: 'muted' }, p.group), h('span', { class: 'muted' }, time(p.joined_ms))))),
     h('h2', {}, '期限'),

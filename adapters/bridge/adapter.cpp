@@ -192,10 +192,40 @@ Result<HttpRequest> BridgeAdapter::build_send(const OutboxItem& item, int64_t no
   w.end_array();
   if (!item.mentions.empty()) w.key("plain_text").value(without_mentions(item));
   w.end_object();
+  return signed_post(item, w.take(), now_ms);
+}
+
+std::string BridgeAdapter::image_refusal(const OutgoingImage& image) const {
+  return image_limits(image, kBridgeImageBytes, false, "the bridge", "10 MB");
+}
+
+Result<HttpRequest> BridgeAdapter::build_image_send(const OutboxItem& item,
+                                                    const OutgoingImage& image,
+                                                    int64_t now_ms) const {
+  if (!image_refusal(image).empty()) return make_error_code(errc::bad_request);
+  JsonWriter w;
+  w.begin_object();
+  w.key("id").value(item.idempotency_key);
+  w.key("room").value(item.chat_id);
+  w.key("text").value("");
+  w.key("mentions").begin_array().end_array();
+  w.key("media").begin_array().begin_object();
+  w.key("type").value("image");
+  w.key("mime").value(image.mime);
+  w.key("size").value(static_cast<int64_t>(image.bytes.size()));
+  w.key("sha256").value(image.sha256);
+  w.key("data").value(wecom::base64_encode(image.bytes));
+  w.end_object().end_array();
+  w.end_object();
+  return signed_post(item, w.take(), now_ms);
+}
+
+HttpRequest BridgeAdapter::signed_post(const OutboxItem& item, std::string body,
+                                       int64_t now_ms) const {
   HttpRequest req;
   req.method = "POST";
   req.url = options_.outbound_url;
-  req.body = w.take();
+  req.body = std::move(body);
   const auto ts = std::to_string(now_ms / 1000);
   req.headers = {{"Content-Type", "application/json; charset=utf-8"},
                  {"X-Gridbot-Timestamp", ts},

@@ -15,6 +15,9 @@ struct Options {
   size_t max_text_bytes = 4096;
 };
 
+/// The largest image sent to a bridge in a body's `media` list (the bytes inline, in Base64).
+inline constexpr size_t kBridgeImageBytes = 10 * 1024 * 1024;
+
 /// Signs as the protocol says: "sha256=" + hex(HMAC-SHA256(secret, timestamp + "\n" + body)).
 std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body);
 
@@ -39,8 +42,16 @@ class BridgeAdapter final : public Adapter {
   Result<HttpRequest> build_send(const OutboxItem& item, int64_t now_ms) const override;
   SendOutcome interpret(const TransportResult& result) const override;
   size_t max_text_bytes() const override { return options_.max_text_bytes; }
+  bool sends_images() const override { return true; }
+  /// Over kBridgeImageBytes.
+  std::string image_refusal(const OutgoingImage& image) const override;
+  /// The send body with "text": "" and "media": [{"type":"image","mime","size","sha256","data"}]
+  /// (docs/adapters/bridge.md "Media out").
+  Result<HttpRequest> build_image_send(const OutboxItem& item, const OutgoingImage& image,
+                                       int64_t now_ms) const override;
 
  private:
+  HttpRequest signed_post(const OutboxItem& item, std::string body, int64_t now_ms) const;
   Options options_;
 };
 

@@ -19,6 +19,8 @@ struct AppchatOptions {
 };
 
 inline constexpr size_t kAppchatTextBytes = 2048;
+/// The largest image media/upload takes (WeCom: 10 MB, JPG or PNG).
+inline constexpr size_t kAppchatImageBytes = 10 * 1024 * 1024;
 
 /// Thread safety: const methods are safe from any thread; the token cache has its own mutex.
 class AppchatAdapter final : public Adapter {
@@ -41,8 +43,20 @@ class AppchatAdapter final : public Adapter {
   size_t max_text_bytes() const override { return kAppchatTextBytes; }
   std::optional<HttpRequest> token_request(int64_t now_ms) const override;
   bool accept_token(const TransportResult& result, int64_t now_ms) const override;
+  bool sends_images() const override { return true; }
+  /// Over kAppchatImageBytes, or neither JPEG nor PNG.
+  std::string image_refusal(const OutgoingImage& image) const override;
+  /// POST media/upload?access_token=…&type=image, multipart/form-data with one part "media".
+  std::optional<HttpRequest> image_upload_request(const OutgoingImage& image,
+                                                  int64_t now_ms) const override;
+  /// errcode 0 with a media_id: delivered, detail = the media_id; token errcodes as interpret().
+  SendOutcome interpret_image_upload(const TransportResult& result) const override;
+  /// {"chatid", "msgtype":"image", "image":{"media_id"}, "safe":0}.
+  Result<HttpRequest> build_image_send(const OutboxItem& item, const OutgoingImage& image,
+                                       int64_t now_ms) const override;
 
  private:
+  Result<HttpRequest> appchat_send(const OutboxItem& item, std::string body) const;
   AppchatOptions options_;
   mutable AccessToken token_;
 };

@@ -1,7 +1,9 @@
 // Group-robot sends: the webhook URL from the destination's key, the text or markdown body.
 #include "adapters/wecom/robot_adapter.hpp"
 
+#include "adapters/common/crypto.hpp"
 #include "adapters/wecom/errcode.hpp"
+#include "adapters/wecom/msg_crypt.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/json_writer.hpp"
 
@@ -45,6 +47,35 @@ Result<ParseResult> RobotAdapter::parse(const HttpRequest& /*request*/, int64_t 
   return gridbot::make_error_code(errc::method_not_allowed);
 }
 
+HttpRequest RobotAdapter::webhook_post(const OutboxItem& item, std::string body) const {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = options_.base_url + "/cgi-bin/webhook/send?key=" + url_escape(item.chat_id);
+  req.body = std::move(body);
+  req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+  return req;
+}
+
+std::string RobotAdapter::image_refusal(const OutgoingImage& image) const {
+  return image_limits(image, kRobotImageBytes, true, "a group robot", "2 MB");
+}
+
+Result<HttpRequest> RobotAdapter::build_image_send(const OutboxItem& item,
+                                                   const OutgoingImage& image,
+                                                   int64_t /*now_ms*/) const {
+  if (item.chat_id.empty() || !image_refusal(image).empty())
+    return gridbot::make_error_code(errc::bad_request);
+  JsonWriter w;
+  w.begin_object();
+  w.key("msgtype").value("image");
+  w.key("image").begin_object();
+  w.key("base64").value(base64_encode(image.bytes));
+  w.key("md5").value(to_hex(md5(image.bytes)));
+  w.end_object();
+  w.end_object();
+  return webhook_post(item, w.take());
+}
+
 Result<HttpRequest> RobotAdapter::build_send(const OutboxItem& item, int64_t /*now_ms*/) const {
   if (item.chat_id.empty()) return gridbot::make_error_code(errc::bad_request);
   JsonWriter w;
@@ -77,12 +108,7 @@ Result<HttpRequest> RobotAdapter::build_send(const OutboxItem& item, int64_t /*n
     w.key("markdown").begin_object().key("content").value(content).end_object();
   }
   w.end_object();
-  HttpRequest req;
-  req.method = "POST";
-  req.url = options_.base_url + "/cgi-bin/webhook/send?key=" + url_escape(item.chat_id);
-  req.body = w.take();
-  req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-  return req;
+  return webhook_post(item, w.take());
 }
 
 SendOutcome RobotAdapter::interpret(const TransportResult& result) const {

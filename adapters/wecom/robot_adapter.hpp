@@ -20,6 +20,9 @@ inline constexpr size_t kRobotMarkdownBytes = 4096;  // markdown.content
 /// Bytes kept free in markdown mode for the "<@userid>" mention tags appended to the content.
 inline constexpr size_t kRobotMentionReserve = 256;
 
+/// The largest image a robot sends, before Base64 (WeCom: 2 MB, JPG or PNG).
+inline constexpr size_t kRobotImageBytes = 2 * 1024 * 1024;
+
 /// True for what WeCom's mentioned_mobile_list takes rather than a userid: 11 digits starting with
 /// 1 (a mainland mobile), or '+' and 8–15 digits.
 bool looks_like_mobile(std::string_view mention);
@@ -41,8 +44,15 @@ class RobotAdapter final : public Adapter {
   SendOutcome interpret(const TransportResult& result) const override;
   /// 2048 in text mode; 4096 − 256 in markdown mode (room for the mention tags).
   size_t max_text_bytes() const override;
+  bool sends_images() const override { return true; }
+  /// Over kRobotImageBytes, or neither JPEG nor PNG.
+  std::string image_refusal(const OutgoingImage& image) const override;
+  /// {"msgtype":"image","image":{"base64": the bytes in Base64, "md5": hex MD5 of the bytes}}.
+  Result<HttpRequest> build_image_send(const OutboxItem& item, const OutgoingImage& image,
+                                       int64_t now_ms) const override;
 
  private:
+  HttpRequest webhook_post(const OutboxItem& item, std::string body) const;
   RobotOptions options_;
 };
 

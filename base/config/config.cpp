@@ -287,6 +287,8 @@ std::optional<Config> parse_config(const std::string& file, const std::string& t
   outbox.num("poll_ms", cfg.outbox.poll_ms, 10, 3.6e6);
   outbox.num("send_timeout_ms", cfg.outbox.send_timeout_ms, 100, 3.6e6);
   outbox.num("confirm_poll_ms", cfg.outbox.confirm_poll_ms, 100, 8.64e7);
+  outbox.num("image_poll_ms", cfg.outbox.image_poll_ms, 100, 3.6e6);
+  outbox.num("image_wait_ms", cfg.outbox.image_wait_ms, 0, 8.64e7);
   outbox.num("confirm_max_age_h", cfg.outbox.confirm_max_age_h, 1, 24 * 365);
   outbox.reject_unknown();
 

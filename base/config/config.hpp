@@ -39,6 +39,10 @@ struct OutboxConfig {
   int max_in_flight = 64;            // sends in flight over all destinations
   int64_t poll_ms = 1'000;           // idle re-check of the outbox
   int64_t send_timeout_ms = 10'000;  // overall deadline of one send
+  // An image row whose photo is still downloading waits, re-checked every image_poll_ms, until
+  // image_wait_ms after it was queued; then it fails and the relay's link stands.
+  int64_t image_poll_ms = 2'000;
+  int64_t image_wait_ms = 600'000;
   // Tasks a person confirms (WeCom customer-group sends): how often to ask the platform, and
   // after how long an unconfirmed task counts as failed.
   int64_t confirm_poll_ms = 300'000;

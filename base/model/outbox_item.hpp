@@ -59,6 +59,9 @@ struct OutboxItem {
   /// The request that caused the row (an inbound request, an API call, a timer run), so that the
   /// dispatcher's log lines name it (docs/deploy.md "Logs").
   std::string request_id;
+  /// Non-zero: the row sends this medium (a `media` row's id) as an image, on platforms that
+  /// show one (docs/media.md "Media out"); its text is empty.
+  int64_t media_id = 0;
 };
 
 }  // namespace gridbot

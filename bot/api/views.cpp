@@ -108,6 +108,7 @@ void write_delivery(JsonWriter& w, const OutboxItem& o) {
   w.key("delivered_ms").value(o.delivered_ms);
   w.key("last_error").value(o.last_error);
   w.key("request_id").value(o.request_id);
+  w.key("media_id").value(o.media_id);  // non-zero: the row shows that medium as an image
   w.end_object();
 }
 

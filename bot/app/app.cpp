@@ -27,6 +27,7 @@
 #include "bot/knowledge/org_loader.hpp"
 #include "bot/knowledge/templates.hpp"
 #include "bot/media/fetcher.hpp"
+#include "bot/media/outgoing.hpp"
 #include "bot/media/signer.hpp"
 #include "bot/tickets/service.hpp"
 #include "bot/http/client.hpp"
@@ -388,6 +389,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
     media_fetcher = std::make_unique<media::Fetcher>(media_options(cfg.media), loaded->channels,
                                                      *store, media_transport, *media_files, clock);
   }
+  if (media_files)
+    outbox.set_image_source([&store = *store, &files = *media_files](int64_t id) {
+      return media::image_lookup(store, files, id);
+    });
   auto knowledge = std::make_shared<knowledge::Knowledge>(
       knowledge::Knowledge{std::make_shared<const OrgTree>(std::move(*tree)), loaded->rules,
                            loaded->templates, loaded->grammar});
@@ -404,8 +409,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
       };
   }
   tickets::TicketService tickets(loaded->channels, knowledge, clock, tconfig);
-  incidents::IncidentService incidents(loaded->channels, knowledge, loaded->incident_grammar, clock,
-                                       {cfg.incidents.hotline});
+  // A crew's photo joins their update within the residents' follow-up window.
+  incidents::IncidentService incidents(
+      loaded->channels, knowledge, loaded->incident_grammar, clock,
+      {cfg.incidents.hotline, tconfig.follow_up_ms, tconfig.media_link});
   intake::Chain chain(incidents, tickets);
   intake::Inbox inbox(loaded->channels, *store, clock);
   inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
@@ -430,7 +437,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
   console::KnowledgeSwap knowledge_swap(tickets, incidents);
   console::ConsoleApi console_api(
       *store, auth, tickets, incidents, knowledge_swap, clock,
-      {cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir, cfg.console.org_import_limit});
+      {cfg.console.web_dir.empty() ? "web" : cfg.console.web_dir, cfg.console.org_import_limit,
+       media_route ? std::function<std::string(const Media&)>(
+                         [r = media_route.get()](const Media& m) { return r->link(m); })
+                   : nullptr});
   router.set_console(&console_api, &auth, [&tickets] { return tickets.knowledge()->tree; });
 
   http::Server server(runtime, server_options(cfg), [&router](HttpRequest req, auto reply) {

@@ -161,6 +161,22 @@ HttpResponse ConsoleApi::ticket(Call& c, int64_t no) {
     w.key("joined_ms").value(r.joined_ms).end_object();
   }
   w.end_array();
+  // The photos, voice and files of the ticket, each with a signed link the page shows it by
+  // (thumbnails for photos); the ticket's own scope decided above who sees them.
+  w.key("media").begin_array();
+  for (const auto& m : store_.ticket_media(no)) {
+    w.begin_object().key("type").value(to_string(m.ref.kind));
+    w.key("state").value(to_string(m.state));
+    w.key("mime").value(m.mime.empty() ? m.ref.mime : m.mime);
+    w.key("received_ms").value(m.created_ms);
+    const std::string url = options_.media_link ? options_.media_link(m) : std::string();
+    if (url.empty())
+      w.key("url").null();
+    else
+      w.key("url").value(url);
+    w.end_object();
+  }
+  w.end_array();
   w.key("history").begin_array();
   for (const auto& e : t->events) {
     w.begin_object().key("at_ms").value(e.at_ms);

@@ -35,6 +35,9 @@ struct Call {
 struct ConsoleOptions {
   std::string web_dir = "web";            // the static UI
   size_t org_import_limit = 1024 * 1024;  // bytes of an uploaded org CSV
+  /// A signed /media/ link to a ticket's medium ("" when it has none: failed, expired); unset
+  /// when gridbot serves no media. The ticket page shows photos through it.
+  std::function<std::string(const Media&)> media_link;
 };
 
 /// Thread safety: handle() is safe from any thread; writes go through Store::write.

@@ -63,6 +63,11 @@ inline std::string follow_up_thread(int64_t ticket) { return join({"follow-up", 
 inline std::string follow_up_ack(int64_t ticket, std::string_view sender) {
   return join({"follow-up-ack", num(ticket), sender});
 }
+/// Photo `media` of a ticket shown as an image (the group is added with to_group): once per
+/// group, whichever relay or 补充 queued it first.
+inline std::string photo(int64_t ticket, int64_t media) {
+  return join({"photo", num(ticket), num(media)});
+}
 /// A status change by the command in inbox row `row`.
 inline std::string status(int64_t ticket, std::string_view kind, int64_t row) {
   return join({"status", num(ticket), kind, num(row)});
@@ -95,6 +100,11 @@ inline std::string incident_update(int64_t incident, int64_t update) {
   return join({"inc", num(incident), "u" + num(update)});
 }
 inline std::string incident_thread(int64_t incident) { return join({"inc", num(incident)}); }
+/// Photo `media` of an approved update, shown as an image (no supersede key: a newer update's
+/// text must not replace it, nor it the text).
+inline std::string incident_photo(int64_t incident, int64_t update, int64_t media) {
+  return join({"inc-photo", num(incident), "u" + num(update), "m" + num(media)});
+}
 inline std::string incident_review(int64_t incident, int64_t update) {
   return join({"inc-review", num(incident), "u" + num(update)});
 }

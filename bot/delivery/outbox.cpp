@@ -182,6 +182,10 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
       await_token_locked(item.channel, dest_key(d.channel, d.chat), std::move(*fetch), lk);
       return;
     }
+  if (item.media_id != 0) {
+    start_image_locked(d, std::move(item), lk);
+    return;
+  }
   auto request = ch ? ch->adapter->build_send(item, now)
                     : adapters::Result<HttpRequest>(make_error_code(errc::unknown_channel));
   const auto key = dest_key(d.channel, d.chat);
@@ -223,6 +227,91 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
         on_result(key, std::move(item), std::move(r), took.count());
       });
   lk.lock();
+}
+
+void Outbox::start_image_locked(Dest& d, OutboxItem item, std::unique_lock<std::mutex>& lk) {
+  d.in_flight = true;
+  d.in_flight_id = item.id;
+  d.in_flight_superseded = false;
+  ++d.gen;
+  ++in_flight_;
+  const auto key = dest_key(d.channel, d.chat);
+  lk.unlock();
+  send_image(key, std::move(item));
+  lk.lock();
+}
+
+// The photo is read off the lock (a file of up to 10 MB). Only a send that goes counts in the
+// rate windows: a photo still downloading is looked at again later, and must not use up a robot's
+// 20 messages a minute meanwhile.
+void Outbox::send_image(const std::string& key, OutboxItem item) {
+  log::RequestScope scope(item.request_id);
+  const int64_t started = clock_.now_ms();
+  const channels::Channel* ch = channels_.find(item.channel);
+  ImageLookup found;
+  if (image_source_)
+    found = image_source_(item.media_id);
+  else
+    found.why = "no media files";
+  using adapters::Verdict;
+  if (ch == nullptr) return on_outcome(key, item, {Verdict::failed, 0, "channel gone"}, 0, 0);
+  if (found.state == ImageLookup::State::pending) {
+    if (started - item.created_ms < cfg_.image_wait_ms) return wait_for_image(key, item);
+    found.why = "the photo was not downloaded in time: the link stands";
+  }
+  if (found.state != ImageLookup::State::ready)
+    return on_outcome(key, item, {Verdict::failed, 0, found.why}, 0, 0);
+  if (std::string why = ch->adapter->image_refusal(found.image); !why.empty())
+    return on_outcome(key, item, {Verdict::failed, 0, std::move(why)}, 0, 0);
+  {
+    std::lock_guard lk(mu_);
+    if (auto it = dests_.find(key); it != dests_.end()) it->second->window.record(started);
+    if (auto cw = channel_windows_.find(item.channel); cw != channel_windows_.end())
+      cw->second.record(started);
+  }
+  auto upload = ch->adapter->image_upload_request(found.image, started);
+  if (!upload) return send_image_request(key, std::move(item), std::move(found.image), started);
+  // The platform takes the image by an id from an upload: upload, then send the id.
+  auto image = std::make_shared<adapters::OutgoingImage>(std::move(found.image));
+  transport_.send(std::move(*upload), cfg_.send_timeout_ms,
+                  [this, key, item, image, started](TransportResult r) mutable {
+                    const channels::Channel* c = channels_.find(item.channel);
+                    const adapters::SendOutcome up =
+                        c ? c->adapter->interpret_image_upload(r)
+                          : adapters::SendOutcome{Verdict::failed, 0, "channel gone"};
+                    if (up.verdict != Verdict::delivered)
+                      return on_outcome(key, item, up, r.status, clock_.now_ms() - started);
+                    image->platform_id = up.detail;
+                    send_image_request(key, std::move(item), std::move(*image), started);
+                  });
+}
+
+void Outbox::send_image_request(const std::string& key, OutboxItem item,
+                                adapters::OutgoingImage image, int64_t started_ms) {
+  const channels::Channel* ch = channels_.find(item.channel);
+  auto request = ch ? ch->adapter->build_image_send(item, image, clock_.now_ms())
+                    : adapters::Result<HttpRequest>(make_error_code(errc::unknown_channel));
+  if (!request)
+    return on_outcome(key, item, {adapters::Verdict::failed, 0, request.error().message()}, 0, 0);
+  transport_.send(std::move(*request), cfg_.send_timeout_ms,
+                  [this, key, item = std::move(item), started_ms](TransportResult r) mutable {
+                    on_result(key, std::move(item), std::move(r), clock_.now_ms() - started_ms);
+                  });
+}
+
+void Outbox::wait_for_image(const std::string& key, const OutboxItem& item) {
+  const int64_t now = clock_.now_ms();
+  std::lock_guard lk(mu_);
+  --in_flight_;
+  auto it = dests_.find(key);
+  if (it == dests_.end()) return;
+  Dest& d = *it->second;
+  d.in_flight = false;
+  d.in_flight_superseded = false;
+  if (auto found = d.queue.find(std::make_pair(-item.priority, item.id)); found != d.queue.end())
+    found->second.next_try_ms = now + cfg_.image_poll_ms;
+  schedule_locked(d, now);
+  cv_.notify_all();
 }
 
 void Outbox::await_token_locked(const std::string& channel, const std::string& key,
@@ -364,6 +453,11 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
   const adapters::SendOutcome outcome =
       ch ? ch->adapter->interpret(result)
          : adapters::SendOutcome{adapters::Verdict::failed, 0, "channel gone"};
+  on_outcome(key, item, outcome, result.status, took_ms);
+}
+
+void Outbox::on_outcome(const std::string& key, const OutboxItem& item,
+                        const adapters::SendOutcome& outcome, int status, int64_t took_ms) {
   const int64_t now = clock_.now_ms();
   std::lock_guard lk(mu_);
   auto it = dests_.find(key);
@@ -393,7 +487,7 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
                 {"chat", item.chat_id},
                 {"attempt", item.attempts + 1},
                 {"result", "delivered"},
-                {"status", result.status},
+                {"status", status},
                 {"duration_ms", took_ms}}},
               "outbox: row {} to {} delivered in {} ms", item.id, item.chat_id, took_ms);
     record([id = item.id, now](store::WriteTx& tx) { tx.mark_delivered(id, now); });
@@ -407,7 +501,7 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
                 {"channel", item.channel},
                 {"chat", item.chat_id},
                 {"result", "awaiting"},
-                {"status", result.status},
+                {"status", status},
                 {"duration_ms", took_ms}}},
               "outbox: row {} to {} awaits confirmation", item.id, item.chat_id);
     record_final(item.id, DeliveryState::awaiting, outcome.detail);
@@ -422,7 +516,7 @@ void Outbox::on_result(const std::string& key, OutboxItem item, TransportResult 
                 {"chat", item.chat_id},
                 {"attempt", item.attempts + 1},
                 {"result", "failed"},
-                {"status", result.status},
+                {"status", status},
                 {"duration_ms", took_ms}}},
               "outbox: row {} to {} failed: {}", item.id, item.chat_id, outcome.detail);
     record_final(item.id, DeliveryState::failed, outcome.detail);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,16 @@
 
 namespace gridbot::delivery {
 
+/// What the medium of an image row is when the row is due (docs/media.md "Media out").
+struct ImageLookup {
+  enum class State { pending, ready, gone };
+  State state = State::gone;
+  adapters::OutgoingImage image;  // ready: the bytes and their type
+  std::string why;                // gone: why it will never be there
+};
+/// Reads media row `media_id` and, once stored, its file. Called on the dispatcher's thread.
+using ImageSource = std::function<ImageLookup(int64_t media_id)>;
+
 /// Thread safety: all public methods are safe from any thread (one mutex guards the schedule;
 /// sends are started outside it).
 class Outbox {
@@ -30,6 +41,8 @@ class Outbox {
          store::Store& store, Transport& transport, const Clock& clock);
   ~Outbox();
 
+  /// Where image rows find their photos; without one they fail. Call before start().
+  void set_image_source(ImageSource source) { image_source_ = std::move(source); }
   /// Registers as the store's outbox listener, loads every pending row, starts the dispatcher.
   void start();
   /// Rows just committed (the store's listener calls this).
@@ -65,8 +78,17 @@ class Outbox {
   void schedule_locked(Dest& d, int64_t now);
   void supersede_locked(Dest& d, const OutboxItem& item);
   void start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk);
+  /// An image row: its photo read outside the lock, then (an upload and) the send.
+  void start_image_locked(Dest& d, OutboxItem item, std::unique_lock<std::mutex>& lk);
+  void send_image(const std::string& key, OutboxItem item);
+  void send_image_request(const std::string& key, OutboxItem item, adapters::OutgoingImage image,
+                          int64_t started_ms);
+  /// The photo is still downloading: the row waits image_poll_ms, no attempt counted.
+  void wait_for_image(const std::string& key, const OutboxItem& item);
   /// `took_ms`: how long the send took, for the log.
   void on_result(const std::string& key, OutboxItem item, TransportResult result, int64_t took_ms);
+  void on_outcome(const std::string& key, const OutboxItem& item,
+                  const adapters::SendOutcome& outcome, int status, int64_t took_ms);
   void retry_locked(Dest& d, const OutboxItem& item, const adapters::SendOutcome& outcome,
                     int64_t now);
   void disable_locked(Dest& d, const OutboxItem& item, const std::string& why);
@@ -85,6 +107,7 @@ class Outbox {
   store::Store& store_;
   Transport& transport_;
   const Clock& clock_;
+  ImageSource image_source_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -9,7 +9,9 @@ int queue_message(store::OutboxTx& tx, const channels::ChannelTable& channels,
                   const OutboxItem& item) {
   const channels::Channel* ch = channels.find(item.channel);
   const size_t limit = ch ? ch->adapter->max_text_bytes() : 2048;
-  auto pieces = adapters::split_text(item.text, limit);
+  // An image row has no text to split: it is one row.
+  auto pieces = item.media_id != 0 ? std::vector<std::string>{item.text}
+                                   : adapters::split_text(item.text, limit);
   int added = 0;
   for (size_t i = 0; i < pieces.size(); ++i) {
     OutboxItem row = item;
@@ -48,7 +50,17 @@ bool Poster::can_reach(const GroupRef& group) const {
   return ch == nullptr || ch->adapter->can_post_unprompted();
 }
 
-bool Poster::post(Post p) {
+bool Poster::post(Post p) { return queue(std::move(p), 0); }
+
+bool Poster::post_image(Post p, int64_t media_id) {
+  const channels::Channel* ch = channels_.find(p.group.channel);
+  if (ch == nullptr || !ch->adapter->sends_images() || media_id == 0) return false;
+  p.text.clear();
+  p.mentions.clear();
+  return queue(std::move(p), media_id);
+}
+
+bool Poster::queue(Post p, int64_t media_id) {
   if (!can_reach(p.group)) return false;
   OutboxItem o;
   o.channel = std::move(p.group.channel);
@@ -67,6 +79,7 @@ bool Poster::post(Post p) {
     o.reply_token = answering_->reply_token;
   // Whatever a message causes (its answer, a relay into other groups) carries its request.
   if (answering_ != nullptr) o.request_id = answering_->request_id;
+  o.media_id = media_id;
   queue_message(tx_, channels_, o);
   return true;
 }

@@ -47,9 +47,13 @@ class Poster {
   bool can_reach(const GroupRef& group) const;
   /// Queues `p` unless the group cannot be reached (false, nothing queued).
   bool post(Post p);
+  /// Queues an image row that shows media row `media_id` in `p.group` (p.text unused), when the
+  /// group's channel shows images and can be reached; false otherwise (the text's link stands).
+  bool post_image(Post p, int64_t media_id);
 
  private:
   bool answers_here(const GroupRef& group) const;
+  bool queue(Post p, int64_t media_id);
 
   const channels::ChannelTable& channels_;
   store::OutboxTx& tx_;

@@ -78,6 +78,32 @@ std::string IncidentService::refuse(Ctx& c, const std::string& why, const Vars& 
   return "refused";
 }
 
+// A photo reaches residents only once someone who reviews has seen it: it joins an update still
+// waiting for review (and goes with it on 通过), or a controller's own update, approved as it
+// was written (it goes now). A crew's update already approved, or one rejected, takes no photo.
+std::optional<std::string> IncidentService::on_photo(Ctx& c) {
+  const auto& m = *c.m;
+  if (config_.follow_up_ms <= 0) return std::nullopt;
+  const Head* h = head_of(*c.node, m.channel, m.sender_id);
+  if (h == nullptr || !may_post(h->role)) return std::nullopt;
+  const auto [no, update_id] = c.tx.recent_update_by(m.sender_id, c.now - config_.follow_up_ms);
+  if (no == 0) return std::nullopt;
+  auto inc = c.tx.load_incident(no);
+  if (!inc || inc->status != IncidentStatus::open) return std::nullopt;
+  auto u = std::find_if(inc->updates.begin(), inc->updates.end(),
+                        [id = update_id](const IncidentUpdate& x) { return x.id == id; });
+  if (u == inc->updates.end() || u->review == ReviewState::rejected) return std::nullopt;
+  const bool own = u->review == ReviewState::approved && u->reviewer_id == u->author_id;
+  if (u->review == ReviewState::approved && !own) return std::nullopt;
+  if (c.tx.attach_media_to_update(c.row_id, u->id) == 0) return std::nullopt;
+  auto vars = summary_vars(c, *inc);
+  vars["mentions"] = c.mention();
+  vars["update"] = c.label("incident.update", u->kind);
+  if (own) fan_out_photos(c, *inc, *u);
+  answer(c, own ? "incident.photo_sent" : "incident.photo_added", vars);
+  return std::string("incident");
+}
+
 std::string IncidentService::on_command(Ctx& c, const IncidentCommand& cmd) {
   const auto& m = *c.m;
   Vars vars{{"mentions", c.mention()}, {"word", cmd.word}, {"no", std::to_string(cmd.no)}};

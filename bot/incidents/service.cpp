@@ -62,7 +62,7 @@ std::optional<std::string> IncidentService::process(const InboundMessage& m, int
   if (c.node == nullptr) return std::nullopt;
   if (c.node->level == Level::department) {
     auto cmd = c.grammar->parse(m.text);
-    if (!cmd) return std::nullopt;
+    if (!cmd) return m.media.empty() ? std::nullopt : on_photo(c);
     return on_command(c, *cmd);
   }
   if (c.node->level == Level::building) return inhibit(c);
@@ -111,6 +111,8 @@ IncidentUpdate IncidentService::post_update(Ctx& c, Incident& inc, IncidentUpdat
   u.review = ReviewState::pending;
   u.id = c.tx.add_incident_update(u);
   if (u.id == 0) return u;  // the same external id again: a retry, nothing new
+  // A photo sent with the command's words (a WeCom mixed message) is the update's own.
+  if (c.m != nullptr && !c.m->media.empty()) c.tx.attach_media_to_update(c.row_id, u.id);
   if (approved)
     approve(c, inc, u, u.author_id);
   else
@@ -146,6 +148,19 @@ void IncidentService::fan_out(Ctx& c, const Incident& inc, const IncidentUpdate&
     if (t.reachable)  // a group its channel cannot post into was told apart when it was opened
       c.post(t.group, text, {}, priority::kOutage, delivery::keys::to_group(key, t.group),
              supersede);
+  fan_out_photos(c, inc, u);
+}
+
+void IncidentService::fan_out_photos(Ctx& c, const Incident& inc, const IncidentUpdate& u) {
+  for (const auto& m : c.tx.media_of_update(u.id)) {
+    if (m.ref.kind != MediaKind::image) continue;
+    const std::string key = delivery::keys::incident_photo(inc.no, u.id, m.id);
+    for (const auto& t : inc.targets)
+      if (t.reachable)
+        c.out.post_image(
+            {t.group, {}, {}, priority::kOutage, delivery::keys::to_group(key, t.group), {}, 0},
+            m.id);
+  }
 }
 
 // The review request goes to the groups of departments with a controller that own the incident's
@@ -206,6 +221,12 @@ std::string IncidentService::notice_text(const Ctx& c, const Incident& inc,
   vars["hotline"] = config_.hotline;
   vars["restored"] = c.label("incident.restored", inc.kind);
   vars["photo"] = u.photo_url.empty() ? "" : c.render("incident.photo", {{"url", u.photo_url}});
+  // The crew's photos from chat, as links (where the platform shows images, they follow too).
+  if (config_.media_link && u.id != 0)
+    for (const auto& m : c.tx.media_of_update(u.id))
+      if (m.ref.kind == MediaKind::image)
+        if (std::string link = config_.media_link(m.id); !link.empty())
+          vars["photo"] += c.render("incident.photo", {{"url", link}});
   return c.render("incident.notice." + u.kind, vars);
 }
 

@@ -14,6 +14,7 @@
 #include "base/model/incident.hpp"
 #include "bot/store/store.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,11 @@ using knowledge::Knowledge;
 
 struct IncidentConfig {
   std::string hotline = "95598";  // printed in every notice
+  /// A crew's photo within this long of their update joins it (docs/incidents.md "Photos");
+  /// 0: photos join only the update whose message carried them.
+  int64_t follow_up_ms = 5 * 60'000;
+  /// A signed absolute link to a medium, "" when links cannot be made (no media.public_url).
+  std::function<std::string(int64_t media_id)> media_link;
 };
 
 /// What a utility system (or a test) submits: a new incident with its first update, or an update.
@@ -105,6 +111,11 @@ class IncidentService {
   std::string refuse(Ctx& c, const std::string& why, const Vars& vars);
   std::string on_open(Ctx& c, const IncidentCommand& cmd, bool approved);
   std::optional<std::string> inhibit(Ctx& c);
+  /// A photo in a crew or controller group, not a command: joins the sender's update within
+  /// follow_up_ms (docs/incidents.md "Photos"), or nullopt.
+  std::optional<std::string> on_photo(Ctx& c);
+  /// The photos of update `u` as images into every reachable target group.
+  void fan_out_photos(Ctx& c, const Incident& inc, const IncidentUpdate& u);
   /// Creates the incident with its targets and its first ("open") update.
   IncidentUpdate open_incident(Ctx& c, Incident& inc, IncidentUpdate first, bool approved);
   /// Stores the update; approved → applied to the incident and fanned out, else the reviewers

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <map>
 #include <memory>
 #include <optional>
@@ -158,6 +159,10 @@ class MediaTx {
                                  int64_t ticket_no) = 0;
   /// The media ticket `no` holds, oldest first, failed ones left out (no inline bytes).
   virtual std::vector<Media> media_of(int64_t ticket_no) = 0;
+  /// Joins the media of inbox row `inbox_id` to incident update `update_id`. Returns how many.
+  virtual int attach_media_to_update(int64_t inbox_id, int64_t update_id) = 0;
+  /// The media incident update `update_id` holds, oldest first, failed ones left out.
+  virtual std::vector<Media> media_of_update(int64_t update_id) = 0;
   /// The download job's outcomes: stored under its sha256 (inline bytes dropped), retried later
   /// (count_attempt false for a throttle), failed for good.
   virtual void media_stored(int64_t id, const std::string& sha256, const std::string& mime,
@@ -208,6 +213,9 @@ class IncidentTx {
   /// Open incidents of `kind` whose targets include the node `node`, newest first.
   virtual std::vector<int64_t> open_incidents_at(const std::string& node,
                                                  const std::string& kind) = 0;
+  /// The latest update `author_id` wrote at or after since_ms (its incident, its id), or {0, 0}.
+  virtual std::pair<int64_t, int64_t> recent_update_by(const std::string& author_id,
+                                                       int64_t since_ms) = 0;
   /// Links a resident's message (inbox row) to an incident instead of a ticket (inhibition).
   virtual void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                                 int64_t at_ms) = 0;

@@ -35,6 +35,22 @@ std::vector<Mention> relay_mentions(const Work& w, const Ticket& t, const OrgNod
   return who;
 }
 
+// The ticket's photos as images after its text in `g`, where the channel shows images (the text's
+// 附图N张 and links stand everywhere). Keyed per photo and group: a later 补充 sends only the
+// photos not shown there yet.
+void post_photos(Work& w, const Ticket& t, const GroupRef& g, int priority, int64_t not_before) {
+  for (const auto& m : w.media.media_of(t.no))
+    if (m.ref.kind == MediaKind::image)
+      w.out.post_image({g,
+                        {},
+                        {},
+                        priority,
+                        delivery::keys::to_group(delivery::keys::photo(t.no, m.id), g),
+                        {},
+                        not_before},
+                       m.id);
+}
+
 }  // namespace
 
 void relay_up(Work& w, const Ticket& t) {
@@ -56,8 +72,9 @@ void relay_up(Work& w, const Ticket& t) {
     for (const auto& g : n->groups) {
       const auto who = relay_mentions(w, t, *n, g.channel);
       vars["mentions"] = mention_text(who);
-      w.post(g, w.render("ticket.relay", vars), who, priority_of(t),
-             delivery::keys::to_group(delivery::keys::relay(t.no, n->id), g));
+      if (w.post(g, w.render("ticket.relay", vars), who, priority_of(t),
+                 delivery::keys::to_group(delivery::keys::relay(t.no, n->id), g)))
+        post_photos(w, t, g, priority_of(t), 0);
     }
     relayed += (relayed.empty() ? "" : ",") + n->id;
   }
@@ -94,13 +111,14 @@ void relay_follow_up(Work& w, const Ticket& t, const std::string& words) {
   const std::string text = w.render("ticket.follow_up", vars);
   for (const OrgNode* n : targets)
     for (const auto& g : n->groups)
-      w.out.post({g,
-                  text,
-                  {},
-                  priority::kFollowUp,
-                  delivery::keys::to_group(delivery::keys::follow_up(t.no, w.row_id), g),
-                  delivery::keys::follow_up_thread(t.no),
-                  w.now + w.cfg.follow_up_delay_ms});
+      if (w.out.post({g,
+                      text,
+                      {},
+                      priority::kFollowUp,
+                      delivery::keys::to_group(delivery::keys::follow_up(t.no, w.row_id), g),
+                      delivery::keys::follow_up_thread(t.no),
+                      w.now + w.cfg.follow_up_delay_ms}))
+        post_photos(w, t, g, priority::kFollowUp, w.now + w.cfg.follow_up_delay_ms);
 }
 
 void hand_over(Work& w, Ticket& t, const OrgNode& to, const std::string& why) {

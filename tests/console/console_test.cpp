@@ -402,3 +402,23 @@ TEST_CASE("the static UI is served with a strict policy, and nothing outside web
   CHECK(w.call("GET", "/console/.gitignore").status == 404);
   CHECK(w.call("GET", "/").status == 302);
 }
+
+TEST_CASE("a ticket's page lists its photos with their links, scoped like the ticket",
+          "[console][media]") {
+  ConsoleWorld w;
+  REQUIRE(w.photo("room-b3", "wxid_r1", "李阿姨", "报事 3栋2单元楼道灯坏了好几天了") == 200);
+  REQUIRE(w.store->ticket(1001));
+  const auto media = w.store->ticket_media(1001);
+  REQUIRE(media.size() == 1);
+  const std::string link = "/media/" + std::to_string(media[0].id) + "?exp=1&sig=test";
+  auto sun = w.login("sun");  // g1: building 3 is in it
+  auto r = w.call("GET", "/console/api/tickets/1001", "", sun.without_csrf());
+  REQUIRE(r.status == 200);
+  CHECK(contains(r.body, R"("media":[{"type":"image","state":"pending")"));
+  CHECK(contains(r.body, R"("url":")" + link + R"(")"));
+  // Another subtree sees neither the ticket nor its photos.
+  auto zhu = w.login("zhu");
+  r = w.call("GET", "/console/api/tickets/1001", "", zhu.without_csrf());
+  CHECK(r.status == 404);
+  CHECK_FALSE(contains(r.body, "/media/"));
+}

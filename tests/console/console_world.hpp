@@ -30,7 +30,11 @@ struct ConsoleWorld : IncidentWorld {
     swap = std::make_unique<console::KnowledgeSwap>(*service, *incidents);
     console_api = std::make_unique<console::ConsoleApi>(
         *store, *auth, *service, *incidents, *swap, clock,
-        console::ConsoleOptions{std::string(GRIDBOT_SOURCE_DIR) + "/web", org_import_limit});
+        console::ConsoleOptions{std::string(GRIDBOT_SOURCE_DIR) + "/web", org_import_limit,
+                                [](const Media& m) {
+                                  // What the server's MediaRoute::link gives, without a secret.
+                                  return "/media/" + std::to_string(m.id) + "?exp=1&sig=test";
+                                }});
     router = std::make_unique<api::Router>(*pipeline, *store, o.api_token, nullptr);
     router->set_tickets(&service->config());
     incident_api = std::make_unique<api::IncidentApi>(

@@ -217,6 +217,75 @@ TEST_CASE("e2e: every acked message survives kill -9 and pending replies go out 
   }
 }
 
+TEST_CASE("e2e: kill -9 while a photo downloads loses neither the message nor the photo",
+          "[e2e][crash][media]") {
+  World w;
+  // The resident's bridge serves the photo, slowly at first: the download is in flight when
+  // gridbot is killed.
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'x');
+  std::atomic<int> slow_ms{8'000};
+  std::atomic<int> asked{0};
+  http::Server photos(w.runtime, http::ServerOptions{},
+                      [&](HttpRequest, std::function<void(HttpResponse)> reply) {
+                        ++asked;
+                        if (slow_ms > 0)
+                          std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms.load()));
+                        HttpResponse r;
+                        r.status = 200;
+                        r.headers = {{"Content-Type", "image/jpeg"}};
+                        r.body = jpeg;
+                        reply(std::move(r));
+                      });
+  REQUIRE_FALSE(photos.listen());
+  std::string body = message_body("photo-1", "room-b5", "@网格助手 5栋2单元楼道灯坏了", true);
+  body.pop_back();
+  body += R"(,"media":[{"type":"image","url":"http://127.0.0.1:)" + std::to_string(photos.port()) +
+          R"(/p1.jpg"}]})";
+  HttpRequest req = signed_bridge_request(body, kBridgeSecret, unix_now_s());
+  req.url = w.bot->url("/hook/bridge");
+  const auto sent = std::chrono::steady_clock::now();
+  REQUIRE(w.client->request(req).status == 200);
+  // Acknowledged at once, not after the download.
+  CHECK(std::chrono::steady_clock::now() - sent < std::chrono::seconds(4));
+  REQUIRE(eventually([&] { return asked.load() >= 1; }));
+  auto ticket = w.client->api_get(w.bot->url("/api/v1/tickets/1001"));
+  REQUIRE(ticket.status == 200);
+  CHECK(count_of(ticket.body, R"("state":"pending")") == 1);
+
+  w.bot->kill_hard();
+  slow_ms = 0;  // the bridge answers at once now
+  w.bot->start();
+  // The message once, the ticket with its photo stored from the same row after the restart.
+  CHECK(count_of(w.messages(), R"("msg_id":"photo-1")") == 1);
+  REQUIRE(eventually([&] {
+    return count_of(w.client->api_get(w.bot->url("/api/v1/tickets/1001")).body,
+                    R"("state":"stored")") == 1;
+  }));
+  ticket = w.client->api_get(w.bot->url("/api/v1/tickets/1001"));
+  CHECK(count_of(ticket.body, R"("type":"image")") == 1);
+  CHECK(count_of(ticket.body, R"("mime":"image/jpeg")") == 1);
+  CHECK(count_of(ticket.body, R"("size":104)") == 1);
+  CHECK(count_of(w.client->api_get(w.bot->url("/api/v1/tickets?limit=100")).body, R"("no":)") == 1);
+  // The stored photo goes up behind the relay as an image, once, to the grid's bridge group.
+  REQUIRE(eventually([&] {
+    for (const auto& b : w.stub->bodies())
+      if (b.find(R"("media":[{"type":"image","mime":"image/jpeg","size":104)") != std::string::npos)
+        return true;
+    return false;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  size_t images = 0;
+  for (const auto& [key, count] : w.stub->delivered_counts())
+    if (key.rfind("photo:1001:", 0) == 0) {
+      ++images;
+      CHECK(count == 1);
+    }
+  CHECK(images >= 1);
+  // The deliveries API names the medium an image row showed.
+  CHECK(count_of(w.deliveries("&state=delivered"), R"("text":"")") >= 1);
+  CHECK(count_of(w.deliveries("&state=delivered"), R"("media_id":1)") == images);
+}
+
 TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message", "[e2e][crash]") {
   World w;
   std::mutex mu;

@@ -325,3 +325,89 @@ TEST_CASE("a scope given by node id reads as the node's name to residents and re
   CHECK(contains(notice, "5栋"));
   CHECK_FALSE(contains(notice, "b5"));
 }
+
+namespace {
+
+// Image rows (the crew's photos) of incident `no`, per chat.
+std::map<std::string, int> photo_rows(IncidentWorld& w, int64_t no) {
+  std::map<std::string, int> out;
+  for (const auto& o : w.all_rows())
+    if (o.media_id != 0 && o.idempotency_key.rfind("inc-photo:" + std::to_string(no) + ":", 0) == 0)
+      ++out[o.chat_id];
+  return out;
+}
+
+gridbot::incidents::IncidentConfig with_links() {
+  gridbot::incidents::IncidentConfig c;
+  c.media_link = [](int64_t id) { return "https://grid.example/media/" + std::to_string(id); };
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a crew's photo after 进展 joins the update and reaches residents only after 通过",
+          "[incidents][media]") {
+  IncidentWorld w(IncidentWorld::test_templates(), with_links());
+  REQUIRE(w.controller("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
+  const auto opened = w.fanout(1);
+  REQUIRE(opened.size() == 20);  // b19–b36 and g3, g4
+  w.clock.advance_ms(60'000);
+  REQUIRE(w.crew("进展 E1 抢修人员已到达现场，正在更换电缆") == 200);
+  w.clock.advance_ms(60'000);
+  REQUIRE(w.photo("room-crew", "wxid_crew_zhou", "周班长") == 200);
+
+  auto inc = w.store->incident(1);
+  REQUIRE(inc);
+  REQUIRE(inc->updates.size() == 2);
+  CHECK(inc->updates[1].review == ReviewState::pending);
+  CHECK(contains(w.text_to("room-crew", "inc-cmd:"), "PHOTO-ADDED E1"));
+  // Before 通过 no resident group has the photo, as an image or as a link.
+  CHECK(photo_rows(w, 1).empty());
+  for (const auto& o : w.all_rows())
+    if (o.chat_id.rfind("room-b", 0) == 0 || o.chat_id.rfind("room-g", 0) == 0) {
+      CHECK(o.media_id == 0);
+      CHECK_FALSE(contains(o.text, "grid.example/media"));
+    }
+  CHECK(w.tickets().empty());  // the photo is the update's, not a report
+
+  REQUIRE(w.controller("通过 E1") == 200);
+  const auto photos = photo_rows(w, 1);
+  CHECK(photos == opened);  // every affected group, exactly once
+  for (const auto& [chat, n] : photos) CHECK(n == 1);
+  const std::string key = "inc:1:u" + std::to_string(inc->updates[1].id) + ":bridge:room-b19";
+  std::string notice;
+  for (const auto& o : w.all_rows())
+    if (o.idempotency_key == key) notice = o.text;
+  CHECK(contains(notice, "PHOTO=https://grid.example/media/"));
+  // Approving again changes nothing: still one photo per group.
+  REQUIRE(w.controller("通过 E1") == 200);
+  CHECK(photo_rows(w, 1) == photos);
+}
+
+TEST_CASE("a crew's photo does not join an update already approved, nor one outside the window",
+          "[incidents][media]") {
+  IncidentWorld w;
+  REQUIRE(w.controller("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
+  SECTION("approved before the photo came: it was never reviewed") {
+    REQUIRE(w.crew("进展 E1 抢修人员已到达现场") == 200);
+    REQUIRE(w.controller("通过 E1") == 200);
+    REQUIRE(w.photo("room-crew", "wxid_crew_zhou", "周班长") == 200);
+  }
+  SECTION("after the window") {
+    REQUIRE(w.crew("进展 E1 抢修人员已到达现场") == 200);
+    w.clock.advance_ms(6 * 60'000);
+    REQUIRE(w.photo("room-crew", "wxid_crew_zhou", "周班长") == 200);
+    REQUIRE(w.controller("通过 E1") == 200);
+  }
+  CHECK(photo_rows(w, 1).empty());
+}
+
+TEST_CASE("a controller's photo after their own update goes out at once", "[incidents][media]") {
+  IncidentWorld w;
+  REQUIRE(w.controller("停电 10kV钟鼓线 预计19:30恢复 小区配电室开关柜故障") == 200);
+  const auto opened = w.fanout(1);
+  w.clock.advance_ms(60'000);
+  REQUIRE(w.photo("room-power", "wxid_ctrl_he", "何调度") == 200);
+  CHECK(photo_rows(w, 1) == opened);
+  CHECK(contains(w.text_to("room-power", "inc-cmd:"), "PHOTO-SENT E1"));
+}

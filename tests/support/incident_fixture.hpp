@@ -14,15 +14,16 @@ namespace gridbot::test {
 struct IncidentWorld : TicketWorld {
   std::unique_ptr<gridbot::incidents::IncidentService> incidents;
 
-  explicit IncidentWorld(const std::string& templates_file = test_templates())
+  explicit IncidentWorld(const std::string& templates_file = test_templates(),
+                         gridbot::incidents::IncidentConfig config = {})
       : TicketWorld(templates_file) {
     std::vector<std::string> errors;
     auto grammar = gridbot::incidents::IncidentGrammar::load(
         std::string(GRIDBOT_SOURCE_DIR) + "/rules/commands.json", &errors);
     INFO((errors.empty() ? "" : errors[0]));
     REQUIRE(grammar);
-    incidents = std::make_unique<gridbot::incidents::IncidentService>(
-        channels, knowledge, grammar, clock, gridbot::incidents::IncidentConfig{});
+    incidents = std::make_unique<gridbot::incidents::IncidentService>(channels, knowledge, grammar,
+                                                                      clock, std::move(config));
     pipeline->set_processor([this](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
       if (auto state = incidents->process(m, id, tx)) return *state;
       return service->process(m, id, tx);
@@ -31,6 +32,19 @@ struct IncidentWorld : TicketWorld {
 
   // People of the demo org.
   int crew(const std::string& text) { return say("room-crew", "wxid_crew_zhou", "周班长", text); }
+  /// A photo from `user` in `room` the way a bridge forwards MessageType.Image, with `text`.
+  int photo(const std::string& room, const std::string& user, const std::string& name,
+            const std::string& text = "") {
+    const std::string id = "p" + std::to_string(++seq);
+    const std::string body =
+        R"({"id":")" + id + R"(","room":{"id":")" + room + R"("},"talker":{"id":")" + user +
+        R"(","name":")" + name + R"("},"text":")" + text +
+        R"(","media":[{"type":"image","url":"https://bridge.local/)" + id + R"(.jpg"}]})";
+    const HttpRequest r = signed_bridge_request(body, kSecret, clock.now_s());
+    std::promise<int> p;
+    pipeline->handle_hook("bridge", r, [&](HttpResponse resp) { p.set_value(resp.status); });
+    return p.get_future().get();
+  }
   int controller(const std::string& text) {
     return say("room-power", "wxid_ctrl_he", "何调度", text);
   }

@@ -36,6 +36,14 @@ std::vector<OutboxItem> pending_with(TicketWorld& w, const std::string& room,
 
 size_t media_of(TicketWorld& w, int64_t no) { return w.store->ticket_media(no).size(); }
 
+// The image rows queued for `room` (the bridge shows photos: docs/media.md "Media out").
+std::vector<OutboxItem> images_to(TicketWorld& w, const std::string& room) {
+  std::vector<OutboxItem> out;
+  for (auto& o : w.to(room))
+    if (o.media_id != 0) out.push_back(o);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("text, then a photo, then the place: one ticket, relayed once plus one 补充",
@@ -62,6 +70,14 @@ TEST_CASE("text, then a photo, then the place: one ticket, relayed once plus one
   CHECK(contains(sup[0].text, "在5栋2单元"));
   CHECK(sup[0].priority == priority::kFollowUp);
   CHECK(sup[0].next_try_ms > w.clock.now_ms());  // held back for later follow-ups
+  // The photo itself goes up once, behind the 补充 that first carried it, and never into the
+  // resident's own group.
+  const auto images = images_to(w, "room-g1");
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].media_id == w.store->ticket_media(t.no).at(0).id);
+  CHECK(images[0].text.empty());
+  CHECK(images[0].priority == priority::kFollowUp);
+  CHECK(images_to(w, "room-b5").empty());
   // The resident hears once that it was added.
   CHECK(pending_with(w, "room-b5", "FOLLOWUP-ACK").size() == 1);
   CHECK(std::count_if(t.events.begin(), t.events.end(),
@@ -82,6 +98,11 @@ TEST_CASE("a photo first, the words within the window: one ticket with the photo
   REQUIRE(relay.size() == 1);
   CHECK(contains(relay[0].text, "PHOTOS 1"));
   CHECK(pending_with(w, "room-g1", "FOLLOWUP").empty());
+  // The relay, then its photo as an image, in each group it went to.
+  const auto images = images_to(w, "room-g1");
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].id > relay[0].id);
+  CHECK(images[0].media_id == w.store->ticket_media(w.tickets()[0].no).at(0).id);
 }
 
 TEST_CASE("a location after the report refines it", "[tickets][follow_up]") {

@@ -16,7 +16,8 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const MAX_SKEW_S = 300
-export const BODY_LIMIT = 1024 * 1024
+// A photo gridbot shows comes inline: up to 10 MB, a third more in Base64.
+export const BODY_LIMIT = 16 * 1024 * 1024
 
 // ---------------------------------------------------------------------------------------------
 // Signatures: "sha256=" + hex(HMAC-SHA256(secret, timestamp + "\n" + body))
@@ -236,12 +237,18 @@ export function parseSend (raw) {
   if (doc.plain_text !== undefined && doc.plain_text !== null && typeof doc.plain_text !== 'string') {
     return '"plain_text" must be a string'
   }
+  const media = doc.media ?? []
+  if (!Array.isArray(media) || !media.every(m => m && typeof m === 'object' &&
+      m.type === 'image' && typeof m.data === 'string' && m.data.length > 0)) {
+    return '"media" must be an array of {"type":"image","data":<Base64>}'
+  }
   return {
     id: String(doc.id),
     room: String(doc.room),
     text: doc.text,
     mentions: mentions.map(String),
     plainText: typeof doc.plain_text === 'string' ? doc.plain_text : undefined,
+    media: media.map(m => ({ data: m.data, mime: String(m.mime ?? ''), sha256: String(m.sha256 ?? '') })),
   }
 }
 
@@ -413,9 +420,15 @@ export function createBridge ({
     if (contacts.length > 0) {
       // Wechaty prepends "@name" for each contact: plain_text is the message without them.
       await room.say(send.plainText, ...contacts)
-    } else {
+    } else if (send.text !== '' || send.media.length === 0) {
       // text already carries the "@name"s as gridbot wrote them
       await room.say(send.text)
+    }
+    // A photo gridbot shows in the room (docs/adapters/bridge.md "Media out"): said as a FileBox.
+    for (const m of send.media) {
+      const { FileBox } = await import('file-box')
+      const ext = m.mime === 'image/png' ? '.png' : m.mime === 'image/gif' ? '.gif' : m.mime === 'image/webp' ? '.webp' : '.jpg'
+      await room.say(FileBox.fromBase64(m.data, (m.sha256.slice(0, 16) || 'photo') + ext))
     }
     state.markSent(send.id)
     return { status: 200, body: { ok: true } }

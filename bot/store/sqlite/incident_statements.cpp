@@ -259,6 +259,17 @@ void WriterStatements::review_incident_update(const IncidentUpdate& u) {
   s.reset();
 }
 
+std::pair<int64_t, int64_t> WriterStatements::recent_update_by(const std::string& author_id,
+                                                               int64_t since_ms) {
+  SQLite::Statement s(db_,
+                      "SELECT incident_no, id FROM incident_updates WHERE author_id = ? AND "
+                      "created_ms >= ? ORDER BY created_ms DESC, id DESC LIMIT 1");
+  s.bind(1, author_id);
+  s.bind(2, since_ms);
+  if (!s.executeStep()) return {0, 0};
+  return {s.getColumn(0).getInt64(), s.getColumn(1).getInt64()};
+}
+
 std::vector<int64_t> WriterStatements::open_incidents_at(const std::string& node,
                                                          const std::string& kind) {
   auto& s = inc().open_at;

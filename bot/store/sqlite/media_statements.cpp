@@ -63,6 +63,12 @@ struct WriterStatements::MediaStatements {
                      "sender_id = ?3 AND created_ms >= ?4 AND ticket_no = 0"),
         of(db, std::string("SELECT ") + kMediaColumns +
                    " FROM media WHERE ticket_no = ? AND state <> 'failed' ORDER BY id"),
+        attach_update(db,
+                      "UPDATE media SET incident_update = ? WHERE inbox_id = ? AND "
+                      "incident_update = 0 AND ticket_no = 0"),
+        of_update(db,
+                  std::string("SELECT ") + kMediaColumns +
+                      " FROM media WHERE incident_update = ? AND state <> 'failed' ORDER BY id"),
         stored(db,
                "UPDATE media SET state = 'stored', sha256 = ?, mime = ?, size = ?, stored_ms = ?, "
                "data = NULL, attempts = attempts + 1, last_error = '' WHERE id = ?"),
@@ -72,7 +78,8 @@ struct WriterStatements::MediaStatements {
         failed(db,
                "UPDATE media SET state = 'failed', last_error = ?, data = NULL, "
                "attempts = attempts + 1 WHERE id = ? AND state = 'pending'") {}
-  SQLite::Statement insert, attach, attach_loose, of, stored, retry, failed;
+  SQLite::Statement insert, attach, attach_loose, of, attach_update, of_update, stored, retry,
+      failed;
 };
 
 WriterStatements::MediaStatements& WriterStatements::med() {
@@ -131,6 +138,24 @@ int WriterStatements::attach_loose_media(const std::string& channel, const std::
   const int n = s.exec();
   s.reset();
   return n;
+}
+
+int WriterStatements::attach_media_to_update(int64_t inbox_id, int64_t update_id) {
+  auto& s = med().attach_update;
+  s.bind(1, update_id);
+  s.bind(2, inbox_id);
+  const int n = s.exec();
+  s.reset();
+  return n;
+}
+
+std::vector<Media> WriterStatements::media_of_update(int64_t update_id) {
+  auto& s = med().of_update;
+  s.bind(1, update_id);
+  std::vector<Media> out;
+  while (s.executeStep()) out.push_back(media_row(s, false));
+  s.reset();
+  return out;
 }
 
 std::vector<Media> WriterStatements::media_of(int64_t ticket_no) {

@@ -227,6 +227,16 @@ ALTER TABLE ticket_reporters ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE ticket_reporters SET last_ms = joined_ms;
 CREATE INDEX ticket_reporters_last ON ticket_reporters(channel, chat_id, user_id, last_ms);
 )sql",
+    // An outbox row that sends a medium as an image names its media row.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN media_id INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // A crew's photo joins the incident update it follows (docs/incidents.md "Photos").
+    R"sql(
+ALTER TABLE media ADD COLUMN incident_update INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX media_update ON media(incident_update, id) WHERE incident_update <> 0;
+CREATE INDEX incident_updates_author ON incident_updates(author_id, created_ms);
+)sql",
     // Each open scope row carries its ticket's earliest live clock (the largest integer when it
     // has none), so a node's open tickets by due -- 待办, the console's board -- are an index
     // range read as far as the answer needs.

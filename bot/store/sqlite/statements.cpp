@@ -18,7 +18,8 @@ constexpr const char* kUpdateTicket =
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "
-    "created_ms, delivered_ms, last_error, reply_token, supersede_key, mention_names, request_id";
+    "created_ms, delivered_ms, last_error, reply_token, supersede_key, mention_names, request_id, "
+    "media_id";
 
 OutboxItem outbox_row(SQLite::Statement& s) {
   OutboxItem o;
@@ -39,6 +40,7 @@ OutboxItem outbox_row(SQLite::Statement& s) {
   o.supersede_key = s.getColumn(14).getString();
   o.mention_names = split_lines(s.getColumn(15).getString());
   o.request_id = s.getColumn(16).getString();
+  o.media_id = s.getColumn(17).getInt64();
   return o;
 }
 
@@ -77,9 +79,9 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
-               "next_try_ms, created_ms, reply_token, supersede_key, mention_names, request_id) "
-               "VALUES(:channel, :chat, :text, :mentions, :prio, :key, :next, :created, :reply, "
-               ":supersede, :names, :rid) "
+               "next_try_ms, created_ms, reply_token, supersede_key, mention_names, request_id, "
+               "media_id) VALUES(:channel, :chat, :text, :mentions, :prio, :key, :next, :created, "
+               ":reply, :supersede, :names, :rid, :media) "
                "ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(
           db,
@@ -159,6 +161,7 @@ int64_t WriterStatements::enqueue(const OutboxItem& item) {
   s.bind(":supersede", item.supersede_key);
   s.bind(":names", join_lines(item.mention_names));
   s.bind(":rid", item.request_id);
+  s.bind(":media", item.media_id);
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;

@@ -53,6 +53,8 @@ class WriterStatements final : public WriteTx {
   int attach_loose_media(const std::string& channel, const std::string& chat,
                          const std::string& sender, int64_t since_ms, int64_t ticket_no) override;
   std::vector<Media> media_of(int64_t ticket_no) override;
+  int attach_media_to_update(int64_t inbox_id, int64_t update_id) override;
+  std::vector<Media> media_of_update(int64_t update_id) override;
   void media_stored(int64_t id, const std::string& sha256, const std::string& mime, int64_t size,
                     int64_t at_ms) override;
   void media_retry(int64_t id, int64_t next_try_ms, std::string_view error,
@@ -84,6 +86,8 @@ class WriterStatements final : public WriteTx {
   int64_t add_incident_update(const IncidentUpdate& u) override;
   void review_incident_update(const IncidentUpdate& u) override;
   std::vector<int64_t> open_incidents_at(const std::string& node, const std::string& kind) override;
+  std::pair<int64_t, int64_t> recent_update_by(const std::string& author_id,
+                                               int64_t since_ms) override;
   void link_to_incident(int64_t no, int64_t inbox_id, const InboundMessage& m,
                         int64_t at_ms) override;
   // Accounts, sessions, API tokens, audit (account_statements.cpp)

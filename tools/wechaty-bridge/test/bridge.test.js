@@ -115,15 +115,17 @@ describe('signatures', () => {
 describe('parseSend', () => {
   test('reads gridbot\'s outbound JSON, plain_text optional', () => {
     assert.deepEqual(parseSend('{"id":"k","room":"r","text":"t","mentions":["a"],"plain_text":"p"}'),
-      { id: 'k', room: 'r', text: 't', mentions: ['a'], plainText: 'p' })
+      { id: 'k', room: 'r', text: 't', mentions: ['a'], plainText: 'p', media: [] })
     assert.deepEqual(parseSend('{"id":"k","room":"r","text":"t"}'),
-      { id: 'k', room: 'r', text: 't', mentions: [], plainText: undefined })
+      { id: 'k', room: 'r', text: 't', mentions: [], plainText: undefined, media: [] })
   })
   test('refuses what is malformed', () => {
     for (const bad of ['', 'null', '[]', '{"id":', '{"room":"r","text":"t"}', '{"id":"","room":"r","text":"t"}',
       '{"id":"k","text":"t"}', '{"id":"k","room":"r"}', '{"id":"k","room":"r","text":1}',
       '{"id":"k","room":"r","text":"t","mentions":"a"}', '{"id":"k","room":"r","text":"t","mentions":[{}]}',
-      '{"id":"k","room":"r","text":"t","plain_text":5}']) {
+      '{"id":"k","room":"r","text":"t","plain_text":5}', '{"id":"k","room":"r","text":"","media":{}}',
+      '{"id":"k","room":"r","text":"","media":[{"type":"voice","data":"AA=="}]}',
+      '{"id":"k","room":"r","text":"","media":[{"type":"image"}]}']) {
       assert.equal(typeof parseSend(bad), 'string', bad)
     }
     assert.equal(typeof parseSend(Buffer.from([0x7b, 0xff, 0x7d])), 'string') // not UTF-8
@@ -143,6 +145,17 @@ describe('outbound server', () => {
     assert.deepEqual(JSON.parse(r.body), { ok: true })
     // 200 came after room.say() resolved: the room shows it already
     assert.deepEqual(s.world.botSaid('b5@chatroom').map(m => m.text), ['消息 o-1'])
+  })
+
+  test('a photo in the media list is said as a FileBox, with no empty text', async () => {
+    const before = s.world.botSaid('b5@chatroom').length
+    const data = Buffer.from('\xff\xd8\xff\xe0gridbot photo', 'latin1').toString('base64')
+    const r = await postSigned(s.sendUrl, send('o-photo', {
+      text: '', media: [{ type: 'image', mime: 'image/jpeg', size: 17, sha256: 'ab'.repeat(32), data }],
+    }))
+    assert.equal(r.status, 200, r.body)
+    assert.deepEqual(s.world.files.at(-1), { conversationId: 'b5@chatroom', name: 'abababababababab.jpg', base64: data })
+    assert.equal(s.world.botSaid('b5@chatroom').length, before, 'no text said')
   })
 
   test('bad signature and stale timestamp: 401, nothing said', async () => {

@@ -28,6 +28,11 @@ export function mockWorld ({
     sent.push({ conversationId, text, mentionIdList: [...mentionIdList] })
     return origSend(conversationId, text, mentionIdList)
   }
+  // Photos the bot posted (room.say(FileBox)): the room and the FileBox's name and bytes.
+  const files = []
+  puppet.messageSendFile = async (conversationId, box) => {
+    files.push({ conversationId, name: box.name, base64: await box.toBase64() })
+  }
   const wechaty = WechatyBuilder.build({ puppet })
   const me = mocker.createContact(self)
   const people = Object.fromEntries(contacts.map(c => [c.id, mocker.createContact(c)]))
@@ -53,6 +58,7 @@ export function mockWorld ({
     people,
     rooms: roomMocks,
     sent,
+    files,
     shown: roomId => shownBy.get(roomId) ?? [],
     /** what the bot itself posted in the room */
     botSaid: roomId => (shownBy.get(roomId) ?? []).filter(m => m.talkerId === me.id),
