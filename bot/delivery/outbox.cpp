@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
 
 namespace gridbot::delivery {
 
@@ -23,6 +24,21 @@ struct Outbox::Dest {
   uint64_t gen = 0;           // bumps on every reschedule; stale heap entries are skipped
   int64_t in_flight_id = 0;
   bool in_flight_superseded = false;  // a newer row replaced the one on the wire
+  // Image rows whose photo is still downloading: until their next look they step aside, so a
+  // slow download never holds the group's later messages (the photo arrives after them).
+  std::set<int64_t> image_waiting;
+
+  /// The row to send next: the first that is not an image waiting for its photo, or, when only
+  /// those are left, the one looked at soonest.
+  std::map<std::pair<int, int64_t>, OutboxItem>::iterator head(int64_t now) {
+    auto soonest = queue.end();
+    for (auto it = queue.begin(); it != queue.end(); ++it) {
+      if (!image_waiting.count(it->second.id) || it->second.next_try_ms <= now) return it;
+      if (soonest == queue.end() || it->second.next_try_ms < soonest->second.next_try_ms)
+        soonest = it;
+    }
+    return soonest;
+  }
 };
 
 namespace {
@@ -123,7 +139,7 @@ void Outbox::supersede_locked(Dest& d, const OutboxItem& item) {
 void Outbox::schedule_locked(Dest& d, int64_t now) {
   ++d.gen;
   if (d.queue.empty() || d.in_flight || d.disabled) return;
-  const auto& head = d.queue.begin()->second;
+  const auto& head = d.head(now)->second;
   const int64_t at = std::max({d.blocked_until, head.next_try_ms, d.window.ready_at(now),
                                channel_ready_at_locked(d.channel, now)});
   const auto key = dest_key(d.channel, d.chat);
@@ -173,7 +189,8 @@ void Outbox::run() {
 }
 
 void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex>& lk) {
-  OutboxItem item = d.queue.begin()->second;
+  const auto head = d.head(now);
+  OutboxItem item = head->second;
   // What this send logs and writes names the request that queued the row.
   log::RequestScope scope(item.request_id);
   const channels::Channel* ch = channels_.find(item.channel);
@@ -190,7 +207,7 @@ void Outbox::start_send_locked(Dest& d, int64_t now, std::unique_lock<std::mutex
                     : adapters::Result<HttpRequest>(make_error_code(errc::unknown_channel));
   const auto key = dest_key(d.channel, d.chat);
   if (!request) {
-    d.queue.erase(d.queue.begin());
+    d.queue.erase(head);
     --queued_;
     ++failed_;
     schedule_locked(d, now);
@@ -308,8 +325,10 @@ void Outbox::wait_for_image(const std::string& key, const OutboxItem& item) {
   Dest& d = *it->second;
   d.in_flight = false;
   d.in_flight_superseded = false;
-  if (auto found = d.queue.find(std::make_pair(-item.priority, item.id)); found != d.queue.end())
+  if (auto found = d.queue.find(std::make_pair(-item.priority, item.id)); found != d.queue.end()) {
     found->second.next_try_ms = now + cfg_.image_poll_ms;
+    d.image_waiting.insert(item.id);
+  }
   schedule_locked(d, now);
   cv_.notify_all();
 }
@@ -465,6 +484,7 @@ void Outbox::on_outcome(const std::string& key, const OutboxItem& item,
   Dest& d = *it->second;
   d.in_flight = false;
   --in_flight_;
+  d.image_waiting.erase(item.id);
   auto finish = [&] {
     if (d.queue.erase(std::make_pair(-item.priority, item.id))) --queued_;
   };

@@ -209,6 +209,32 @@ TEST_CASE("a photo still downloading holds its row without an attempt, and goes 
   }
 }
 
+TEST_CASE("a photo still downloading steps aside: the group's later messages go before it",
+          "[delivery][media]") {
+  ImageWorld w;
+  w.set(7, ImageLookup{ImageLookup::State::pending, {}, {}});
+  REQUIRE(w.relay_with_photo("robots", "robot-key-1", 7));
+  w.outbox->start();
+  REQUIRE(eventually([&] { return w.state_of("relay-1") == DeliveryState::delivered; }));
+  // A resident's acknowledgement queued after the photo, into the same group.
+  REQUIRE_FALSE(w.store->write_sync([&](store::WriteTx& tx) {
+    Poster out(w.channels, tx, w.clock.now_ms(), nullptr);
+    REQUIRE(out.post({{"robots", "robot-key-1"}, "ACK", {}, priority::kRoutine, "ack-1", {}}));
+  }));
+  w.outbox->wake_for_test();
+  REQUIRE(eventually([&] { return w.state_of("ack-1") == DeliveryState::delivered; }));
+  CHECK(w.row("photo-1")->state == DeliveryState::pending);
+  // Once stored, the photo goes after it.
+  w.set(7, ImageWorld::ready(kPhoto));
+  w.clock.advance_ms(2'000);
+  w.outbox->wake_for_test();
+  REQUIRE(eventually([&] { return w.state_of("photo-1") == DeliveryState::delivered; }));
+  const auto sent = w.transport.sent();
+  REQUIRE(sent.size() == 3);
+  CHECK(sent[1].body.find("ACK") != std::string::npos);
+  CHECK(sent[2].body.find(kPhotoMd5) != std::string::npos);
+}
+
 TEST_CASE("an app chat uploads the photo with its token, then sends the media_id it was given",
           "[delivery][media]") {
   ImageWorld w;
