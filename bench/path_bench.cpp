@@ -366,7 +366,9 @@ void write_org(const fs::path& to) {
 }
 
 // The demo's configuration with delivery limits off (the stub takes everything at once) and
-// logs at info into a file, as a deployment writes them.
+// logs at info into a file, as a deployment writes them. A follow-up's 补充 goes up at once
+// (follow_up_delay_s 0): held back a minute, it would keep the outbox from draining for that
+// minute after the last answer, and the run would not count it as delivered.
 void write_config(const fs::path& dir, uint16_t stub_port) {
   const std::string src = GRIDBOT_SOURCE_DIR;
   std::ofstream f(dir / "gridbot.json");
@@ -376,6 +378,7 @@ void write_config(const fs::path& dir, uint16_t stub_port) {
     << (dir / "gridbot.db").string() << R"(" },
   "api": { "token": ")"
     << kApiToken << R"(" },
+  "tickets": { "follow_up_delay_s": 0 },
   "console": { "web_dir": ")"
     << src << R"(/web" },
   "rules": { "dir": ")"

@@ -103,9 +103,12 @@ class TicketTx {
   /// The ticket with its reporters (no events), as of this transaction.
   virtual std::optional<Ticket> load_ticket(int64_t no) = 0;
   /// The newest open ticket with this merge key created at or after since_ms whose unit is
-  /// `unit`, or where either side names no unit.
+  /// `unit`, or where either side names no unit; without its reporters (reporter_count counts
+  /// them), as a report merging into it needs only how many there are.
   virtual std::optional<Ticket> find_open_ticket(const std::string& merge_key,
                                                  const std::string& unit, int64_t since_ms) = 0;
+  /// How many reporters the ticket has, as of this transaction.
+  virtual int reporter_count(int64_t no) = 0;
   /// The number of the ticket this person joined last as a reporter, 0 when none.
   virtual int64_t latest_ticket_of(const std::string& channel, const std::string& user) = 0;
   /// Adds a reporter; false when (channel, user) already reported this ticket.

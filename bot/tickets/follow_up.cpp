@@ -87,6 +87,8 @@ std::optional<std::string> on_follow_up(Work& w) {
 
   if (const int64_t mine =
           w.tickets.recent_report_of(w.m.channel, w.m.chat_id, w.m.sender_id, since)) {
+    // Nothing that could add to it (most of a reporter's chatter): the ticket is not read.
+    if (!has_media && !adding && cls.location.empty()) return std::nullopt;
     auto t = w.tickets.load_ticket(mine);
     if (!t) return std::nullopt;
     // Another matter altogether is a report of its own.

@@ -47,7 +47,7 @@ std::string merge(Work& w, Ticket& open, const std::string& text, const Reporter
   if (added) w.record(open.no, w.event("merged", text));
   if (!added) w.tickets.touch_reporter(open.no, reporter.channel, reporter.user_id, w.now);
   attach_media(w, open.no);
-  const auto count = std::to_string(open.reporters.size() + (added ? 1 : 0));
+  const auto count = std::to_string(w.tickets.reporter_count(open.no));
   // A reporter who says it again is answered at most once per repeat_reply window: the outbox
   // keeps one row per key, so a resident repeating (or flooding) the group does not make the bot
   // repeat itself.

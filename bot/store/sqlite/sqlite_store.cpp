@@ -340,6 +340,12 @@ class SqliteStore final : public Store {
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOptions& options,
                                          std::string* error) {
+  // SQLite counts every allocation under one process-wide mutex (memory statistics nothing here
+  // reads); the writer allocates for each row it binds and inserts, and the readers and the
+  // checkpointer contended with it for that lock. Off before the library starts (the first open
+  // or VFS registration starts it; set later, the call fails and changes nothing).
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   try {
     return std::make_unique<SqliteStore>(path, options);
   } catch (const std::exception& e) {

@@ -101,12 +101,14 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
       insert_ticket_(db, kInsertTicket),
       update_ticket_(db, kUpdateTicket),
       select_ticket_(db, std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE no = ?"),
+      // Newest by creation, then number: the order of tickets_merge itself, so no sorter is
+      // opened for the merge window's rows.
       find_open_(
           db,
           std::string("SELECT ") + kTicketColumns +
               " FROM tickets WHERE merge_key = ?1 AND created_ms >= ?2 AND (unit = '' OR ?3 = '' "
               "OR unit = ?3) AND status NOT IN "
-              "('resolved', 'confirmed', 'closed') ORDER BY no DESC LIMIT 1"),
+              "('resolved', 'confirmed', 'closed') ORDER BY created_ms DESC, no DESC LIMIT 1"),
       insert_reporter_(db,
                        "INSERT INTO ticket_reporters(ticket_no, channel, user_id, name, chat_id, "
                        "joined_ms, last_ms) VALUES(?, ?, ?, ?, ?, ?, ?6) ON CONFLICT DO NOTHING"),

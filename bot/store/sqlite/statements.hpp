@@ -37,6 +37,7 @@ class WriterStatements final : public WriteTx {
   int64_t latest_ticket_of(const std::string& channel, const std::string& user) override;
   std::optional<Ticket> find_open_ticket(const std::string& merge_key, const std::string& unit,
                                          int64_t since_ms) override;
+  int reporter_count(int64_t no) override;
   bool add_reporter(int64_t no, const Reporter& r) override;
   void add_event(int64_t no, const TicketEvent& e) override;
   int64_t recent_report_of(const std::string& channel, const std::string& chat,

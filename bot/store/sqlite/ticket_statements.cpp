@@ -155,8 +155,13 @@ std::optional<Ticket> WriterStatements::find_open_ticket(const std::string& merg
   std::optional<Ticket> t;
   if (find_open_.executeStep()) t = ticket_row(find_open_);
   find_open_.reset();
-  if (t) t->reporters = read_reporters(select_reporters_, t->no);
   return t;
+}
+
+int WriterStatements::reporter_count(int64_t no) {
+  auto s = cache_.use("SELECT count(*) FROM ticket_reporters WHERE ticket_no = ?");
+  s->bind(1, no);
+  return s->executeStep() ? s->getColumn(0).getInt() : 0;
 }
 
 int64_t WriterStatements::latest_ticket_of(const std::string& channel, const std::string& user) {
@@ -170,54 +175,56 @@ int64_t WriterStatements::latest_ticket_of(const std::string& channel, const std
 }
 
 // Follow-ups (docs/media.md "Follow-ups"): a few lookups per message in a building group, each an
-// index range of ticket_reporters(channel, chat_id, user_id, last_ms).
+// index range of ticket_reporters(channel, chat_id, user_id, last_ms); prepared once, as they run
+// for most messages. The sender's is read in the index's own order (a tie on last_ms: the reporter
+// row joined last), so that no sorter is opened for it.
 int64_t WriterStatements::recent_report_of(const std::string& channel, const std::string& chat,
                                            const std::string& user, int64_t since_ms) {
-  SQLite::Statement s(db_,
-                      "SELECT r.ticket_no FROM ticket_reporters r JOIN tickets t ON t.no = "
-                      "r.ticket_no WHERE r.channel = ? AND r.chat_id = ? AND r.user_id = ? AND "
-                      "r.last_ms >= ? AND t.status NOT IN ('resolved', 'confirmed', 'closed') "
-                      "ORDER BY r.last_ms DESC, r.ticket_no DESC LIMIT 1");
-  s.bind(1, channel);
-  s.bind(2, chat);
-  s.bind(3, user);
-  s.bind(4, since_ms);
-  return s.executeStep() ? s.getColumn(0).getInt64() : 0;
+  auto s = cache_.use(
+      "SELECT r.ticket_no FROM ticket_reporters r JOIN tickets t ON t.no = "
+      "r.ticket_no WHERE r.channel = ? AND r.chat_id = ? AND r.user_id = ? AND "
+      "r.last_ms >= ? AND t.status NOT IN ('resolved', 'confirmed', 'closed') "
+      "ORDER BY r.last_ms DESC, r.rowid DESC LIMIT 1");
+  s->bind(1, channel);
+  s->bind(2, chat);
+  s->bind(3, user);
+  s->bind(4, since_ms);
+  return s->executeStep() ? s->getColumn(0).getInt64() : 0;
 }
 
 int64_t WriterStatements::recent_ticket_in(const std::string& channel, const std::string& chat,
                                            int64_t since_ms) {
-  SQLite::Statement s(db_,
-                      "SELECT r.ticket_no FROM ticket_reporters r JOIN tickets t ON t.no = "
-                      "r.ticket_no WHERE r.channel = ? AND r.chat_id = ? AND r.last_ms >= ? AND "
-                      "t.status NOT IN ('resolved', 'confirmed', 'closed') "
-                      "ORDER BY r.last_ms DESC, r.ticket_no DESC LIMIT 1");
-  s.bind(1, channel);
-  s.bind(2, chat);
-  s.bind(3, since_ms);
-  return s.executeStep() ? s.getColumn(0).getInt64() : 0;
+  auto s = cache_.use(
+      "SELECT r.ticket_no FROM ticket_reporters r JOIN tickets t ON t.no = "
+      "r.ticket_no WHERE r.channel = ? AND r.chat_id = ? AND r.last_ms >= ? AND "
+      "t.status NOT IN ('resolved', 'confirmed', 'closed') "
+      "ORDER BY r.last_ms DESC, r.ticket_no DESC LIMIT 1");
+  s->bind(1, channel);
+  s->bind(2, chat);
+  s->bind(3, since_ms);
+  return s->executeStep() ? s->getColumn(0).getInt64() : 0;
 }
 
 void WriterStatements::touch_reporter(int64_t no, const std::string& channel,
                                       const std::string& user, int64_t at_ms) {
-  SQLite::Statement s(db_,
-                      "UPDATE ticket_reporters SET last_ms = max(last_ms, ?) WHERE ticket_no = ? "
-                      "AND channel = ? AND user_id = ?");
-  s.bind(1, at_ms);
-  s.bind(2, no);
-  s.bind(3, channel);
-  s.bind(4, user);
-  s.exec();
+  auto s = cache_.use(
+      "UPDATE ticket_reporters SET last_ms = max(last_ms, ?) WHERE ticket_no = ? "
+      "AND channel = ? AND user_id = ?");
+  s->bind(1, at_ms);
+  s->bind(2, no);
+  s->bind(3, channel);
+  s->bind(4, user);
+  s->exec();
 }
 
 void WriterStatements::set_location(int64_t no, const std::string& building,
                                     const std::string& unit, const std::string& room) {
-  SQLite::Statement s(db_, "UPDATE tickets SET building = ?, unit = ?, room = ? WHERE no = ?");
-  s.bind(1, building);
-  s.bind(2, unit);
-  s.bind(3, room);
-  s.bind(4, no);
-  s.exec();
+  auto s = cache_.use("UPDATE tickets SET building = ?, unit = ?, room = ? WHERE no = ?");
+  s->bind(1, building);
+  s->bind(2, unit);
+  s->bind(3, room);
+  s->bind(4, no);
+  s->exec();
 }
 
 bool WriterStatements::add_reporter(int64_t no, const Reporter& r) {
