@@ -224,12 +224,15 @@ TEST_CASE("e2e: kill -9 while a photo downloads loses neither the message nor th
   // gridbot is killed.
   const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'x');
   std::atomic<int> slow_ms{8'000};
-  std::atomic<int> asked{0};
+  std::atomic<int> asked{0}, answered{0};
   http::Server photos(w.runtime, http::ServerOptions{},
                       [&](HttpRequest, std::function<void(HttpResponse)> reply) {
                         ++asked;
-                        if (slow_ms > 0)
-                          std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms.load()));
+                        // Slow until the test says otherwise (it waits for every answer
+                        // before the locals this reads go out of scope).
+                        for (int waited = 0; waited < slow_ms.load(); waited += 20)
+                          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                        ++answered;
                         HttpResponse r;
                         r.status = 200;
                         r.headers = {{"Content-Type", "image/jpeg"}};
@@ -284,6 +287,7 @@ TEST_CASE("e2e: kill -9 while a photo downloads loses neither the message nor th
   // The deliveries API names the medium an image row showed.
   CHECK(count_of(w.deliveries("&state=delivered"), R"("text":"")") >= 1);
   CHECK(count_of(w.deliveries("&state=delivered"), R"("media_id":1)") == images);
+  REQUIRE(eventually([&] { return answered.load() == asked.load(); }));
 }
 
 TEST_CASE("e2e: kill -9 in the middle of a flood loses no acknowledged message", "[e2e][crash]") {
