@@ -219,6 +219,9 @@ void replicate(const std::filesystem::path& src, const std::filesystem::path& ds
     std::printf("  replicated %s\n", c.table);
     std::fflush(stdout);
   }
+  // Each node holds K times the open tickets.
+  db.exec("INSERT INTO main.node_open(node, n) SELECT node, n * " + std::to_string(k) +
+          " FROM src.node_open");
   // Each node's day holds K times the counts.
   SQLite::Statement days(db,
                          "SELECT node, day, received, accepted_in_time, resolved, satisfied, "

@@ -241,7 +241,8 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
   }
   auto again = open(dir);
   CHECK(again->figures("s1", t0, end) == before);
-  // A store made before scope rows carried their due gets them from its clocks when opened.
+  // A store made before scope rows carried their due, and nodes their open count, gets both from
+  // its rows when opened.
   const auto by_due = again->open_tickets("s1");
   again->close();
   {
@@ -249,11 +250,13 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
     const int version = db.execAndGet("PRAGMA user_version").getInt();
     db.exec(
         "DROP INDEX ticket_scope_due; ALTER TABLE ticket_scope DROP COLUMN due; "
-        "PRAGMA user_version = " +
-        std::to_string(version - 1));
+        "DROP TABLE node_open; PRAGMA user_version = " +
+        std::to_string(version - 2));
   }
   again = open(dir);
-  const auto head = again->open_tickets("s1", 10);
+  int64_t open_count = -1;
+  const auto head = again->open_tickets("s1", 10, &open_count);
+  CHECK(open_count == static_cast<int64_t>(by_due.size()));
   REQUIRE(head.size() == std::min<size_t>(10, by_due.size()));
   for (size_t i = 0; i < head.size(); ++i) CHECK(head[i].ticket.no == by_due[i].ticket.no);
   // The rebuilt rows order the open tickets by due as the writer's did.

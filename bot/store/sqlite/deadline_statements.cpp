@@ -264,7 +264,7 @@ std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::stri
     return facts_of(db, numbers);
   }
   // A node's open scope rows carry their ticket's earliest due: the first `first` are the start
-  // of an index range, and the count is the range's length (no ticket row read for either).
+  // of an index range; the count is the node's node_open row.
   SQLite::Statement s(db,
                       "SELECT no FROM ticket_scope INDEXED BY ticket_scope_due WHERE node = ? AND "
                       "open = 1 ORDER BY due, no LIMIT ?");
@@ -273,9 +273,7 @@ std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::stri
   std::vector<int64_t> numbers;
   while (s.executeStep()) numbers.push_back(s.getColumn(0).getInt64());
   if (total) {
-    SQLite::Statement count(db,
-                            "SELECT count(*) FROM ticket_scope INDEXED BY ticket_scope_open WHERE "
-                            "node = ? AND open = 1");
+    SQLite::Statement count(db, "SELECT n FROM node_open WHERE node = ?");
     count.bind(1, node);
     *total = count.executeStep() ? count.getColumn(0).getInt64() : 0;
   }

@@ -248,6 +248,12 @@ UPDATE ticket_scope SET due = coalesce((SELECT min(d.due_ms) FROM deadlines d
   9223372036854775807) WHERE open = 1;
 CREATE INDEX ticket_scope_due ON ticket_scope(node, due, no) WHERE open = 1;
 )sql",
+    // Each node's count of the open tickets it holds, kept with its scope rows.
+    R"sql(
+CREATE TABLE node_open(node TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO node_open(node, n) SELECT node, count(*) FROM ticket_scope WHERE open = 1
+  GROUP BY node;
+)sql",
 };
 
 }  // namespace

@@ -94,7 +94,10 @@ ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
                   "= ? AND state IN ('pending', 'warned') AND clock IN ('accept', 'update', "
                   "'resolve')"),
       select_path_(db, "SELECT origin_path, handed FROM tickets WHERE no = ?"),
-      set_due_(db, "UPDATE ticket_scope SET due = ?1 WHERE node = ?2 AND no = ?3 AND due <> ?1") {}
+      set_due_(db, "UPDATE ticket_scope SET due = ?1 WHERE node = ?2 AND no = ?3 AND due <> ?1"),
+      add_open_(db,
+                "INSERT INTO node_open(node, n) VALUES(?1, ?2) ON CONFLICT(node) DO UPDATE SET "
+                "n = n + excluded.n") {}
 
 void ScopeIndex::touch(int64_t ticket_no) {
   // A repeat is harmless (flush writes only what differs); consecutive ones are the common case.
@@ -146,18 +149,24 @@ Figures ScopeIndex::share(const Ticket& t) const {
   return f;
 }
 
-void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open) {
+void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open, bool was_open) {
   insert_scope_.bind(1, node);
   insert_scope_.bind(2, no);
   insert_scope_.bind(3, open ? 1 : 0);
   insert_scope_.exec();
   insert_scope_.reset();
   touch(no);
+  if (open == was_open) return;
+  // The node's count of open tickets, kept with its rows: 待办's number is one row.
+  add_open_.bind(1, node);
+  add_open_.bind(2, open ? 1 : -1);
+  add_open_.exec();
+  add_open_.reset();
 }
 
 void ScopeIndex::add(const Ticket& t) {
   auto nodes = scope_nodes(t);
-  for (const auto& n : nodes) set_scope(n, t.no, open_for(t, n));
+  for (const auto& n : nodes) set_scope(n, t.no, open_for(t, n), false);
   apply(nodes, local_day(t.created_ms, policy_.utc_offset_ms), share(t));
 }
 
@@ -176,7 +185,8 @@ void ScopeIndex::change(const Ticket& before, Ticket& after) {
     after.handed += (after.handed.empty() ? "/" : "") + *holder + "/";
   }
   for (const auto& n : old_nodes)
-    if (open_for(before, n) != open_for(after, n)) set_scope(n, after.no, open_for(after, n));
+    if (open_for(before, n) != open_for(after, n))
+      set_scope(n, after.no, open_for(after, n), open_for(before, n));
   Figures delta = share(after);
   delta.add(share(before), -1);
   apply(old_nodes, day, delta);
@@ -196,7 +206,7 @@ void ScopeIndex::change(const Ticket& before, Ticket& after) {
     whole.defaulted = counts->getColumn(3).getInt64();
     whole.reopened = whole.unsatisfied > 0 ? 1 : 0;
   }
-  for (const auto& n : fresh) set_scope(n, after.no, open_for(after, n));
+  for (const auto& n : fresh) set_scope(n, after.no, open_for(after, n), false);
   apply(fresh, day, whole, false);
 }
 
@@ -287,7 +297,7 @@ Figures read_figures(SQLite::Database& db, const std::string& node, int64_t from
 }
 
 void rebuild_scope_index(SQLite::Database& db, const FigurePolicy& policy) {
-  db.exec("DELETE FROM ticket_scope; DELETE FROM node_days;");
+  db.exec("DELETE FROM ticket_scope; DELETE FROM node_days; DELETE FROM node_open;");
   ScopeIndex index(db, policy);
   SQLite::Statement tickets(db, std::string("SELECT ") + kTicketColumns + " FROM tickets");
   SQLite::Statement save(db, "UPDATE tickets SET handed = ? WHERE no = ?");

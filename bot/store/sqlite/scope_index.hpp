@@ -57,13 +57,14 @@ class ScopeIndex {
   void apply(const std::vector<std::string>& nodes, int64_t day, const Figures& delta,
              bool with_root = true);
   void apply_to_ticket(int64_t ticket_no, const Figures& delta);
-  void set_scope(const std::string& node, int64_t no, bool open);
+  /// `was_open`: whether the row was open before (false for a new row).
+  void set_scope(const std::string& node, int64_t no, bool open, bool was_open);
 
   SQLite::Database& db_;
   StatementCache cache_;
   FigurePolicy policy_;
   SQLite::Statement insert_scope_, add_counts_, select_texts_, set_texts_, select_ticket_;
-  SQLite::Statement select_due_, select_path_, set_due_;
+  SQLite::Statement select_due_, select_path_, set_due_, add_open_;
   std::vector<int64_t> touched_;
 };
 
