@@ -577,6 +577,7 @@ int main(int argc, char** argv) {
     // The writer's side of the run: how many commits, how full, how long each took.
     auto delta = [&](const char* name) { return metric(m, name) - metric(m0, name); };
     const double commits = delta("gridbot_store_commit_seconds_count");
+    const double syncs = delta("gridbot_store_sync_seconds_count");
     stop(pid);
 
     const Run inbox = inbox_only(dir / ("inbox-" + tag), warm, requests, c, stub.server->port());
@@ -592,9 +593,12 @@ int main(int argc, char** argv) {
         stub.wecom - wecom_before, delivered, other,
         drained ? "drained" : "NOT drained (timed out)", drain_s);
     if (commits > 0)
-      std::printf("    store: %.0f commits, %.1f writes each, %.2f ms each (work and fsync)\n",
-                  commits, delta("gridbot_store_commit_batch_size_sum") / commits,
-                  1000 * delta("gridbot_store_commit_seconds_sum") / commits);
+      std::printf(
+          "    store: %.0f commits, %.1f writes each, %.2f ms each (work and WAL write); %.0f "
+          "fsyncs, %.2f ms each\n",
+          commits, delta("gridbot_store_commit_batch_size_sum") / commits,
+          1000 * delta("gridbot_store_commit_seconds_sum") / commits, syncs,
+          syncs > 0 ? 1000 * delta("gridbot_store_sync_seconds_sum") / syncs : 0.0);
     print_line("inbox only (verify+parse+commit)", inbox, bare_run.rate, node_rate);
     std::fflush(stdout);
   }

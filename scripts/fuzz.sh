@@ -10,7 +10,9 @@
 # The inputs of fuzz/regressions/<harness>/ (bugs found and fixed) are replayed before each run.
 # Environment: FUZZ_ARGS adds libFuzzer flags to every run (e.g. FUZZ_ARGS=-runs=10000000);
 # BUILD_DIR_FUZZ moves the build (default build-fuzz); FUZZ_NO_BUILD=1 runs the harnesses already
-# built (long runs while the sources change under them).
+# built (long runs while the sources change under them); FUZZ_RESUME=1 starts from the corpus a
+# previous run left in build-fuzz/fuzz-work/<harness>/ (a long run split over several sittings; the
+# earlier log is kept as log.<n>) instead of the seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -68,9 +70,16 @@ command -v llvm-symbolizer >/dev/null || export ASAN_SYMBOLIZER_PATH=/usr/lib/ll
 failed=0
 for h in "${HARNESSES[@]}"; do
   work="$BUILD_DIR/fuzz-work/$h"
-  rm -rf "$work"
-  mkdir -p "$work/corpus"
-  cp fuzz/corpus/"$h"/* "$work/corpus/"
+  if [ -n "${FUZZ_RESUME:-}" ] && [ -d "$work/corpus" ]; then
+    n=1
+    while [ -e "$work/log.$n" ]; do n=$((n + 1)); done
+    [ -f "$work/log" ] && mv "$work/log" "$work/log.$n"
+    cp -n fuzz/corpus/"$h"/* "$work/corpus/"
+  else
+    rm -rf "$work"
+    mkdir -p "$work/corpus"
+    cp fuzz/corpus/"$h"/* "$work/corpus/"
+  fi
   dict=()
   [ -f "fuzz/$h.dict" ] && dict=(-dict="fuzz/$h.dict")
   start=$(date +%s)

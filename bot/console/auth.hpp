@@ -56,7 +56,8 @@ class Authenticator {
   static bool csrf_ok(const HttpRequest& request, const Principal& p);
 
   /// Checks the throttle, then the password (argon2id, on the calling thread), then writes the
-  /// session and an audit row; `done` is called once, from the store's writer thread or this one.
+  /// session and an audit row; `done` is called once, from the store's completion thread or this
+  /// one.
   void login(const std::string& name, const std::string& password, const std::string& address,
              std::function<void(LoginResult)> done);
   /// Ends the session (and audits it); `done(ec)` after the write.

@@ -40,19 +40,19 @@ class Inbox {
   void set_preparer(Preparer p) { preparer_ = std::move(p); }
 
   /// Called after a commit that stored media rows (the download job wakes up). Set before
-  /// serving; runs on the store's writer thread: return at once.
+  /// serving; runs on the store's completion thread: return at once.
   void set_media_listener(std::function<void()> f) { media_listener_ = std::move(f); }
 
   /// Handles POST /hook/{channel}. `reply` is called exactly once: with the adapter's answer after
   /// the messages are durable, or with an error (404 unknown channel, 401/400/405 from the
-  /// adapter, 503 when the store cannot commit). Called on the store's writer thread or the
+  /// adapter, 503 when the store cannot commit). Called on the store's completion thread or the
   /// caller's: post to your executor. Each message carries the caller's log::request_id() (a
   /// fresh one when it has none) onto whatever its processing queues.
   void handle_hook(std::string_view channel, const HttpRequest& request, Reply reply);
 
   /// Commits messages that arrived some other way than a webhook (a long connection) exactly as
   /// handle_hook commits a parsed request: dedupe, processor, one transaction. `done` is called
-  /// once with the commit's result (empty when durable), on the store's writer thread.
+  /// once with the commit's result (empty when durable), on the store's completion thread.
   void handle_messages(std::string_view channel, std::vector<InboundMessage> messages,
                        std::function<void(std::error_code)> done);
 

@@ -308,25 +308,29 @@ struct IncidentQuery {
 };
 
 /// Thread safety: write() and the read methods are safe from any thread. Reads see committed data
-/// and throw ReadError when the database cannot answer.
+/// (a commit may be visible a moment before it is durable: its writer is told only after) and
+/// throw ReadError when the database cannot answer.
 class Store {
  public:
   using Work = std::function<void(WriteTx&)>;
-  /// Called once per write, on the writer thread, after the transaction is durable (or failed):
-  /// post to your own executor and return; never block or call write_sync from it.
+  /// Called once per write, on the store's completion thread, after the transaction is durable (or
+  /// failed), in commit order: post to your own executor and return; never block or call
+  /// write_sync from it.
   using Done = std::function<void(std::error_code)>;
-  /// Called on the writer thread after each commit with the outbox rows it queued (ids set).
+  /// Called on the completion thread once each commit is durable, with the outbox rows it queued
+  /// (ids set); before that commit's Done calls.
   using OutboxListener = std::function<void(const std::vector<OutboxItem>&)>;
 
   virtual ~Store() = default;
 
   /// Queues `work` for the writer thread. Work items queued together share one transaction and one
   /// fsync (group commit); each runs in its own savepoint, so one that throws rolls back alone and
-  /// gets errc::internal. A failed commit gives every item errc::store_unavailable.
+  /// gets errc::internal. A failed commit gives every item errc::store_unavailable; a failed fsync
+  /// gives it to every item not yet answered and to every write after it (until a restart).
   /// After close() it completes at once with errc::store_unavailable. `work` and `done` run under
   /// the caller's log::request_id(), so what they log and queue names the caller's request.
   virtual void write(Work work, Done done) = 0;
-  /// Blocks until `work` is durable. Not from the writer thread.
+  /// Blocks until `work` is durable. Not from the writer or completion thread.
   std::error_code write_sync(Work work);
 
   virtual void set_outbox_listener(OutboxListener listener) = 0;
@@ -402,6 +406,10 @@ struct SqliteOptions {
   size_t group_commit_max = 512;
   /// Test hook (Beast fail_count): the n-th commit from now fails as if the disk did; -1 never.
   int fail_commit_for_test = -1;
+  /// Test hook: the n-th deferred WAL fsync from now fails as if the disk did; -1 never.
+  int fail_sync_for_test = -1;
+  /// Test hook: runs on the syncing thread before each deferred WAL fsync.
+  std::function<void()> before_sync_for_test;
   FigurePolicy figures;
   /// Read connections (reads run side by side, never behind the writer).
   int readers = 4;

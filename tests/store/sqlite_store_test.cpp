@@ -172,6 +172,103 @@ TEST_CASE("a failed commit reports store_unavailable to every waiter and keeps n
   }
 }
 
+TEST_CASE(
+    "the writer commits the next batch while the last one's fsync runs, and answers each "
+    "only once it is on disk, in order",
+    "[store]") {
+  test::TempDir dir;
+  SqliteOptions opt;
+  std::promise<void> entered, release;
+  auto released = release.get_future().share();
+  std::atomic<int> syncs{0};
+  opt.before_sync_for_test = [&] {
+    if (syncs++ == 0) {
+      entered.set_value();
+      released.wait();
+    }
+  };
+  auto store = open(dir, opt);
+  std::vector<OutboxItem> listened;
+  std::mutex mu;
+  store->set_outbox_listener([&](const std::vector<OutboxItem>& items) {
+    std::lock_guard lk(mu);
+    listened.insert(listened.end(), items.begin(), items.end());
+  });
+  std::vector<std::string> answered;
+  auto answer = [&](std::string name) {
+    return [&, name](std::error_code ec) {
+      std::lock_guard lk(mu);
+      answered.push_back(name + (ec ? ":" + ec.message() : ""));
+    };
+  };
+  store->write(
+      [](WriteTx& tx) {
+        tx.insert_inbound(msg("a"));
+        tx.enqueue(out("ka"));
+      },
+      answer("a"));
+  REQUIRE(entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  // a's fsync is held: the writer still takes b, and a duplicate of a that writes nothing.
+  std::promise<void> b_ran;
+  store->write(
+      [&](WriteTx& tx) {
+        tx.insert_inbound(msg("b"));
+        b_ran.set_value();
+      },
+      answer("b"));
+  REQUIRE(b_ran.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  store->write([](WriteTx& tx) { CHECK_FALSE(tx.insert_inbound(msg("a"))); }, answer("dup"));
+  // Committed, visible to readers, but nobody is told before the fsync.
+  for (int i = 0; i < 50 && store->count_inbox() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(store->count_inbox() == 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lk(mu);
+    CHECK(answered.empty());
+    CHECK(listened.empty());
+  }
+  release.set_value();
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lk(mu);
+      if (answered.size() == 3) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard lk(mu);
+  CHECK(answered == std::vector<std::string>{"a", "b", "dup"});
+  REQUIRE(listened.size() == 1);
+  CHECK(listened[0].idempotency_key == "ka");
+}
+
+TEST_CASE("a failed fsync answers store_unavailable, sends nothing and takes no more writes",
+          "[store]") {
+  test::TempDir dir;
+  SqliteOptions opt;
+  opt.fail_sync_for_test = 0;
+  {
+    auto store = open(dir, opt);
+    std::atomic<int> listened{0};
+    store->set_outbox_listener(
+        [&](const std::vector<OutboxItem>& items) { listened += static_cast<int>(items.size()); });
+    CHECK(store->write_sync([](WriteTx& tx) {
+      tx.insert_inbound(msg("a"));
+      tx.enqueue(out("ka"));
+    }) == make_error_code(gridbot::errc::store_unavailable));
+    bool ran = false;
+    CHECK(store->write_sync([&](WriteTx& tx) {
+      ran = true;
+      tx.insert_inbound(msg("b"));
+    }) == make_error_code(gridbot::errc::store_unavailable));
+    CHECK_FALSE(ran);
+    CHECK(listened == 0);
+  }
+  // A restart recovers: the store opens and takes writes again.
+  auto store = open(dir);
+  CHECK_FALSE(store->write_sync([](WriteTx& tx) { tx.insert_inbound(msg("c")); }));
+}
+
 TEST_CASE("the outbox listener sees exactly the rows committed, with ids", "[store]") {
   test::TempDir dir;
   auto store = open(dir);

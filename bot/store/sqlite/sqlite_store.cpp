@@ -1,6 +1,7 @@
 // The SQLite Store: one writer thread owning one connection, group-committing queued work with
-// synchronous=FULL; reads on a pool of read connections. SQLiteCpp exceptions stop at this
-// boundary.
+// synchronous=FULL, each commit's fsync done by a second thread while the writer goes on with the
+// next batch (wal_vfs.hpp DeferSyncs); reads on a pool of read connections. SQLiteCpp exceptions
+// stop at this boundary.
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
@@ -18,9 +19,13 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 
 namespace gridbot::store {
 namespace {
@@ -64,6 +69,7 @@ class SqliteStore final : public Store {
     release_ = std::make_unique<SQLite::Statement>(writer_db_, "RELEASE job");
     rollback_to_ = std::make_unique<SQLite::Statement>(writer_db_, "ROLLBACK TO job");
     writer_ = std::thread([this] { writer_loop(); });
+    syncer_ = std::thread([this] { sync_loop(); });
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
   }
   ~SqliteStore() override { close(); }
@@ -187,6 +193,12 @@ class SqliteStore final : public Store {
     }
     if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
     {
+      std::lock_guard lk(sync_mu_);
+      sync_stop_ = true;  // after the writer: the syncer answers everything the writer handed it
+    }
+    sync_cv_.notify_all();
+    if (syncer_.joinable() && syncer_.get_id() != std::this_thread::get_id()) syncer_.join();
+    {
       std::lock_guard lk(checkpoint_mu_);
       checkpoint_stop_ = true;
     }
@@ -203,34 +215,97 @@ class SqliteStore final : public Store {
     std::string request_id;  // the caller's, restored around work and done
   };
 
+  // What a commit leaves to answer once it is durable: its callers, and the outbox rows it queued.
+  struct Committed {
+    std::vector<Job> batch;
+    std::vector<std::error_code> results;
+    std::vector<OutboxItem> queued;
+    OutboxListener listener;
+    int sync_fd = -1;  // the WAL to fsync first; -1: the commit deferred no sync (nothing written)
+  };
+
   void writer_loop() {
     for (;;) {
-      std::vector<Job> batch;
-      OutboxListener listener;
+      Committed c;
       {
         std::unique_lock lk(mu_);
         cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
         if (queue_.empty()) return;  // stopping, and everything queued is written
-        while (!queue_.empty() && batch.size() < options_.group_commit_max) {
-          batch.push_back(std::move(queue_.front()));
+        while (!queue_.empty() && c.batch.size() < options_.group_commit_max) {
+          c.batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
-        listener = listener_;
+        c.listener = listener_;
       }
-      std::vector<std::error_code> results(batch.size());
-      std::vector<OutboxItem> queued;
-      commit_batch(batch, results, queued);
-      if (listener && !queued.empty()) listener(queued);
-      for (size_t i = 0; i < batch.size(); ++i)
-        if (batch[i].done) {
-          log::RequestScope scope(batch[i].request_id);
-          batch[i].done(results[i]);
+      c.results.resize(c.batch.size());
+      if (sync_failed_.load()) {
+        // A WAL fsync failed: what was committed since may not be on disk, and Linux may have
+        // dropped the error with the pages; nothing more is written until a restart recovers.
+        for (auto& r : c.results) r = make_error_code(errc::store_unavailable);
+      } else {
+        sqlite::DeferSyncs defer;
+        commit_batch(c.batch, c.results, c.queued, defer);
+        c.sync_fd = defer.deferred_fd();
+      }
+      // In commit order: a batch that wrote nothing (only duplicates) is answered after the
+      // batches before it are durable, since its answer may say a message is stored.
+      std::lock_guard lk(sync_mu_);
+      sync_queue_.push_back(std::move(c));
+      sync_cv_.notify_one();
+    }
+  }
+
+  // One fsync for every commit handed over since the last one, then their answers in order.
+  void sync_loop() {
+    for (;;) {
+      std::deque<Committed> ready;
+      {
+        std::unique_lock lk(sync_mu_);
+        sync_cv_.wait(lk, [&] { return !sync_queue_.empty() || sync_stop_; });
+        if (sync_queue_.empty()) return;  // stopping, and everything handed over is answered
+        ready.swap(sync_queue_);
+      }
+      int fd = -1;
+      for (const auto& c : ready)
+        if (c.sync_fd >= 0) fd = c.sync_fd;
+      if (fd >= 0 && !sync_failed_.load()) {
+        if (options_.before_sync_for_test) options_.before_sync_for_test();
+        const auto started = std::chrono::steady_clock::now();
+        int rc = ::fdatasync(fd);
+        if (options_.fail_sync_for_test == 0) {
+          options_.fail_sync_for_test = -1;
+          rc = -1;
+          errno = EIO;
+        } else if (options_.fail_sync_for_test > 0) {
+          --options_.fail_sync_for_test;
         }
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        metrics::global().observe("gridbot_store_sync_seconds", took.count());
+        if (rc != 0) {
+          log::error("store: the WAL's fsync failed ({}): no write is accepted until a restart",
+                     std::strerror(errno));
+          sync_failed_ = true;
+        }
+      }
+      for (auto& c : ready) {
+        if (sync_failed_.load()) {
+          // Not known to be on disk: the caller is told it failed (a hook answers 503 and the
+          // platform sends again); nothing is sent for it.
+          for (auto& r : c.results) r = make_error_code(errc::store_unavailable);
+          c.queued.clear();
+        }
+        if (c.listener && !c.queued.empty()) c.listener(c.queued);
+        for (size_t i = 0; i < c.batch.size(); ++i)
+          if (c.batch[i].done) {
+            log::RequestScope scope(c.batch[i].request_id);
+            c.batch[i].done(c.results[i]);
+          }
+      }
     }
   }
 
   void commit_batch(std::vector<Job>& batch, std::vector<std::error_code>& results,
-                    std::vector<OutboxItem>& queued) {
+                    std::vector<OutboxItem>& queued, sqlite::DeferSyncs& defer) {
     const auto started = std::chrono::steady_clock::now();
     struct Timed {  // observed however the commit ends
       std::chrono::steady_clock::time_point started;
@@ -265,9 +340,12 @@ class SqliteStore final : public Store {
         throw SQLite::Exception("injected commit failure");
       }
       if (options_.fail_commit_for_test > 0) --options_.fail_commit_for_test;
+      defer_ = &defer;
       tx.commit();
+      defer_ = nullptr;
       queued.swap(tx_->queued);
     } catch (const std::exception& e) {
+      defer_ = nullptr;
       log::error("store commit failed: {}", e.what());
       tx_->queued.clear();
       for (auto& r : results) r = make_error_code(errc::store_unavailable);
@@ -280,8 +358,11 @@ class SqliteStore final : public Store {
     auto* store = static_cast<SqliteStore*>(self);
     const int due = store->options_.checkpoint_frames;
     if (frames >= due * 16) {
-      // The checkpointer has not kept up (a reader held the WAL): bound the file here.
+      // The checkpointer has not kept up (a reader held the WAL): bound the file here. Its sync
+      // of the WAL before copying frames into the database is a real one.
+      if (store->defer_ != nullptr) store->defer_->pause();
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (store->defer_ != nullptr) store->defer_->resume();
       ++store->checkpoints_;
     } else if (frames >= due) {
       std::lock_guard lk(store->checkpoint_mu_);
@@ -327,6 +408,14 @@ class SqliteStore final : public Store {
   bool stopping_ = false;
   OutboxListener listener_;
   std::thread writer_;
+  sqlite::DeferSyncs* defer_ = nullptr;  // the writer's, while it commits (for on_wal)
+
+  std::mutex sync_mu_;  // guards sync_queue_, sync_stop_
+  std::condition_variable sync_cv_;
+  std::deque<Committed> sync_queue_;
+  bool sync_stop_ = false;
+  std::atomic<bool> sync_failed_{false};
+  std::thread syncer_;
 
   std::unique_ptr<SQLite::Database> checkpoint_db_;  // the checkpointer's alone
   std::mutex checkpoint_mu_;                         // guards checkpoint_due_, checkpoint_stop_

@@ -2,7 +2,9 @@
 // a buffer until something needs them in the file.
 #include "bot/store/sqlite/wal_vfs.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,7 +21,12 @@ struct File {
   sqlite3_file* real;    // the default VFS's file, in the same allocation after this struct
   std::string* pending;  // WAL files only: bytes not yet written, from offset `at`
   sqlite3_int64 at;
+  int sync_fd;  // WAL files only: the same file opened again, for a deferred fsync elsewhere
 };
+
+// The deferral state of the current thread (DeferSyncs).
+thread_local bool t_defer = false;
+thread_local int t_deferred_fd = -1;
 
 sqlite3_vfs* real_vfs = nullptr;
 sqlite3_vfs vfs;
@@ -51,6 +58,8 @@ int x_close(sqlite3_file* p) {
   const int closed = real(f).xClose(f->real);
   delete f->pending;
   f->pending = nullptr;
+  if (f->sync_fd >= 0) ::close(f->sync_fd);
+  f->sync_fd = -1;
   return rc != SQLITE_OK ? rc : closed;
 }
 
@@ -81,6 +90,10 @@ int x_truncate(sqlite3_file* p, sqlite3_int64 size) {
 int x_sync(sqlite3_file* p, int flags) {
   File* f = of(p);
   if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  if (t_defer && f->sync_fd >= 0) {
+    t_deferred_fd = f->sync_fd;
+    return SQLITE_OK;
+  }
   return real(f).xSync(f->real, flags);
 }
 
@@ -124,11 +137,16 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* p, int flags, int*
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->pending = nullptr;
   f->at = 0;
+  f->sync_fd = -1;
   const int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
   // The default VFS may leave methods set on failure; then SQLite still calls xClose.
   f->base.pMethods = f->real->pMethods != nullptr ? &methods : nullptr;
-  if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) != 0 && f->real->pMethods->iVersion >= 3)
+  if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) != 0 && f->real->pMethods->iVersion >= 3) {
     f->pending = new std::string();
+    // fsync through any descriptor of a file flushes the file; read-only keeps this one harmless.
+    // Without it (an unusual file system) no sync is ever deferred.
+    if (name != nullptr) f->sync_fd = ::open(name, O_RDONLY | O_CLOEXEC);
+  }
   return rc;
 }
 
@@ -168,6 +186,18 @@ const char* gathering_vfs() {
   std::call_once(once, install);
   return vfs.zName;
 }
+
+DeferSyncs::DeferSyncs() {
+  t_defer = true;
+  t_deferred_fd = -1;
+}
+DeferSyncs::~DeferSyncs() {
+  t_defer = false;
+  t_deferred_fd = -1;
+}
+int DeferSyncs::deferred_fd() const { return t_deferred_fd; }
+void DeferSyncs::pause() { t_defer = false; }
+void DeferSyncs::resume() { t_defer = true; }
 
 GatherCounts gather_counts_for_test() { return {received.load(), written.load()}; }
 
