@@ -272,8 +272,8 @@ std::string tickets_sql(const TicketQuery& q) {
   // A node's tickets walk its ticket_scope range newest first, so a building's page costs what a
   // street's does. The scope rows carry what the list filters by: a category (open or not), or
   // else a status, is its own index range, so a filtered page reads only rows that match (a
-  // status beside a category is a column of the category's index). The whole deployment walks
-  // the tickets themselves.
+  // status beside a category is tested on the category's index entries, no ticket read for it).
+  // The whole deployment walks the tickets themselves.
   const std::string status = q.status ? to_string(*q.status) : "";
   std::string sql;
   if (q.node.empty()) {
