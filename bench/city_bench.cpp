@@ -368,10 +368,7 @@ Reads reads(Store& store, int64_t now) {
        }},
       {"the console's board of a street, one category (first 500 by due)",
        [&store, p] {
-         return store
-             .open_tickets_where(p.street(), 500,
-                                 [](const Ticket& t) { return t.category == "water"; })
-             .size();
+         return store.open_tickets_where(p.street(), 500, BoardFilter{"water", "", "", {}}).size();
        }},
       {"统计 of a community, today", figures(p.community(), day, now)},
       {"统计 of a grid, month", figures(p.grid(), month, now)},

@@ -64,14 +64,8 @@ void write_row(JsonWriter& w, const knowledge::Knowledge& k, const Ticket& t, in
   w.end_object();
 }
 
-bool matches(const Ticket& t, const Params& p, const std::string& q) {
-  auto want = [&](const char* key, const std::string& have) {
-    auto it = p.find(key);
-    return it == p.end() || it->second.empty() || it->second == have;
-  };
-  if (!want("category", t.category) || !want("tier", to_string(t.tier)) ||
-      !want("level", t.owner_level))
-    return false;
+// The board's text search (category, tier and level are the store's filters).
+bool matches(const Ticket& t, const std::string& q) {
   if (q.empty()) return true;
   const std::string digits = q[0] == '#' ? q.substr(1) : q;
   if (std::to_string(t.no) == digits) return true;
@@ -98,13 +92,13 @@ HttpResponse ConsoleApi::tickets(Call& c) {
   int64_t open_total = -1;
   if (status == "open") {
     // The earliest-due kMaxRows, read in due order as far as they reach: unfiltered, the start
-    // of the node's index range (and its length, the open total); filtered, the open tickets in
-    // that order until kMaxRows match.
-    const bool filtered = !q.empty() || !c.params["category"].empty() ||
-                          !c.params["tier"].empty() || !c.params["level"].empty();
-    auto found = filtered ? store_.open_tickets_where(
-                                node, static_cast<size_t>(kMaxRows),
-                                [&](const Ticket& t) { return matches(t, c.params, q); })
+    // of the node's index range (and its length, the open total); filtered, the start of the
+    // range of the category's (tier's, level's) open tickets, tried by the text search if any.
+    store::BoardFilter filter{c.params["category"], c.params["tier"], c.params["level"], {}};
+    if (!q.empty()) filter.keep = [&q](const Ticket& t) { return matches(t, q); };
+    const bool filtered =
+        filter.keep || !filter.category.empty() || !filter.tier.empty() || !filter.level.empty();
+    auto found = filtered ? store_.open_tickets_where(node, static_cast<size_t>(kMaxRows), filter)
                           : store_.open_tickets(node, static_cast<size_t>(kMaxRows), &open_total);
     for (auto& f : found)
       rows.push_back({std::move(f.ticket), f.reporters, f.next_due_ms, f.misses});
@@ -117,12 +111,15 @@ HttpResponse ConsoleApi::tickets(Call& c) {
     store::TicketQuery tq;
     tq.node = node;
     tq.limit = kMaxRows;
+    tq.category = c.params["category"];
+    tq.tier = c.params["tier"];
+    tq.level = c.params["level"];
     if (status != "all") {
       tq.status = parse_ticket_status(status);
       if (!tq.status) return json_error(400, "bad_request", "status");
     }
     for (auto& t : store_.tickets(tq))
-      if (matches(t, c.params, q)) {
+      if (matches(t, q)) {
         const auto n = static_cast<int64_t>(t.reporters.size());
         rows.push_back({std::move(t), n, 0, 0});
       }

@@ -98,7 +98,8 @@ class TicketTx {
   /// Creates a ticket numbered one past the highest so far (the first is 1001), with its first
   /// reporter (t.reporters[0]). Returns the number. Events are added with add_event.
   virtual int64_t create_ticket(const Ticket& t) = 0;
-  /// Writes status, owner, department, marks and timestamps of an existing ticket.
+  /// Writes status, owner, department, category, tier, marks and timestamps of an existing
+  /// ticket.
   virtual void update_ticket(const Ticket& t) = 0;
   /// The ticket with its reporters (no events), as of this transaction.
   virtual std::optional<Ticket> load_ticket(int64_t no) = 0;
@@ -287,11 +288,20 @@ struct DeliveryQuery {
 struct TicketQuery {
   std::optional<TicketStatus> status;
   bool open_only = false;
-  std::string node;  // tickets whose origin is in this node's subtree, or that it owns
-  std::string category;
+  std::string node;         // tickets whose origin is in this node's subtree, or that it owns
+  std::string category;     // "" : any
+  std::string tier, level;  // "" : any; level: the holder's (owner_level)
   int64_t from_ms = 0, to_ms = 0;  // reported in [from, to); 0: unbounded
   int64_t before_no = 0;           // paging
   int limit = 100;
+};
+
+/// What the console's board narrows a node's open tickets to ("" : any).
+struct BoardFilter {
+  std::string category, tier, level;  // level: the holder's (owner_level)
+  /// A further test on each ticket the fields let through (the board's text search); empty:
+  /// none.
+  std::function<bool(const Ticket&)> keep;
 };
 
 struct AuditQuery {
@@ -358,10 +368,11 @@ class Store {
   /// As TicketTx::open_tickets, on committed data.
   virtual std::vector<TicketFacts> open_tickets(const std::string& node, size_t first = 0,
                                                 int64_t* total = nullptr) = 0;
-  /// The first `first` of `node`'s open tickets that `keep` accepts, by earliest due (none
-  /// last): the node's open tickets are walked in that order only as far as the answer needs.
-  virtual std::vector<TicketFacts> open_tickets_where(
-      const std::string& node, size_t first, const std::function<bool(const Ticket&)>& keep) = 0;
+  /// The first `first` of `node`'s open tickets that `filter` accepts, by earliest due (none
+  /// last): the open tickets of the filter's category, tier or level are one index range, read
+  /// only as far as the answer needs (and only those rows tried by its `keep`).
+  virtual std::vector<TicketFacts> open_tickets_where(const std::string& node, size_t first,
+                                                      const BoardFilter& filter) = 0;
   /// Tickets of `node`'s subtree (or handed to it) reported in [from, to), with their facts.
   virtual std::vector<TicketFacts> facts(const std::string& node, int64_t from_ms,
                                          int64_t to_ms) = 0;

@@ -156,6 +156,40 @@ TEST_CASE("every console read stays inside the account's subtree", "[console][sc
   CHECK(contains(all, R"("no":1002)"));
 }
 
+TEST_CASE("the board's category, tier and level pick the rows before the 500 are taken",
+          "[console]") {
+  ConsoleWorld w;
+  two_tickets(w);
+  // 1002 re-categorised and handed up to the community: the board follows at once.
+  REQUIRE_FALSE(w.store->write_sync([](store::WriteTx& tx) {
+    auto t = *tx.load_ticket(1002);
+    t.category = "water";
+    t.owner_level = "community";
+    tx.update_ticket(t);
+  }));
+  REQUIRE(w.store->ticket(1002)->category == "water");
+  const std::string other = w.store->ticket(1001)->category;
+  REQUIRE(other != "water");
+  auto s = w.login("chen");
+  auto rows = [&](const std::string& query) {
+    const auto r = w.call("GET", "/console/api/tickets?" + query, "", s.without_csrf());
+    REQUIRE(r.status == 200);
+    return std::pair{contains(r.body, R"("no":1001)"), contains(r.body, R"("no":1002)")};
+  };
+  for (const std::string status : {"open", "all"}) {
+    INFO(status);
+    const std::string st = "status=" + status + "&";
+    CHECK(rows(st) == std::pair{true, true});
+    CHECK(rows(st + "category=water") == std::pair{false, true});
+    CHECK(rows(st + "category=" + other) == std::pair{true, false});
+    CHECK(rows(st + "level=community") == std::pair{false, true});
+    CHECK(rows(st + "level=grid&category=water") == std::pair{false, false});
+    const std::string tier = to_string(w.store->ticket(1001)->tier);
+    CHECK(rows(st + "tier=" + tier + "&level=grid").first);
+    CHECK(rows(st + "category=water&q=1002") == std::pair{false, true});
+  }
+}
+
 TEST_CASE("roles: viewers read, operators act on tickets, controllers review", "[console][scope]") {
   ConsoleWorld w;
   two_tickets(w);

@@ -281,25 +281,53 @@ std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::stri
 }
 
 std::vector<TicketFacts> read_open_tickets_where(SQLite::Database& db, const std::string& node,
-                                                 size_t first,
-                                                 const std::function<bool(const Ticket&)>& keep) {
+                                                 size_t first, const BoardFilter& filter) {
+  const auto kept = [&filter](const Ticket& t) {
+    return (filter.category.empty() || t.category == filter.category) &&
+           (filter.tier.empty() || to_string(t.tier) == filter.tier) &&
+           (filter.level.empty() || t.owner_level == filter.level) &&
+           (!filter.keep || filter.keep(t));
+  };
   if (node.empty()) {
     auto all = read_facts(db, node, 0, 0, true);
-    std::erase_if(all, [&](const TicketFacts& f) { return !keep(f.ticket); });
+    std::erase_if(all, [&](const TicketFacts& f) { return !kept(f.ticket); });
     if (all.size() > first) all.resize(first);
     return all;
   }
-  // Walks the node's open tickets by due, each ticket's own row only, until `first` are kept.
-  SQLite::Statement s(db, "SELECT " + prefixed_ticket_columns() +
-                              " FROM ticket_scope s INDEXED BY ticket_scope_due JOIN tickets t ON "
-                              "t.no = s.no WHERE s.node = ? AND s.open = 1 ORDER BY s.due, s.no");
-  s.bind(1, node);
+  SQLite::Statement s(db, open_tickets_where_sql(filter));
+  s.bind(":node", node);
+  if (!filter.category.empty()) s.bind(":category", filter.category);
+  if (!filter.tier.empty()) s.bind(":tier", filter.tier);
+  if (!filter.level.empty()) s.bind(":level", filter.level);
+  if (!filter.keep) s.bind(":limit", static_cast<int64_t>(first));
   std::vector<int64_t> numbers;
   while (numbers.size() < first && s.executeStep()) {
+    if (!filter.keep) {
+      numbers.push_back(s.getColumn(0).getInt64());
+      continue;
+    }
     const Ticket t = ticket_row(s);
-    if (keep(t)) numbers.push_back(t.no);
+    if (filter.keep(t)) numbers.push_back(t.no);
   }
   return facts_of(db, numbers);
+}
+
+std::string open_tickets_where_sql(const BoardFilter& filter) {
+  // The node's open rows of the filter's category (else tier, else level) in due order are one
+  // index range; the other fields are columns of that index, so only matching rows are read, and
+  // a ticket's own row only when `keep` must look at it.
+  const char* index = !filter.category.empty() ? "ticket_scope_due_category"
+                      : !filter.tier.empty()   ? "ticket_scope_due_tier"
+                      : !filter.level.empty()  ? "ticket_scope_due_level"
+                                               : "ticket_scope_due";
+  std::string where = " WHERE s.node = :node AND s.open = 1";
+  if (!filter.category.empty()) where += " AND s.category = :category";
+  if (!filter.tier.empty()) where += " AND s.tier = :tier";
+  if (!filter.level.empty()) where += " AND s.level = :level";
+  const std::string from = std::string(" FROM ticket_scope s INDEXED BY ") + index;
+  return filter.keep ? "SELECT " + prefixed_ticket_columns() + from +
+                           " JOIN tickets t ON t.no = s.no" + where + " ORDER BY s.due, s.no"
+                     : "SELECT s.no" + from + where + " ORDER BY s.due, s.no LIMIT :limit";
 }
 
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,

@@ -48,6 +48,15 @@ Figures day_row(SQLite::Statement& s) {
   return f;
 }
 
+// What the board and the lists filter by, bound from parameter `first` on: category, tier, the
+// holder's level, status.
+void bind_filters(SQLite::Statement& s, int first, const Ticket& t) {
+  s.bind(first, t.category);
+  s.bind(first + 1, to_string(t.tier));
+  s.bind(first + 2, t.owner_level);
+  s.bind(first + 3, to_string(t.status));
+}
+
 constexpr const char* kDayColumns =
     "received, accepted_in_time, resolved, satisfied, unsatisfied, defaulted, misses, reopened, "
     "categories, tiers, accept_hist, resolve_hist";
@@ -71,8 +80,13 @@ ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
       cache_(db),
       policy_(policy),
       insert_scope_(db,
-                    "INSERT INTO ticket_scope(node, no, open) VALUES(?, ?, ?) "
-                    "ON CONFLICT(node, no) DO UPDATE SET open = excluded.open"),
+                    "INSERT INTO ticket_scope(node, no, open, category, tier, level, status) "
+                    "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node, no) DO UPDATE SET open = "
+                    "excluded.open, category = excluded.category, tier = excluded.tier, level = "
+                    "excluded.level, status = excluded.status"),
+      set_filters_(db,
+                   "UPDATE ticket_scope SET category = ?3, tier = ?4, level = ?5, status = ?6 "
+                   "WHERE node = ?1 AND no = ?2"),
       add_counts_(db,
                   "INSERT INTO node_days(node, day, received, accepted_in_time, resolved, "
                   "satisfied, unsatisfied, defaulted, misses, reopened) VALUES(?, ?, ?, ?, ?, ?, "
@@ -149,10 +163,12 @@ Figures ScopeIndex::share(const Ticket& t) const {
   return f;
 }
 
-void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open, bool was_open) {
+void ScopeIndex::set_scope(const std::string& node, const Ticket& t, bool open, bool was_open) {
+  const int64_t no = t.no;
   insert_scope_.bind(1, node);
   insert_scope_.bind(2, no);
   insert_scope_.bind(3, open ? 1 : 0);
+  bind_filters(insert_scope_, 4, t);
   insert_scope_.exec();
   insert_scope_.reset();
   touch(no);
@@ -166,7 +182,7 @@ void ScopeIndex::set_scope(const std::string& node, int64_t no, bool open, bool 
 
 void ScopeIndex::add(const Ticket& t) {
   auto nodes = scope_nodes(t);
-  for (const auto& n : nodes) set_scope(n, t.no, open_for(t, n), false);
+  for (const auto& n : nodes) set_scope(n, t, open_for(t, n), false);
   apply(nodes, local_day(t.created_ms, policy_.utc_offset_ms), share(t));
 }
 
@@ -184,9 +200,21 @@ void ScopeIndex::change(const Ticket& before, Ticket& after) {
     fresh.push_back(*holder);
     after.handed += (after.handed.empty() ? "/" : "") + *holder + "/";
   }
-  for (const auto& n : old_nodes)
-    if (open_for(before, n) != open_for(after, n))
-      set_scope(n, after.no, open_for(after, n), open_for(before, n));
+  // A row whose openness changes is written whole; the others only when what the board and the
+  // lists filter by changed (a status, a holder's level, a tier or a category).
+  const bool filters = before.category != after.category || before.tier != after.tier ||
+                       before.owner_level != after.owner_level || before.status != after.status;
+  for (const auto& n : old_nodes) {
+    if (open_for(before, n) != open_for(after, n)) {
+      set_scope(n, after, open_for(after, n), open_for(before, n));
+    } else if (filters) {
+      set_filters_.bind(1, n);
+      set_filters_.bind(2, after.no);
+      bind_filters(set_filters_, 3, after);
+      set_filters_.exec();
+      set_filters_.reset();
+    }
+  }
   Figures delta = share(after);
   delta.add(share(before), -1);
   apply(old_nodes, day, delta);
@@ -206,7 +234,7 @@ void ScopeIndex::change(const Ticket& before, Ticket& after) {
     whole.defaulted = counts->getColumn(3).getInt64();
     whole.reopened = whole.unsatisfied > 0 ? 1 : 0;
   }
-  for (const auto& n : fresh) set_scope(n, after.no, open_for(after, n), false);
+  for (const auto& n : fresh) set_scope(n, after, open_for(after, n), false);
   apply(fresh, day, whole, false);
 }
 

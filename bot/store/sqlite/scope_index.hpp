@@ -1,8 +1,9 @@
 // What keeps a node's tickets and figures one index range away: every node a ticket belongs to
 // (its origin path, and any node it was handed to) gets a ticket_scope row, open while the node
-// still holds it; and the node's row of the day the ticket was reported (node_days) carries the
-// ticket's share of the figures. Both are written in the transaction that changes the ticket,
-// so they are never behind it (docs/design.md "Reads that follow the answer").
+// still holds it, with what the board and the lists filter by; and the node's row of the day the
+// ticket was reported (node_days) carries the ticket's share of the figures. Both are written in
+// the transaction that changes the ticket, so they are never behind it (docs/design.md "Reads that
+// follow the answer").
 #pragma once
 
 #include "base/model/figures.hpp"
@@ -58,12 +59,13 @@ class ScopeIndex {
              bool with_root = true);
   void apply_to_ticket(int64_t ticket_no, const Figures& delta);
   /// `was_open`: whether the row was open before (false for a new row).
-  void set_scope(const std::string& node, int64_t no, bool open, bool was_open);
+  void set_scope(const std::string& node, const Ticket& t, bool open, bool was_open);
 
   SQLite::Database& db_;
   StatementCache cache_;
   FigurePolicy policy_;
-  SQLite::Statement insert_scope_, add_counts_, select_texts_, set_texts_, select_ticket_;
+  SQLite::Statement insert_scope_, set_filters_, add_counts_, select_texts_, set_texts_,
+      select_ticket_;
   SQLite::Statement select_due_, select_path_, set_due_, add_open_;
   std::vector<int64_t> touched_;
 };

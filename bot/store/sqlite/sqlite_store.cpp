@@ -125,11 +125,10 @@ class SqliteStore final : public Store {
     return read(
         [&](SQLite::Database& db) { return sqlite::read_open_tickets(db, node, first, total); });
   }
-  std::vector<TicketFacts> open_tickets_where(
-      const std::string& node, size_t first,
-      const std::function<bool(const Ticket&)>& keep) override {
+  std::vector<TicketFacts> open_tickets_where(const std::string& node, size_t first,
+                                              const BoardFilter& filter) override {
     return read([&](SQLite::Database& db) {
-      return sqlite::read_open_tickets_where(db, node, first, keep);
+      return sqlite::read_open_tickets_where(db, node, first, filter);
     });
   }
   std::vector<TicketFacts> facts(const std::string& node, int64_t from, int64_t to) override {

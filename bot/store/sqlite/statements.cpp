@@ -14,7 +14,7 @@ constexpr const char* kInsertTicket =
 constexpr const char* kUpdateTicket =
     "UPDATE tickets SET status = ?, owner_level = ?, owner_node = ?, department = ?, "
     "leader_marked = ?, urgent = ?, tier = ?, updated_ms = ?, accepted_ms = ?, resolved_ms = ?, "
-    "supervised = ?, assignee = ?, handed = ? WHERE no = ?";
+    "supervised = ?, assignee = ?, handed = ?, category = ? WHERE no = ?";
 
 constexpr const char* kOutboxColumns =
     "id, channel, chat_id, text, mentions, priority, idem_key, state, attempts, next_try_ms, "

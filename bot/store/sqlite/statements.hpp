@@ -151,6 +151,9 @@ std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int6
 Ticket ticket_row(SQLite::Statement& s);
 std::vector<Reporter> read_reporters(SQLite::Statement& select_by_no, int64_t no);
 std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q);
+/// The statement read_tickets reads with (:node, :lo, :below, :limit and the filters the query
+/// has); its plan is checked by the tests.
+std::string tickets_sql(const TicketQuery& q);
 std::optional<Ticket> read_ticket(SQLite::Database& db, int64_t no);
 /// Open tickets `node` holds (open_only) or tickets of its scope reported in [from, to).
 std::vector<TicketFacts> read_facts(SQLite::Database& db, const std::string& node, int64_t from_ms,
@@ -160,8 +163,10 @@ std::vector<TicketFacts> read_open_tickets(SQLite::Database& db, const std::stri
                                            size_t first, int64_t* total);
 /// Store::open_tickets_where.
 std::vector<TicketFacts> read_open_tickets_where(SQLite::Database& db, const std::string& node,
-                                                 size_t first,
-                                                 const std::function<bool(const Ticket&)>& keep);
+                                                 size_t first, const BoardFilter& filter);
+/// The statement read_open_tickets_where reads a node's rows with (:node, and :category, :tier,
+/// :level, :limit as the filter has them); its plan is checked by the tests.
+std::string open_tickets_where_sql(const BoardFilter& filter);
 Figures read_figures_ms(SQLite::Database& db, const FigurePolicy& policy, const std::string& node,
                         int64_t from_ms, int64_t to_ms);
 std::optional<int64_t> read_next_deadline(SQLite::Database& db);

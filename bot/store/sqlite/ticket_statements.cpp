@@ -132,6 +132,7 @@ void WriterStatements::update_ticket(const Ticket& changed) {
   s.bind(i++, t.supervised ? 1 : 0);
   s.bind(i++, t.assignee);
   s.bind(i++, t.handed);
+  s.bind(i++, t.category);
   s.bind(i++, t.no);
   s.exec();
   s.reset();
@@ -267,30 +268,55 @@ std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int6
           to_ms > 0 ? first_no_at(db, to_ms) : INT64_MAX};
 }
 
+std::string tickets_sql(const TicketQuery& q) {
+  // A node's tickets walk its ticket_scope range newest first, so a building's page costs what a
+  // street's does. The scope rows carry what the list filters by: a category (open or not), or
+  // else a status, is its own index range, so a filtered page reads only rows that match (a
+  // status beside a category is tested on the category's index entries, no ticket read for it).
+  // The whole deployment walks the tickets themselves.
+  const std::string status = q.status ? to_string(*q.status) : "";
+  std::string sql;
+  if (q.node.empty()) {
+    sql = "SELECT " + prefixed_ticket_columns() +
+          " FROM tickets t WHERE t.no >= :lo AND t.no < :below"
+          " AND (:status = '' OR t.status = :status) AND (:cat = '' OR t.category = :cat)"
+          " AND (:tier = '' OR t.tier = :tier) AND (:level = '' OR t.owner_level = :level)"
+          " AND (:open = 0 OR t.status NOT IN ('resolved', 'confirmed', 'closed'))"
+          " ORDER BY t.no DESC LIMIT :limit";
+  } else {
+    const char* index = !q.category.empty()
+                            ? (q.open_only ? " INDEXED BY ticket_scope_open_category"
+                                           : " INDEXED BY ticket_scope_category")
+                        : !status.empty() ? " INDEXED BY ticket_scope_status"
+                        : q.open_only     ? " INDEXED BY ticket_scope_open"
+                                          : "";
+    sql = "SELECT " + prefixed_ticket_columns() + " FROM ticket_scope s" + index +
+          " JOIN tickets t ON t.no = s.no WHERE s.node = :node AND s.no >= :lo AND s.no < :below";
+    if (q.open_only) sql += " AND s.open = 1";
+    if (!q.category.empty()) sql += " AND s.category = :cat";
+    if (!status.empty()) sql += " AND s.status = :status";
+    if (!q.tier.empty()) sql += " AND s.tier = :tier";
+    if (!q.level.empty()) sql += " AND s.level = :level";
+    sql += " ORDER BY s.no DESC LIMIT :limit";
+  }
+  return sql;
+}
+
 std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q) {
-  // A node's tickets walk its ticket_scope range newest first (the open ones their own partial
-  // index), so a building's page costs what a street's does; the whole deployment walks the
-  // tickets themselves.
   const auto [lo, hi] = no_range(db, q.from_ms, q.to_ms);
   const int64_t below = q.before_no > 0 ? std::min(q.before_no, hi) : hi;
-  const std::string filters =
-      " AND (:status = '' OR t.status = :status) AND (:cat = '' OR t.category = :cat)"
-      " AND (:open = 0 OR t.status NOT IN ('resolved', 'confirmed', 'closed'))";
-  std::string sql;
-  if (q.node.empty())
-    sql = "SELECT " + prefixed_ticket_columns() +
-          " FROM tickets t WHERE t.no >= :lo AND t.no < :below" + filters +
-          " ORDER BY t.no DESC LIMIT :limit";
-  else
-    sql = "SELECT " + prefixed_ticket_columns() +
-          " FROM ticket_scope s JOIN tickets t ON t.no = s.no WHERE s.node = :node" +
-          (q.open_only ? " AND s.open = 1" : "") + " AND s.no >= :lo AND s.no < :below" + filters +
-          " ORDER BY s.no DESC LIMIT :limit";
-  SQLite::Statement s(db, sql);
-  if (!q.node.empty()) s.bind(":node", q.node);
-  s.bind(":status", q.status ? to_string(*q.status) : "");
-  s.bind(":open", q.open_only ? 1 : 0);
-  s.bind(":cat", q.category);
+  const std::string status = q.status ? to_string(*q.status) : "";
+  SQLite::Statement s(db, tickets_sql(q));
+  auto bind = [&s](const char* name, const std::string& v, bool always) {
+    if (always || !v.empty()) s.bind(name, v);
+  };
+  const bool all = q.node.empty();
+  if (!all) s.bind(":node", q.node);
+  bind(":status", status, all);
+  bind(":cat", q.category, all);
+  bind(":tier", q.tier, all);
+  bind(":level", q.level, all);
+  if (all) s.bind(":open", q.open_only ? 1 : 0);
   s.bind(":lo", lo);
   s.bind(":below", below);
   s.bind(":limit", q.limit);
