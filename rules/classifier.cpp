@@ -103,6 +103,25 @@ float report_logit(const NgramModel& m, std::int32_t sum, std::size_t units) {
          kWeightScale;
 }
 
+// The counted scope of a report (docs/rules.md, "Tier"): per tier, the weight of the strongest
+// count cue that fired (21户, 两年), and the index of that cue (explain).
+struct Counted {
+  std::array<float, 4> weight{};
+  std::array<int, 4> cue{-1, -1, -1, -1};
+};
+
+Counted read_counts(const Rules& rules, const Scratch& s) {
+  Counted out;
+  for (std::size_t i = 0; i < rules.count_cues.size(); ++i) {
+    const CountCue& cue = rules.count_cues[i];
+    if (s.stamp[cue.term] != s.epoch || cue.weight <= out.weight[cue.tier]) continue;
+    if (!count_fires(cue, s.text)) continue;
+    out.weight[cue.tier] = cue.weight;
+    out.cue[cue.tier] = static_cast<int>(i);
+  }
+  return out;
+}
+
 // The tier the cues say (docs/rules.md, "Tier"): the first of hard, big, private whose cues pass
 // the threshold, else the category's default. Hard comes first: a matter unsolved for years or
 // passed between departments stays hard however many households it touches.
@@ -312,6 +331,11 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   c.is_report = score >= 0;
   c.confident = std::fabs(score) >= rules.confident_margin;
   if (!c.is_report) return c;
+  // What a count says is one more tier cue: the model's n-grams see 户 and 年 but not the number
+  // before them. (Added to the model's logits as well, it overruled the labels of the written
+  // batches: a parent bedridden for years is not a hard matter.)
+  const Counted counted = rules.count_cues.empty() ? Counted{} : read_counts(rules, s);
+  for (std::size_t t = 0; t < 4; ++t) sc.tier[t] += counted.weight[t];
   if (model == nullptr) {
     c.category = rules.categories[best].code;
     c.tier = kTierCodes[choose_tier(rules, sc, best)];
@@ -427,7 +451,9 @@ std::string explain_json(const Rules& rules, std::string_view utf8_text) {
     std::array<float, kMaxHeads> m{};
     model_heads(*model, s, m);
     out += ", \"model\": {\"report\": " + number(report_logit(*model, model_logit, s.units)) +
-           ", \"urgent\": " + number(m[kColUrgent]) + "}";
+           ", \"urgent\": " + number(m[kColUrgent]) + ", \"tier\": [";
+    for (std::size_t t = 0; t < 4; ++t) out += (t == 0 ? "" : ", ") + number(m[kColTier + t]);
+    out += "]}";
   }
   out += ", \"cues\": [";
   const char* sep = "";
@@ -440,6 +466,18 @@ std::string explain_json(const Rules& rules, std::string_view utf8_text) {
     out += ", \"weight\": " + number(e.weight) + "}";
     sep = ", ";
   });
+  if (c.is_report && !rules.count_cues.empty()) {
+    const Counted counted = read_counts(rules, s);
+    for (std::size_t t = 0; t < 4; ++t) {
+      if (counted.cue[t] < 0) continue;
+      out += sep;
+      out += "{\"rule\": ";
+      append_json_string(out, rules.count_cues[static_cast<std::size_t>(counted.cue[t])].label);
+      out += std::string(", \"adds\": \"tier ") + kTierCodes[t] +
+             "\", \"weight\": " + number(counted.weight[t]) + "}";
+      sep = ", ";
+    }
+  }
   out += "]}}";
   return out;
 }
