@@ -11,7 +11,8 @@ reports; a missed report counts as wrong). The blind splits are never read.
 Usage (from the repository root):
   scripts/real_cv.py [--errors FILE] build-release/bot/gridbot rules
 
---errors FILE writes every wrong category or tier (gold, answer, text) for reading.
+--errors FILE writes every false report and every wrong category or tier (gold, answer, text)
+for reading.
 """
 import glob
 import json
@@ -98,6 +99,8 @@ def main():
                     s["urgent"] += row[5] == "1"
                     s["urgent_found"] += row[5] == "1" and said and a["urgent"]
                     if not gold:
+                        if said:
+                            wrong.append(f"{row[0]}\t-\t{a['category']}/{a['tier']}\t{row[1][:300]}")
                         continue
                     s["reports"] += 1
                     cat, tier = (a["category"], a["tier"]) if said else ("-", "-")
