@@ -6,9 +6,7 @@
 #include <span>
 
 namespace gridbot::rules {
-namespace {
 
-// Value of the Chinese numeral character at `at` (0-9, or 10/20/30/100/1000 for 十廿卅百千), or -1.
 // Decodes the code point once: this runs at every character of every report.
 int numeral_at(std::string_view text, std::size_t at) {
   if (at + 3 > text.size()) return -1;
@@ -57,6 +55,8 @@ int numeral_at(std::string_view text, std::size_t at) {
   }
 }
 
+namespace {
+
 constexpr std::size_t kNumeralBytes = 3;  // every numeral above is a 3-byte UTF-8 sequence
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -99,7 +99,10 @@ std::optional<int> parse_chinese_numeral(std::string_view text) {
     values[count++] = n;
   }
   if (count == 0) return std::nullopt;
-  const auto used = std::span(values.data(), count);
+  return numeral_total(std::span(values.data(), count));
+}
+
+int numeral_total(std::span<const int> used) {
   const bool positional = std::none_of(used.begin(), used.end(), [](int v) { return v >= 10; });
   int total = 0;
   if (positional) {  // 五零二 -> 502

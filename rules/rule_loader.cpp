@@ -474,6 +474,10 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->tier_threshold = scratch.tier_threshold;
   rules->urgent_threshold = scratch.urgent_threshold;
   rules->count_cues = std::move(scratch.count_cues);
+  rules->count_cue_of_term.assign(c.terms.size(), -1);
+  for (std::size_t i = 0; i < rules->count_cues.size(); ++i) {
+    rules->count_cue_of_term[rules->count_cues[i].term] = static_cast<std::int16_t>(i);
+  }
   rules->model = std::move(model);
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);

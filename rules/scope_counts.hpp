@@ -26,6 +26,9 @@ struct CountCue {
 /// 一两 → 2), 半 as 0.5; nullopt when no number ends there.
 std::optional<double> count_before(std::string_view text, std::size_t at);
 
+/// Whether the occurrence of `cue`'s word at byte `at` of `text` fires (the rules of count_fires).
+bool count_fires_at(const CountCue& cue, std::string_view text, std::size_t at);
+
 /// Whether `cue` fires anywhere in `text`: an occurrence of its word after a count within
 /// [min, max], not followed by one of its not_after words (nor by a digit: 18年3月 is a date).
 bool count_fires(const CountCue& cue, std::string_view text);
