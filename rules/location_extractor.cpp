@@ -324,21 +324,23 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
     const std::size_t end = num->end;
     const bool letter = !num->ascii_digits && is_alpha(text[i]);
+    // 两 counts and never numbers: 两栋楼 is two buildings, building 2 is 二栋.
+    const bool pair = text.substr(i).starts_with("两");
     const std::string value = num->ascii_digits ? strip_zeros(num->value) : num->value;
     if (const std::size_t s = suffix_at(text, end, vocab_.building_suffixes); s != 0) {
       const std::string_view before = text.substr(0, i);
       const bool count =
           std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
                       [&](const std::string& p) { return before.ends_with(p); });
-      if (count) {
-        i = end + s;  // 「一共14幢」: how many, not which
+      if (count || pair) {
+        i = end + s;  // 「一共14幢」, 「两栋」: how many, not which
         prev_numeric = false;
         continue;
       }
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + s, loc);
     } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
-               u != 0 && !letter) {
+               u != 0 && !letter && !pair) {
       if (loc.unit.empty()) loc.unit = value;
       i = read_room_after_unit(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);
