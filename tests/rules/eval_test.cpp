@@ -128,7 +128,7 @@ TEST_CASE("real letters: the development split keeps its figures, a hazard lette
   const auto rules = shipped_rules();
   const EvalMetrics dev = pooled(*rules, {"data/real_dev.tsv"});
   INFO(format_metrics("real_dev", dev));
-  check_floors(dev, {376, 0.93, 0.90, 0.87, 0.95, 2});
+  check_floors(dev, {376, 0.93, 0.90, 0.88, 0.95, 2});
   const EvalMetrics regional = pooled(*rules, {"data/real_dev_regional.tsv"});
   REQUIRE(regional.messages == 395);
   CHECK(regional.predicted_reports <= 40);
