@@ -31,8 +31,10 @@ struct Scratch {
   std::vector<std::uint32_t> rows;   // model rows of the message, one per character: [0, nrows)
   std::vector<std::uint32_t> codes;  // automaton states with outputs, in text order
   std::vector<std::uint32_t> ends;   // the byte offset where each of them ends
-  std::size_t first_word = 0;        // where the first location word starts, SIZE_MAX: none
-  std::size_t last_word = 0;         // where the last one starts
+  // Where a counted word of tiers.json "counts" ends: (cue index, byte offset past the word).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> count_hits;
+  std::size_t first_word = 0;  // where the first location word starts, SIZE_MAX: none
+  std::size_t last_word = 0;   // where the last one starts
   std::size_t nrows = 0;
   std::size_t units = 0;  // units the model kept (ngram::repeats, ngram::Windows)
   std::uint32_t epoch = 0;
@@ -44,6 +46,7 @@ struct Scratch {
       epoch = 1;
     }
     matched.clear();
+    count_hits.clear();
     if (++epoch16 == 0) {
       std::fill(window_stamp.begin(), window_stamp.end(), 0);
       epoch16 = 1;
@@ -101,6 +104,25 @@ float report_logit(const NgramModel& m, std::int32_t sum, std::size_t units) {
   return (static_cast<float>(sum) * ngram::length_scale(units) +
           static_cast<float>(m.bias[kColReport])) /
          kWeightScale;
+}
+
+// The counted scope of a report (docs/rules.md, "Tier"): per tier, the weight of the strongest
+// count cue that fired (21户, 两年), and the index of that cue (explain).
+struct Counted {
+  std::array<float, 4> weight{};
+  std::array<int, 4> cue{-1, -1, -1, -1};
+};
+
+Counted read_counts(const Rules& rules, const Scratch& s) {
+  Counted out;
+  for (const auto& [i, end] : s.count_hits) {
+    const CountCue& cue = rules.count_cues[i];
+    if (cue.weight <= out.weight[cue.tier]) continue;
+    if (!count_fires_at(cue, s.text, end - cue.word.size())) continue;
+    out.weight[cue.tier] = cue.weight;
+    out.cue[cue.tier] = static_cast<int>(i);
+  }
+  return out;
 }
 
 // The tier the cues say (docs/rules.md, "Tier"): the first of hard, big, private whose cues pass
@@ -183,6 +205,7 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   s.last_word = 0;
   const std::uint8_t* const word_bytes = rules.location_word_bytes.data();
   const std::uint8_t* const digit_edges = rules.digit_edges.data();
+  const std::int16_t* const count_cue = rules.count_cue_of_term.data();
   const auto digit_at = [&](std::size_t i) {
     return i < text.size() && static_cast<unsigned char>(text[i] - '0') < 10;
   };
@@ -195,6 +218,9 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
             ((edges & 2) != 0 && digit_at(end))) {
           return;  // part of a longer number
         }
+      }
+      if (const std::int16_t cue = count_cue[id]; cue >= 0) [[unlikely]] {
+        s.count_hits.emplace_back(static_cast<std::uint32_t>(cue), ends[k]);
       }
       if (word_bytes[id] != 0) {
         const std::size_t start = ends[k] + 1 - word_bytes[id];
@@ -312,6 +338,11 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
   c.is_report = score >= 0;
   c.confident = std::fabs(score) >= rules.confident_margin;
   if (!c.is_report) return c;
+  // What a count says is one more tier cue: the model's n-grams see 户 and 年 but not the number
+  // before them. (Added to the model's logits as well, it overruled the labels of the written
+  // batches: a parent bedridden for years is not a hard matter.)
+  const Counted counted = s.count_hits.empty() ? Counted{} : read_counts(rules, s);
+  for (std::size_t t = 0; t < 4; ++t) sc.tier[t] += counted.weight[t];
   if (model == nullptr) {
     c.category = rules.categories[best].code;
     c.tier = kTierCodes[choose_tier(rules, sc, best)];
@@ -427,7 +458,9 @@ std::string explain_json(const Rules& rules, std::string_view utf8_text) {
     std::array<float, kMaxHeads> m{};
     model_heads(*model, s, m);
     out += ", \"model\": {\"report\": " + number(report_logit(*model, model_logit, s.units)) +
-           ", \"urgent\": " + number(m[kColUrgent]) + "}";
+           ", \"urgent\": " + number(m[kColUrgent]) + ", \"tier\": [";
+    for (std::size_t t = 0; t < 4; ++t) out += (t == 0 ? "" : ", ") + number(m[kColTier + t]);
+    out += "]}";
   }
   out += ", \"cues\": [";
   const char* sep = "";
@@ -440,6 +473,18 @@ std::string explain_json(const Rules& rules, std::string_view utf8_text) {
     out += ", \"weight\": " + number(e.weight) + "}";
     sep = ", ";
   });
+  if (c.is_report && !rules.count_cues.empty()) {
+    const Counted counted = read_counts(rules, s);
+    for (std::size_t t = 0; t < 4; ++t) {
+      if (counted.cue[t] < 0) continue;
+      out += sep;
+      out += "{\"rule\": ";
+      append_json_string(out, rules.count_cues[static_cast<std::size_t>(counted.cue[t])].label);
+      out += std::string(", \"adds\": \"tier ") + kTierCodes[t] +
+             "\", \"weight\": " + number(counted.weight[t]) + "}";
+      sep = ", ";
+    }
+  }
   out += "]}}";
   return out;
 }

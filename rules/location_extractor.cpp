@@ -6,9 +6,7 @@
 #include <span>
 
 namespace gridbot::rules {
-namespace {
 
-// Value of the Chinese numeral character at `at` (0-9, or 10/20/30/100/1000 for 十廿卅百千), or -1.
 // Decodes the code point once: this runs at every character of every report.
 int numeral_at(std::string_view text, std::size_t at) {
   if (at + 3 > text.size()) return -1;
@@ -57,6 +55,8 @@ int numeral_at(std::string_view text, std::size_t at) {
   }
 }
 
+namespace {
+
 constexpr std::size_t kNumeralBytes = 3;  // every numeral above is a 3-byte UTF-8 sequence
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -99,7 +99,10 @@ std::optional<int> parse_chinese_numeral(std::string_view text) {
     values[count++] = n;
   }
   if (count == 0) return std::nullopt;
-  const auto used = std::span(values.data(), count);
+  return numeral_total(std::span(values.data(), count));
+}
+
+int numeral_total(std::span<const int> used) {
   const bool positional = std::none_of(used.begin(), used.end(), [](int v) { return v >= 10; });
   int total = 0;
   if (positional) {  // 五零二 -> 502
@@ -321,21 +324,23 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
     const std::size_t end = num->end;
     const bool letter = !num->ascii_digits && is_alpha(text[i]);
+    // 两 counts and never numbers: 两栋楼 is two buildings, building 2 is 二栋.
+    const bool pair = text.substr(i).starts_with("两");
     const std::string value = num->ascii_digits ? strip_zeros(num->value) : num->value;
     if (const std::size_t s = suffix_at(text, end, vocab_.building_suffixes); s != 0) {
       const std::string_view before = text.substr(0, i);
       const bool count =
           std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
                       [&](const std::string& p) { return before.ends_with(p); });
-      if (count) {
-        i = end + s;  // 「一共14幢」: how many, not which
+      if (count || pair) {
+        i = end + s;  // 「一共14幢」, 「两栋」: how many, not which
         prev_numeric = false;
         continue;
       }
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + s, loc);
     } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
-               u != 0 && !letter) {
+               u != 0 && !letter && !pair) {
       if (loc.unit.empty()) loc.unit = value;
       i = read_room_after_unit(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,14 @@ struct LocationVocab {
 /// Parses a Chinese numeral ("三", "十二", "二十一", "一百零三", "五零二") into its decimal value.
 /// Returns nullopt when `text` holds anything but numeral characters or is empty.
 std::optional<int> parse_chinese_numeral(std::string_view text);
+
+/// The value of the numeral character starting at byte `at` of `text` (0-9, or 10, 20, 30, 100,
+/// 1000 for 十廿卅百千), or -1; every numeral is a 3-byte UTF-8 sequence.
+int numeral_at(std::string_view text, std::size_t at);
+
+/// The number that numeral character values spell, in text order: positional when none is 10 or
+/// more ({5, 0, 2}: 502), else by multipliers ({2, 10, 1}: 21; {10, 2}: 12). 0 when empty.
+int numeral_total(std::span<const int> values);
 
 /// Extracts the first building, unit and room named in a message.
 ///

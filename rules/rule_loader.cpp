@@ -246,6 +246,76 @@ void load_categories(const JsonSource& src, Compiler& c, std::vector<CategoryInf
   }
 }
 
+// tiers.json "counts": {tier: {"word": {"min", "max", "weight", "not_after"}}} (docs/rules.md
+// "Tier"): a number before the word says the scope.
+void load_counts(const JsonSource& src, const Value& counts, Compiler& c, Rules& r) {
+  if (!counts.IsObject()) {
+    c.problems.push_back(src.error_at("counts", "must be an object keyed by tier"));
+    return;
+  }
+  std::unordered_set<std::string> seen;
+  for (const auto& t : counts.GetObject()) {
+    const std::string tpath = std::string("counts.") + t.name.GetString();
+    const int ti = tier_index(t.name.GetString());
+    if (ti < 0 || !t.value.IsObject()) {
+      c.problems.push_back(src.error_at(
+          tpath, "must be a tier (private|small|big|hard) holding an object of words"));
+      continue;
+    }
+    for (const auto& w : t.value.GetObject()) {
+      const std::string word(w.name.GetString(), w.name.GetStringLength());
+      const std::string wpath = tpath + "." + word;
+      const std::string norm = normalized(word);
+      if (norm.empty() || !w.value.IsObject()) {
+        c.problems.push_back(src.error_at(wpath, "must be a non-empty word holding an object"));
+        continue;
+      }
+      if (!seen.insert(norm).second) {
+        c.problems.push_back(src.error_at(wpath, "duplicate word (one tier per counted word)"));
+        continue;
+      }
+      CountCue cue;
+      cue.word = norm;
+      cue.term = c.term(norm);
+      cue.tier = static_cast<std::uint8_t>(ti);
+      const std::size_t before = c.problems.size();
+      const auto num = [&](const char* key, double fallback) {
+        const auto it = w.value.FindMember(key);
+        if (it == w.value.MemberEnd()) return fallback;
+        if (!it->value.IsNumber()) {
+          c.problems.push_back(src.error_at(wpath + "." + key, "must be a number"));
+          return fallback;
+        }
+        return it->value.GetDouble();
+      };
+      cue.min = num("min", 1);
+      cue.max = num("max", 1e9);
+      cue.weight = static_cast<float>(num("weight", 0));
+      if (const auto na = w.value.FindMember("not_after"); na != w.value.MemberEnd()) {
+        if (!na->value.IsArray()) {
+          c.problems.push_back(src.error_at(wpath + ".not_after", "must be an array of strings"));
+        } else {
+          for (const auto& x : na->value.GetArray()) {
+            if (x.IsString() && x.GetStringLength() > 0) {
+              cue.not_after.push_back(normalized(x.GetString()));
+            } else {
+              c.problems.push_back(
+                  src.error_at(wpath + ".not_after", "must be an array of non-empty strings"));
+            }
+          }
+        }
+      }
+      if (c.problems.size() != before) continue;
+      if (cue.weight <= 0 || cue.weight > kMaxWeight || cue.min > cue.max) {
+        c.problems.push_back(src.error_at(wpath, "need 0 < weight <= 100 and min <= max"));
+        continue;
+      }
+      cue.label = src.file() + ":" + std::to_string(src.line_of(wpath)) + ": " + wpath;
+      r.count_cues.push_back(std::move(cue));
+    }
+  }
+}
+
 void load_tiers(const JsonSource& src, Compiler& c, Rules& r) {
   r.tier_threshold = number(src, root(src), "threshold", r.tier_threshold, c.problems);
   const Value* cues = member(src, root(src), "(root)", "cues", c.problems);
@@ -262,6 +332,9 @@ void load_tiers(const JsonSource& src, Compiler& c, Rules& r) {
       continue;
     }
     c.keywords(src, t.value, tpath, Entry{Target::tier, static_cast<std::uint8_t>(ti), 0, 0, 0, 0});
+  }
+  if (const auto counts = root(src).FindMember("counts"); counts != root(src).MemberEnd()) {
+    load_counts(src, counts->value, c, r);
   }
 }
 
@@ -400,6 +473,11 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
   rules->uncategorised_penalty = scratch.uncategorised_penalty;
   rules->tier_threshold = scratch.tier_threshold;
   rules->urgent_threshold = scratch.urgent_threshold;
+  rules->count_cues = std::move(scratch.count_cues);
+  rules->count_cue_of_term.assign(c.terms.size(), -1);
+  for (std::size_t i = 0; i < rules->count_cues.size(); ++i) {
+    rules->count_cue_of_term[rules->count_cues[i].term] = static_cast<std::int16_t>(i);
+  }
   rules->model = std::move(model);
   rules->other_category = static_cast<std::uint8_t>(other - cats.begin());
   rules->categories = std::move(cats);

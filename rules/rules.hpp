@@ -10,6 +10,7 @@
 #include "rules/aho_corasick.hpp"
 #include "rules/location_extractor.hpp"
 #include "rules/ngram_model.hpp"
+#include "rules/scope_counts.hpp"
 
 namespace gridbot::rules {
 
@@ -78,6 +79,12 @@ class Rules {
   float uncategorised_penalty = 2;  ///< subtracted when no category keyword matched ("other")
   float tier_threshold = 2;
   float urgent_threshold = 3;
+  /// tiers.json "counts": a number before a unit word (21户, 两年) says the tier (docs/rules.md
+  /// "Tier"); read only for reports, and only for words the automaton matched.
+  std::vector<CountCue> count_cues;
+  /// Per term: the index of the count cue whose word it is, or -1 (classify() notes where such
+  /// words end while it scans, so counts are read only there).
+  std::vector<std::int16_t> count_cue_of_term;
 
   /// The learned n-gram model of model.json, or null when the folder has none (keywords only).
   std::shared_ptr<const NgramModel> model;

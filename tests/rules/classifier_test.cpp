@@ -459,5 +459,21 @@ TEST_CASE("run_classify answers one JSON line per input line") {
         "{\"is_report\": false}\n");
 }
 
+TEST_CASE("letters: counted scope, people to hold to account, an official's conduct") {
+  // A count before 年 says the matter is years old: hard, whatever the households.
+  const auto years = of("小区8栋楼顶漏水三年了，顶楼几十户都遭殃");
+  CHECK(years.is_report);
+  CHECK(years.tier == "hard");
+  CHECK(explain_json(shipped(), "小区8栋楼顶漏水三年了，顶楼几十户都遭殃").find("counts.hard.年") !=
+        std::string::npos);
+  // 关人 inside 相关人员 shuts no one in.
+  const auto account = of("物业乱收费，停车场也乱收，建议追究相关人员责任");
+  CHECK(account.is_report);
+  CHECK_FALSE(account.urgent);
+  CHECK(of("电梯关人了，快来").urgent);
+  // An official's conduct is the discipline commission's, not the grid's.
+  CHECK_FALSE(of("村主任作风问题严重，村官带头占道").is_report);
+}
+
 }  // namespace
 }  // namespace gridbot::rules

@@ -160,6 +160,9 @@ TEST_CASE("in a formal letter: lists of buildings, counts of buildings, building
   CHECK(in("3、5栋之间的路灯") == loc("3"));
   CHECK(in("3和5号楼之间的路灯") == loc("3"));
   CHECK(in("小区一共14幢楼,至今没有验收").empty());
+  CHECK(in("两栋楼的住户都停水了").empty());  // 两 counts; building 2 is 二栋
+  CHECK(in("两单元之间的路灯不亮,3栋2单元也是") == loc("3", "2"));
+  CHECK(in("二栋3单元楼道") == loc("2", "3"));
   CHECK(in("小区有11栋已经交房,3栋2单元的下水道堵了") == loc("3", "2"));
   CHECK(in("林溪郡5-104号楼上漏水") == loc("5", "", "104"));
   CHECK(in("1-3-501漏水") == loc("1", "3", "501"));

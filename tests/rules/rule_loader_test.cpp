@@ -102,6 +102,41 @@ TEST_CASE("an unknown tier and a missing section are reported") {
   CHECK(error.find("report.json:1: (root): missing \"cues\"") != std::string::npos);
 }
 
+TEST_CASE("a bad counted-scope entry is reported with its path") {
+  RuleDir d;
+  d.write("tiers.json",
+          "{\"threshold\": 2, \"cues\": {},\n\"counts\": {\"big\": {\n"
+          "\"户\": {\"min\": \"5\", \"weight\": 2},\n\"人\": {\"min\": 9, \"max\": 3, "
+          "\"weight\": 2},\n\"名\": {\"weight\": 2, \"not_after\": \"额\"}},\n"
+          "\"urgent\": {}}}");
+  const std::string error = d.load_error();
+  CHECK(error.find("tiers.json:3: counts.big.户.min: must be a number") != std::string::npos);
+  CHECK(error.find("tiers.json:4: counts.big.人: need 0 < weight <= 100 and min <= max") !=
+        std::string::npos);
+  CHECK(error.find("tiers.json:5: counts.big.名.not_after: must be an array") != std::string::npos);
+  CHECK(error.find("counts.urgent: must be a tier") != std::string::npos);
+}
+
+TEST_CASE("a count before a unit word chooses the tier, keywords alone") {
+  RuleDir d;
+  fs::remove(fs::path(d.dir()) / "model.json");
+  d.write("categories.json",
+          R"({"categories": {"other": {"tier": "small", "keywords": {"漏水": 3}}}})");
+  d.write("tiers.json", R"({"threshold": 2, "cues": {}, "counts": {
+    "hard": {"年": {"min": 1, "max": 60, "weight": 2.5}},
+    "big": {"户": {"min": 5, "weight": 2.5}}}})");
+  std::string error;
+  const auto rules = load_rules(d.dir(), &error);
+  REQUIRE(rules != nullptr);
+  CHECK(classify(*rules, "楼顶漏水").tier == "small");
+  CHECK(classify(*rules, "楼顶漏水，3户都是").tier == "small");
+  CHECK(classify(*rules, "楼顶漏水，21户都是").tier == "big");
+  CHECK(classify(*rules, "楼顶漏水两年了").tier == "hard");
+  CHECK(classify(*rules, "楼顶漏水两年了，21户都是").tier == "hard");  // hard is read first
+  CHECK(classify(*rules, "2019年起楼顶漏水").tier == "small");
+  CHECK(explain_json(*rules, "楼顶漏水两年了").find("counts.hard.年") != std::string::npos);
+}
+
 TEST_CASE("a JSON syntax error names the file and line") {
   RuleDir d;
   d.write("location.json", "{\n\"unit_suffixes\": [\"单元\"\n\"室\"]\n}");
