@@ -475,5 +475,13 @@ TEST_CASE("letters: counted scope, people to hold to account, an official's cond
   CHECK_FALSE(of("村主任作风问题严重，村官带头占道").is_report);
 }
 
+TEST_CASE("tier: appeals made again and again, in any words, make a matter hard") {
+  const std::string text = "小区门口的下水道堵了，污水漫到路上，我多次联系物业都没人来处理";
+  CHECK(of(text).tier == "hard");
+  CHECK(explain_json(shipped(), text).find("cues.hard.多次联系") != std::string::npos);
+  // Woken many times is no appeal.
+  CHECK(of("楼上装修太吵，一晚上醒来多次").tier != "hard");
+}
+
 }  // namespace
 }  // namespace gridbot::rules
