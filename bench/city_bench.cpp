@@ -204,6 +204,8 @@ void replicate(const std::filesystem::path& src, const std::filesystem::path& ds
   db.exec("CREATE TEMP TABLE copies(k INTEGER PRIMARY KEY)");
   for (int i = 0; i < k; ++i) db.exec("INSERT INTO copies VALUES(" + std::to_string(i) + ")");
   db.exec("BEGIN");
+  // The scope rows' codes mean what they meant in the source.
+  db.exec("INSERT INTO main.codes SELECT * FROM src.codes");
   for (const auto& c : kCopied) {
     std::string cols, select;
     for (const auto& col : columns_of(db, c.table)) {

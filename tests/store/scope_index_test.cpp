@@ -74,9 +74,10 @@ Ticket report(int building, const std::string& category, int64_t at) {
   return t;
 }
 
-std::unique_ptr<Store> open(const test::TempDir& dir) {
+std::unique_ptr<Store> open(const test::TempDir& dir, int fail_commit = -1) {
   SqliteOptions opt;
   opt.figures = kPolicy;
+  opt.fail_commit_for_test = fail_commit;
   std::string err;
   auto s = open_sqlite_store(dir.file("s.db"), opt, &err);
   INFO(err);
@@ -257,7 +258,7 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
         "CREATE TABLE old_scope(node TEXT NOT NULL, no INTEGER NOT NULL, open INTEGER NOT NULL, "
         "PRIMARY KEY(node, no)) WITHOUT ROWID;"
         "INSERT INTO old_scope SELECT node, no, open FROM ticket_scope;"
-        "DROP TABLE ticket_scope; ALTER TABLE old_scope RENAME TO ticket_scope;"
+        "DROP TABLE ticket_scope; DROP TABLE codes; ALTER TABLE old_scope RENAME TO ticket_scope;"
         "CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;"
         "DROP TABLE node_open; PRAGMA user_version = " +
         std::to_string(version - 3));
@@ -609,7 +610,7 @@ TEST_CASE(
         "CREATE TABLE old_scope(node TEXT NOT NULL, no INTEGER NOT NULL, open INTEGER NOT NULL, "
         "due INTEGER NOT NULL DEFAULT 9223372036854775807, PRIMARY KEY(node, no)) WITHOUT ROWID;"
         "INSERT INTO old_scope SELECT node, no, open, due FROM ticket_scope;"
-        "DROP TABLE ticket_scope; ALTER TABLE old_scope RENAME TO ticket_scope;"
+        "DROP TABLE ticket_scope; DROP TABLE codes; ALTER TABLE old_scope RENAME TO ticket_scope;"
         "CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;"
         "CREATE INDEX ticket_scope_due ON ticket_scope(node, due, no) WHERE open = 1;"
         "PRAGMA user_version = " +
@@ -617,4 +618,78 @@ TEST_CASE(
   }
   store = open(dir);
   check_filtered(*store, nodes, from, to);
+}
+
+TEST_CASE(
+    "the scope rows' filter columns are codes: a new text takes the next one in its own "
+    "transaction, a rolled-back one leaves none behind, a reopened store reads them the same",
+    "[store][scope]") {
+  test::TempDir dir;
+  // The fifth commit fails whole.
+  auto store = open(dir, 4);
+  const int64_t t0 = 1'780'000'000'000;
+  auto put = [&](const std::string& category, int64_t at, bool fail) {
+    return store->write_sync([&](WriteTx& tx) {
+      tx.create_ticket(report(1, category, at));
+      if (fail) throw std::runtime_error("rolled back");
+    });
+  };
+  // Each text first given a code in a piece of work or a commit that is undone, then another
+  // text given the next code, then the first text again: it must not reuse the undone code.
+  CHECK_FALSE(put("water", t0, false));      // 1001
+  CHECK(put("smoke", t0 + 1, true));         // its piece of work is rolled back
+  CHECK_FALSE(put("noise", t0 + 2, false));  // 1002
+  CHECK_FALSE(put("smoke", t0 + 3, false));  // 1003
+  CHECK(put("gas", t0 + 4, false));          // its commit fails
+  CHECK_FALSE(put("rain", t0 + 5, false));   // 1004
+  CHECK_FALSE(put("gas", t0 + 6, false));    // 1005
+  // Each read: a page newest first, then the board by due (none due: by number).
+  auto nos = [&store](const std::string& category, const std::string& tier) {
+    std::vector<int64_t> out;
+    TicketQuery q;
+    q.node = "g1";
+    q.category = category;
+    q.tier = tier;
+    for (const auto& t : store->tickets(q)) out.push_back(t.no);
+    for (const auto& f : store->open_tickets_where("g1", 10, BoardFilter{category, tier, "", {}}))
+      out.push_back(f.ticket.no);
+    return out;
+  };
+  auto check_reads = [&] {
+    CHECK(nos("water", "") == std::vector<int64_t>{1001, 1001});
+    CHECK(nos("noise", "small") == std::vector<int64_t>{1002, 1002});
+    CHECK(nos("smoke", "") == std::vector<int64_t>{1003, 1003});
+    CHECK(nos("rain", "") == std::vector<int64_t>{1004, 1004});
+    CHECK(nos("gas", "") == std::vector<int64_t>{1005, 1005});
+    CHECK(nos("water", "hard").empty());  // a tier no ticket has
+    CHECK(nos("snow", "").empty());       // a category no ticket has
+  };
+  check_reads();
+  auto codes = [&dir] {
+    SQLite::Database db(dir.file("s.db"), SQLite::OPEN_READONLY);
+    SQLite::Statement s(db, "SELECT text, code FROM codes WHERE kind = 'category' ORDER BY code");
+    std::vector<std::pair<std::string, int64_t>> got;
+    while (s.executeStep()) got.emplace_back(s.getColumn(0).getString(), s.getColumn(1).getInt64());
+    CHECK(db.execAndGet("SELECT count(*) FROM ticket_scope WHERE typeof(category) <> 'integer' OR "
+                        "typeof(tier) <> 'integer' OR typeof(level) <> 'integer' OR "
+                        "typeof(status) <> 'integer'")
+              .getInt() == 0);
+    return got;
+  };
+  // The codes given are the ones committed, in the order first written, none lost or reused.
+  store->close();
+  const std::vector<std::pair<std::string, int64_t>> given = {
+      {"water", 0}, {"noise", 1}, {"smoke", 2}, {"rain", 3}, {"gas", 4}};
+  CHECK(codes() == given);
+  // Reopened, a writer that has cached nothing finds the codes already given and adds the next.
+  store = open(dir);
+  check_reads();
+  CHECK_FALSE(put("snow", t0 + 7, false));   // 1006
+  CHECK_FALSE(put("water", t0 + 8, false));  // 1007
+  CHECK(nos("snow", "") == std::vector<int64_t>{1006, 1006});
+  CHECK(nos("water", "") == std::vector<int64_t>{1007, 1001, 1001, 1007});
+  store->close();
+  auto more = given;
+  more.emplace_back("snow", 5);
+  CHECK(codes() == more);
 }

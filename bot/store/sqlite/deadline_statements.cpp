@@ -321,9 +321,9 @@ std::string open_tickets_where_sql(const BoardFilter& filter) {
                       : !filter.level.empty()  ? "ticket_scope_due_level"
                                                : "ticket_scope_due";
   std::string where = " WHERE s.node = :node AND s.open = 1";
-  if (!filter.category.empty()) where += " AND s.category = :category";
-  if (!filter.tier.empty()) where += " AND s.tier = :tier";
-  if (!filter.level.empty()) where += " AND s.level = :level";
+  if (!filter.category.empty()) where += " AND s.category = " + scope_code("category", ":category");
+  if (!filter.tier.empty()) where += " AND s.tier = " + scope_code("tier", ":tier");
+  if (!filter.level.empty()) where += " AND s.level = " + scope_code("level", ":level");
   const std::string from = std::string(" FROM ticket_scope s INDEXED BY ") + index;
   return filter.keep ? "SELECT " + prefixed_ticket_columns() + from +
                            " JOIN tickets t ON t.no = s.no" + where + " ORDER BY s.due, s.no"

@@ -257,20 +257,45 @@ INSERT INTO node_open(node, n) SELECT node, count(*) FROM ticket_scope WHERE ope
     // Each scope row carries what the board and the lists filter by -- the ticket's category,
     // tier, holder's level and status -- so a filtered board (by due) and a filtered list (newest
     // first) are a range of an index whose rows all match, not a walk over the node's tickets.
-    // The table is made again in key order (an append, not fifty million rows rewritten in
-    // place), each row's ticket read by its number. The board's indexes end with the columns it
-    // also tests (open among them), so they answer without a look at the table.
+    // The four are small integers, each text's code in `codes` (given the first time the text is
+    // written, never changed or reused), so fifty million scope rows and their indexes do not
+    // repeat the words. Here the texts the tickets hold are given codes, the most frequent first
+    // (0 and 1 take no bytes in a row, the rest one), each ticket's codes read once into a small
+    // table, and the scope table made again in key order (an append, not fifty million rows
+    // rewritten in place), each row's codes read by its ticket's number. The board's indexes end
+    // with the columns it also tests (open among them), so they answer without a look at the
+    // table.
     R"sql(
+CREATE TABLE codes(
+  kind TEXT NOT NULL, text TEXT NOT NULL, code INTEGER NOT NULL,
+  PRIMARY KEY(kind, text), UNIQUE(kind, code)) WITHOUT ROWID;
+INSERT INTO codes(kind, text, code)
+  WITH seen AS (SELECT category, tier, owner_level, status, count(*) AS n FROM tickets
+    GROUP BY category, tier, owner_level, status),
+  texts AS (SELECT 'category' AS kind, category AS text, sum(n) AS n FROM seen GROUP BY category
+    UNION ALL SELECT 'tier', tier, sum(n) FROM seen GROUP BY tier
+    UNION ALL SELECT 'level', owner_level, sum(n) FROM seen GROUP BY owner_level
+    UNION ALL SELECT 'status', status, sum(n) FROM seen GROUP BY status)
+  SELECT kind, text, row_number() OVER (PARTITION BY kind ORDER BY n DESC, text) - 1 FROM texts;
+CREATE TEMP TABLE ticket_codes(
+  no INTEGER PRIMARY KEY, category INTEGER, tier INTEGER, level INTEGER, status INTEGER);
+INSERT INTO temp.ticket_codes(no, category, tier, level, status)
+  SELECT t.no, c.code, r.code, l.code, s.code
+  FROM tickets t CROSS JOIN codes c CROSS JOIN codes r CROSS JOIN codes l CROSS JOIN codes s
+  WHERE c.kind = 'category' AND c.text = t.category AND r.kind = 'tier' AND r.text = t.tier
+    AND l.kind = 'level' AND l.text = t.owner_level AND s.kind = 'status' AND s.text = t.status
+  ORDER BY t.no;
 CREATE TABLE ticket_scope_filtered(
   node TEXT NOT NULL, no INTEGER NOT NULL, open INTEGER NOT NULL,
   due INTEGER NOT NULL DEFAULT 9223372036854775807,
-  category TEXT NOT NULL DEFAULT '', tier TEXT NOT NULL DEFAULT '',
-  level TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT '',
+  category INTEGER NOT NULL DEFAULT -1, tier INTEGER NOT NULL DEFAULT -1,
+  level INTEGER NOT NULL DEFAULT -1, status INTEGER NOT NULL DEFAULT -1,
   PRIMARY KEY(node, no)) WITHOUT ROWID;
 INSERT INTO ticket_scope_filtered(node, no, open, due, category, tier, level, status)
-  SELECT s.node, s.no, s.open, s.due, coalesce(t.category, ''), coalesce(t.tier, ''),
-    coalesce(t.owner_level, ''), coalesce(t.status, '')
-  FROM ticket_scope s LEFT JOIN tickets t ON t.no = s.no ORDER BY s.node, s.no;
+  SELECT s.node, s.no, s.open, s.due, coalesce(k.category, -1), coalesce(k.tier, -1),
+    coalesce(k.level, -1), coalesce(k.status, -1)
+  FROM ticket_scope s LEFT JOIN temp.ticket_codes k ON k.no = s.no ORDER BY s.node, s.no;
+DROP TABLE temp.ticket_codes;
 DROP TABLE ticket_scope;
 ALTER TABLE ticket_scope_filtered RENAME TO ticket_scope;
 CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;

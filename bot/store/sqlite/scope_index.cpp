@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <stdexcept>
+#include <utility>
 
 namespace gridbot::store::sqlite {
 namespace {
@@ -46,15 +48,6 @@ Figures day_row(SQLite::Statement& s) {
   f.accept.parse(s.getColumn(c++).getString());
   f.resolve.parse(s.getColumn(c++).getString());
   return f;
-}
-
-// What the board and the lists filter by, bound from parameter `first` on: category, tier, the
-// holder's level, status.
-void bind_filters(SQLite::Statement& s, int first, const Ticket& t) {
-  s.bind(first, t.category);
-  s.bind(first + 1, to_string(t.tier));
-  s.bind(first + 2, t.owner_level);
-  s.bind(first + 3, to_string(t.status));
 }
 
 constexpr const char* kDayColumns =
@@ -111,7 +104,43 @@ ScopeIndex::ScopeIndex(SQLite::Database& db, const FigurePolicy& policy)
       set_due_(db, "UPDATE ticket_scope SET due = ?1 WHERE node = ?2 AND no = ?3 AND due <> ?1"),
       add_open_(db,
                 "INSERT INTO node_open(node, n) VALUES(?1, ?2) ON CONFLICT(node) DO UPDATE SET "
-                "n = n + excluded.n") {}
+                "n = n + excluded.n"),
+      select_code_(db, "SELECT code FROM codes WHERE kind = ? AND text = ?"),
+      insert_code_(db,
+                   "INSERT INTO codes(kind, text, code) SELECT ?1, ?2, coalesce(max(code) + 1, 0) "
+                   "FROM codes WHERE kind = ?1") {}
+
+int64_t ScopeIndex::code(const char* kind, const std::string& text) {
+  auto key = std::make_pair(std::string(kind), text);
+  if (auto it = codes_.find(key); it != codes_.end()) return it->second;
+  // A text not seen before takes the kind's next code, in this transaction: the row and every
+  // scope row using it commit or roll back together (discard forgets what was cached).
+  for (int attempt = 0;; ++attempt) {
+    select_code_.bind(1, kind);
+    select_code_.bind(2, text);
+    const bool found = select_code_.executeStep();
+    const int64_t code = found ? select_code_.getColumn(0).getInt64() : -1;
+    select_code_.reset();
+    if (found) return codes_[std::move(key)] = code;
+    if (attempt > 0) throw std::runtime_error("codes: no code for " + key.first);
+    insert_code_.bind(1, kind);
+    insert_code_.bind(2, text);
+    insert_code_.exec();
+    insert_code_.reset();
+  }
+}
+
+void ScopeIndex::bind_filters(SQLite::Statement& s, int first, const Ticket& t) {
+  s.bind(first, code("category", t.category));
+  s.bind(first + 1, code("tier", to_string(t.tier)));
+  s.bind(first + 2, code("level", t.owner_level));
+  s.bind(first + 3, code("status", to_string(t.status)));
+}
+
+void ScopeIndex::discard() {
+  touched_.clear();
+  codes_.clear();
+}
 
 void ScopeIndex::touch(int64_t ticket_no) {
   // A repeat is harmless (flush writes only what differs); consecutive ones are the common case.

@@ -14,7 +14,9 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gridbot::store::sqlite {
@@ -50,8 +52,9 @@ class ScopeIndex {
   /// Writes the earliest live due of every ticket touched since the last flush into its open
   /// scope rows. Called at the end of each piece of work, inside its savepoint.
   void flush();
-  /// Forgets what was touched (the piece of work was rolled back).
-  void discard() { touched_.clear(); }
+  /// Forgets what was touched and the codes cached (the piece of work, or the transaction, was
+  /// rolled back: a code given in it is gone).
+  void discard();
 
  private:
   /// Adds `delta` to each node's row of `day`, and to the whole deployment's when with_root.
@@ -60,14 +63,21 @@ class ScopeIndex {
   void apply_to_ticket(int64_t ticket_no, const Figures& delta);
   /// `was_open`: whether the row was open before (false for a new row).
   void set_scope(const std::string& node, const Ticket& t, bool open, bool was_open);
+  /// The code of `text` among the scope rows' `kind` (category, tier, level, status), given one
+  /// if it has none yet.
+  int64_t code(const char* kind, const std::string& text);
+  /// Binds the codes of what the board and the lists filter by from parameter `first` on:
+  /// category, tier, the holder's level, status.
+  void bind_filters(SQLite::Statement& s, int first, const Ticket& t);
 
   SQLite::Database& db_;
   StatementCache cache_;
   FigurePolicy policy_;
   SQLite::Statement insert_scope_, set_filters_, add_counts_, select_texts_, set_texts_,
       select_ticket_;
-  SQLite::Statement select_due_, select_path_, set_due_, add_open_;
+  SQLite::Statement select_due_, select_path_, set_due_, add_open_, select_code_, insert_code_;
   std::vector<int64_t> touched_;
+  std::map<std::pair<std::string, std::string>, int64_t> codes_;  // (kind, text) -> code
 };
 
 /// The figures of `node` ("" for every ticket) for the local days [from_day, to_day].

@@ -346,6 +346,7 @@ class SqliteStore final : public Store {
     } catch (const std::exception& e) {
       defer_ = nullptr;
       log::error("store commit failed: {}", e.what());
+      tx_->discard_work();  // nothing of the batch stands, codes it gave included
       tx_->queued.clear();
       for (auto& r : results) r = make_error_code(errc::store_unavailable);
     }

@@ -146,6 +146,10 @@ class WriterStatements final : public WriteTx {
 extern const char* const kTicketColumns;
 /// kTicketColumns, each as "t.<name>", for queries that join tickets as t.
 const std::string& prefixed_ticket_columns();
+/// SQL for the code the scope rows store for the text bound to `param` among `kind` (category,
+/// tier, level, status): NULL, which no row equals, for a text no ticket ever had. The filter's
+/// text is turned into its code by the statement itself, once.
+std::string scope_code(const char* kind, const char* param);
 /// The ticket numbers reported in [from_ms, to_ms) as [lo, hi) (0 bounds: unbounded).
 std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int64_t to_ms);
 Ticket ticket_row(SQLite::Statement& s);

@@ -268,6 +268,11 @@ std::pair<int64_t, int64_t> no_range(SQLite::Database& db, int64_t from_ms, int6
           to_ms > 0 ? first_no_at(db, to_ms) : INT64_MAX};
 }
 
+std::string scope_code(const char* kind, const char* param) {
+  return std::string("(SELECT code FROM codes WHERE kind = '") + kind + "' AND text = " + param +
+         ")";
+}
+
 std::string tickets_sql(const TicketQuery& q) {
   // A node's tickets walk its ticket_scope range newest first, so a building's page costs what a
   // street's does. The scope rows carry what the list filters by: a category (open or not), or
@@ -293,10 +298,10 @@ std::string tickets_sql(const TicketQuery& q) {
     sql = "SELECT " + prefixed_ticket_columns() + " FROM ticket_scope s" + index +
           " JOIN tickets t ON t.no = s.no WHERE s.node = :node AND s.no >= :lo AND s.no < :below";
     if (q.open_only) sql += " AND s.open = 1";
-    if (!q.category.empty()) sql += " AND s.category = :cat";
-    if (!status.empty()) sql += " AND s.status = :status";
-    if (!q.tier.empty()) sql += " AND s.tier = :tier";
-    if (!q.level.empty()) sql += " AND s.level = :level";
+    if (!q.category.empty()) sql += " AND s.category = " + scope_code("category", ":cat");
+    if (!status.empty()) sql += " AND s.status = " + scope_code("status", ":status");
+    if (!q.tier.empty()) sql += " AND s.tier = " + scope_code("tier", ":tier");
+    if (!q.level.empty()) sql += " AND s.level = " + scope_code("level", ":level");
     sql += " ORDER BY s.no DESC LIMIT :limit";
   }
   return sql;
