@@ -11,6 +11,10 @@
 
 namespace gridbot {
 
+namespace knowledge {
+struct Analysis;  // bot/knowledge/analysis.hpp: opaque here, read only by the workflows
+}
+
 /// An answer worked out from committed data before the message reached the writer (待办, 统计):
 /// the reply template and its variables, so the writer only queues it.
 struct PreparedAnswer {
@@ -37,6 +41,10 @@ struct InboundMessage {
   int64_t received_at_ms = 0;
   /// Set by the inbox's preparer before the write; never stored.
   std::shared_ptr<const PreparedAnswer> prepared;
+  /// Set by the inbox before the write (the group's node, command, classification), for the
+  /// knowledge it names; never stored. Absent or made under other knowledge: the writer works it
+  /// out itself.
+  std::shared_ptr<const knowledge::Analysis> analysis;
   /// The HTTP request or long-connection frame that brought it; not stored with the message, but
   /// carried onto every outbox row its processing queues.
   std::string request_id;

@@ -23,6 +23,7 @@
 #include "bot/incidents/service.hpp"
 #include "bot/intake/chain.hpp"
 #include "bot/intake/inbox.hpp"
+#include "bot/knowledge/analysis.hpp"
 #include "bot/knowledge/command_grammar.hpp"
 #include "bot/knowledge/org_loader.hpp"
 #include "bot/knowledge/templates.hpp"
@@ -418,6 +419,10 @@ int serve(const std::string& config_file, const std::string& port_file) {
   inbox.set_processor([&chain](const InboundMessage& m, int64_t id, store::WriteTx& tx) {
     return chain.process(m, id, tx);
   });
+  // Classification, command and group on the I/O thread, before the write: the writer checks
+  // they were made under the knowledge it holds (a reload in between: it works them out again).
+  inbox.set_analyser(
+      [&tickets](InboundMessage& m) { m.analysis = knowledge::analyse(tickets.knowledge(), m); });
   // Answers that read (待办, 统计) are read here, before the write, never by the writer.
   TaskPool answer_reads(2);
   inbox.set_preparer({[&tickets](const InboundMessage& m) { return tickets.answer_needs_reads(m); },

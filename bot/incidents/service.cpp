@@ -3,7 +3,7 @@
 
 #include "bot/incidents/work.hpp"
 #include "bot/incidents/scope.hpp"
-#include "rules/classifier.hpp"
+#include "bot/knowledge/analysis.hpp"
 
 #include <algorithm>
 
@@ -58,22 +58,23 @@ std::optional<std::string> IncidentService::process(const InboundMessage& m, int
                                                     store::WriteTx& tx) {
   Ctx c = context(tx, &m);
   c.row_id = row_id;
-  c.node = c.k->tree->by_group(m.channel, m.chat_id);
+  const auto a = knowledge::analysis_for(m, c.k);
+  c.node = a->node;
   if (c.node == nullptr) return std::nullopt;
   if (c.node->level == Level::department) {
     auto cmd = c.grammar->parse(m.text);
     if (!cmd) return m.media.empty() ? std::nullopt : on_photo(c);
     return on_command(c, *cmd);
   }
-  if (c.node->level == Level::building) return inhibit(c);
+  if (c.node->level == Level::building) return inhibit(c, *a);
   return std::nullopt;
 }
 
 // Alertmanager-style inhibition: an open incident on a building absorbs the
 // residents' reports of the same kind from it — linked, answered with the latest update, no ticket.
-std::optional<std::string> IncidentService::inhibit(Ctx& c) {
+std::optional<std::string> IncidentService::inhibit(Ctx& c, const knowledge::Analysis& a) {
   const auto& m = *c.m;
-  const auto cls = rules::classify(*c.k->rules, c.k->grammar->strip_prefix(m.text));
+  const auto& cls = a.cls;  // of the words without @mentions and report prefix
   if (!cls.is_report || cls.category.empty()) return std::nullopt;
   int64_t newest = 0;
   for (const auto& kind : kinds_for(cls.category))

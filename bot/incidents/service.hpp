@@ -110,7 +110,8 @@ class IncidentService {
   void answer(Ctx& c, const std::string& name, const Vars& vars);
   std::string refuse(Ctx& c, const std::string& why, const Vars& vars);
   std::string on_open(Ctx& c, const IncidentCommand& cmd, bool approved);
-  std::optional<std::string> inhibit(Ctx& c);
+  /// A resident's report an open incident of its kind covers; `a`: the message's analysis.
+  std::optional<std::string> inhibit(Ctx& c, const knowledge::Analysis& a);
   /// A photo in a crew or controller group, not a command: joins the sender's update within
   /// follow_up_ms (docs/incidents.md "Photos"), or nullopt.
   std::optional<std::string> on_photo(Ctx& c);

@@ -66,6 +66,9 @@ void Inbox::handle_messages(std::string_view channel, std::vector<InboundMessage
 
 void Inbox::commit(std::vector<InboundMessage> messages,
                    std::function<void(std::error_code)> done) {
+  if (analyser_)
+    for (auto& m : messages)
+      if (!m.from_bot) analyser_(m);
   if (preparer_.pool != nullptr && std::any_of(messages.begin(), messages.end(), preparer_.needs)) {
     auto batch = std::make_shared<std::vector<InboundMessage>>(std::move(messages));
     preparer_.pool->post(

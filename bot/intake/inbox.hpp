@@ -38,6 +38,10 @@ class Inbox {
     TaskPool* pool = nullptr;
   };
   void set_preparer(Preparer p) { preparer_ = std::move(p); }
+  /// What needs no store (knowledge::analyse: the group's node, command, classification), worked
+  /// out for each message not from a bot on the caller's thread before the preparer and the
+  /// write, so the one writer thread does not.
+  void set_analyser(std::function<void(InboundMessage&)> f) { analyser_ = std::move(f); }
 
   /// Called after a commit that stored media rows (the download job wakes up). Set before
   /// serving; runs on the store's completion thread: return at once.
@@ -74,6 +78,7 @@ class Inbox {
   const Clock& clock_;
   Processor processor_;
   Preparer preparer_;
+  std::function<void(InboundMessage&)> analyser_;
   std::function<void()> media_listener_;
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0};
 };

@@ -73,22 +73,23 @@ int attach_media(Work& w, int64_t no) {
   return n;
 }
 
-std::optional<std::string> on_follow_up(Work& w) {
+std::optional<std::string> on_follow_up(Work& w, const knowledge::Analysis& a) {
   if (w.cfg.follow_up_ms <= 0 || w.m.sender_id.empty()) return std::nullopt;
   // 报事 in front is a new report, whatever came before.
-  if (w.k->grammar->has_report_prefix(w.m.text)) return std::nullopt;
-  const std::string words = w.k->grammar->strip_prefix(w.m.text);
+  if (a.prefixed) return std::nullopt;
+  const std::string& words = a.words;
   const bool has_media = !w.m.media.empty();
-  auto cls = rules::classify(*w.k->rules, words);
-  // classify names the place of reports only; a follow-up is often nothing but a place.
-  if (!cls.is_report) cls.location = rules::locate(*w.k->rules, words);
-  const bool adding = w.k->grammar->has_follow_up_word(words);
+  const rules::Classification& cls = a.cls;
+  // The place the words name, report or not (classify names the place of reports only; a
+  // follow-up is often nothing but a place).
+  const rules::Location& place = a.place;
+  const bool adding = a.adding;
   const int64_t since = w.now - w.cfg.follow_up_ms;
 
   if (const int64_t mine =
           w.tickets.recent_report_of(w.m.channel, w.m.chat_id, w.m.sender_id, since)) {
     // Nothing that could add to it (most of a reporter's chatter): the ticket is not read.
-    if (!has_media && !adding && cls.location.empty()) return std::nullopt;
+    if (!has_media && !adding && place.empty()) return std::nullopt;
     auto t = w.tickets.load_ticket(mine);
     if (!t) return std::nullopt;
     // Another matter altogether is a report of its own.
@@ -96,8 +97,8 @@ std::optional<std::string> on_follow_up(Work& w) {
     // Something to add: a photo, an adding word, or a location that fills or refines the
     // ticket's. The same words again are a repeat (answered as ever), "谢谢" is chatter.
     Ticket probe = *t;
-    if (has_media || adding || refine_location(probe, cls.location, adding))
-      return join_own(w, std::move(*t), words, cls.location, adding);
+    if (has_media || adding || refine_location(probe, place, adding))
+      return join_own(w, std::move(*t), words, place, adding);
     return std::nullopt;
   }
   if (cls.is_report && cls.confident) return std::nullopt;  // a report: merged or opened as ever

@@ -18,7 +18,8 @@ std::string origin_path(const OrgTree& tree, const OrgNode& node) {
 int64_t window_of(const Work& w) { return w.now / std::max<int64_t>(1, w.cfg.repeat_reply_ms); }
 
 // The ticket a classified report would open, before the store numbers it.
-Ticket draft(const Work& w, const std::string& text, const rules::Classification& cls) {
+Ticket draft(const Work& w, const knowledge::Analysis& a, const std::string& text,
+             const rules::Classification& cls) {
   Ticket t;
   t.text = text;
   t.category = cls.category;
@@ -32,8 +33,7 @@ Ticket draft(const Work& w, const std::string& text, const rules::Classification
   t.room = cls.location.room;
   if (t.building.empty()) {
     // No building in the text: the group's own building.
-    auto own = rules::classify(*w.k->rules, w.node->name).location.building;
-    t.building = own.empty() ? w.node->name : own;
+    t.building = a.own_building.empty() ? w.node->name : a.own_building;
   }
   // Same building group and category; units only keep two reports apart when both name one.
   t.merge_key = w.node->id + "|" + t.category;
@@ -115,9 +115,9 @@ std::string open_ticket(Work& w, Ticket t, const Reporter& reporter, int prio) {
 
 }  // namespace
 
-std::string on_report(Work& w, Ask ask) {
-  const std::string text = w.k->grammar->strip_prefix(w.m.text);
-  auto cls = rules::classify(*w.k->rules, text);
+std::string on_report(Work& w, const knowledge::Analysis& a, Ask ask) {
+  const std::string& text = a.words;
+  auto cls = a.cls;
   const bool explicit_report = ask != Ask::silent;
   if (!cls.is_report) {
     if (!explicit_report) return "ignored";  // chatter is never answered
@@ -133,7 +133,7 @@ std::string on_report(Work& w, Ask ask) {
   }
   if (!cls.confident && !explicit_report) return "uncertain";  // stored for review, not ticketed
 
-  Ticket t = draft(w, text, cls);
+  Ticket t = draft(w, a, text, cls);
   const Reporter reporter{w.m.channel, w.m.sender_id, w.sender().name, w.m.chat_id, w.now};
   const int prio = t.urgent ? priority::kUrgent : priority::kRoutine;
   if (auto open = w.tickets.find_open_ticket(t.merge_key, t.unit, w.now - w.cfg.merge_window_ms))

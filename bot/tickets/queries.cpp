@@ -99,9 +99,12 @@ PreparedAnswer read_answer(const Knowledge& k, const TicketConfig& cfg, const Or
 // The command a message is, when it is 待办 or 统计 from a head in their own group.
 std::optional<ParsedCommand> read_command(const Knowledge& k, const InboundMessage& m,
                                           const OrgNode** node) {
-  *node = k.tree->by_group(m.channel, m.chat_id);
+  // The inbox's analysis, when it was made under this knowledge, already holds both.
+  const knowledge::Analysis* a =
+      m.analysis && m.analysis->k.get() == &k ? m.analysis.get() : nullptr;
+  *node = a ? a->node : k.tree->by_group(m.channel, m.chat_id);
   if (*node == nullptr || head_of(**node, m.channel, m.sender_id) == nullptr) return std::nullopt;
-  auto cmd = k.grammar->parse(m.text);
+  auto cmd = a ? a->command : k.grammar->parse(m.text);
   if (!cmd || (cmd->name != "todo" && cmd->name != "stats")) return std::nullopt;
   return cmd;
 }

@@ -2,6 +2,7 @@
 #include "bot/tickets/service.hpp"
 
 #include "base/common/log.hpp"
+#include "bot/knowledge/analysis.hpp"
 #include "bot/notices/notice.hpp"
 #include "bot/tickets/workflows.hpp"
 
@@ -133,7 +134,8 @@ std::string TicketService::console_command(const InboundMessage& m, int64_t row_
 
 std::string TicketService::process(const InboundMessage& m, int64_t row_id, store::WriteTx& tx) {
   Work w(tx, channels_, knowledge(), config_, &m, row_id, clock_.now_ms());
-  w.node = w.k->tree->by_group(m.channel, m.chat_id);
+  const auto a = knowledge::analysis_for(m, w.k);
+  w.node = a->node;
   if (w.node == nullptr) {
     // A group nobody registered: say so when spoken to, otherwise stay silent.
     if (m.mentions_bot)
@@ -141,16 +143,18 @@ std::string TicketService::process(const InboundMessage& m, int64_t row_id, stor
                delivery::keys::answer("unknown", m.channel, m.chat_id, m.msg_id));
     return "ignored";
   }
-  if (auto cmd = w.k->grammar->parse(m.text)) {
+  if (const auto& cmd = a->command) {
     if (cmd->name == "notice")
       return notices::on_notice({*w.k, *w.node, m, row_id, cmd->note}, w.out);
     return on_command(w, *cmd);
   }
   // Reports come from residents' building groups; heads' groups speak in commands.
   if (w.node->level != Level::building) return "ignored";
-  if (auto state = on_follow_up(w)) return *state;
-  const bool prefixed = w.k->grammar->has_report_prefix(m.text);
-  return on_report(w, prefixed ? Ask::prefixed : m.mentions_bot ? Ask::mentioned : Ask::silent);
+  if (auto state = on_follow_up(w, *a)) return *state;
+  return on_report(w, *a,
+                   a->prefixed      ? Ask::prefixed
+                   : m.mentions_bot ? Ask::mentioned
+                                    : Ask::silent);
 }
 
 }  // namespace gridbot::tickets

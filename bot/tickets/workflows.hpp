@@ -3,6 +3,7 @@
 // (进度 待办 统计 帮助), relay.cpp (up the chain, hand-overs, telling reporters), clocks.cpp.
 #pragma once
 
+#include "bot/knowledge/analysis.hpp"
 #include "bot/knowledge/command_grammar.hpp"
 #include "bot/tickets/work.hpp"
 
@@ -11,8 +12,9 @@
 
 namespace gridbot::tickets {
 
-/// A report in a building group: merge into an open ticket, or open one and relay it.
-std::string on_report(Work& w, Ask ask);
+/// A report in a building group: merge into an open ticket, or open one and relay it. `a` is
+/// the message's analysis under w.k.
+std::string on_report(Work& w, const knowledge::Analysis& a, Ask ask);
 /// A heads' or residents' keyword command (dispatches to the ones below).
 std::string on_command(Work& w, const ParsedCommand& cmd);
 /// 满意 / 不满意 from a reporter.
@@ -33,8 +35,9 @@ std::string photos_line(Work& w, int64_t ticket_no);
 // follow_up.cpp
 /// A message that completes a report (docs/media.md "Follow-ups"): the sender's own words,
 /// location or photo soon after their report, or another resident adding to it. Returns the
-/// inbox state, or nullopt when the message is not a follow-up.
-std::optional<std::string> on_follow_up(Work& w);
+/// inbox state, or nullopt when the message is not a follow-up. `a` is the message's analysis
+/// under w.k.
+std::optional<std::string> on_follow_up(Work& w, const knowledge::Analysis& a);
 /// Attaches to ticket `no` the media of this message and the photos its sender sent just
 /// before (a photo first, the words after). Returns how many.
 int attach_media(Work& w, int64_t no);

@@ -2,8 +2,11 @@
 #include "rules/classifier.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace gridbot::rules {
 namespace {
@@ -484,4 +487,36 @@ TEST_CASE("tier: appeals made again and again, in any words, make a matter hard"
 }
 
 }  // namespace
+// The server classifies on its I/O threads, several at once, with one shared rule set: each
+// thread's answers are those of one thread alone.
+TEST_CASE("classify and locate from several threads at once answer as from one") {
+  std::vector<std::string> texts;
+  std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto a = line.find('\t');
+    const auto b = line.find('\t', a + 1);
+    texts.push_back(line.substr(a + 1, b - a - 1));
+  }
+  REQUIRE(texts.size() > 200);
+  auto answers = [&](size_t offset) {
+    std::vector<std::string> out(texts.size());
+    for (int round = 0; round < 20; ++round)
+      for (size_t i = 0; i < texts.size(); ++i) {
+        const size_t k = (i + offset + static_cast<size_t>(round) * 7) % texts.size();
+        const auto c = classify(shipped(), texts[k]);
+        const auto l = locate(shipped(), texts[k]);
+        out[k] = to_json(c) + " " + l.building + "|" + l.unit + "|" + l.room;
+      }
+    return out;
+  };
+  const auto alone = answers(0);
+  std::vector<std::vector<std::string>> seen(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back([&, t] { seen[t] = answers(t * 61); });
+  for (auto& th : threads) th.join();
+  for (const auto& s : seen) CHECK(s == alone);
+}
+
 }  // namespace gridbot::rules
