@@ -6,6 +6,8 @@
 
 #include "../temp_dir.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -267,6 +269,31 @@ TEST_CASE("a failed fsync answers store_unavailable, sends nothing and takes no 
   // A restart recovers: the store opens and takes writes again.
   auto store = open(dir);
   CHECK_FALSE(store->write_sync([](WriteTx& tx) { tx.insert_inbound(msg("c")); }));
+}
+
+TEST_CASE("the pending outbox is read in id order from outbox_state, with no index of its own",
+          "[store]") {
+  test::TempDir dir;
+  auto store = open(dir);
+  REQUIRE_FALSE(store->write_sync([](WriteTx& tx) {
+    tx.enqueue(out("k1"));
+    tx.enqueue(out("k2"));
+  }));
+  const auto pending = store->pending_outbox();
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].id < pending[1].id);
+  SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READONLY);
+  CHECK(
+      db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'outbox_pending'").getInt() ==
+      0);
+  SQLite::Statement plan(db,
+                         "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE state = 'pending' "
+                         "ORDER BY id");
+  std::string p;
+  while (plan.executeStep()) p += plan.getColumn(3).getString() + "\n";
+  INFO(p);
+  CHECK(p.find("outbox_state (state=?)") != std::string::npos);
+  CHECK(p.find("TEMP B-TREE") == std::string::npos);
 }
 
 TEST_CASE("the outbox listener sees exactly the rows committed, with ids", "[store]") {
