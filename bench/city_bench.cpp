@@ -346,6 +346,9 @@ Reads reads(Store& store, int64_t now) {
       {"tickets of a street (page)", list(p.street(), false)},
       {"tickets of a community, one month, one category",
        list(p.community(), false, month, day, "water")},
+      {"tickets of the city, one category (page)", list("", false, 0, 0, "water")},
+      // A category no ticket has yet (new in rules/): the answer is empty whatever the table.
+      {"tickets of the city, a category none has (page)", list("", false, 0, 0, "lift")},
       {"one ticket with history",
        [&store, one] {
          const auto t = store.ticket(one);

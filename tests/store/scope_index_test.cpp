@@ -18,6 +18,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <tuple>
 
 using namespace gridbot;
 using namespace gridbot::store;
@@ -260,9 +261,9 @@ TEST_CASE("figures and scope ranges say what a walk over the tickets says, after
         "INSERT INTO old_scope SELECT node, no, open FROM ticket_scope;"
         "DROP TABLE ticket_scope; DROP TABLE codes; ALTER TABLE old_scope RENAME TO ticket_scope;"
         "CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;"
-        "DROP TABLE node_open; PRAGMA user_version = " +
-        std::to_string(version - 4));  // before the steps of due, node_open, the filter
-                                       // columns and the outbox index
+        "DROP TABLE node_open; DROP INDEX tickets_category; PRAGMA user_version = " +
+        std::to_string(version - 5));  // before the steps of due, node_open, the filter
+                                       // columns, the outbox index and the category index
   }
   again = open(dir);
   int64_t open_count = -1;
@@ -384,14 +385,16 @@ void check_filtered(Store& store, const std::vector<std::string>& nodes, int64_t
   size_t boards = 0, pages = 0;
   for (const auto& node : nodes) {
     INFO(node);
+    // Node "" is the whole deployment: its pages are read from the tickets' own indexes.
     const auto in_scope = [&](const Ticket& t) {
-      return on_path(t, node) || t.handed.find("/" + node + "/") != std::string::npos;
+      return node.empty() || on_path(t, node) ||
+             t.handed.find("/" + node + "/") != std::string::npos;
     };
     const auto held = [&](const Ticket& t) {
       return is_open(t.status) &&
-             (on_path(t, node) || t.owner_node == node || t.department == node);
+             (node.empty() || on_path(t, node) || t.owner_node == node || t.department == node);
     };
-    for (const auto& cat : cats)
+    for (const auto& cat : node.empty() ? std::vector<std::string>{} : cats)
       for (const auto& tier : tiers)
         for (const auto& level : levels)
           for (const bool text : {false, true}) {
@@ -543,7 +546,7 @@ TEST_CASE(
     }));
   }
   // The changes above reached the ticket itself too (a re-categorisation is kept).
-  const std::vector<std::string> nodes = {"s1", "c1", "g0", "g1", "b3", "dept-water"};
+  const std::vector<std::string> nodes = {"s1", "c1", "g0", "g1", "b3", "dept-water", ""};
   const int64_t from = t0 + 200 * (kHour / 4), to = t0 + 600 * (kHour / 4);
   check_filtered(*store, nodes, from, to);
   // Every shape of the two reads is a search of one index, in its order: no sort, no scan.
@@ -578,25 +581,35 @@ TEST_CASE(
       // Without a text search the ticket rows are not read at all.
       if (sql.rfind("SELECT s.no ", 0) == 0) CHECK(p.find("COVERING INDEX") != std::string::npos);
     }
-    auto list = [](std::string cat, std::optional<TicketStatus> status, bool open) {
+    // A page of node "s1", or of the whole deployment when node is empty.
+    auto list = [](std::string node, std::string cat, std::optional<TicketStatus> status,
+                   bool open) {
       TicketQuery q;
-      q.node = "s1";
+      q.node = std::move(node);
       q.category = std::move(cat);
       q.status = status;
       q.open_only = open;
       return sqlite::tickets_sql(q);
     };
-    for (const auto& [sql, index] : std::vector<std::pair<std::string, std::string>>{
-             {list("water", std::nullopt, false), "ticket_scope_category (node=? AND category=?"},
-             {list("water", TicketStatus::closed, false), "ticket_scope_category (node=? AND"},
-             {list("water", std::nullopt, true), "ticket_scope_open_category (node=? AND"},
-             {list("", TicketStatus::closed, false), "ticket_scope_status (node=? AND status=?"},
-             {list("", std::nullopt, true), "ticket_scope_open (node=? AND no>? AND no<?)"},
-             {list("", std::nullopt, false), "PRIMARY KEY (node=? AND no>? AND no<?)"}}) {
+    const auto none = std::nullopt;
+    const auto closed = TicketStatus::closed;
+    // The whole deployment's one category or one status is a range of the tickets' own index.
+    for (const auto& [sql, table, index] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {list("s1", "water", none, false), "s",
+              "ticket_scope_category (node=? AND category=?"},
+             {list("s1", "water", closed, false), "s", "ticket_scope_category (node=? AND"},
+             {list("s1", "water", none, true), "s", "ticket_scope_open_category (node=? AND"},
+             {list("s1", "", closed, false), "s", "ticket_scope_status (node=? AND status=?"},
+             {list("s1", "", none, true), "s", "ticket_scope_open (node=? AND no>? AND no<?)"},
+             {list("s1", "", none, false), "s", "PRIMARY KEY (node=? AND no>? AND no<?)"},
+             {list("", "water", none, false), "t", "tickets_category (category=? AND no>?"},
+             {list("", "water", closed, true), "t", "tickets_category (category=? AND"},
+             {list("", "", closed, false), "t", "tickets_status (status=? AND no>?"}}) {
       INFO(sql);
       const auto p = plan(sql);
       INFO(p);
-      CHECK(p.find("SEARCH s USING ") != std::string::npos);
+      CHECK(p.find("SEARCH " + table + " USING ") != std::string::npos);
       CHECK(p.find(index) != std::string::npos);
       CHECK(p.find("TEMP B-TREE") == std::string::npos);
       CHECK(p.find("SCAN") == std::string::npos);
@@ -614,8 +627,8 @@ TEST_CASE(
         "DROP TABLE ticket_scope; DROP TABLE codes; ALTER TABLE old_scope RENAME TO ticket_scope;"
         "CREATE INDEX ticket_scope_open ON ticket_scope(node, no) WHERE open = 1;"
         "CREATE INDEX ticket_scope_due ON ticket_scope(node, due, no) WHERE open = 1;"
-        "PRAGMA user_version = " +
-        std::to_string(version - 2));  // before the filter columns' step and the outbox index
+        "DROP INDEX tickets_category; PRAGMA user_version = " +
+        std::to_string(version - 3));  // before the filter columns' step and the two after it
   }
   store = open(dir);
   check_filtered(*store, nodes, from, to);

@@ -315,6 +315,11 @@ CREATE INDEX ticket_scope_due_level ON ticket_scope(node, level, due, no, open) 
     R"sql(
 DROP INDEX IF EXISTS outbox_pending;
 )sql",
+    // The whole deployment's list of one category, newest first, is a range of this index (of
+    // one status, of tickets_status) rather than a walk over every ticket.
+    R"sql(
+CREATE INDEX tickets_category ON tickets(category, no);
+)sql",
 };
 
 }  // namespace

@@ -278,16 +278,23 @@ std::string tickets_sql(const TicketQuery& q) {
   // street's does. The scope rows carry what the list filters by: a category (open or not), or
   // else a status, is its own index range, so a filtered page reads only rows that match (a
   // status beside a category is tested on the category's index entries, no ticket read for it).
-  // The whole deployment walks the tickets themselves.
+  // The whole deployment reads the tickets themselves: one category, or else one status, is a
+  // range of its index on `tickets` (newest first); a tier or level alone walks the newest tickets
+  // until the page is full.
   const std::string status = q.status ? to_string(*q.status) : "";
   std::string sql;
   if (q.node.empty()) {
-    sql = "SELECT " + prefixed_ticket_columns() +
-          " FROM tickets t WHERE t.no >= :lo AND t.no < :below"
-          " AND (:status = '' OR t.status = :status) AND (:cat = '' OR t.category = :cat)"
-          " AND (:tier = '' OR t.tier = :tier) AND (:level = '' OR t.owner_level = :level)"
-          " AND (:open = 0 OR t.status NOT IN ('resolved', 'confirmed', 'closed'))"
-          " ORDER BY t.no DESC LIMIT :limit";
+    const char* index = !q.category.empty() ? " INDEXED BY tickets_category"
+                        : !status.empty()   ? " INDEXED BY tickets_status"
+                                            : "";
+    sql = "SELECT " + prefixed_ticket_columns() + " FROM tickets t" + index +
+          " WHERE t.no >= :lo AND t.no < :below";
+    if (!q.category.empty()) sql += " AND t.category = :cat";
+    if (!status.empty()) sql += " AND t.status = :status";
+    if (!q.tier.empty()) sql += " AND t.tier = :tier";
+    if (!q.level.empty()) sql += " AND t.owner_level = :level";
+    if (q.open_only) sql += " AND t.status NOT IN ('resolved', 'confirmed', 'closed')";
+    sql += " ORDER BY t.no DESC LIMIT :limit";
   } else {
     const char* index = !q.category.empty()
                             ? (q.open_only ? " INDEXED BY ticket_scope_open_category"
@@ -312,16 +319,14 @@ std::vector<Ticket> read_tickets(SQLite::Database& db, const TicketQuery& q) {
   const int64_t below = q.before_no > 0 ? std::min(q.before_no, hi) : hi;
   const std::string status = q.status ? to_string(*q.status) : "";
   SQLite::Statement s(db, tickets_sql(q));
-  auto bind = [&s](const char* name, const std::string& v, bool always) {
-    if (always || !v.empty()) s.bind(name, v);
+  auto bind = [&s](const char* name, const std::string& v) {
+    if (!v.empty()) s.bind(name, v);
   };
-  const bool all = q.node.empty();
-  if (!all) s.bind(":node", q.node);
-  bind(":status", status, all);
-  bind(":cat", q.category, all);
-  bind(":tier", q.tier, all);
-  bind(":level", q.level, all);
-  if (all) s.bind(":open", q.open_only ? 1 : 0);
+  if (!q.node.empty()) s.bind(":node", q.node);
+  bind(":status", status);
+  bind(":cat", q.category);
+  bind(":tier", q.tier);
+  bind(":level", q.level);
   s.bind(":lo", lo);
   s.bind(":below", below);
   s.bind(":limit", q.limit);
