@@ -84,12 +84,13 @@ std::optional<std::string> on_follow_up(Work& w, const knowledge::Analysis& a) {
   // follow-up is often nothing but a place).
   const rules::Location& place = a.place;
   const bool adding = a.adding;
+  // Nothing that could add to a ticket (most chatter): not a follow-up, whoever sent it, so the
+  // sender's recent reports are not even looked up.
+  if (!has_media && !adding && place.empty()) return std::nullopt;
   const int64_t since = w.now - w.cfg.follow_up_ms;
 
   if (const int64_t mine =
           w.tickets.recent_report_of(w.m.channel, w.m.chat_id, w.m.sender_id, since)) {
-    // Nothing that could add to it (most of a reporter's chatter): the ticket is not read.
-    if (!has_media && !adding && place.empty()) return std::nullopt;
     auto t = w.tickets.load_ticket(mine);
     if (!t) return std::nullopt;
     // Another matter altogether is a report of its own.

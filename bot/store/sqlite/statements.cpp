@@ -6,6 +6,20 @@
 namespace gridbot::store::sqlite {
 namespace {
 
+// The statements run for every message bind their parameters by position (naming one is a
+// search through the statement's names) and their strings without a copy (each argument outlives
+// the exec that follows).
+void bind_at(SQLite::Statement& s, int i, const std::string& v) { s.bindNoCopy(i, v); }
+void bind_at(SQLite::Statement& s, int i, int64_t v) { s.bind(i, v); }
+void bind_at(SQLite::Statement& s, int i, int v) { s.bind(i, v); }
+void bind_at(SQLite::Statement& s, int i, bool v) { s.bind(i, v ? 1 : 0); }
+
+template <class... Values>
+void bind_all(SQLite::Statement& s, const Values&... values) {
+  int i = 0;
+  (bind_at(s, ++i, values), ...);
+}
+
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets(no, text, category, tier, urgent, leader_marked, building, unit, room, "
     "status, origin_node, origin_channel, origin_chat, origin_msg_id, origin_path, owner_level, "
@@ -73,15 +87,13 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
           db,
           "INSERT INTO inbox(channel, chat_id, msg_id, chat_name, sender_id, "
           "sender_name, text, mentions, mentions_bot, from_bot, sent_at_s, received_ms, "
-          "reply_token) VALUES(:channel, :chat, :msg, :chat_name, :sender, "
-          ":sender_name, :text, :mentions, :mbot, :fbot, :sent, :recv, :reply) "
+          "reply_token) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
           "ON CONFLICT(channel, chat_id, msg_id) DO NOTHING"),
       set_message_state_(db, "UPDATE inbox SET state = :state WHERE id = :id"),
       enqueue_(db,
                "INSERT INTO outbox(channel, chat_id, text, mentions, priority, idem_key, "
                "next_try_ms, created_ms, reply_token, supersede_key, mention_names, request_id, "
-               "media_id) VALUES(:channel, :chat, :text, :mentions, :prio, :key, :next, :created, "
-               ":reply, :supersede, :names, :rid, :media) "
+               "media_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                "ON CONFLICT(idem_key) DO NOTHING"),
       delivered_(
           db,
@@ -124,19 +136,9 @@ WriterStatements::WriterStatements(SQLite::Database& db, const FigurePolicy& pol
 
 int64_t WriterStatements::insert_inbound(const InboundMessage& m) {
   auto& s = insert_inbound_;
-  s.bind(":channel", m.channel);
-  s.bind(":chat", m.chat_id);
-  s.bind(":msg", m.msg_id);
-  s.bind(":chat_name", m.chat_name);
-  s.bind(":sender", m.sender_id);
-  s.bind(":sender_name", m.sender_name);
-  s.bind(":text", m.text);
-  s.bind(":mentions", join_lines(m.mentions));
-  s.bind(":mbot", m.mentions_bot ? 1 : 0);
-  s.bind(":fbot", m.from_bot ? 1 : 0);
-  s.bind(":sent", m.sent_at_s);
-  s.bind(":recv", m.received_at_ms);
-  s.bind(":reply", m.reply_token);
+  const std::string mentions = join_lines(m.mentions);
+  bind_all(s, m.channel, m.chat_id, m.msg_id, m.chat_name, m.sender_id, m.sender_name, m.text,
+           mentions, m.mentions_bot, m.from_bot, m.sent_at_s, m.received_at_ms, m.reply_token);
   const int changed = s.exec();
   s.reset();
   return changed == 0 ? 0 : db_.getLastInsertRowid();
@@ -151,19 +153,11 @@ void WriterStatements::set_message_state(int64_t id, std::string_view state) {
 
 int64_t WriterStatements::enqueue(const OutboxItem& item) {
   auto& s = enqueue_;
-  s.bind(":channel", item.channel);
-  s.bind(":chat", item.chat_id);
-  s.bind(":text", item.text);
-  s.bind(":mentions", join_lines(item.mentions));
-  s.bind(":prio", item.priority);
-  s.bind(":key", item.idempotency_key);
-  s.bind(":next", item.next_try_ms);
-  s.bind(":created", item.created_ms);
-  s.bind(":reply", item.reply_token);
-  s.bind(":supersede", item.supersede_key);
-  s.bind(":names", join_lines(item.mention_names));
-  s.bind(":rid", item.request_id);
-  s.bind(":media", item.media_id);
+  const std::string mentions = join_lines(item.mentions);
+  const std::string names = join_lines(item.mention_names);
+  bind_all(s, item.channel, item.chat_id, item.text, mentions, item.priority, item.idempotency_key,
+           item.next_try_ms, item.created_ms, item.reply_token, item.supersede_key, names,
+           item.request_id, item.media_id);
   const int changed = s.exec();
   s.reset();
   if (changed == 0) return 0;
