@@ -65,7 +65,8 @@ std::string join_other(Work& w, const Ticket& t, const std::string& words) {
 }  // namespace
 
 int attach_media(Work& w, int64_t no) {
-  int n = w.media.attach_media(w.row_id, no);
+  // This message's own photos (none: nothing to update).
+  int n = w.m.media.empty() ? 0 : w.media.attach_media(w.row_id, no);
   // Photos the sender posted just before the words (no ticket holds them yet).
   if (w.cfg.follow_up_ms > 0)
     n += w.media.attach_loose_media(w.m.channel, w.m.chat_id, w.m.sender_id,
