@@ -28,6 +28,10 @@ declare -A MAX_LEN=(
   [text]=2048 [incident_api]=4096 [org_csv]=4096 [config]=8192
   [command_grammar]=512 [incident_grammar]=512 [classifier]=1024
 )
+# Flags of one harness. incident_api keeps a store between inputs, so most inputs end with more
+# allocations than they freed, and libFuzzer's leak check after such an input (a scan of the whole
+# heap) took a quarter of its time; LeakSanitizer still checks the whole run when it exits.
+declare -A EXTRA=([incident_api]=-detect_leaks=0)
 ALL=(bridge aibot app_xml msg_crypt wecom_answers text incident_api org_csv config
   command_grammar incident_grammar classifier)
 HARNESSES=("$@")
@@ -93,10 +97,11 @@ for h in "${HARNESSES[@]}"; do
       continue
     fi
   fi
-  # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
+  # shellcheck disable=SC2086  # EXTRA and FUZZ_ARGS are lists of flags
   nice -n 10 "$BUILD_DIR/fuzz/fuzz_$h" "$work/corpus" "${dict[@]}" -max_len="${MAX_LEN[$h]}" \
     -max_total_time="$SECONDS_PER" -timeout=30 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$work/" ${FUZZ_ARGS:-} </dev/null >"$work/log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$work/" ${EXTRA[$h]:-} ${FUZZ_ARGS:-} \
+    </dev/null >"$work/log" 2>&1
   rc=$?
   set -e
   secs=$(($(date +%s) - start))
