@@ -3,10 +3,13 @@
 
 #include "base/common/flat_index.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace gridbot {
@@ -111,9 +114,33 @@ const Head* head_of(const OrgNode& node, const std::string& channel, const std::
   return nullptr;
 }
 
+std::string asset_key(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  for (std::string_view prefix : {"10kv", "10千伏", "10 kv"})
+    if (out.rfind(prefix, 0) == 0) return out.substr(prefix.size());
+  return out;
+}
+
 namespace {
 
 constexpr uint32_t kNone = 0xffffffffu;
+
+uint32_t key_hash(std::string_view s) {
+  return static_cast<uint32_t>(std::hash<std::string_view>{}(s));
+}
+
+// The numbers of a sorted (hash, node) index whose hash is `h`, for `keep` to confirm.
+template <class Keep>
+std::vector<uint32_t> range_of(const std::vector<std::pair<uint32_t, uint32_t>>& index, uint32_t h,
+                               Keep keep) {
+  std::vector<uint32_t> out;
+  auto it = std::lower_bound(index.begin(), index.end(), std::pair<uint32_t, uint32_t>{h, 0});
+  for (; it != index.end() && it->first == h; ++it)
+    if (keep(it->second)) out.push_back(it->second);
+  return out;
+}
 
 size_t group_hash(std::string_view channel, std::string_view chat) {
   const size_t h = std::hash<std::string_view>{}(channel);
@@ -133,6 +160,12 @@ struct OrgTree::Storage {
   FlatIndex by_id;                    // node numbers by id
   FlatIndex by_group;                 // group numbers by (channel, chat)
   std::vector<uint32_t> group_owner;  // group number → node number
+  // (hash, node number), sorted: the nodes of an asset key, and of a name, are one range of it
+  // (looked up by hash, confirmed by the name); node numbers ascend within it, so tree order.
+  // Made by the first look-up that needs them (index_lookups), once, from any thread.
+  std::vector<std::pair<uint32_t, uint32_t>> by_asset, by_name;
+  std::once_flag lookups_once;
+  std::vector<uint32_t> departments, roots;
 };
 
 struct OrgTree::Builder::State {
@@ -269,7 +302,38 @@ std::optional<OrgTree> OrgTree::Builder::finish(std::vector<std::string>* errors
   std::vector<uint32_t> fill(st.child_begin.begin(), st.child_begin.end() - 1);
   for (size_t i = 0; i < n; ++i)
     if (st.parent[i] != kNone) st.child_list[fill[st.parent[i]]++] = static_cast<uint32_t>(i);
+  // The departments and the tops, which would otherwise be found by a walk over every node.
+  for (size_t i = 0; i < n; ++i) {
+    if (t.nodes_[i].level == Level::department) st.departments.push_back(static_cast<uint32_t>(i));
+    if (st.parent[i] == kNone) st.roots.push_back(static_cast<uint32_t>(i));
+  }
   return t;
+}
+
+// The asset and name indexes, made at the first look-up (or prepare_lookups) rather than with the
+// tree: a start or an import builds trees that never resolve an outage, and at a city's size the
+// two sorts cost a noticeable part of a start. An asset's key is worked out once per distinct name
+// (the lists point at interned names).
+void OrgTree::prepare_lookups() const {
+  auto& st = *storage_;
+  std::call_once(st.lookups_once, [&] {
+    std::unordered_map<const char*, uint32_t> asset_hash;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const auto& node = nodes_[i];
+      const auto me = static_cast<uint32_t>(i);
+      for (const auto& list : {node.feeders, node.transformers})
+        for (std::string_view a : list) {
+          auto [it, fresh] = asset_hash.try_emplace(a.data(), 0);
+          if (fresh) it->second = key_hash(asset_key(a));
+          st.by_asset.emplace_back(it->second, me);
+        }
+      st.by_name.emplace_back(key_hash(node.name), me);
+    }
+    std::sort(st.by_asset.begin(), st.by_asset.end());
+    st.by_asset.erase(std::unique(st.by_asset.begin(), st.by_asset.end()), st.by_asset.end());
+    st.by_asset.shrink_to_fit();
+    std::sort(st.by_name.begin(), st.by_name.end());
+  });
 }
 
 std::optional<OrgTree> OrgTree::build(const std::vector<OrgRecord>& records,
@@ -297,6 +361,40 @@ const OrgNode* OrgTree::by_group(std::string_view channel, std::string_view chat
     return st.groups[j].channel == channel && st.groups[j].chat_id == chat_id;
   });
   return g == FlatIndex::npos ? nullptr : &nodes_[st.group_owner[g]];
+}
+
+std::vector<const OrgNode*> OrgTree::with_asset(std::string_view key) const {
+  const auto has = [&](uint32_t j) {
+    for (const auto& list : {nodes_[j].feeders, nodes_[j].transformers})
+      for (std::string_view a : list)
+        if (asset_key(a) == key) return true;
+    return false;
+  };
+  prepare_lookups();
+  std::vector<const OrgNode*> out;
+  for (uint32_t j : range_of(storage_->by_asset, key_hash(key), has)) out.push_back(&nodes_[j]);
+  return out;
+}
+
+std::vector<const OrgNode*> OrgTree::named(std::string_view name) const {
+  prepare_lookups();
+  std::vector<const OrgNode*> out;
+  for (uint32_t j : range_of(storage_->by_name, key_hash(name),
+                             [&](uint32_t k) { return nodes_[k].name == name; }))
+    out.push_back(&nodes_[j]);
+  return out;
+}
+
+std::vector<const OrgNode*> OrgTree::departments() const {
+  std::vector<const OrgNode*> out;
+  for (uint32_t j : storage_->departments) out.push_back(&nodes_[j]);
+  return out;
+}
+
+std::vector<const OrgNode*> OrgTree::roots() const {
+  std::vector<const OrgNode*> out;
+  for (uint32_t j : storage_->roots) out.push_back(&nodes_[j]);
+  return out;
 }
 
 size_t OrgTree::index_of(const OrgNode& node) const {

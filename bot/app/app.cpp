@@ -397,6 +397,8 @@ int serve(const std::string& config_file, const std::string& port_file) {
   auto knowledge = std::make_shared<knowledge::Knowledge>(
       knowledge::Knowledge{std::make_shared<const OrgTree>(std::move(*tree)), loaded->rules,
                            loaded->templates, loaded->grammar});
+  // The tree's asset and name indexes, off the start's path, before an outage needs them.
+  std::thread([tree = knowledge->tree] { tree->prepare_lookups(); }).detach();
   std::unique_ptr<api::MediaRoute> media_route;
   auto tconfig = ticket_config(cfg.tickets);
   if (media_files) {

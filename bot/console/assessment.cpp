@@ -119,8 +119,7 @@ HttpResponse ConsoleApi::assessment(Call& c, std::string_view format) {
   if (me != nullptr) {
     below = tree.children(*me);
   } else {
-    for (const auto& n : tree.nodes())
-      if (n.parent.empty()) below.push_back(&n);  // the whole tree: its streets
+    below = tree.roots();  // the whole tree: its streets
   }
   for (const OrgNode* ch : below)
     if (ch->level != Level::building) children.push_back(row_of(ch->id, *from, *to));

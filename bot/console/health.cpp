@@ -75,8 +75,7 @@ HttpResponse ConsoleApi::org(Call& c) {
   const auto& tree = *c.k->tree;
   std::vector<const OrgNode*> shown;
   if (id.empty()) {
-    for (const auto& n : tree.nodes())
-      if (n.parent.empty()) shown.push_back(&n);
+    shown = tree.roots();
   } else {
     if (!c.scope.node(id)) return json_error(403, "out_of_scope", "node");
     const OrgNode* n = tree.find(id);

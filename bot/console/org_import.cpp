@@ -12,6 +12,7 @@
 #include <array>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace gridbot::console {
 namespace {
@@ -201,6 +202,7 @@ void ConsoleApi::org_import(Call& c, bool apply, Reply& reply) {
               json_error(409, "stale", "the org changed since the preview: preview again"));
         // Durable now: the running server answers from the new tree, as after a restart.
         swap_.apply([next](knowledge::Knowledge& k) { k.tree = next; });
+        std::thread([next] { next->prepare_lookups(); }).detach();  // off the request's path
         reply(json_response(200, body));
       });
 }

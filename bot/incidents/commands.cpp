@@ -31,8 +31,8 @@ std::vector<IncidentUpdate*> pending(Incident& inc) {
 std::vector<GroupRef> author_groups(const OrgTree& tree, const IncidentUpdate& u,
                                     const Incident& inc) {
   std::vector<GroupRef> out;
-  for (const auto& n : tree.nodes()) {
-    if (n.level != Level::department) continue;
+  for (const OrgNode* d : tree.departments()) {
+    const OrgNode& n = *d;
     for (const auto& h : n.heads) {
       if (h.user_id != u.author_id) continue;
       for (const auto& g : n.groups)

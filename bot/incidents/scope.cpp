@@ -8,34 +8,18 @@
 namespace gridbot::incidents {
 namespace {
 
-// "10kV沙河线", "10KV沙河线", "10千伏沙河线" and "沙河线" name the same feeder.
-std::string asset_key(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  for (std::string_view prefix : {"10kv", "10千伏", "10 kv"})
-    if (out.rfind(prefix, 0) == 0) return out.substr(prefix.size());
-  return out;
-}
-
-bool has_asset(const OrgNode& n, const std::string& key) {
-  for (const auto& f : n.feeders)
-    if (asset_key(f) == key) return true;
-  for (const auto& t : n.transformers)
-    if (asset_key(t) == key) return true;
-  return false;
-}
-
 // The nodes a term names (each to be taken with its subtree); *ambiguous when a name is shared.
+// Each way of naming is a look-up in the tree (a node id, an asset's key, a name), so the cost
+// follows the answer, not the size of the org.
 std::vector<const OrgNode*> match(const OrgTree& tree, const std::string& term, bool* ambiguous) {
   *ambiguous = false;
   if (const OrgNode* n = tree.find(term); n && n->level != Level::department) return {n};
-  std::vector<const OrgNode*> out;
-  const std::string key = asset_key(term);
-  for (const auto& n : tree.nodes())
-    if (n.level != Level::department && has_asset(n, key)) out.push_back(&n);
+  const auto not_department = [](const OrgNode* n) { return n->level == Level::department; };
+  std::vector<const OrgNode*> out = tree.with_asset(asset_key(term));
+  std::erase_if(out, not_department);
   if (!out.empty()) return out;
-  for (const auto& n : tree.nodes())
-    if (n.level != Level::department && n.name == term) out.push_back(&n);
+  out = tree.named(term);
+  std::erase_if(out, not_department);
   if (out.size() > 1) {
     *ambiguous = true;
     return {};
@@ -73,12 +57,10 @@ ScopeResult resolve_scope(const OrgTree& tree, const std::vector<std::string>& t
     for (const OrgNode* n : nodes) collect_buildings(tree, *n, &found);
   }
   // Tree order, each building once: the same estate named twice (feeder + 台区) is one target.
-  std::unordered_set<const OrgNode*> seen;
-  std::vector<const OrgNode*> buildings;
-  std::unordered_set<const OrgNode*> wanted(found.begin(), found.end());
-  for (const auto& n : tree.nodes())
-    if (wanted.count(&n) != 0 && seen.insert(&n).second) buildings.push_back(&n);
-  r.buildings = std::move(buildings);
+  // The nodes are one array in tree order, so their addresses sort that way.
+  std::sort(found.begin(), found.end(), std::less<const OrgNode*>());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  r.buildings = std::move(found);
 
   std::vector<const OrgNode*> grids;
   std::unordered_set<const OrgNode*> grid_seen;

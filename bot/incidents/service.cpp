@@ -176,12 +176,13 @@ void IncidentService::ask_review(Ctx& c, const Incident& inc, const IncidentUpda
                        [](const Head& h) { return h.role == Role::controller; });
   };
   bool owner_found = false;
-  for (const auto& n : c.k->tree->nodes())
-    if (n.level == Level::department && has_controller(n) &&
-        std::find(n.categories.begin(), n.categories.end(), category) != n.categories.end())
+  const auto departments = c.k->tree->departments();
+  for (const OrgNode* n : departments)
+    if (has_controller(*n) &&
+        std::find(n->categories.begin(), n->categories.end(), category) != n->categories.end())
       owner_found = true;
-  for (const auto& n : c.k->tree->nodes()) {
-    if (n.level != Level::department) continue;
+  for (const OrgNode* d : departments) {
+    const OrgNode& n = *d;
     if (owner_found &&
         std::find(n.categories.begin(), n.categories.end(), category) == n.categories.end())
       continue;

@@ -84,8 +84,8 @@ std::string move(Work& w, const ParsedCommand& cmd, Ticket& t) {
   const std::string note = space == std::string::npos ? "" : cmd.note.substr(space + 1);
   if (target.empty()) return "need_target";
   if (k.grammar->is_property_word(target)) return to_property(w, t, note);
-  for (const auto& n : k.tree->nodes())
-    if (n.level == Level::department && (n.dept == target || n.name == target || n.id == target)) {
+  for (const OrgNode* d : k.tree->departments())
+    if (const OrgNode& n = *d; n.dept == target || n.name == target || n.id == target) {
       t.status = TicketStatus::transferred;
       hand_over(w, t, n,
                 note.empty() ? w.render("why.transferred", {{"node", w.node->name}}) : note);

@@ -224,11 +224,10 @@ const OrgNode* owner_for(const OrgTree& tree, const OrgNode& building, Tier tier
 }
 
 const OrgNode* department_for(const OrgTree& tree, const std::string& category) {
-  for (const auto& n : tree.nodes())
-    if (n.level == Level::department &&
-        std::find(n.categories.begin(), n.categories.end(), category) != n.categories.end() &&
-        !n.groups.empty())
-      return &n;
+  for (const OrgNode* n : tree.departments())
+    if (std::find(n->categories.begin(), n->categories.end(), category) != n->categories.end() &&
+        !n->groups.empty())
+      return n;
   return nullptr;
 }
 

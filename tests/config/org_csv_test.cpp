@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace gridbot;
 using namespace gridbot::config;
 
@@ -205,4 +207,80 @@ TEST_CASE("a tree with a duplicate id or a group claimed twice is refused naming
   REQUIRE(errors.size() == 2);
   CHECK(errors[0] == "node t: group bridge:r1 already belongs to node s");
   CHECK(errors[1] == "node s: duplicate id");
+}
+
+// The tree's look-ups (by asset key, by name, the departments, the tops) give what a walk over
+// every node gives, in the same order, on a random tree with shared names and assets.
+TEST_CASE("the tree's asset, name, department and top look-ups equal a walk over every node",
+          "[org]") {
+  std::mt19937 rng(7);
+  std::vector<OrgRecord> records;
+  const std::vector<std::string> feeders = {"10kV沙河线", "10KV沙河线", "沙河线", "10千伏东风线",
+                                            "东风线",     "Ab线",       "aB线"};
+  const std::vector<std::string> names = {"1栋", "2栋", "3栋", "幸福里", "东区"};
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto node = [](std::string id, Level level, std::string name, std::string parent) {
+    OrgRecord r;
+    r.id = std::move(id), r.level = level, r.name = std::move(name), r.parent = std::move(parent);
+    return r;
+  };
+  for (int s = 0; s < 3; ++s) {
+    records.push_back(node("s" + std::to_string(s), Level::street, pick(names), ""));
+    for (int g = 0; g < 4; ++g) {
+      const std::string grid = "s" + std::to_string(s) + "g" + std::to_string(g);
+      records.push_back(node(grid, Level::grid, pick(names), "s" + std::to_string(s)));
+      for (int b = 0; b < 6; ++b) {
+        OrgRecord r = node(grid + "b" + std::to_string(b), Level::building, pick(names), grid);
+        for (auto k = rng() % 3; k > 0; --k) r.feeders.push_back(pick(feeders));
+        if (rng() % 2) r.transformers.push_back(pick(feeders) + "台区");
+        if (rng() % 3 == 0) r.transformers.push_back(pick(feeders));
+        records.push_back(r);
+      }
+    }
+  }
+  records.push_back(node("dep-power", Level::department, "供电公司", ""));
+  records.push_back(node("dep-water", Level::department, "幸福里", "s1"));
+  records.back().feeders = {"沙河线"};
+  std::vector<std::string> errors;
+  const auto tree = OrgTree::build(records, &errors);
+  REQUIRE(tree);
+  REQUIRE(errors.empty());
+
+  std::vector<std::string> keys;
+  for (const auto& f : feeders) keys.push_back(asset_key(f)), keys.push_back(f);
+  keys.push_back(asset_key("沙河线台区"));
+  keys.push_back("没有这条线");
+  size_t found = 0;
+  for (const auto& key : keys) {
+    INFO(key);
+    std::vector<const OrgNode*> want;
+    for (const auto& n : tree->nodes()) {
+      bool has = false;
+      for (const auto& list : {n.feeders, n.transformers})
+        for (std::string_view a : list) has = has || asset_key(a) == key;
+      if (has) want.push_back(&n);
+    }
+    CHECK(tree->with_asset(key) == want);
+    found += want.size();
+  }
+  CHECK(found > 30);
+  CHECK(asset_key("10kV沙河线") == "沙河线");
+  CHECK(asset_key("10千伏沙河线") == "沙河线");
+  CHECK(asset_key("Ab线") == asset_key("aB线"));
+  for (const auto& name : {"1栋", "幸福里", "供电公司", "无此名"}) {
+    INFO(name);
+    std::vector<const OrgNode*> want;
+    for (const auto& n : tree->nodes())
+      if (n.name == name) want.push_back(&n);
+    CHECK(tree->named(name) == want);
+  }
+  std::vector<const OrgNode*> departments, roots;
+  for (const auto& n : tree->nodes()) {
+    if (n.level == Level::department) departments.push_back(&n);
+    if (n.parent.empty()) roots.push_back(&n);
+  }
+  CHECK(tree->departments() == departments);
+  CHECK(departments.size() == 2);
+  CHECK(tree->roots() == roots);
+  CHECK(roots.size() == 4);  // three streets and the top-level department
 }
