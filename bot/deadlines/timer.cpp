@@ -1,5 +1,6 @@
 #include "bot/deadlines/timer.hpp"
 
+#include "base/common/calendar.hpp"
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
@@ -21,10 +22,16 @@ int Timer::run_due() {
   } catch (const store::ReadError& e) {
     log::warn({"deadlines", {}}, "deadlines: digest figures not read ahead: {}", e.what());
   }
+  const auto knowledge = tickets_.knowledge();
+  const int64_t day = local_day_start(now, tickets_.config().utc_offset_ms);
+  const bool same_tree = !digests_tree_.expired() && !digests_tree_.owner_before(knowledge->tree) &&
+                         !knowledge->tree.owner_before(digests_tree_);
+  const bool schedule = !same_tree || day != digests_day_;
   auto ec = store_.write_sync([&](store::WriteTx& tx) {
-    schedule_digests(tickets_, tx, now);
+    if (schedule) schedule_digests(tickets_, tx, now);
     fired = fire_due(tickets_, tx, now, digests);
   });
+  if (!ec && schedule) digests_tree_ = knowledge->tree, digests_day_ = day;
   if (ec) {
     log::error({"deadlines", {{"result", error_name(ec)}}}, "deadlines: store write failed: {}",
                ec.message());

@@ -7,6 +7,8 @@
 #include "bot/store/store.hpp"
 #include "bot/tickets/service.hpp"
 
+#include <memory>
+
 namespace gridbot::deadlines {
 
 /// Thread safety: start/stop from the owner; run_due from any thread (tests call it directly with a
@@ -32,6 +34,12 @@ class Timer {
   store::Store& store_;
   const Clock& clock_;
   const int64_t max_sleep_ms_;
+  // When the digests were last scheduled: the tree and the local day. A fired digest schedules
+  // its next day itself, so a community needs scheduling only at a start, when the org changes
+  // (a new community) and, as a safeguard, once a day -- not at every run, where it walked every
+  // node of the tree and asked the store about each community inside the writer's transaction.
+  std::weak_ptr<const OrgTree> digests_tree_;  // weak: an address can be reused, a weak_ptr expires
+  int64_t digests_day_ = -1;
   Worker worker_;
 };
 

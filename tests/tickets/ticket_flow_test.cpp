@@ -313,6 +313,39 @@ TEST_CASE("the daily digest is posted once a day into each community group", "[d
   CHECK(digests == 1);
 }
 
+TEST_CASE("a community added to the org after the start gets its daily digest", "[digest]") {
+  TicketWorld w;
+  gridbot::deadlines::Timer esc(*w.service, *w.store, w.clock);
+  esc.run_due();  // schedules the demo's communities
+  // The org gains a community (with a group), as an import applied while serving does.
+  auto records = w.knowledge->tree->records();
+  const auto community = std::find_if(records.begin(), records.end(), [](const OrgRecord& r) {
+    return r.level == Level::community;
+  });
+  REQUIRE(community != records.end());
+  OrgRecord added = *community;
+  added.id = "cm-added";
+  added.name = "新建社区";
+  added.groups = {{"bridge", "room-added-community"}};
+  added.heads.clear();
+  records.push_back(added);
+  std::vector<std::string> errors;
+  auto tree = OrgTree::build(records, &errors);
+  REQUIRE(tree);
+  auto next = std::make_shared<gridbot::knowledge::Knowledge>(*w.knowledge);
+  next->tree = std::make_shared<const OrgTree>(std::move(*tree));
+  w.service->swap(next);
+  esc.run_due();  // the same day, the new tree
+  w.clock.advance_ms(25 * kHour);
+  esc.run_due();
+  esc.run_due();
+  int added_digests = 0, old_digests = 0;
+  for (const auto& o : w.to("room-added-community")) added_digests += contains(o.text, "DIGEST\n");
+  for (const auto& o : w.to("room-community")) old_digests += contains(o.text, "DIGEST\n");
+  CHECK(added_digests == 1);
+  CHECK(old_digests == 1);
+}
+
 #include "bot/api/router.hpp"
 
 TEST_CASE("the stats and return-visit APIs", "[stats][api]") {
