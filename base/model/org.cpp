@@ -162,7 +162,7 @@ struct OrgTree::Storage {
   std::vector<uint32_t> group_owner;  // group number → node number
   // (hash, node number), sorted: the nodes of an asset key, and of a name, are one range of it
   // (looked up by hash, confirmed by the name); node numbers ascend within it, so tree order.
-  // Made by the first look-up that needs them (index_lookups), once, from any thread.
+  // Made once, from any thread, by prepare_lookups (called by the first look-up that needs them).
   std::vector<std::pair<uint32_t, uint32_t>> by_asset, by_name;
   std::once_flag lookups_once;
   std::vector<uint32_t> departments, roots;

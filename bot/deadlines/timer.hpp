@@ -36,8 +36,8 @@ class Timer {
   const int64_t max_sleep_ms_;
   // When the digests were last scheduled: the tree and the local day. A fired digest schedules
   // its next day itself, so a community needs scheduling only at a start, when the org changes
-  // (a new community) and, as a safeguard, once a day -- not at every run, where it walked every
-  // node of the tree and asked the store about each community inside the writer's transaction.
+  // (a new community) and, as a safeguard, once a day. Scheduling walks every node of the tree and
+  // asks the store about each community inside the writer's transaction: too much for every run.
   std::weak_ptr<const OrgTree> digests_tree_;  // weak: an address can be reused, a weak_ptr expires
   int64_t digests_day_ = -1;
   Worker worker_;
