@@ -2,6 +2,7 @@
 #include "base/common/log.hpp"
 
 #include "base/common/json_writer.hpp"
+#include "base/common/thread_name.hpp"
 #include "base/common/utf8.hpp"
 
 #include <spdlog/sinks/base_sink.h>
@@ -166,6 +167,7 @@ class Flusher {
  public:
   Flusher()
       : thread_([this] {
+          name_this_thread("log-flush");
           std::unique_lock lk(mu_);
           while (!cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return stop_; }))
             logger().flush();

@@ -3,10 +3,14 @@
 // and joins.
 #pragma once
 
+#include "base/common/thread_name.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -15,8 +19,13 @@ namespace gridbot {
 /// Thread safety: post() and stop() are safe from any thread but the pool's own.
 class TaskPool {
  public:
-  explicit TaskPool(int threads) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  /// `name`: its threads' name (name_this_thread).
+  TaskPool(int threads, std::string_view name) {
+    for (int i = 0; i < threads; ++i)
+      threads_.emplace_back([this, name = std::string(name)] {
+        name_this_thread(name);
+        loop();
+      });
   }
   ~TaskPool() { stop(); }
   TaskPool(const TaskPool&) = delete;

@@ -3,10 +3,13 @@
 // inbox janitor are steps on it; stop() wakes the sleep and joins.
 #pragma once
 
+#include "base/common/thread_name.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace gridbot {
@@ -22,9 +25,12 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
   ~Worker() { stop(); }
 
-  /// `first_sleep`: how long to wait before the first step (zero: run it at once).
-  void start(Step step, std::chrono::milliseconds first_sleep = std::chrono::milliseconds(0)) {
-    thread_ = std::thread([this, step = std::move(step), first_sleep] {
+  /// `name`: the thread's name (name_this_thread); `first_sleep`: how long to wait before the
+  /// first step (zero: run it at once).
+  void start(std::string name, Step step,
+             std::chrono::milliseconds first_sleep = std::chrono::milliseconds(0)) {
+    thread_ = std::thread([this, name = std::move(name), step = std::move(step), first_sleep] {
+      name_this_thread(name);
       std::unique_lock lk(mu_);
       auto sleep = first_sleep;
       while (!stopping_) {

@@ -132,36 +132,37 @@ class ClientTransport final : public delivery::Transport {
 void start_janitor(Worker& worker, store::Store& store, const Clock& clock, int64_t retention_days,
                    int64_t finished_days, const media::MediaFiles* files,
                    int64_t media_retention_days) {
-  worker.start([&store, &clock, retention_days, finished_days, files, media_retention_days] {
-    const int64_t now = clock.now_ms();
-    const int64_t before = now - retention_days * 86'400'000;
-    store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
-    // Finished clocks and answered questions in batches, each its own short write.
-    constexpr int kBatch = 5000;
-    for (int64_t gone = kBatch; gone >= kBatch;) {
-      gone = 0;
-      const auto ec = store.write_sync([&](store::WriteTx& tx) {
-        gone = tx.prune_finished(now - finished_days * 86'400'000, kBatch);
+  worker.start(
+      "janitor", [&store, &clock, retention_days, finished_days, files, media_retention_days] {
+        const int64_t now = clock.now_ms();
+        const int64_t before = now - retention_days * 86'400'000;
+        store.write([before](store::WriteTx& tx) { tx.prune_inbox(before); }, nullptr);
+        // Finished clocks and answered questions in batches, each its own short write.
+        constexpr int kBatch = 5000;
+        for (int64_t gone = kBatch; gone >= kBatch;) {
+          gone = 0;
+          const auto ec = store.write_sync([&](store::WriteTx& tx) {
+            gone = tx.prune_finished(now - finished_days * 86'400'000, kBatch);
+          });
+          if (ec) break;
+        }
+        // Media past their retention: rows marked, then the files no stored row names any more.
+        if (files != nullptr)
+          for (size_t gone = kBatch; gone >= static_cast<size_t>(kBatch);) {
+            std::vector<std::string> shas;
+            const auto ec = store.write_sync([&](store::WriteTx& tx) {
+              shas = tx.expire_media(now - media_retention_days * 86'400'000, kBatch);
+            });
+            if (ec) break;
+            for (const auto& sha : shas) files->remove(sha);
+            gone = shas.size();
+          }
+        // Console sessions past any expiry (the longest is a day's idle limit or a month's age).
+        const int64_t sessions_before = now - 31 * 86'400'000LL;
+        store.write([sessions_before](store::WriteTx& tx) { tx.prune_sessions(sessions_before); },
+                    nullptr);
+        return std::chrono::milliseconds(std::chrono::hours(1));
       });
-      if (ec) break;
-    }
-    // Media past their retention: rows marked, then the files no stored row names any more.
-    if (files != nullptr)
-      for (size_t gone = kBatch; gone >= static_cast<size_t>(kBatch);) {
-        std::vector<std::string> shas;
-        const auto ec = store.write_sync([&](store::WriteTx& tx) {
-          shas = tx.expire_media(now - media_retention_days * 86'400'000, kBatch);
-        });
-        if (ec) break;
-        for (const auto& sha : shas) files->remove(sha);
-        gone = shas.size();
-      }
-    // Console sessions past any expiry (the longest is a day's idle limit or a month's age).
-    const int64_t sessions_before = now - 31 * 86'400'000LL;
-    store.write([sessions_before](store::WriteTx& tx) { tx.prune_sessions(sessions_before); },
-                nullptr);
-    return std::chrono::milliseconds(std::chrono::hours(1));
-  });
 }
 
 }  // namespace
@@ -426,7 +427,7 @@ int serve(const std::string& config_file, const std::string& port_file) {
   inbox.set_analyser(
       [&tickets](InboundMessage& m) { m.analysis = knowledge::analyse(tickets.knowledge(), m); });
   // Answers that read (待办, 统计) are read here, before the write, never by the writer.
-  TaskPool answer_reads(2);
+  TaskPool answer_reads(2, "answer-reads");
   inbox.set_preparer({[&tickets](const InboundMessage& m) { return tickets.answer_needs_reads(m); },
                       [&tickets, &store](InboundMessage& m) { tickets.prepare_answer(m, *store); },
                       &answer_reads});

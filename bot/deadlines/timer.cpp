@@ -46,7 +46,7 @@ int Timer::run_due() {
 
 void Timer::start() {
   run_due();  // deadlines that fell due while we were down fire once, now
-  worker_.start([this] { return step(); });
+  worker_.start("deadlines", [this] { return step(); });
 }
 
 std::chrono::milliseconds Timer::step() {

@@ -16,6 +16,7 @@ using adapters::ConfirmationOutcome;
 void ConfirmationPoller::start() {
   const auto period = std::chrono::milliseconds(cfg_.confirm_poll_ms);
   worker_.start(
+      "confirm",
       [this, period] {
         Counts c;
         try {

@@ -6,6 +6,7 @@
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
+#include "base/common/thread_name.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -79,7 +80,10 @@ void Outbox::start() {
     for (const auto& item : pending) add_locked(item);
   }
   log::info("outbox: {} pending rows resumed", pending.size());
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("outbox");
+    run();
+  });
 }
 
 void Outbox::on_committed(const std::vector<OutboxItem>& items) {

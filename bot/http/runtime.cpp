@@ -2,6 +2,7 @@
 #include "bot/http/runtime_impl.hpp"
 
 #include "base/common/log.hpp"
+#include "base/common/thread_name.hpp"
 
 #include <csignal>
 #include <pthread.h>
@@ -25,6 +26,7 @@ void Runtime::start(int threads) {
   impl_->guard.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < threads; ++i)
     impl_->threads.emplace_back([this] {
+      name_this_thread("io");
       for (;;) {
         try {
           impl_->ioc.run();

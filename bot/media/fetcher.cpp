@@ -25,7 +25,7 @@ Fetcher::Fetcher(FetcherOptions options, const channels::ChannelTable& channels,
 Fetcher::~Fetcher() { stop(); }
 
 void Fetcher::start() {
-  worker_.start([this] {
+  worker_.start("media-fetch", [this] {
     try {
       step();
     } catch (const store::ReadError& e) {

@@ -12,10 +12,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <csignal>
 #include <future>
 #include <set>
+#include <string>
 #include <stdexcept>
 #include <thread>
 
@@ -75,6 +77,30 @@ TEST_CASE("the inbox dedupes on channel, chat and message id", "[store]") {
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].message.text == "3栋2单元楼道灯坏了");
   CHECK(rows[0].message.mentions == std::vector<std::string>{"wxid_bot", "wxid_b"});
+}
+
+// An operator's `top -H` and a profile tell the writer, its fsync and checkpoint threads apart.
+TEST_CASE("the store's threads carry their names", "[store]") {
+  auto names = [] {
+    std::multiset<std::string> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      out.insert(name);
+    }
+    return out;
+  };
+  test::TempDir dir;
+  const auto before = names();
+  auto store = open(dir);
+  const auto during = names();
+  for (const char* name : {"store-writer", "store-fsync", "store-ckpt"})
+    CHECK(during.count(name) == before.count(name) + 1);
+  store.reset();
+  const auto after = names();
+  for (const char* name : {"store-writer", "store-fsync", "store-ckpt"})
+    CHECK(after.count(name) == before.count(name));
 }
 
 TEST_CASE("committed data survives closing and reopening the file", "[store]") {

@@ -30,7 +30,8 @@ struct TicketWorld {
   std::unique_ptr<gridbot::tickets::TicketService> service;
   std::unique_ptr<gridbot::intake::Inbox> pipeline;
   // As the server does: answers that read (待办, 统计) are read before the write.
-  std::unique_ptr<gridbot::TaskPool> answer_reads = std::make_unique<gridbot::TaskPool>(2);
+  std::unique_ptr<gridbot::TaskPool> answer_reads =
+      std::make_unique<gridbot::TaskPool>(2, "answer-reads");
   /// Runs just before such a read (a test holds it to show that nothing waits on it).
   std::function<void()> before_read;
   int seq = 0;

@@ -5,6 +5,7 @@
 #include "base/common/errors.hpp"
 #include "base/common/log.hpp"
 #include "base/common/metrics.hpp"
+#include "base/common/thread_name.hpp"
 #include "bot/store/sqlite/account_statements.hpp"
 #include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/schema.hpp"
@@ -68,9 +69,18 @@ class SqliteStore final : public Store {
     savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
     release_ = std::make_unique<SQLite::Statement>(writer_db_, "RELEASE job");
     rollback_to_ = std::make_unique<SQLite::Statement>(writer_db_, "ROLLBACK TO job");
-    writer_ = std::thread([this] { writer_loop(); });
-    syncer_ = std::thread([this] { sync_loop(); });
-    checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    writer_ = std::thread([this] {
+      name_this_thread("store-writer");
+      writer_loop();
+    });
+    syncer_ = std::thread([this] {
+      name_this_thread("store-fsync");
+      sync_loop();
+    });
+    checkpointer_ = std::thread([this] {
+      name_this_thread("store-ckpt");
+      checkpoint_loop();
+    });
   }
   ~SqliteStore() override { close(); }
 
