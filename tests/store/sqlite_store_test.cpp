@@ -94,9 +94,16 @@ TEST_CASE("the store's threads carry their names", "[store]") {
   test::TempDir dir;
   const auto before = names();
   auto store = open(dir);
-  const auto during = names();
-  for (const char* name : {"store-writer", "store-fsync", "store-ckpt"})
-    CHECK(during.count(name) == before.count(name) + 1);
+  // Each thread names itself as it starts: wait for them (bounded).
+  const auto named = [&] {
+    const auto now = names();
+    for (const char* name : {"store-writer", "store-fsync", "store-ckpt"})
+      if (now.count(name) != before.count(name) + 1) return false;
+    return true;
+  };
+  for (int i = 0; i < 200 && !named(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(named());
   store.reset();
   const auto after = names();
   for (const char* name : {"store-writer", "store-fsync", "store-ckpt"})
