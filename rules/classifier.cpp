@@ -367,11 +367,14 @@ Classification classify(const Rules& rules, std::string_view utf8_text) {
     c.category = rules.categories[best].code;
     c.tier = kTierCodes[argmax(
         4, [&](std::size_t t) { return m[kColTier + t] + (t == rules_tier ? tw : 0.0f); })];
-    // The urgency cues stay authoritative: the model may add urgency, never veto a cue.
+    // The cues decide unless the model is all but certain there is no emergency now (a letter
+    // about a standing hazard); otherwise the model may add urgency, never take it away.
+    const bool vetoed = b.urgent_veto > 0 && m[kColUrgent] < -b.urgent_veto;
     c.urgent = model_only ? m[kColUrgent] >= 0
-                          : sc.urgent - rules.urgent_threshold +
-                                    b.urgent * std::max(m[kColUrgent] + b.urgent_offset, 0.0f) >=
-                                0;
+                          : !vetoed && sc.urgent - rules.urgent_threshold +
+                                               b.urgent * std::max(m[kColUrgent] + b.urgent_offset,
+                                                                   0.0f) >=
+                                           0;
   }
   if (s.first_word != SIZE_MAX) {
     c.location = rules.location.extract(s.text, s.first_word, s.last_word);

@@ -92,14 +92,15 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
     out << cv.error << '\n';
     return 1;
   }
-  char head[200];
+  char head[320];
   std::snprintf(head, sizeof head,
                 "%d-fold cross-validation, %zu messages; blend report %g category %g tier_rule %g "
-                "tier_default %g urgent %g urgent_offset %g\n",
+                "tier_default %g urgent %g urgent_offset %g urgent_veto %g\n",
                 folds, rows.size(), static_cast<double>(o.blend.report),
                 static_cast<double>(o.blend.category), static_cast<double>(o.blend.tier_rule),
                 static_cast<double>(o.blend.tier_default), static_cast<double>(o.blend.urgent),
-                static_cast<double>(o.blend.urgent_offset));
+                static_cast<double>(o.blend.urgent_offset),
+                static_cast<double>(o.blend.urgent_veto));
   out << head;
   out << format_metrics("keyword rules alone (tuned on all files: not an estimate)", cv.rules_only);
   out << format_metrics("model alone (trained on the other folds)", cv.model_only);

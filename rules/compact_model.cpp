@@ -19,7 +19,7 @@ namespace {
 constexpr char kMagic[8] = {'g', 'r', 'i', 'd', 'n', 'g', 'r', 'm'};
 // Bumped when build_model() lays out the table differently for the same model.json; a change of
 // the n-gram hash or of the Slot/Row layout is caught without it (hash_check, layout).
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 
 struct Header {
   char magic[8];
@@ -35,9 +35,9 @@ struct Header {
   std::uint64_t row_count;
   std::uint32_t heads;
   std::uint32_t codes_bytes;  // the category codes with their '\n's
-  float blend[6];             // ModelBlend's fields in declaration order
+  float blend[8];  // ModelBlend's fields in declaration order, then a zero to keep 8-byte size
 };
-static_assert(std::is_trivially_copyable_v<Header> && sizeof(Header) == 112);
+static_assert(std::is_trivially_copyable_v<Header> && sizeof(Header) == 120);
 static_assert(std::is_trivially_copyable_v<NgramModel::Slot> &&
               std::is_trivially_copyable_v<NgramModel::Row>);
 
@@ -73,11 +73,12 @@ std::string codes_of(const std::vector<CategoryInfo>& categories) {
 }
 
 void blend_to(const ModelBlend& b, float* out) {
-  const float v[6] = {b.report, b.category, b.tier_rule, b.tier_default, b.urgent, b.urgent_offset};
+  const float v[7] = {b.report, b.category,      b.tier_rule,  b.tier_default,
+                      b.urgent, b.urgent_offset, b.urgent_veto};
   std::memcpy(out, v, sizeof v);
 }
 
-ModelBlend blend_from(const float* v) { return {v[0], v[1], v[2], v[3], v[4], v[5]}; }
+ModelBlend blend_from(const float* v) { return {v[0], v[1], v[2], v[3], v[4], v[5], v[6]}; }
 
 template <class T>
 bool read_array(std::ifstream& in, std::vector<T>& out, std::uint64_t count) {

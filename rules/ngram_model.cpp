@@ -298,6 +298,8 @@ bool parse_model(const std::string& file, const std::string& text, ModelData& ou
       out.blend.urgent = blend_number(src, b->value, "urgent", out.blend.urgent, problems);
       out.blend.urgent_offset =
           blend_number(src, b->value, "urgent_offset", out.blend.urgent_offset, problems);
+      out.blend.urgent_veto =
+          blend_number(src, b->value, "urgent_veto", out.blend.urgent_veto, problems);
     }
   }
   const auto cats = root.FindMember("categories");
@@ -356,14 +358,15 @@ std::string model_json(const ModelData& data) {
   out += "{\n  \"format\": \"";
   out += kFormat;
   out += "\",\n";
-  char buf[200];
+  char buf[320];
   std::snprintf(
       buf, sizeof buf,
       "  \"blend\": {\"report\": %g, \"category\": %g, \"tier_rule\": %g, \"tier_default\": %g, "
-      "\"urgent\": %g, \"urgent_offset\": %g},\n",
+      "\"urgent\": %g, \"urgent_offset\": %g, \"urgent_veto\": %g},\n",
       static_cast<double>(data.blend.report), static_cast<double>(data.blend.category),
       static_cast<double>(data.blend.tier_rule), static_cast<double>(data.blend.tier_default),
-      static_cast<double>(data.blend.urgent), static_cast<double>(data.blend.urgent_offset));
+      static_cast<double>(data.blend.urgent), static_cast<double>(data.blend.urgent_offset),
+      static_cast<double>(data.blend.urgent_veto));
   out += buf;
   out += "  \"categories\": [";
   for (std::size_t i = 0; i < data.categories.size(); ++i) {

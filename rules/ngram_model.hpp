@@ -49,6 +49,11 @@ struct ModelBlend {
   /// costs more than a false alarm a person dismisses (docs/rules-evaluation.md, "The urgent
   /// offset").
   float urgent_offset = 0;
+  /// When the model's urgent logit is below -urgent_veto, the urgency cues are overruled: a
+  /// letter about a chimney's black smoke or a lift that trapped people last year names the same
+  /// danger words as an emergency, and the model, trained on such letters, is sure it is none
+  /// (docs/rules.md, "Blend"). 0: no veto, the cues stay authoritative.
+  float urgent_veto = 0;
 };
 
 /// Which evidence classify() uses: the shipped answer is `combined`; the others are for eval.

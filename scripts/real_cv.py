@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Two-fold cross-validation on the real development splits (docs/rules-evaluation.md, "Real text").
 
-The rows of tests/data/real_dev.tsv and real_dev_fz.tsv are dealt into two halves by CRC-32 of
-their id % 2. For each half, the model is trained (`GRIDBOT train`) on the synthetic training
+The rows of tests/data/real_dev.tsv, real_dev_fz.tsv and real_dev_dg.tsv are dealt into two
+halves by CRC-32 of their id % 2. For each half, the model is trained (`GRIDBOT train`) on the synthetic training
 files of docs/rules.md "Training" plus the other half of both real splits, and the half is
 classified with the folder's rule files and that model. The answers of both halves are pooled
 per source and scored with eval's definitions (category, tier and location over the gold
@@ -24,7 +24,7 @@ import tempfile
 import zlib
 from collections import Counter
 
-REAL = ["tests/data/real_dev.tsv", "tests/data/real_dev_fz.tsv"]
+REAL = ["tests/data/real_dev.tsv", "tests/data/real_dev_fz.tsv", "tests/data/real_dev_dg.tsv"]
 SKIPPED = ("_dd", "_ee", "_ss", "_tt", "_uu")  # not trained on (docs/rules.md, "Training")
 
 

@@ -474,8 +474,13 @@ TEST_CASE("letters: counted scope, people to hold to account, an official's cond
   CHECK(account.is_report);
   CHECK_FALSE(account.urgent);
   CHECK(of("电梯关人了，快来").urgent);
-  // An official's conduct is the discipline commission's, not the grid's.
-  CHECK_FALSE(of("村主任作风问题严重，村官带头占道").is_report);
+  // An official's conduct is the discipline commission's, not the grid's; a nuisance an official
+  // causes (the road taken by stalls) is still the grid's matter.
+  CHECK_FALSE(of("村主任作风问题严重").is_report);
+  CHECK_FALSE(of("村主任作风问题严重，拿了好处不办事").is_report);
+  const auto stalls = of("村主任作风问题严重，村官带头占道");
+  CHECK(stalls.is_report);
+  CHECK(stalls.category == "vendor");
 }
 
 TEST_CASE("tier: appeals made again and again, in any words, make a matter hard") {

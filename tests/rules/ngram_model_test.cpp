@@ -67,6 +67,18 @@ std::string model_error(const std::string& model_text) {
   return error;
 }
 
+// The shipped keyword rules with `model_text` as their model.json, which must load.
+auto with_model(const std::string& model_text) {
+  ModelDir d;
+  d.write("model.json", model_text);
+  std::string error;
+  auto r = load_rules(d.dir(), &error);
+  INFO(error);
+  REQUIRE(r != nullptr);
+  REQUIRE(r->model != nullptr);
+  return r;
+}
+
 TEST_CASE("the shipped rules carry the model, and a folder without model.json loads without one") {
   std::string error;
   const auto shipped = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
@@ -198,20 +210,13 @@ TEST_CASE("a well-formed small model loads") {
 }
 
 TEST_CASE("blend.urgent_offset is read, written back by model_json and checked") {
-  ModelDir d;
   std::string text = std::string(kHeader) + "  \"ngrams\": {}\n}\n";
   text.replace(text.find("\"urgent\": 1"), 11, "\"urgent\": 1, \"urgent_offset\": 2.5");
-  d.write("model.json", text);
-  std::string error;
-  const auto r = load_rules(d.dir(), &error);
-  INFO(error);
-  REQUIRE(r != nullptr);
-  REQUIRE(r->model != nullptr);
-  CHECK(r->model->blend.urgent_offset == 2.5f);
+  CHECK(with_model(text)->model->blend.urgent_offset == 2.5f);
   ModelData data;
   std::vector<std::string> problems;
   REQUIRE(parse_model("model.json", text, data, problems));
-  CHECK(model_json(data).find("\"urgent_offset\": 2.5}") != std::string::npos);
+  CHECK(model_json(data).find("\"urgent_offset\": 2.5,") != std::string::npos);
   // Absent: 0, the model only ever adds urgency when its own logit is positive.
   ModelData plain;
   REQUIRE(
@@ -219,6 +224,32 @@ TEST_CASE("blend.urgent_offset is read, written back by model_json and checked")
   CHECK(plain.blend.urgent_offset == 0.0f);
   text.replace(text.find("2.5"), 3, "-1");
   CHECK(model_error(text).find("model.json:3: blend.urgent_offset: must be a number within") !=
+        std::string::npos);
+}
+
+// A letter names the danger words of an emergency (black smoke, a lift that trapped people) about
+// a standing hazard; the model, trained on such letters, is then all but certain.
+TEST_CASE("blend.urgent_veto: only a model all but certain of no emergency overrules the cues") {
+  const auto urgent = [](const char* blend_extra, int urgent_weight) {
+    std::string text = std::string(kHeader) + "  \"ngrams\": {\n    \"着火\": [3000, " +
+                       std::to_string(urgent_weight) + ", 0, 0, 0, 0, 0, 0]\n  }\n}\n";
+    text.replace(text.find("\"urgent\": 1"), 11, std::string("\"urgent\": 1") + blend_extra);
+    const Classification c = classify(*with_model(text), "着火了");
+    REQUIRE(c.is_report);
+    return c.urgent;
+  };
+  CHECK(urgent("", -30000));                             // no veto: the cue decides
+  CHECK_FALSE(urgent(", \"urgent_veto\": 12", -30000));  // logit about -45: vetoed
+  CHECK(urgent(", \"urgent_veto\": 12", -3000));         // about -4.6: the cue stands
+  ModelData data;
+  std::vector<std::string> problems;
+  std::string text = std::string(kHeader) + "  \"ngrams\": {}\n}\n";
+  text.replace(text.find("\"urgent\": 1"), 11, "\"urgent\": 1, \"urgent_veto\": 12");
+  REQUIRE(parse_model("model.json", text, data, problems));
+  CHECK(data.blend.urgent_veto == 12.0f);
+  CHECK(model_json(data).find("\"urgent_veto\": 12}") != std::string::npos);
+  text.replace(text.find("12"), 2, "-1");
+  CHECK(model_error(text).find("model.json:3: blend.urgent_veto: must be a number within") !=
         std::string::npos);
 }
 
