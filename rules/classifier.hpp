@@ -87,9 +87,10 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
 
 /// `gridbot train --out MODEL.json FILES...`: trains the n-gram model on every row of the files
 /// (categories as in `rules`) and writes it to `out_path`; the blend weights of the model already
-/// in `rules`, if any, are kept. Returns 0, or 1 when a file cannot be read or written.
+/// in `rules`, if any, are kept. `min_count`: TrainOptions::min_count (`--min-count`). Returns 0,
+/// or 1 when a file cannot be read or written or `min_count` is below 1.
 int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
-              const std::string& out_path, std::ostream& out);
+              const std::string& out_path, std::ostream& out, int min_count = 1);
 
 /// `gridbot compile-model -r DIR`: parses DIR/model.json for the categories of DIR and writes
 /// the compact model (docs/rules.md "The compact model") to `out_path` (empty: DIR/model.bin),

@@ -116,11 +116,17 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
 }
 
 int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
-              const std::string& out_path, std::ostream& out) {
+              const std::string& out_path, std::ostream& out, int min_count) {
+  if (min_count < 1) {
+    out << "--min-count must be 1 or more\n";
+    return 1;
+  }
   std::vector<LabelledRow> rows;
   if (!read_all(tsv_paths, rows, out)) return 1;
   ModelData data;
-  const bool fits = train_fitting(rows, rules, options_for(rules), data, nullptr, [&](double w) {
+  TrainOptions options = options_for(rules);
+  options.min_count = min_count;
+  const bool fits = train_fitting(rows, rules, options, data, nullptr, [&](double w) {
     out << "pruning: n-grams whose weights are all below " << w
         << " dropped to fit the scorer's table of 65,534\n";
   });

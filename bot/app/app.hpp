@@ -34,9 +34,10 @@ int classify(const std::string& rules_dir, bool explain);
 int eval(const std::string& rules_dir, const std::string& tsv);
 /// eval of several files, or with cv_folds > 1 their pooled k-fold cross-validation.
 int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int cv_folds);
-/// Trains the n-gram model on the files and writes it to model_out.
+/// Trains the n-gram model on the files and writes it to model_out (`min_count`: an n-gram is a
+/// feature when at least that many training messages have it).
 int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
-          const std::string& model_out);
+          const std::string& model_out, int min_count);
 
 /// `gridbot compile-model`: writes the compact model (rules_dir/model.bin, or `out`) from
 /// rules_dir/model.json (docs/rules.md "The compact model"). Returns the exit code.

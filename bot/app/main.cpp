@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
   train->add_option("files", train_tsvs, "messages.tsv format")->required();
   train->add_option("--out", model_out, "model file to write (rules/model.json)")->required();
   train->add_option("-r,--rules", rules_dir, "rules folder (categories)")->capture_default_str();
+  int min_count = 1;
+  train
+      ->add_option("--min-count", min_count,
+                   "an n-gram is a feature when at least this many messages have it")
+      ->capture_default_str();
 
   std::string compiled_out;
   auto* compile = cli.add_subcommand(
@@ -113,7 +118,7 @@ int main(int argc, char** argv) {
     if (*cmd) return app::user_change(config, user_name, what, token_label);
   if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
-  if (*train) return app::train(rules_dir, train_tsvs, model_out);
+  if (*train) return app::train(rules_dir, train_tsvs, model_out, min_count);
   if (*compile) return app::compile_model(rules_dir, compiled_out);
   if (*stub) return app::stub(listen, port, secret, port_file, fail_first);
   return 2;

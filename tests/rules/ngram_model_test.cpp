@@ -132,6 +132,36 @@ TEST_CASE("training is deterministic") {
         model_json(train_model(rows, codes(*base), {})));
 }
 
+// `gridbot train --min-count N`: an n-gram seen in fewer messages is no feature, so the model
+// holds fewer n-grams; 0 is refused and writes nothing.
+TEST_CASE("train --min-count drops the n-grams of fewer messages") {
+  std::string error;
+  const auto base = load_rules(ModelDir().dir(), &error);
+  REQUIRE(base != nullptr);
+  const fs::path dir =
+      fs::temp_directory_path() / ("gridbot_min_count_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto count = [&](int min_count) {
+    const std::string out = (dir / ("m" + std::to_string(min_count) + ".json")).string();
+    std::ostringstream log;
+    REQUIRE(run_train(*base, {kCorpus}, out, log, min_count) == 0);
+    ModelData data;
+    std::vector<std::string> problems;
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(parse_model(out, text, data, problems));
+    return data.ngrams.size();
+  };
+  const std::size_t one = count(1), two = count(2);
+  CHECK(two > 0);
+  CHECK(two < one);
+  std::ostringstream log;
+  CHECK(run_train(*base, {kCorpus}, (dir / "m0.json").string(), log, 0) == 1);
+  CHECK(log.str().find("--min-count") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "m0.json"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("the length scale shrinks by the fourth root up to a chat length, then averages") {
   CHECK(ngram::length_scale(16) == Approx(1.0f));
   CHECK(ngram::length_scale(1) == Approx(2.0f));
