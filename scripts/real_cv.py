@@ -2,8 +2,9 @@
 """Two-fold cross-validation on the real development splits (docs/rules-evaluation.md, "Real text").
 
 The rows of tests/data/real_dev.tsv, real_dev_fz.tsv, real_dev_dg.tsv and real_dev_zj.tsv are
-dealt into two halves by CRC-32 of their id % 2. For each half, the model is trained (`GRIDBOT train`) on the synthetic training
-files of docs/rules.md "Training" plus the other half of both real splits, and the half is
+dealt into two halves by CRC-32 of their id % 2. For each half, the model is trained
+(`GRIDBOT train`) on the synthetic training files of docs/rules.md "Training" plus the other half
+of every real split, and the half is
 classified with the folder's rule files and that model. The answers of both halves are pooled
 per source and scored with eval's definitions (category, tier and location over the gold
 reports; a missed report counts as wrong). The blind splits are never read.

@@ -124,6 +124,14 @@ void check_floors(const EvalMetrics& m, const RealFloors& f) {
   CHECK(m.urgent_predicted <= f.urgent_predicted);
 }
 
+// A real development split scored with the shipped rules, held to its floors.
+EvalMetrics check_split(const std::string& file, const RealFloors& f) {
+  const EvalMetrics m = pooled(*shipped_rules(), {("data/" + file).c_str()});
+  INFO(format_metrics(file, m));
+  check_floors(m, f);
+  return m;
+}
+
 TEST_CASE("real letters: the development split keeps its figures, a hazard letter is not urgent") {
   const auto rules = shipped_rules();
   const EvalMetrics dev = pooled(*rules, {"data/real_dev.tsv"});
@@ -138,39 +146,27 @@ TEST_CASE("real letters: the development split keeps its figures, a hazard lette
 // Appeals residents sent to a city's 12345 board (real_dev_fz.tsv); real_blind_fz.tsv gives the
 // estimate.
 TEST_CASE("real appeals: the Fuzhou development split keeps its figures and raises few alarms") {
-  const auto rules = shipped_rules();
-  const EvalMetrics dev = pooled(*rules, {"data/real_dev_fz.tsv"});
-  INFO(format_metrics("real_dev_fz", dev));
-  check_floors(dev, {929, 0.98, 0.90, 0.91, 0.98, 5});
+  check_split("real_dev_fz.tsv", {929, 0.98, 0.90, 0.91, 0.98, 5});
 }
 
 // Posts to Dongguan's public hotline board (real_dev_dg.tsv), half of them not reports (banks,
 // wages, hukou, buying a flat); real_blind_dg.tsv gives the estimate.
 TEST_CASE("real posts: the Dongguan development split keeps its figures and raises few alarms") {
-  const auto rules = shipped_rules();
-  const EvalMetrics dev = pooled(*rules, {"data/real_dev_dg.tsv"});
-  INFO(format_metrics("real_dev_dg", dev));
-  check_floors(dev, {10189, 0.96, 0.89, 0.88, 0.96, 25});
+  const EvalMetrics dev = check_split("real_dev_dg.tsv", {10189, 0.96, 0.89, 0.88, 0.96, 25});
   CHECK(dev.urgent_true >= 6);
 }
 
 // Messages to a province's leaders' board (real_dev_zj.tsv), their bodies cut short by the board;
 // real_blind_zj.tsv gives the estimate.
 TEST_CASE("real messages: the Zhejiang development split keeps its figures") {
-  const auto rules = shipped_rules();
-  const EvalMetrics dev = pooled(*rules, {"data/real_dev_zj.tsv"});
-  INFO(format_metrics("real_dev_zj", dev));
-  check_floors(dev, {1503, 0.97, 0.89, 0.92, 0.93, 3});
+  check_split("real_dev_zj.tsv", {1503, 0.97, 0.89, 0.92, 0.93, 3});
 }
 
 // Messages to two northern cities' boards (real_dev_ne.tsv: heating, relocation, certificates),
 // read for cue families but not trained on (the scorer's table is full, docs/rules.md
 // "Training"); real_blind_ne.tsv gives the estimate.
 TEST_CASE("real messages: the north-east development split keeps its figures") {
-  const auto rules = shipped_rules();
-  const EvalMetrics dev = pooled(*rules, {"data/real_dev_ne.tsv"});
-  INFO(format_metrics("real_dev_ne", dev));
-  check_floors(dev, {7570, 0.85, 0.66, 0.59, 0.91, 12});
+  check_split("real_dev_ne.tsv", {7570, 0.85, 0.66, 0.59, 0.91, 12});
 }
 
 TEST_CASE("splits partition the corpus into two thirds and one third") {
