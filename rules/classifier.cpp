@@ -189,9 +189,8 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     if (hit == nullptr && seen >= 1) hit = m->lookup(h2);
     if (hit == nullptr) hit = m->lookup(h1);
     if (hit != nullptr) {
-      rows[nrows] = hit->row;
+      rows[nrows] = hit->row();
       nrows += keep ? 1 : 0;
-      __builtin_prefetch(m->rows.data() + hit->row);  // for model_heads()
       logit += keep ? hit->report : 0;
     }
     r2 = ngram::rotl(r1, 21);
@@ -259,10 +258,15 @@ void model_heads(const NgramModel& m, const Scratch& s, std::array<float, kMaxHe
   // exact), and each block's sum is widened once into 6 x 4 int32.
   __m128i a[6];
   for (auto& v : a) v = _mm_setzero_si128();
+  // The rows are fetched here, not during the scan, so a message that is not a report never
+  // loads them; kAhead rows in flight hide the table's cache misses.
+  constexpr std::size_t kAhead = 8;
+  for (std::size_t j = 0; j < std::min(s.nrows, kAhead); ++j) __builtin_prefetch(m.row(s.rows[j]));
   for (std::size_t j = 0; j < s.nrows;) {
     const std::size_t end = std::min(s.nrows, j + m.block);
     __m128i x[3] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
     for (; j < end; ++j) {
+      if (j + kAhead < s.nrows) __builtin_prefetch(m.row(s.rows[j + kAhead]));
       const auto* w = reinterpret_cast<const __m128i*>(m.row(s.rows[j]));
       for (int k = 0; k < 3; ++k) x[k] = _mm_add_epi16(x[k], _mm_load_si128(w + k));
     }

@@ -1,6 +1,7 @@
 // Public API of gridbot_rules: load the rule files, classify one message, print and score results.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -87,10 +88,13 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
 
 /// `gridbot train --out MODEL.json FILES...`: trains the n-gram model on every row of the files
 /// (categories as in `rules`) and writes it to `out_path`; the blend weights of the model already
-/// in `rules`, if any, are kept. `min_count`: TrainOptions::min_count (`--min-count`). Returns 0,
-/// or 1 when a file cannot be read or written or `min_count` is below 1.
+/// in `rules`, if any, are kept. `min_count`: TrainOptions::min_count (`--min-count`);
+/// `max_ngrams`: TrainOptions::max_ngrams (`--max-ngrams`; 0: its default). Returns 0, or 1 when
+/// a file cannot be read or written, `min_count` is below 1 or `max_ngrams` above the format's
+/// limit.
 int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
-              const std::string& out_path, std::ostream& out, int min_count = 1);
+              const std::string& out_path, std::ostream& out, int min_count = 1,
+              std::size_t max_ngrams = 0);
 
 /// `gridbot compile-model -r DIR`: parses DIR/model.json for the categories of DIR and writes
 /// the compact model (docs/rules.md "The compact model") to `out_path` (empty: DIR/model.bin),

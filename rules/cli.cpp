@@ -116,9 +116,14 @@ int run_cross_validation(const Rules& rules, const std::vector<std::string>& tsv
 }
 
 int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
-              const std::string& out_path, std::ostream& out, int min_count) {
+              const std::string& out_path, std::ostream& out, int min_count,
+              std::size_t max_ngrams) {
   if (min_count < 1) {
     out << "--min-count must be 1 or more\n";
+    return 1;
+  }
+  if (max_ngrams > NgramModel::kMaxNgrams) {
+    out << "--max-ngrams must be at most " << NgramModel::kMaxNgrams << '\n';
     return 1;
   }
   std::vector<LabelledRow> rows;
@@ -126,9 +131,10 @@ int run_train(const Rules& rules, const std::vector<std::string>& tsv_paths,
   ModelData data;
   TrainOptions options = options_for(rules);
   options.min_count = min_count;
+  if (max_ngrams != 0) options.max_ngrams = max_ngrams;
   const bool fits = train_fitting(rows, rules, options, data, nullptr, [&](double w) {
-    out << "pruning: n-grams whose weights are all below " << w
-        << " dropped to fit the scorer's table of 65,534\n";
+    out << "pruning: n-grams whose weights are all below " << w << " dropped to keep within "
+        << options.max_ngrams << " n-grams\n";
   });
   if (!fits) {
     out << out_path << ": the trained model does not fit the scorer's table\n";

@@ -19,7 +19,7 @@ namespace {
 constexpr char kMagic[8] = {'g', 'r', 'i', 'd', 'n', 'g', 'r', 'm'};
 // Bumped when build_model() lays out the table differently for the same model.json; a change of
 // the n-gram hash or of the Slot/Row layout is caught without it (hash_check, layout).
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 
 struct Header {
   char magic[8];
@@ -97,7 +97,7 @@ bool well_formed(const NgramModel& m) {
   }
   std::size_t empty = 0;
   for (std::size_t i = 0; i < m.slots.size(); ++i) {
-    if (m.slots[i].row >= m.rows.size()) return false;
+    if (m.slots[i].row() >= m.rows.size()) return false;
     if (i < table && m.slots[i].key == 0) ++empty;
   }
   for (std::size_t k = 0; k < NgramModel::kPad; ++k) {
@@ -166,8 +166,10 @@ std::shared_ptr<const NgramModel> read_compact_model(const std::string& path,
   if (h.heads != kColCategory + categories.size() || h.codes_bytes != codes.size()) {
     return fail("compiled for other categories");
   }
-  // Bounds before any allocation: a table of 2 x 65,535 n-grams at most (build_model()).
-  if (h.slot_count > (std::uint64_t{1} << 20) || h.row_count > 0x10000 ||
+  // Bounds before any allocation: rows of NgramModel::kMaxNgrams n-grams and the "unknown" row,
+  // in a table at most twice as large rounded up to a power of two (build_model()), plus kPad.
+  constexpr std::uint64_t kMaxRows = NgramModel::kMaxNgrams + 1;
+  if (h.slot_count > (std::uint64_t{1} << 21) + NgramModel::kPad || h.row_count > kMaxRows ||
       size != sizeof h + h.slot_count * sizeof(NgramModel::Slot) +
                   h.row_count * sizeof(NgramModel::Row) + h.heads * sizeof(std::int32_t) +
                   h.codes_bytes) {

@@ -203,8 +203,11 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
     }
     nodes[i].suffix = it->second;
   }
-  if (nodes.size() >= 0xFFFF) {
-    if (problems) problems->push_back("model: at most 65534 n-grams with their suffixes");
+  if (nodes.size() > NgramModel::kMaxNgrams) {
+    if (problems) {
+      problems->push_back("model: at most " + std::to_string(NgramModel::kMaxNgrams) +
+                          " n-grams with their suffixes");
+    }
     return nullptr;
   }
   // Cumulative rows, shortest keys first: an n-gram's row is its weights plus its suffix's row.
@@ -246,16 +249,20 @@ std::shared_ptr<const NgramModel> build_model(const ModelData& data,
       continue;
     }
     const std::uint64_t h = nodes[n].hash;
-    const auto fp = static_cast<std::uint32_t>(h >> 32) | 1u;
+    const std::uint32_t fp = NgramModel::fingerprint(h);
+    const auto same = [&](const NgramModel::Slot& s) {
+      return (s.key & NgramModel::kFingerprintMask) == fp;
+    };
     std::uint64_t i = h & m->mask;
-    while (m->slots[i].key != 0 && m->slots[i].key != fp) i = (i + 1) & m->mask;
-    if (m->slots[i].key == fp) {
+    while (m->slots[i].key != 0 && !same(m->slots[i])) i = (i + 1) & m->mask;
+    if (same(m->slots[i])) {
       if (problems) problems->push_back("ngram \"" + key + "\": same hash as another n-gram");
       ok = false;
       continue;
     }
-    m->slots[i] = {fp, static_cast<std::int16_t>(sum[n][kColReport]),
-                   static_cast<std::uint16_t>(m->rows.size())};
+    const auto row = static_cast<std::uint32_t>(m->rows.size());
+    m->slots[i] = {fp | row >> 16, static_cast<std::int16_t>(sum[n][kColReport]),
+                   static_cast<std::uint16_t>(row & 0xFFFF)};
     m->rows.push_back(r);
   }
   for (std::size_t k = 0; k < NgramModel::kPad; ++k) m->slots[slots + k] = m->slots[k];

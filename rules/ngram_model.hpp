@@ -82,11 +82,20 @@ struct ModelData {
 struct NgramModel {
   /// One slot of the hash table, 8 bytes. The report weight sits in the slot, so that a message
   /// that is not a report never reads the weight rows.
+  /// The key's high 28 bits are the n-gram's fingerprint (never 0: bit 4 is set), its low 4
+  /// bits the high bits of the row index; so 8 bytes address up to 2^20 rows.
   struct Slot {
-    std::uint32_t key = 0;    ///< fingerprint of the n-gram, 0 = empty
-    std::int16_t report = 0;  ///< the (cumulative) report weight, integer as in model.json
-    std::uint16_t row = 0;    ///< its row in weights (row 0 is all zero: "unknown")
+    std::uint32_t key = 0;      ///< fingerprint | row >> 16, 0 = empty
+    std::int16_t report = 0;    ///< the (cumulative) report weight, integer as in model.json
+    std::uint16_t row_low = 0;  ///< its row in weights, low 16 bits (row 0: all zero, "unknown")
+    std::uint32_t row() const { return row_low | (key & ~kFingerprintMask) << 16; }
   };
+  static constexpr std::uint32_t kFingerprintMask = 0xFFFFFFF0u;
+  /// The most n-grams (with their suffixes) a table can hold: 20-bit rows, row 0 reserved.
+  static constexpr std::size_t kMaxNgrams = (std::size_t{1} << 20) - 2;
+  static std::uint32_t fingerprint(std::uint64_t h) {
+    return (static_cast<std::uint32_t>(h >> 32) & kFingerprintMask) | 0x10u;
+  }
   /// One row of head weights, 48 bytes: head column c (c >= 1) is w[c - 1]; columns past
   /// `heads` are zero.
   struct alignas(16) Row {
@@ -106,10 +115,10 @@ struct NgramModel {
   /// kPad + 1 probes of a linear probe are read at once without wrapping.
   static constexpr std::size_t kPad = 3;
   const Slot* lookup(std::uint64_t h) const {
-    const auto key = static_cast<std::uint32_t>(h >> 32) | 1u;
+    const std::uint32_t key = fingerprint(h);
     std::uint64_t i = h & mask;
     // The home slot answers most probes (load <= 1/2): its key is the fingerprint or empty.
-    if (const Slot& home = slots[i]; home.key == key) {
+    if (const Slot& home = slots[i]; (home.key & kFingerprintMask) == key) {
       return &home;
     } else if (home.key == 0) {
       return nullptr;
@@ -122,12 +131,16 @@ struct NgramModel {
     const __m128i a = _mm_loadu_si128(p);
     const __m128i b = _mm_loadu_si128(p + 1);
     const __m128i fp = _mm_set1_epi32(static_cast<int>(key));
+    const __m128i fm = _mm_set1_epi32(static_cast<int>(kFingerprintMask));
     const __m128i zero = _mm_setzero_si128();
     const auto bits = [](__m128i x, __m128i y) {
       return static_cast<std::uint32_t>(_mm_movemask_epi8(x)) |
              static_cast<std::uint32_t>(_mm_movemask_epi8(y)) << 16;
     };
-    const std::uint32_t hit = bits(_mm_cmpeq_epi32(a, fp), _mm_cmpeq_epi32(b, fp)) & 0x01010101u;
+    // Keys are compared under the mask: their low bits are the row's, not the fingerprint's.
+    const std::uint32_t hit =
+        bits(_mm_cmpeq_epi32(_mm_and_si128(a, fm), fp), _mm_cmpeq_epi32(_mm_and_si128(b, fm), fp)) &
+        0x01010101u;
     const std::uint32_t empty = bits(_mm_cmpeq_epi32(a, zero), _mm_cmpeq_epi32(b, zero));
     const std::uint32_t stop = hit | (empty & 0x01010101u);  // byte 0 of each slot's key
     if (stop != 0) [[likely]] {
@@ -138,14 +151,14 @@ struct NgramModel {
 #endif
     for (;; i = (i + 1) & mask) {
       const Slot& s = slots[i];
-      if (s.key == key) return &s;
+      if ((s.key & kFingerprintMask) == key) return &s;
       if (s.key == 0) return nullptr;
     }
   }
   /// The weight row of the n-gram with hash `h`, or 0 when the model does not know it.
   std::uint32_t find(std::uint64_t h) const {
     const Slot* s = lookup(h);
-    return s == nullptr ? 0 : s->row;
+    return s == nullptr ? 0 : s->row();
   }
   const std::int16_t* row(std::uint32_t r) const { return rows[r].w; }
 };

@@ -182,7 +182,8 @@ bool train_fitting(const std::vector<LabelledRow>& rows, const Rules& rules, Tra
       if (on_prune) on_prune(options.min_weight);
     }
     ModelData data = train_model(rows, codes, options);
-    if (auto model = build_model(data, rules.categories, nullptr)) {
+    auto model = build_model(data, rules.categories, nullptr);
+    if (model != nullptr && model->rows.size() - 1 <= options.max_ngrams) {
       if (compiled != nullptr) *compiled = std::move(model);
       out = std::move(data);
       return true;

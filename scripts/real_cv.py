@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Two-fold cross-validation on the real development splits (docs/rules-evaluation.md, "Real text").
 
-The rows of tests/data/real_dev.tsv, real_dev_fz.tsv, real_dev_dg.tsv and real_dev_zj.tsv are
+The rows of tests/data/real_dev.tsv and the other real development splits (REAL below) are
 dealt into two halves by CRC-32 of their id % 2. For each half, the model is trained
 (`GRIDBOT train`) on the synthetic training files of docs/rules.md "Training" plus the other half
 of every real split, and the half is
@@ -10,11 +10,11 @@ per source and scored with eval's definitions (category, tier and location over 
 reports; a missed report counts as wrong). The blind splits are never read.
 
 Usage (from the repository root):
-  scripts/real_cv.py [--errors FILE] [--min-count N] build-release/bot/gridbot rules
+  scripts/real_cv.py [--errors FILE] [--min-count N] [--max-ngrams N] build-release/bot/gridbot rules
 
 --errors FILE writes every false report and every wrong category or tier (gold, answer, text)
-for reading. --min-count N is passed to `gridbot train` (the shipped model's setting, docs/rules.md
-"Training").
+for reading. --min-count N and --max-ngrams N are passed to `gridbot train` (the shipped model's
+settings, docs/rules.md "Training").
 """
 import glob
 import json
@@ -27,7 +27,8 @@ import zlib
 from collections import Counter
 
 REAL = ["tests/data/real_dev.tsv", "tests/data/real_dev_fz.tsv", "tests/data/real_dev_dg.tsv",
-        "tests/data/real_dev_zj.tsv"]
+        "tests/data/real_dev_zj.tsv", "tests/data/real_dev_ne.tsv", "tests/data/real_dev_gs.tsv",
+        "tests/data/real_dev_hk.tsv"]
 SKIPPED = ("_dd", "_ee", "_ss", "_tt", "_uu")  # not trained on (docs/rules.md, "Training")
 
 
@@ -63,12 +64,14 @@ def classify(gridbot, folder, texts):
 def main():
     args = sys.argv[1:]
     errors_path = None
-    min_count = "1"
-    while args[:1] in (["--errors"], ["--min-count"]):
+    min_count, max_ngrams = "1", "0"
+    while args[:1] in (["--errors"], ["--min-count"], ["--max-ngrams"]):
         if args[0] == "--errors":
             errors_path = args[1]
-        else:
+        elif args[0] == "--min-count":
             min_count = args[1]
+        else:
+            max_ngrams = args[1]
         args = args[2:]
     gridbot, rules = args
     halves = {src: ([], []) for src in REAL}
@@ -90,7 +93,8 @@ def main():
                 train.append(path)
             folder = os.path.join(tmp, f"rules{fold}")
             shutil.copytree(rules, folder, ignore=shutil.ignore_patterns("model.bin"))
-            subprocess.run([gridbot, "train", "-r", rules, "--min-count", min_count, "--out",
+            subprocess.run([gridbot, "train", "-r", rules, "--min-count", min_count,
+                            "--max-ngrams", max_ngrams, "--out",
                             os.path.join(folder, "model.json")] + synthetic_files() + train,
                            capture_output=True, text=True, check=True)
             for src in REAL:

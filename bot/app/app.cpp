@@ -579,14 +579,14 @@ int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int
 }
 
 int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
-          const std::string& model_out, int min_count) {
+          const std::string& model_out, int min_count, std::size_t max_ngrams) {
   std::string err;
   auto rules = rules::load_rules(rules_dir, &err);
   if (!rules) {
     std::cerr << "error: " << err << "\n";
     return 1;
   }
-  return rules::run_train(*rules, tsvs, model_out, std::cout, min_count);
+  return rules::run_train(*rules, tsvs, model_out, std::cout, min_count, max_ngrams);
 }
 
 int compile_model(const std::string& rules_dir, const std::string& out) {

@@ -1,6 +1,7 @@
 // The gridbot subcommands, wired from the libraries. main.cpp only parses the command line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,9 +36,10 @@ int eval(const std::string& rules_dir, const std::string& tsv);
 /// eval of several files, or with cv_folds > 1 their pooled k-fold cross-validation.
 int eval(const std::string& rules_dir, const std::vector<std::string>& tsvs, int cv_folds);
 /// Trains the n-gram model on the files and writes it to model_out (`min_count`: an n-gram is a
-/// feature when at least that many training messages have it).
+/// feature when at least that many training messages have it; `max_ngrams`: the model's budget
+/// of n-grams, 0 for the default).
 int train(const std::string& rules_dir, const std::vector<std::string>& tsvs,
-          const std::string& model_out, int min_count);
+          const std::string& model_out, int min_count, std::size_t max_ngrams = 0);
 
 /// `gridbot compile-model`: writes the compact model (rules_dir/model.bin, or `out`) from
 /// rules_dir/model.json (docs/rules.md "The compact model"). Returns the exit code.

@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
       ->add_option("--min-count", min_count,
                    "an n-gram is a feature when at least this many messages have it")
       ->capture_default_str();
+  std::size_t max_ngrams = 0;
+  train->add_option("--max-ngrams", max_ngrams,
+                    "the model's budget of n-grams with their suffixes (0: the shipped model's)");
 
   std::string compiled_out;
   auto* compile = cli.add_subcommand(
@@ -118,7 +121,7 @@ int main(int argc, char** argv) {
     if (*cmd) return app::user_change(config, user_name, what, token_label);
   if (*classify) return app::classify(rules_dir, explain);
   if (*eval) return app::eval(rules_dir, tsvs, cv_folds);
-  if (*train) return app::train(rules_dir, train_tsvs, model_out, min_count);
+  if (*train) return app::train(rules_dir, train_tsvs, model_out, min_count, max_ngrams);
   if (*compile) return app::compile_model(rules_dir, compiled_out);
   if (*stub) return app::stub(listen, port, secret, port_file, fail_first);
   return 2;

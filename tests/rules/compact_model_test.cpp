@@ -165,7 +165,8 @@ TEST_CASE("a missing, stale or damaged model.bin is refused and model.json is re
     std::string json = d.read("model.json");
     const std::size_t at = json.find("\"urgent_offset\": ");
     REQUIRE(at != std::string::npos);
-    json.insert(at + std::strlen("\"urgent_offset\": "), "1");  // 2 -> 12
+    const std::size_t value = at + std::strlen("\"urgent_offset\": ");
+    json.replace(value, json.find_first_of(",}", value) - value, "12");
     d.write("model.json", json);
     const Loaded l = load(d.dir(), true);
     CHECK(reason(l.warnings).find("compiled from another model.json") != std::string::npos);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "rules/classifier.hpp"
 #include "rules/eval.hpp"
@@ -319,14 +320,11 @@ TEST_CASE("a malformed model.json is reported with file, line and key") {
   }
 }
 
-TEST_CASE("a model too big for the scorer's table is pruned until it fits, in train and CV alike") {
-  std::string error;
-  const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
-  REQUIRE(rules != nullptr);
-  // 2,400 texts of 30 pseudo-random characters out of 3,000: ~140,000 distinct n-grams, twice
-  // what the table holds (65,534 with their suffixes).
+namespace {
+
+// 2,400 texts of 30 pseudo-random characters out of 3,000: ~140,000 distinct n-grams.
+std::vector<LabelledRow> random_rows(const std::vector<std::string>& names) {
   std::vector<LabelledRow> rows(2400);
-  const auto names = codes(*rules);
   std::uint64_t x = 0x9E3779B97F4A7C15ull;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (int k = 0; k < 30; ++k) {
@@ -343,9 +341,56 @@ TEST_CASE("a model too big for the scorer's table is pruned until it fits, in tr
     rows[r].category = names[r % names.size()];
     rows[r].tier = kTierCodes[r % 4];
   }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a table of more than 2^16 n-grams finds each one's own weights") {
+  std::string error;
+  const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  REQUIRE(rules != nullptr);
+  const auto names = codes(*rules);
   TrainOptions options;
   options.epochs = 2;
-  REQUIRE(build_model(train_model(rows, names, options), rules->categories, nullptr) == nullptr);
+  const ModelData data = train_model(random_rows(names), names, options);
+  const auto model = build_model(data, rules->categories, nullptr);
+  REQUIRE(model != nullptr);
+  REQUIRE(model->rows.size() > 100000);  // rows past 65,535 need the key's high row bits
+  std::unordered_map<std::string, std::int32_t> urgent;
+  for (const auto& [key, w] : data.ngrams) urgent[key] = w[kColUrgent];
+  std::size_t high = 0;
+  for (const auto& [key, w] : data.ngrams) {
+    const std::uint32_t row = model->find(ngram::key_hash(key));
+    REQUIRE(row != 0);
+    // Cumulative rows: the n-gram's own weight plus those of its suffixes.
+    std::int32_t want = 0;
+    for (std::string k = key; !k.empty();) {
+      if (const auto it = urgent.find(k); it != urgent.end()) want += it->second;
+      std::size_t next = 0;
+      ngram::unit_at(k, 0, next);
+      k = k.substr(next);
+    }
+    CHECK(model->row(row)[kColUrgent - 1] == want);
+    high += row > 0xFFFF ? 1 : 0;
+  }
+  CHECK(high > 30000);
+  // A key the model does not have is not found (a fingerprint's row bits never make a match).
+  CHECK(model->find(ngram::key_hash("停水停电停气")) == 0);
+}
+
+TEST_CASE("a model over its budget of n-grams is pruned until it fits, in train and CV alike") {
+  std::string error;
+  const auto rules = load_rules(std::string(GRIDBOT_SOURCE_DIR) + "/rules", &error);
+  REQUIRE(rules != nullptr);
+  const auto names = codes(*rules);
+  const auto rows = random_rows(names);
+  TrainOptions options;
+  options.epochs = 2;
+  options.max_ngrams = 65534;  // half of what the rows give
+  const auto whole = build_model(train_model(rows, names, options), rules->categories, nullptr);
+  REQUIRE(whole != nullptr);
+  REQUIRE(whole->rows.size() - 1 > options.max_ngrams);
   ModelData data;
   std::shared_ptr<const NgramModel> compiled;
   int prunes = 0;
@@ -354,6 +399,7 @@ TEST_CASE("a model too big for the scorer's table is pruned until it fits, in tr
   REQUIRE(compiled != nullptr);
   CHECK(!data.ngrams.empty());
   CHECK(data.ngrams.size() <= 65534);
+  CHECK(compiled->rows.size() - 1 <= 65534);
   // Cross-validation goes through the same loop (each fold trains on 1,200 texts, ~70,000
   // n-grams): no fold falls back to the keywords alone, whose figures the model's would equal.
   const CvResult cv = cross_validate(*rules, rows, 2, options);
