@@ -228,11 +228,18 @@ bool LocationExtractor::read_dashed_room(std::string_view text, std::size_t at,
 }
 
 bool LocationExtractor::listed_building(std::string_view text, std::size_t end) const {
-  // 「11/12栋」: after this number, a list separator, then a number with a building suffix.
-  const std::size_t sep = suffix_at(text, end, vocab_.building_list_separators);
-  if (sep == 0 || end + sep >= text.size()) return false;
-  const auto next = read_number(text, end + sep);
-  return next && suffix_at(text, next->end, vocab_.building_suffixes) != 0;
+  // 「11/12栋」, 「11、12、13号楼」, 「111号、105号、99号楼」: after this number, list separators
+  // and numbers (each with its own 号 or not) up to one with a building suffix.
+  std::size_t at = end;
+  for (int item = 0; item < 8; ++item) {
+    const std::size_t sep = suffix_at(text, at, vocab_.building_list_separators);
+    if (sep == 0 || at + sep >= text.size()) return false;
+    const auto next = read_number(text, at + sep);
+    if (!next) return false;
+    if (suffix_at(text, next->end, vocab_.building_suffixes) != 0) return true;
+    at = next->end + suffix_at(text, next->end, vocab_.unit_prefixed_building_suffixes);
+  }
+  return false;
 }
 
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
@@ -285,6 +292,16 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
   const auto number_char_before = [&](std::string_view t, std::size_t at) {
     return is_digit(t[at - 1]) || (at >= kNumeralBytes && numeral_at(t, at - kNumeralBytes) >= 0);
   };
+  // Bytes of 「号、」 ending at `at` when a number comes before them, else 0.
+  const auto sep_after_item = [&](std::string_view t, std::size_t at) -> std::size_t {
+    const std::size_t sep = list_separator_before(t, at);
+    if (sep == 0) return 0;
+    for (const auto& h : vocab_.unit_prefixed_building_suffixes) {
+      const std::size_t n = sep + h.size();
+      if (n < at && t.substr(at - n, h.size()) == h && number_char_before(t, at - n)) return n;
+    }
+    return 0;
+  };
   std::size_t i = std::min(first_word, text.size());
   while (i > 0) {
     if (is_digit(text[i - 1]) || is_alpha(text[i - 1])) {
@@ -294,6 +311,8 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     } else if (const std::size_t sep = list_separator_before(text, i);
                sep != 0 && i - sep > 0 && number_char_before(text, i - sep)) {
       i -= sep;  // 「11/12栋」: the list's first number is scanned too
+    } else if (const std::size_t item = sep_after_item(text, i); item != 0) {
+      i -= item;  // 「111号、99号楼」: an item's own 号 before the separator
     } else {
       break;
     }
@@ -353,6 +372,8 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       const auto unit = end + h < text.size() ? read_number(text, end + h) : std::nullopt;
       if (unit && suffix_at(text, unit->end, vocab_.unit_suffixes) != 0 && loc.building.empty()) {
         loc.building = value;
+      } else if (loc.building.empty() && value.size() <= 3 && listed_building(text, end + h)) {
+        loc.building = value;  // 「111号、105号、99号楼」: the first of the list
       }
       i = end + h;
     } else if (!letter && loc.building.empty() && value.size() <= 3 && listed_building(text, end)) {
