@@ -171,6 +171,24 @@ TEST_CASE("in a formal letter: lists of buildings, counts of buildings, building
   CHECK(in("2024-3-2的通知").empty());
 }
 
+TEST_CASE("lists of three buildings or with each one's 号, and the north's # for 号") {
+  LocationVocab v;
+  v.building_suffixes = {"号楼", "栋楼", "栋", "幢", "座", "#楼"};
+  v.unit_prefixed_building_suffixes = {"号", "#"};
+  v.unit_suffixes = {"单元"};
+  v.room_suffixes = {"室"};
+  v.floor_suffixes = {"楼", "层"};
+  v.building_list_separators = {"/", "、", ",", "-", "和"};
+  const LocationExtractor x(v);
+  const auto in = [&](std::string_view text) { return x.extract(normalized(text)); };
+  CHECK(in("11、12、13号楼私搭乱建严重") == loc("11"));
+  CHECK(in("玉浓街111号、105号、99号楼私搭乱建") == loc("111"));
+  CHECK(in("12月31号、1月3号都停水").empty());  // dates, no building word after them
+  CHECK(in("中华城小区2＃1单元电梯故障") == loc("2", "1"));  // full-width ＃ folds to #
+  CHECK(in("我是促进路186＃楼的住户") == loc("186"));
+  CHECK(in("跃进河3#支流施工").empty());  // # alone, no unit after it: a river's branch
+}
+
 TEST_CASE("a scan bounded by the first and the last location word finds what the full scan finds") {
   // Every message of the labelled corpus, plus texts where numbers sit around the words.
   std::vector<std::string> texts{"12月31号下午,5号2单元1502漏水",
