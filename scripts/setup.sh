@@ -11,6 +11,7 @@ BUILD_DIR="${BUILD_DIR:-build}"
 PACKAGES=(build-essential cmake ninja-build ccache pkg-config git curl openssl
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev rapidjson-dev
   libpugixml-dev catch2 libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxlsxwriter-dev
+  libjemalloc-dev
   clang-format chromium fonts-noto-cjk ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${PACKAGES[@]}"; do
