@@ -183,7 +183,7 @@ TEST_CASE("lists of three buildings or with each one's 号, and the north's # fo
   const auto in = [&](std::string_view text) { return x.extract(normalized(text)); };
   CHECK(in("11、12、13号楼私搭乱建严重") == loc("11"));
   CHECK(in("玉浓街111号、105号、99号楼私搭乱建") == loc("111"));
-  CHECK(in("12月31号、1月3号都停水").empty());  // dates, no building word after them
+  CHECK(in("12月31号、1月3号都停水").empty());               // dates, no building word after them
   CHECK(in("中华城小区2＃1单元电梯故障") == loc("2", "1"));  // full-width ＃ folds to #
   CHECK(in("我是促进路186＃楼的住户") == loc("186"));
   CHECK(in("跃进河3#支流施工").empty());  // # alone, no unit after it: a river's branch
