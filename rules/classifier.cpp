@@ -204,6 +204,11 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
   s.last_word = 0;
   const std::uint8_t* const word_bytes = rules.location_word_bytes.data();
   const std::uint8_t* const digit_edges = rules.digit_edges.data();
+  const std::uint8_t* const after_alnum = rules.location_word_after_alnum.data();
+  const auto alnum_at = [&](std::size_t i) {  // normalised text: letters are lower-case
+    const auto c = static_cast<unsigned char>(text[i]);
+    return static_cast<unsigned char>(c - '0') < 10 || static_cast<unsigned char>(c - 'a') < 26;
+  };
   const std::int16_t* const count_cue = rules.count_cue_of_term.data();
   const auto digit_at = [&](std::size_t i) {
     return i < text.size() && static_cast<unsigned char>(text[i] - '0') < 10;
@@ -223,8 +228,10 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
       }
       if (word_bytes[id] != 0) {
         const std::size_t start = ends[k] + 1 - word_bytes[id];
-        s.first_word = std::min(s.first_word, start);
-        s.last_word = std::max(s.last_word, start);
+        if (after_alnum[id] == 0 || (start > 0 && alnum_at(start - 1))) {
+          s.first_word = std::min(s.first_word, start);
+          s.last_word = std::max(s.last_word, start);
+        }
       }
       if (s.stamp[id] != s.epoch) {
         s.stamp[id] = s.epoch;

@@ -33,7 +33,10 @@ bool parse_location(const std::string& s, Location& loc) {
   std::string part;
   while (std::getline(in, part, ';')) {
     if (part.size() < 3 || part[1] != '=') return false;
-    const std::string value = part.substr(2);
+    std::string value = part.substr(2);
+    // The classifier writes a building letter upper-case (a栋 is building A): so is the gold's.
+    for (char& ch : value)
+      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
     switch (part[0]) {
       case 'b':
         loc.building = value;

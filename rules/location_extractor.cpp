@@ -157,7 +157,15 @@ std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::str
   }
   if (is_alpha(text[at])) {
     if (at + 1 < text.size() && is_alpha(text[at + 1])) return std::nullopt;
-    return Number{std::string(1, static_cast<char>(text[at] - 'a' + 'A')), at + 1, false};
+    std::string value(1, static_cast<char>(text[at] - 'a' + 'A'));
+    // A12栋: the letter and its digits name the building. A longer run is a plate or a code
+    // (渝a12345), and its digits are read on their own.
+    const std::size_t d = digit_run(text, at + 1);
+    if (d >= 1 && d <= 3) {
+      value += strip_zeros(text.substr(at + 1, d));
+      return Number{std::move(value), at + 1 + d, false, d};
+    }
+    return Number{std::move(value), at + 1, false, 0};
   }
   std::size_t end = at;
   while (end < text.size()) {
@@ -227,6 +235,33 @@ bool LocationExtractor::read_dashed_room(std::string_view text, std::size_t at,
   return true;
 }
 
+std::size_t LocationExtractor::letter_room(std::string_view text, std::size_t at,
+                                           Location& loc) const {
+  // 「A2203住户」, 「c304的业主」, 「C-1302室」: building A, room 2203 (the southern shorthand).
+  std::size_t j = at + 1;
+  if (j < text.size() && text[j] == '-') ++j;
+  const std::size_t d = digit_run(text, j);
+  if (d < static_cast<std::size_t>(vocab_.room_min_digits) ||
+      d > static_cast<std::size_t>(vocab_.room_max_digits)) {
+    return 0;
+  }
+  std::size_t s = suffix_at(text, j + d, vocab_.letter_room_ends);
+  if (s == 0) s = suffix_at(text, j + d, vocab_.room_suffixes);
+  if (s == 0) return 0;
+  if (loc.building.empty()) loc.building = std::string(1, static_cast<char>(text[at] - 'a' + 'A'));
+  if (loc.room.empty()) loc.room = std::string(text.substr(j, d));
+  return j + d + s;
+}
+
+bool LocationExtractor::letter_building(std::string_view text, const Number& num) const {
+  // 「A楼」, 「A1楼1606」: 楼 after a letter names a building; 「B1楼」 is a basement level.
+  if (suffix_at(text, num.end, vocab_.letter_building_suffixes) == 0) return false;
+  if (num.letter_digits == 0) return true;
+  const char lower = static_cast<char>(num.value[0] - 'A' + 'a');
+  return std::none_of(vocab_.basement_letters.begin(), vocab_.basement_letters.end(),
+                      [&](const std::string& b) { return b.size() == 1 && b[0] == lower; });
+}
+
 bool LocationExtractor::listed_building(std::string_view text, std::size_t end) const {
   // 「11/12栋」, 「11、12、13号楼」, 「111号、105号、99号楼」: after this number, list separators
   // and numbers (each with its own 号 or not) up to one with a building suffix.
@@ -237,6 +272,8 @@ bool LocationExtractor::listed_building(std::string_view text, std::size_t end) 
     const auto next = read_number(text, at + sep);
     if (!next) return false;
     if (suffix_at(text, next->end, vocab_.building_suffixes) != 0) return true;
+    if (!next->ascii_digits && is_alpha(text[at + sep]) && letter_building(text, *next))
+      return true;  // 「A，B楼」
     at = next->end + suffix_at(text, next->end, vocab_.unit_prefixed_building_suffixes);
   }
   return false;
@@ -290,7 +327,13 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     return 0;
   };
   const auto number_char_before = [&](std::string_view t, std::size_t at) {
-    return is_digit(t[at - 1]) || (at >= kNumeralBytes && numeral_at(t, at - kNumeralBytes) >= 0);
+    return is_digit(t[at - 1]) || is_alpha(t[at - 1]) ||
+           (at >= kNumeralBytes && numeral_at(t, at - kNumeralBytes) >= 0);
+  };
+  // 「A、B栋」: a list of letters, not a letter before a list of numbers (渝a、3栋).
+  const auto next_item_letter = [&](std::string_view t, std::size_t at) {
+    const std::size_t sep = suffix_at(t, at, vocab_.building_list_separators);
+    return sep != 0 && at + sep < t.size() && is_alpha(t[at + sep]);
   };
   // Bytes of 「号、」 ending at `at` when a number comes before them, else 0.
   const auto sep_after_item = [&](std::string_view t, std::size_t at) -> std::size_t {
@@ -304,8 +347,9 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
   };
   std::size_t i = std::min(first_word, text.size());
   while (i > 0) {
-    if (is_digit(text[i - 1]) || is_alpha(text[i - 1])) {
-      --i;
+    if (is_digit(text[i - 1]) || is_alpha(text[i - 1]) ||
+        (text[i - 1] == '-' && i >= 2 && is_alpha(text[i - 2]))) {
+      --i;  // 「C-1302室」: the letter's dash too
     } else if (i >= kNumeralBytes && numeral_at(text, i - kNumeralBytes) >= 0) {
       i -= kNumeralBytes;
     } else if (const std::size_t sep = list_separator_before(text, i);
@@ -330,6 +374,13 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       continue;
     }
     prev_numeric = true;
+    if (is_alpha(text[i])) {
+      if (const std::size_t after = letter_room(text, i, loc); after != 0) {
+        i = after;
+        prev_numeric = false;
+        continue;
+      }
+    }
     if (is_digit(text[i]) && read_dashed(text, i, loc)) break;
     if (is_digit(text[i]) && read_dashed_room(text, i, loc)) break;
     if (is_digit(text[i]) && read_dashed_unit(text, i, loc)) {
@@ -343,6 +394,9 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     }
     const std::size_t end = num->end;
     const bool letter = !num->ascii_digits && is_alpha(text[i]);
+    // 「A2单元」, 「A5号2单元」: a letter with digits before a unit word reads as before, its
+    // digits the unit and the letter with them the building.
+    const bool bare_letter = letter && num->letter_digits == 0;
     // 两 counts and never numbers: 两栋楼 is two buildings, building 2 is 二栋.
     const bool pair = text.substr(i).starts_with("两");
     const std::string value = num->ascii_digits ? strip_zeros(num->value) : num->value;
@@ -358,16 +412,19 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       }
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + s, loc);
+    } else if (letter && letter_building(text, *num)) {
+      if (loc.building.empty()) loc.building = value;
+      i = read_room_after(text, end + suffix_at(text, end, vocab_.letter_building_suffixes), loc);
     } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
-               u != 0 && !letter && !pair) {
-      if (loc.unit.empty()) loc.unit = value;
+               u != 0 && !bare_letter && !pair) {
+      if (loc.unit.empty()) loc.unit = letter ? value.substr(1) : value;
       i = read_room_after_unit(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);
                r != 0 && num->ascii_digits) {
       if (loc.room.empty()) loc.room = num->value;
       i = end + r;
     } else if (const std::size_t h = suffix_at(text, end, vocab_.unit_prefixed_building_suffixes);
-               h != 0 && !letter) {
+               h != 0 && !bare_letter) {
       // 「5号2单元」: 号 alone is a building only when a unit follows (「12月31号」 is a date).
       const auto unit = end + h < text.size() ? read_number(text, end + h) : std::nullopt;
       if (unit && suffix_at(text, unit->end, vocab_.unit_suffixes) != 0 && loc.building.empty()) {
@@ -376,8 +433,9 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
         loc.building = value;  // 「111号、105号、99号楼」: the first of the list
       }
       i = end + h;
-    } else if (!letter && loc.building.empty() && value.size() <= 3 && listed_building(text, end)) {
-      loc.building = value;  // 「11/12栋」: the first of the list
+    } else if ((!letter || next_item_letter(text, end)) && loc.building.empty() &&
+               value.size() <= 3 && listed_building(text, end)) {
+      loc.building = value;  // 「11/12栋」, 「A、B栋」: the first of the list
       i = end;
     } else {
       // 「我是1402的」, 「住1402」: a bare room number after a room prefix. Else a floor

@@ -42,6 +42,13 @@ struct LocationVocab {
   std::vector<std::string> building_list_separators;
   /// 号 室: the two-part dashed form building-room (5-104号) counts only before one of these.
   std::vector<std::string> dash_room_ends;
+  /// 楼: after a letter, alone or with digits, a building (A楼, A1楼1606), where after a number
+  /// it is a floor; except after one of basement_letters with digits (B1楼 is a basement level).
+  std::vector<std::string> letter_building_suffixes;
+  std::vector<std::string> basement_letters;  ///< b (normalised): B1楼, B2楼 are floors
+  /// 住户 业主 室: a letter, an optional '-', then room_min..room_max digits before one of these
+  /// is a building and a room (A2203住户, C-1302室: building A, room 2203).
+  std::vector<std::string> letter_room_ends;
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -69,6 +76,9 @@ int numeral_total(std::span<const int> values);
 /// (「楼上1502天天」). Units are a number with a unit suffix, or with 门 straight after a building
 /// (「11号楼2门」); 「3-2的」 is building 3, unit 2, and 「5-104号」 building 5, room 104. In a
 /// list of buildings (「11/12栋」, 「6-11栋」) the first is taken; a count (「一共14幢」) is none.
+/// A letter is a building number too, alone or with up to 3 digits (「A座」, 「C12栋」, 「A1楼」:
+/// 楼 after a letter names a building, not a floor, but 「B1楼」 is a basement), and a letter
+/// before a room number is the southern shorthand for building and room (「A2203住户」).
 ///
 /// *Thread safety*: immutable; extract() may run concurrently.
 class LocationExtractor {
@@ -88,15 +98,18 @@ class LocationExtractor {
 
  private:
   struct Number {
-    std::string value;    // decimal digits, or one upper-case letter
+    std::string value;    // decimal digits, or an upper-case letter and up to 3 digits (A12)
     std::size_t end = 0;  // offset just past the number
     bool ascii_digits = false;
+    std::size_t letter_digits = 0;  // digits after a letter: A12 has 2
   };
   std::optional<Number> read_number(std::string_view text, std::size_t at) const;
   bool read_dashed(std::string_view text, std::size_t at, Location& loc) const;
   bool read_dashed_unit(std::string_view text, std::size_t at, Location& loc) const;
   bool read_dashed_room(std::string_view text, std::size_t at, Location& loc) const;
   bool listed_building(std::string_view text, std::size_t end) const;
+  std::size_t letter_room(std::string_view text, std::size_t at, Location& loc) const;
+  bool letter_building(std::string_view text, const Number& num) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;
   std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
   std::size_t read_room_after_unit(std::string_view text, std::size_t at, Location& loc) const;

@@ -378,7 +378,10 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
                                   {"dash_unit_ends", &v.dash_unit_ends},
                                   {"building_count_prefixes", &v.building_count_prefixes},
                                   {"building_list_separators", &v.building_list_separators},
-                                  {"dash_room_ends", &v.dash_room_ends}}) {
+                                  {"dash_room_ends", &v.dash_room_ends},
+                                  {"letter_building_suffixes", &v.letter_building_suffixes},
+                                  {"basement_letters", &v.basement_letters},
+                                  {"letter_room_ends", &v.letter_room_ends}}) {
     if (r.HasMember(key)) string_list(src, r, key, *list, problems);
   }
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));
@@ -441,6 +444,10 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
                            &vocab.unit_suffixes, &vocab.room_suffixes}) {
     for (const auto& word : *list) location_terms.push_back(c.term(word));
   }
+  std::vector<std::uint32_t> letter_terms;  // 楼 住户: location words only after a letter or digit
+  for (const auto* list : {&vocab.letter_building_suffixes, &vocab.letter_room_ends}) {
+    for (const auto& word : *list) letter_terms.push_back(c.term(word));
+  }
   std::vector<std::uint32_t> prefix_terms;  // 我是: a bare room number may follow
   for (const auto* list : {&vocab.room_prefixes, &vocab.room_owner_prefixes}) {
     for (const auto& word : *list) prefix_terms.push_back(c.term(word));
@@ -492,6 +499,13 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
                               254));  // longer words: the scan starts a little early, still exact
   }
   for (const std::uint32_t t : prefix_terms) rules->location_word_bytes[t] = 1;
+  rules->location_word_after_alnum.assign(c.terms.size(), 0);
+  for (const std::uint32_t t : letter_terms) {
+    if (rules->location_word_bytes[t] != 0) continue;  // also a plain word: counts anywhere
+    rules->location_word_bytes[t] =
+        static_cast<std::uint8_t>(1 + std::min<std::size_t>(c.terms[t].size(), 254));
+    rules->location_word_after_alnum[t] = 1;
+  }
   rules->digit_edges.assign(c.terms.size(), 0);
   rules->term_bytes.assign(c.terms.size(), 0);
   const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
@@ -503,6 +517,7 @@ std::shared_ptr<const Rules> load_rules(const std::string& dir, std::string* err
     rules->term_bytes[t] = static_cast<std::uint16_t>(term.size());
   }
   location_terms.insert(location_terms.end(), prefix_terms.begin(), prefix_terms.end());
+  location_terms.insert(location_terms.end(), letter_terms.begin(), letter_terms.end());
   rules->location_terms = std::move(location_terms);
   std::stable_sort(c.anchored.begin(), c.anchored.end(),
                    [](const auto& a, const auto& b) { return a.term < b.term; });

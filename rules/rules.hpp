@@ -66,6 +66,9 @@ class Rules {
   /// room prefix, else 0 (classify() finds where the first and the last location word start,
   /// and where the last room prefix ends).
   std::vector<std::uint8_t> location_word_bytes;
+  /// Per term: 1 when it is a location word only straight after an ASCII letter or digit (the
+  /// letter forms' 楼 and 住户: A1楼, A2203住户), so that 楼道 and 住户们 widen no scan.
+  std::vector<std::uint8_t> location_word_after_alnum;
   /// Per term: bit 0 when it starts with an ASCII digit, bit 1 when it ends with one; such a
   /// term matches only where the text's run of digits starts / ends with it (the cue 120 is not
   /// in the room 1202, nor 110 in 1101). term_bytes: its length, for the edge test.

@@ -55,6 +55,11 @@ def location_text(loc):
     return ";".join(parts) or "-"
 
 
+def gold_location(text):
+    """The gold with its building letters upper-case, as the classifier writes them (eval does so)."""
+    return ";".join(p[:2] + p[2:].upper() for p in text.split(";")) if text != "-" else "-"
+
+
 def classify(gridbot, folder, texts):
     out = subprocess.run([gridbot, "classify", "-r", folder], input="\n".join(texts) + "\n",
                          capture_output=True, text=True, check=True).stdout.splitlines()
@@ -119,7 +124,7 @@ def main():
                     loc = location_text(a.get("location", {})) if said else "-"
                     s["cat"] += cat == row[3]
                     s["tier"] += tier == row[4]
-                    s["loc"] += loc == row[6]
+                    s["loc"] += loc == gold_location(row[6])
                     if tier != row[4]:
                         tier_conf[src][(row[4], tier)] += 1
                     if cat != row[3]:

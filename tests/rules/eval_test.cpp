@@ -3,6 +3,8 @@
 #include "rules/eval.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "rules/classifier.hpp"
@@ -28,6 +30,19 @@ void require_goals(const EvalMetrics& m) {
   CHECK(m.urgent_recall >= EvalGoals::urgent_recall);
   CHECK(m.urgent_precision >= EvalGoals::urgent_precision);
   CHECK(m.location_accuracy >= EvalGoals::location);
+}
+
+TEST_CASE("a gold building letter is compared upper-case, as the classifier writes it") {
+  const std::string tsv = std::filesystem::temp_directory_path() / "gridbot_eval_letter.tsv";
+  {
+    std::ofstream out(tsv);
+    out << "l1\t锦绣江南e6号楼1单元楼道灯坏了\t1\tfacility\tsmall\t0\tb=e6;u=1\n"
+        << "l2\t锦绣江南e6号楼1单元楼道灯坏了\t1\tfacility\tsmall\t0\tb=6;u=1\n";
+  }
+  const EvalMetrics m = evaluate(*shipped_rules(), tsv);
+  std::filesystem::remove(tsv);
+  CHECK(m.gold_reports == 2);
+  CHECK(m.location_correct == 1);  // E6 matches e6; 6 does not
 }
 
 TEST_CASE("shipped rules meet the issue-3 goals on the whole labelled corpus") {

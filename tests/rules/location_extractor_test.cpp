@@ -2,6 +2,7 @@
 #include "rules/location_extractor.hpp"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <fstream>
 #include <string>
 
@@ -25,6 +26,10 @@ LocationExtractor extractor() {
   v.unit_after_building_suffixes = {"门"};
   v.not_unit_words = {"门口", "门前"};
   v.dash_unit_ends = {"的", "楼道", "单元"};
+  v.building_list_separators = {"/", "、", ",", "-", "和"};
+  v.letter_building_suffixes = {"楼"};
+  v.basement_letters = {"b"};
+  v.letter_room_ends = {"住户", "业主", "的业主", "户", "房"};
   return LocationExtractor(v);
 }
 
@@ -189,6 +194,34 @@ TEST_CASE("lists of three buildings or with each one's 号, and the north's # fo
   CHECK(in("跃进河3#支流施工").empty());  // # alone, no unit after it: a river's branch
 }
 
+TEST_CASE("a letter names a building, alone or with digits, and before a room number") {
+  CHECK(at("翰林名苑F9栋一单元楼道灯坏") == loc("F9", "1"));
+  CHECK(at("宏远江南世家C12栋3楼的业主") == loc("C12"));
+  CHECK(at("山水家园A4号楼八单元住户") == loc("A4", "8"));
+  CHECK(at("锦绣江南e6号楼1单元离铁路很近") == loc("E6", "1"));
+  CHECK(at("A01栋") == loc("A1"));
+  // 楼 after a letter is a building, after a number a floor; B1楼 is a basement level.
+  CHECK(at("建行集资楼A楼，我们的楼旁边") == loc("A"));
+  CHECK(at("海岸星城A1楼1606户主") == loc("A1", "", "1606"));
+  CHECK(at("商场B1楼停车场漏水").empty());
+  CHECK(at("住18楼").empty());
+  // Lists of letters give the first; a letter before a list of numbers is no part of it.
+  CHECK(at("保升小区A，B楼体老化") == loc("A"));
+  CHECK(at("远大大厦A、B座29层") == loc("A"));
+  CHECK(at("盛世华都回迁楼W、V栋") == loc("W"));
+  // The southern shorthand: a letter, then the room.
+  CHECK(at("仙桥花园A2203住户不文明养狗") == loc("A", "", "2203"));
+  CHECK(at("海信华庭c304的业主") == loc("C", "", "304"));
+  CHECK(at("商业中心楼C-1302室") == loc("C", "", "1302"));
+  CHECK(at("丁村T103号门前").empty());  // a house number
+  // Codes and plates are no buildings; their digits are read as before.
+  CHECK(at("A3区5栋") == loc("5"));
+  CHECK(at("k8县一中").empty());
+  CHECK(at("粤b12345堵在3栋门口") == loc("3"));
+  CHECK(at("A2单元门禁") == loc("", "2"));
+  CHECK(at("A5号2单元停水") == loc("A5", "2"));
+}
+
 TEST_CASE("a scan bounded by the first and the last location word finds what the full scan finds") {
   // Every message of the labelled corpus, plus texts where numbers sit around the words.
   std::vector<std::string> texts{"12月31号下午,5号2单元1502漏水",
@@ -203,7 +236,11 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "住在1801楼,我是2019年的",
                                  "楼上1202天天,11号楼2门",
                                  "3-2的,隔壁1502",
-                                 "2024-3-2的,对门100多米"};
+                                 "2024-3-2的,对门100多米",
+                                 "A，B楼体老化,c-1302室",
+                                 "12号院6号楼,a2203住户",
+                                 "渝a12345和f9栋,b1楼",
+                                 "w、v栋,e6号楼1单元"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
@@ -215,6 +252,14 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
     std::size_t first = std::string::npos, last = 0;
     for (const char* w : {"号楼", "栋楼", "栋", "幢", "座", "号", "单元", "室", "-"}) {
       for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+        first = std::min(first, at);
+        last = std::max(last, at);
+      }
+    }
+    // The letter forms' words count only straight after a letter or a digit (as in classify()).
+    for (const char* w : {"楼", "住户", "业主", "的业主", "户", "房"}) {
+      for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+        if (at == 0 || !std::isalnum(static_cast<unsigned char>(t[at - 1]))) continue;
         first = std::min(first, at);
         last = std::max(last, at);
       }
