@@ -83,6 +83,11 @@ std::size_t digit_run(std::string_view text, std::size_t at) {
   return end - at;
 }
 
+// A board masks digits with '*' (3-1-3**, *01室, 150*): a run of digits touching one is no number.
+bool masked(std::string_view text, std::size_t at, std::size_t end) {
+  return (at > 0 && text[at - 1] == '*') || (end < text.size() && text[end] == '*');
+}
+
 std::string strip_zeros(std::string_view digits) {
   const std::size_t nz = digits.find_first_not_of('0');
   return nz == std::string_view::npos ? std::string("0") : std::string(digits.substr(nz));
@@ -187,6 +192,15 @@ bool LocationExtractor::read_dashed(std::string_view text, std::size_t at, Locat
   if (u == 0 || u > 2 || u_at + u >= text.size() || text[u_at + u] != '-') return false;
   const std::size_t r_at = u_at + u + 1;
   const std::size_t r = digit_run(text, r_at);
+  std::size_t shown = r_at;  // 「5-1-3**」, 「7-1-*01」: the room masked, building and unit shown
+  while (shown < text.size() && (is_digit(text[shown]) || text[shown] == '*')) ++shown;
+  if (shown - r_at >= static_cast<std::size_t>(vocab_.room_min_digits) &&
+      shown - r_at <= static_cast<std::size_t>(vocab_.room_max_digits) &&
+      text.substr(r_at, shown - r_at).find('*') != std::string_view::npos) {
+    if (loc.building.empty()) loc.building = strip_zeros(text.substr(at, b));
+    if (loc.unit.empty()) loc.unit = strip_zeros(text.substr(u_at, u));
+    return true;
+  }
   if (r < static_cast<std::size_t>(vocab_.room_min_digits) ||
       r > static_cast<std::size_t>(vocab_.room_max_digits)) {
     return false;
@@ -301,7 +315,7 @@ std::size_t LocationExtractor::read_room_after_unit(std::string_view text, std::
   // floor.
   const std::size_t n = digit_run(text, at);
   if (n < static_cast<std::size_t>(vocab_.room_min_digits) ||
-      n > static_cast<std::size_t>(vocab_.room_max_digits)) {
+      n > static_cast<std::size_t>(vocab_.room_max_digits) || masked(text, at, at + n)) {
     return at;
   }
   if (suffix_at(text, at + n, vocab_.floor_suffixes) != 0 &&
@@ -421,7 +435,7 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       i = read_room_after_unit(text, end + u, loc);
     } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);
                r != 0 && num->ascii_digits) {
-      if (loc.room.empty()) loc.room = num->value;
+      if (loc.room.empty() && !masked(text, i, end)) loc.room = num->value;  // not 「*01室」
       i = end + r;
     } else if (const std::size_t h = suffix_at(text, end, vocab_.unit_prefixed_building_suffixes);
                h != 0 && !bare_letter) {

@@ -222,6 +222,15 @@ TEST_CASE("a letter names a building, alone or with digits, and before a room nu
   CHECK(at("A5号2单元停水") == loc("A5", "2"));
 }
 
+TEST_CASE("digits a board masked with * are no room; the building and unit shown stay") {
+  CHECK(at("我是庆隆苑15-1-3**业主") == loc("15", "1"));
+  CHECK(at("三卫家园北苑7-1-110*为出租房") == loc("7", "1"));
+  CHECK(at("鸿港华庭5-1-*01群租房") == loc("5", "1"));
+  CHECK(at("和谐嘉园南苑6幢2单元*01室违规隔断") == loc("6", "2"));
+  CHECK(at("文渊大厦小区1幢1单元150*为群租房") == loc("1", "1"));
+  CHECK(at("1-3-501漏水") == loc("1", "3", "501"));  // nothing masked: as before
+}
+
 TEST_CASE("a scan bounded by the first and the last location word finds what the full scan finds") {
   // Every message of the labelled corpus, plus texts where numbers sit around the words.
   std::vector<std::string> texts{"12月31号下午,5号2单元1502漏水",
@@ -240,7 +249,9 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "A，B楼体老化,c-1302室",
                                  "12号院6号楼,a2203住户",
                                  "渝a12345和f9栋,b1楼",
-                                 "w、v栋,e6号楼1单元"};
+                                 "w、v栋,e6号楼1单元",
+                                 "15-1-3**的,6幢2单元*01室",
+                                 "7-1-110*和1幢1单元150*"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
