@@ -83,6 +83,13 @@ std::size_t digit_run(std::string_view text, std::size_t at) {
   return end - at;
 }
 
+// Past at most two spaces after a number (「51 幢」), or `end` when no more follow.
+std::size_t spaced(std::string_view text, std::size_t end) {
+  std::size_t at = end;
+  while (at < text.size() && at - end < 2 && text[at] == ' ') ++at;
+  return at;
+}
+
 // A board masks digits with '*' (3-1-3**, *01室, 150*): a run of digits touching one is no number.
 bool masked(std::string_view text, std::size_t at, std::size_t end) {
   return (at > 0 && text[at - 1] == '*') || (end < text.size() && text[end] == '*');
@@ -285,7 +292,7 @@ bool LocationExtractor::listed_building(std::string_view text, std::size_t end) 
     if (sep == 0 || at + sep >= text.size()) return false;
     const auto next = read_number(text, at + sep);
     if (!next) return false;
-    if (suffix_at(text, next->end, vocab_.building_suffixes) != 0) return true;
+    if (suffix_at(text, spaced(text, next->end), vocab_.building_suffixes) != 0) return true;
     if (!next->ascii_digits && is_alpha(text[at + sep]) && letter_building(text, *next))
       return true;  // 「A，B楼」
     at = next->end + suffix_at(text, next->end, vocab_.unit_prefixed_building_suffixes);
@@ -360,6 +367,7 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     return 0;
   };
   std::size_t i = std::min(first_word, text.size());
+  for (int n = 0; n < 2 && i > 0 && text[i - 1] == ' '; ++n) --i;  // 「51 幢」
   while (i > 0) {
     if (is_digit(text[i - 1]) || is_alpha(text[i - 1]) ||
         (text[i - 1] == '-' && i >= 2 && is_alpha(text[i - 2]))) {
@@ -414,29 +422,32 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
     // 两 counts and never numbers: 两栋楼 is two buildings, building 2 is 二栋.
     const bool pair = text.substr(i).starts_with("两");
     const std::string value = num->ascii_digits ? strip_zeros(num->value) : num->value;
-    if (const std::size_t s = suffix_at(text, end, vocab_.building_suffixes); s != 0) {
-      const std::string_view before = text.substr(0, i);
+    // 「51 幢 3 单元」: a formal letter may space a number from its word (up to two spaces).
+    const std::size_t word = spaced(text, end);
+    if (const std::size_t s = suffix_at(text, word, vocab_.building_suffixes); s != 0) {
+      std::string_view before = text.substr(0, i);
+      while (before.ends_with(' ')) before.remove_suffix(1);  // 「共 5 栋」 is a count too
       const bool count =
           std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
                       [&](const std::string& p) { return before.ends_with(p); });
       if (count || pair) {
-        i = end + s;  // 「一共14幢」, 「两栋」: how many, not which
+        i = word + s;  // 「一共14幢」, 「两栋」: how many, not which
         prev_numeric = false;
         continue;
       }
       if (loc.building.empty()) loc.building = value;
-      i = read_room_after(text, end + s, loc);
+      i = read_room_after(text, word + s, loc);
     } else if (letter && letter_building(text, *num)) {
       if (loc.building.empty()) loc.building = value;
       i = read_room_after(text, end + suffix_at(text, end, vocab_.letter_building_suffixes), loc);
-    } else if (const std::size_t u = suffix_at(text, end, vocab_.unit_suffixes);
+    } else if (const std::size_t u = suffix_at(text, word, vocab_.unit_suffixes);
                u != 0 && !bare_letter && !pair) {
       if (loc.unit.empty()) loc.unit = letter ? value.substr(1) : value;
-      i = read_room_after_unit(text, end + u, loc);
-    } else if (const std::size_t r = suffix_at(text, end, vocab_.room_suffixes);
+      i = read_room_after_unit(text, word + u, loc);
+    } else if (const std::size_t r = suffix_at(text, word, vocab_.room_suffixes);
                r != 0 && num->ascii_digits) {
       if (loc.room.empty() && !masked(text, i, end)) loc.room = num->value;  // not 「*01室」
-      i = end + r;
+      i = word + r;
     } else if (const std::size_t h = suffix_at(text, end, vocab_.unit_prefixed_building_suffixes);
                h != 0 && !bare_letter) {
       // 「5号2单元」: 号 alone is a building only when a unit follows (「12月31号」 is a date).

@@ -27,6 +27,7 @@ LocationExtractor extractor() {
   v.not_unit_words = {"门口", "门前"};
   v.dash_unit_ends = {"的", "楼道", "单元"};
   v.building_list_separators = {"/", "、", ",", "-", "和"};
+  v.building_count_prefixes = {"有", "共"};
   v.letter_building_suffixes = {"楼"};
   v.basement_letters = {"b"};
   v.letter_room_ends = {"住户", "业主", "的业主", "户", "房"};
@@ -222,6 +223,14 @@ TEST_CASE("a letter names a building, alone or with digits, and before a room nu
   CHECK(at("A5号2单元停水") == loc("A5", "2"));
 }
 
+TEST_CASE("a formal letter may space a number from its word") {
+  CHECK(at("被51 幢 3 单元 4 楼西侧窗户外的外立面脱落") == loc("51", "3"));
+  CHECK(at("禾韵樾里小区 7 栋 3 单元 1002 室业主") == loc("7", "3", "1002"));
+  CHECK(at("完成 1-6 栋外架拆除") == loc("1"));  // a list, its first building
+  CHECK(at("小区共 5 栋楼").empty());            // a count
+  CHECK(at("我家住 3 楼").empty());              // a floor
+}
+
 TEST_CASE("digits a board masked with * are no room; the building and unit shown stay") {
   CHECK(at("我是庆隆苑15-1-3**业主") == loc("15", "1"));
   CHECK(at("三卫家园北苑7-1-110*为出租房") == loc("7", "1"));
@@ -251,7 +260,9 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "渝a12345和f9栋,b1楼",
                                  "w、v栋,e6号楼1单元",
                                  "15-1-3**的,6幢2单元*01室",
-                                 "7-1-110*和1幢1单元150*"};
+                                 "7-1-110*和1幢1单元150*",
+                                 "被51 幢 3 单元 4 楼,共 5 栋",
+                                 "1-6 栋, 7  栋 302 室"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
