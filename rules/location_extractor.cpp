@@ -300,8 +300,44 @@ bool LocationExtractor::listed_building(std::string_view text, std::size_t end) 
   return false;
 }
 
+std::size_t LocationExtractor::read_dashed_after_building(std::string_view text, std::size_t at,
+                                                          Location& loc) const {
+  // Northern usage after a building: unit-room (「3号楼2-902室」, 「m栋1-302的」) or
+  // unit-floor-door (「27号楼3-1-3」, 「7号楼5-2-4号」), the unit first. A range of floors, units
+  // or shops (「26栋1-4楼」, 「13栋1-4单元」, 「A栋1-3号商铺」) names none.
+  const std::size_t u = digit_run(text, at);
+  if (u == 0 || u > 2 || at + u >= text.size() || text[at + u] != '-') return 0;
+  std::size_t p = at + u, second = 0, second_len = 0;
+  int parts = 1;
+  while (parts < 3 && p + 1 < text.size() && text[p] == '-') {
+    const std::size_t d = digit_run(text, p + 1);
+    if (d == 0 || d > static_cast<std::size_t>(vocab_.room_max_digits)) break;
+    if (parts == 1) {
+      second = p + 1;
+      second_len = d;
+    }
+    p += 1 + d;
+    ++parts;
+  }
+  if (parts < 2 || (p < text.size() && (text[p] == '-' || is_digit(text[p])))) return 0;
+  const std::size_t w = spaced(text, p);
+  for (const auto* words : {&vocab_.floor_suffixes, &vocab_.unit_suffixes,
+                            &vocab_.building_suffixes, &vocab_.unit_after_building_suffixes}) {
+    if (suffix_at(text, w, *words) != 0 && suffix_at(text, w, vocab_.not_floor_words) == 0)
+      return 0;
+  }
+  if (parts == 2 && suffix_at(text, w, vocab_.unit_prefixed_building_suffixes) != 0) return 0;
+  if (loc.unit.empty()) loc.unit = strip_zeros(text.substr(at, u));
+  if (parts == 2 && second_len >= static_cast<std::size_t>(vocab_.room_min_digits) &&
+      loc.room.empty() && !masked(text, second, second + second_len)) {
+    loc.room = std::string(text.substr(second, second_len));
+  }
+  return p + suffix_at(text, p, vocab_.room_suffixes);
+}
+
 std::size_t LocationExtractor::read_room_after(std::string_view text, std::size_t at,
                                                Location& loc) const {
+  if (const std::size_t after = read_dashed_after_building(text, at, loc); after != 0) return after;
   // 「11号楼2门」: a unit after a building in northern usage (not 「3栋2门口」, a doorway).
   if (at < text.size() && !vocab_.unit_after_building_suffixes.empty()) {
     if (const auto num = read_number(text, at); num && (num->ascii_digits || !is_alpha(text[at]))) {

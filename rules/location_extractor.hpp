@@ -112,6 +112,8 @@ class LocationExtractor {
   bool letter_building(std::string_view text, const Number& num) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;
   std::size_t read_room_after(std::string_view text, std::size_t at, Location& loc) const;
+  std::size_t read_dashed_after_building(std::string_view text, std::size_t at,
+                                         Location& loc) const;
   std::size_t read_room_after_unit(std::string_view text, std::size_t at, Location& loc) const;
 
   LocationVocab vocab_;

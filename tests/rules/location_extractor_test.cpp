@@ -223,6 +223,18 @@ TEST_CASE("a letter names a building, alone or with digits, and before a room nu
   CHECK(at("A5号2单元停水") == loc("A5", "2"));
 }
 
+TEST_CASE("after a building, a dashed unit-room or unit-floor-door gives the unit first") {
+  CHECK(at("荷兰城小区观湖3号楼2-902室漏水") == loc("3", "2", "902"));
+  CHECK(at("我是爱心家园m栋1-302的住户") == loc("M", "1", "302"));
+  CHECK(at("我是泡崖一区27号楼3-1-3住户") == loc("27", "3"));
+  CHECK(at("煤机厂7号楼5-2-4号") == loc("7", "5"));
+  CHECK(at("新林东巷9号楼1-5住户") == loc("9", "1"));
+  // Ranges of floors and shops name no unit.
+  CHECK(at("星光城26栋1-4楼为黄江") == loc("26"));
+  CHECK(at("商贸城A栋1-3号商铺") == loc("A"));
+  CHECK(at("有11栋28-33层的住宅").empty());
+}
+
 TEST_CASE("a formal letter may space a number from its word") {
   CHECK(at("被51 幢 3 单元 4 楼西侧窗户外的外立面脱落") == loc("51", "3"));
   CHECK(at("禾韵樾里小区 7 栋 3 单元 1002 室业主") == loc("7", "3", "1002"));
@@ -262,7 +274,9 @@ TEST_CASE("a scan bounded by the first and the last location word finds what the
                                  "15-1-3**的,6幢2单元*01室",
                                  "7-1-110*和1幢1单元150*",
                                  "被51 幢 3 单元 4 楼,共 5 栋",
-                                 "1-6 栋, 7  栋 302 室"};
+                                 "1-6 栋, 7  栋 302 室",
+                                 "3号楼2-902室,27号楼3-1-3住户",
+                                 "26栋1-4楼,a栋1-3号"};
   std::ifstream in(std::string(GRIDBOT_TEST_DATA) + "/messages.tsv");
   for (std::string line; std::getline(in, line);) {
     const auto a = line.find('\t');
