@@ -483,6 +483,20 @@ TEST_CASE("letters: counted scope, people to hold to account, an official's cond
   CHECK(stalls.category == "vendor");
 }
 
+TEST_CASE("a call-taker's record: a lost cover and a sparking line are urgent, a call no power") {
+  // The record's closing 存在安全隐患 does not talk down what is happening now.
+  const auto sparks =
+      of("关于秀华路门前高压电线冒火花的问题 市民来电反映:秀华路门前高压电线冒火花，存在安全隐患");
+  CHECK(sparks.category == "power");
+  CHECK(sparks.urgent);
+  CHECK(
+      of("关于科技大道人行道有污水井盖丢失的问题 市民来电反映: 人行道的内侧有污水井盖丢失").urgent);
+  CHECK(of("东城大道金泽花园下水道板盖不见了！请速派人修理！").urgent);
+  // 来电反映 is the caller ringing, not the power back.
+  CHECK(explain_json(shipped(), "市民来电反映: 王氏祠堂内装修未做好防护导致扬尘")
+            .find("categories.power.keywords.来电反映") != std::string::npos);
+}
+
 TEST_CASE("tier: appeals made again and again, in any words, make a matter hard") {
   const std::string text = "小区门口的下水道堵了，污水漫到路上，我多次联系物业都没人来处理";
   CHECK(of(text).tier == "hard");
