@@ -19,6 +19,7 @@
 #include <boost/beast/http.hpp>
 
 #include <array>
+#include <tuple>
 #include <optional>
 #include <atomic>
 #include <chrono>
@@ -105,6 +106,22 @@ std::optional<HttpResponse> unacceptable_header(const bhttp::request<bhttp::stri
   return std::nullopt;
 }
 
+// The body that came in with the header, parsed from the buffer. Beast's async_read would post
+// its completion even when nothing is left to read: one more trip through a busy event loop for
+// nearly every request. Leaves `ec` clear when the parser simply needs more bytes.
+void parse_buffered(bhttp::request_parser<bhttp::string_body>& parser, beast::flat_buffer& buffer,
+                    beast::error_code& ec) {
+  while (!parser.is_done() && buffer.size() > 0) {
+    const std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      return;
+    }
+    if (ec || used == 0) return;
+  }
+}
+
 // The request with the client's address. A plain function, not coroutine code: GCC 12 mishandles
 // locals added to a coroutine's frame in nested blocks.
 std::shared_ptr<HttpRequest> with_peer(HttpRequest&& r, const tcp::socket& socket) {
@@ -125,6 +142,10 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
   auto self = shared_from_this();
   beast::flat_buffer buffer;
   bool first = true;
+  // Synchronous writes fail with would_block instead of waiting (see the answer's write below);
+  // asynchronous operations are unaffected.
+  beast::error_code nb;
+  stream.socket().non_blocking(true, nb);
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
@@ -146,8 +167,12 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
         auto [wec, wn] = co_await bhttp::async_write(stream, cont, use_tuple);
         if (wec) break;
       }
-      stream.expires_after(std::chrono::milliseconds(options.read_timeout_ms));
-      auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+      beast::error_code rec;
+      parse_buffered(parser, buffer, rec);
+      if (!rec && !parser.is_done()) {
+        stream.expires_after(std::chrono::milliseconds(options.read_timeout_ms));
+        std::tie(rec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+      }
       early = framing_error(rec);  // a bad chunk, a chunk longer than declared: 400, said
       if (rec && !early) break;
     }
@@ -169,8 +194,16 @@ net::awaitable<void> Server::Impl::session(beast::tcp_stream stream) {
     auto res = exchange::to_beast(std::move(resp), req.version() ? req.version() : 11);
     res.set(bhttp::field::server, "gridbot");
     res.keep_alive(keep_alive);
-    stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+    // Written at once when the socket takes it all (as it does for an answer of a few hundred
+    // bytes), without waiting for a completion posted through the event loop; the rest, if the
+    // socket's buffer fills, asynchronously under the write deadline.
+    bhttp::serializer<false, bhttp::string_body> sr{res};
+    beast::error_code wec;
+    bhttp::write(stream.socket(), sr, wec);
+    if (wec == net::error::would_block || wec == net::error::try_again) {
+      stream.expires_after(std::chrono::milliseconds(options.write_timeout_ms));
+      std::tie(wec, std::ignore) = co_await bhttp::async_write(stream, sr, use_tuple);
+    }
     if (wec) break;
     if (early) {
       // Lingering close (as nginx does): the client may still be sending the body we refused;

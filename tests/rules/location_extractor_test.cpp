@@ -243,7 +243,7 @@ TEST_CASE("a formal letter may space a number from its word") {
   CHECK(at("我家住 3 楼").empty());              // a floor
 }
 
-TEST_CASE("digits a board masked with * are no room; the building and unit shown stay") {
+TEST_CASE("digits a board masked with * are no room, the building and unit shown stay") {
   CHECK(at("我是庆隆苑15-1-3**业主") == loc("15", "1"));
   CHECK(at("三卫家园北苑7-1-110*为出租房") == loc("7", "1"));
   CHECK(at("鸿港华庭5-1-*01群租房") == loc("5", "1"));
