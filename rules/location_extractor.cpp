@@ -283,6 +283,18 @@ bool LocationExtractor::letter_building(std::string_view text, const Number& num
                       [&](const std::string& b) { return b.size() == 1 && b[0] == lower; });
 }
 
+bool LocationExtractor::a_building(std::string_view text, std::size_t at, std::size_t end,
+                                   std::size_t after) const {
+  // 「一栋在建民房」, 「一幢10层楼房」, 「一座商业楼」: 一 before a building word is "a building"
+  // when what the building is or how tall it is follows; 「一栋八楼」, 「一栋801」, 「一栋的业主」
+  // and 「一栋楼道」 stay building 1.
+  if (end != at + kNumeralBytes || numeral_at(text, at) != 1) return false;
+  if (suffix_at(text, after, vocab_.not_floor_words) != 0) return false;
+  if (suffix_at(text, after, vocab_.one_building_words) != 0) return true;
+  const auto floors = after < text.size() ? read_number(text, after) : std::nullopt;
+  return floors && !is_alpha(text[after]) && text.substr(floors->end).starts_with("层");
+}
+
 bool LocationExtractor::listed_building(std::string_view text, std::size_t end) const {
   // 「11/12栋」, 「11、12、13号楼」, 「111号、105号、99号楼」: after this number, list separators
   // and numbers (each with its own 号 or not) up to one with a building suffix.
@@ -466,8 +478,8 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       const bool count =
           std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
                       [&](const std::string& p) { return before.ends_with(p); });
-      if (count || pair) {
-        i = word + s;  // 「一共14幢」, 「两栋」: how many, not which
+      if (count || pair || a_building(text, i, end, word + s)) {
+        i = word + s;  // 「一共14幢」, 「两栋」, 「一栋在建民房」: how many, not which
         prev_numeric = false;
         continue;
       }

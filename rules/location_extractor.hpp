@@ -49,6 +49,9 @@ struct LocationVocab {
   /// 住户 业主 室: a letter, an optional '-', then room_min..room_max digits before one of these
   /// is a building and a room (A2203住户, C-1302室: building A, room 2203).
   std::vector<std::string> letter_room_ends;
+  /// 楼房 民房 在建: after 一 and a building word (一栋在建民房), or a count of floors (一栋5层),
+  /// the 一 is "a building", not building 1.
+  std::vector<std::string> one_building_words;
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -108,6 +111,7 @@ class LocationExtractor {
   bool read_dashed_unit(std::string_view text, std::size_t at, Location& loc) const;
   bool read_dashed_room(std::string_view text, std::size_t at, Location& loc) const;
   bool listed_building(std::string_view text, std::size_t end) const;
+  bool a_building(std::string_view text, std::size_t at, std::size_t end, std::size_t after) const;
   std::size_t letter_room(std::string_view text, std::size_t at, Location& loc) const;
   bool letter_building(std::string_view text, const Number& num) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;

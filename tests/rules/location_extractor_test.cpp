@@ -11,7 +11,7 @@
 namespace gridbot::rules {
 namespace {
 
-LocationExtractor extractor() {
+LocationVocab test_vocab() {
   LocationVocab v;
   v.building_suffixes = {"号楼", "栋楼", "栋", "幢", "座"};
   v.unit_prefixed_building_suffixes = {"号"};
@@ -31,8 +31,10 @@ LocationExtractor extractor() {
   v.letter_building_suffixes = {"楼"};
   v.basement_letters = {"b"};
   v.letter_room_ends = {"住户", "业主", "的业主", "户", "房"};
-  return LocationExtractor(v);
+  return v;
 }
+
+LocationExtractor extractor() { return LocationExtractor(test_vocab()); }
 
 Location at(std::string_view text) { return extractor().extract(normalized(text)); }
 Location loc(std::string b, std::string u = "", std::string r = "") {
@@ -233,6 +235,23 @@ TEST_CASE("after a building, a dashed unit-room or unit-floor-door gives the uni
   CHECK(at("星光城26栋1-4楼为黄江") == loc("26"));
   CHECK(at("商贸城A栋1-3号商铺") == loc("A"));
   CHECK(at("有11栋28-33层的住宅").empty());
+}
+
+TEST_CASE("一 before a building word is a building, not building 1, when what it is follows") {
+  LocationVocab v = test_vocab();
+  v.one_building_words = {"楼房", "民房", "在建", "正在", "居民楼", "厂房", "商业楼", "楼"};
+  v.dash_room_ends = {"号", "室", "业主", "的业主"};
+  const LocationExtractor x(v);
+  const auto in = [&](std::string_view text) { return x.extract(normalized(text)); };
+  CHECK(in("小区对面一栋民房一楼的洗车店").empty());
+  CHECK(in("黄曹村的一幢正在起盖的10层楼房，旁边一栋5层楼房").empty());
+  CHECK(in("违法加建一座商业楼（15号楼）") == loc("15"));
+  CHECK(in("傍海小区一栋八楼超时装修") == loc("1"));
+  CHECK(in("南繁公寓一栋801扰民") == loc("1", "", "801"));
+  CHECK(in("一栋楼道灯坏了") == loc("1"));
+  // A dashed building-room before the owner's word.
+  CHECK(in("我是田禾卢浮公馆1-2304业主") == loc("1", "", "2304"));
+  CHECK(in("沁林山庄42-2501的业主") == loc("42", "", "2501"));
 }
 
 TEST_CASE("a formal letter may space a number from its word") {
