@@ -284,11 +284,14 @@ bool LocationExtractor::letter_building(std::string_view text, const Number& num
 }
 
 bool LocationExtractor::a_building(std::string_view text, std::size_t at, std::size_t end,
-                                   std::size_t after) const {
+                                   std::size_t word, std::size_t after) const {
   // 「一栋在建民房」, 「一幢10层楼房」, 「一座商业楼」: 一 before a building word is "a building"
   // when what the building is or how tall it is follows; 「一栋八楼」, 「一栋801」, 「一栋的业主」
   // and 「一栋楼道」 stay building 1.
   if (end != at + kNumeralBytes || numeral_at(text, at) != 1) return false;
+  // 「一座桥」, 「一座城市」, 「一座老楼」: after 一, 座 is the measure word of a bridge, a hill, a
+  // city or a building, never building 1 (that is 1座 or A座).
+  if (suffix_at(text, word, vocab_.one_counters) == after - word) return true;
   if (suffix_at(text, after, vocab_.not_floor_words) != 0) return false;
   if (suffix_at(text, after, vocab_.one_building_words) != 0) return true;
   const auto floors = after < text.size() ? read_number(text, after) : std::nullopt;
@@ -478,7 +481,7 @@ Location LocationExtractor::extract(std::string_view text, std::size_t first_wor
       const bool count =
           std::any_of(vocab_.building_count_prefixes.begin(), vocab_.building_count_prefixes.end(),
                       [&](const std::string& p) { return before.ends_with(p); });
-      if (count || pair || a_building(text, i, end, word + s)) {
+      if (count || pair || a_building(text, i, end, word, word + s)) {
         i = word + s;  // 「一共14幢」, 「两栋」, 「一栋在建民房」: how many, not which
         prev_numeric = false;
         continue;

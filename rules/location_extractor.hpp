@@ -52,6 +52,8 @@ struct LocationVocab {
   /// 楼房 民房 在建: after 一 and a building word (一栋在建民房), or a count of floors (一栋5层),
   /// the 一 is "a building", not building 1.
   std::vector<std::string> one_building_words;
+  /// 座: after 一, a measure word whatever follows (一座桥, 一座老楼), never building 1.
+  std::vector<std::string> one_counters;
   int room_min_digits = 3;
   int room_max_digits = 4;
 };
@@ -111,7 +113,8 @@ class LocationExtractor {
   bool read_dashed_unit(std::string_view text, std::size_t at, Location& loc) const;
   bool read_dashed_room(std::string_view text, std::size_t at, Location& loc) const;
   bool listed_building(std::string_view text, std::size_t end) const;
-  bool a_building(std::string_view text, std::size_t at, std::size_t end, std::size_t after) const;
+  bool a_building(std::string_view text, std::size_t at, std::size_t end, std::size_t word,
+                  std::size_t after) const;
   std::size_t letter_room(std::string_view text, std::size_t at, Location& loc) const;
   bool letter_building(std::string_view text, const Number& num) const;
   bool bare_room(std::string_view text, std::size_t at, std::size_t end) const;

@@ -382,7 +382,8 @@ LocationVocab load_location(const JsonSource& src, std::vector<std::string>& pro
                                   {"letter_building_suffixes", &v.letter_building_suffixes},
                                   {"basement_letters", &v.basement_letters},
                                   {"letter_room_ends", &v.letter_room_ends},
-                                  {"one_building_words", &v.one_building_words}}) {
+                                  {"one_building_words", &v.one_building_words},
+                                  {"one_counters", &v.one_counters}}) {
     if (r.HasMember(key)) string_list(src, r, key, *list, problems);
   }
   v.room_min_digits = static_cast<int>(number(src, r, "room_min_digits", 3, problems));

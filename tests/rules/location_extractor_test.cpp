@@ -240,6 +240,7 @@ TEST_CASE("after a building, a dashed unit-room or unit-floor-door gives the uni
 TEST_CASE("一 before a building word is a building, not building 1, when what it is follows") {
   LocationVocab v = test_vocab();
   v.one_building_words = {"楼房", "民房", "在建", "正在", "居民楼", "厂房", "商业楼", "楼"};
+  v.one_counters = {"座"};
   v.dash_room_ends = {"号", "室", "业主", "的业主"};
   const LocationExtractor x(v);
   const auto in = [&](std::string_view text) { return x.extract(normalized(text)); };
@@ -249,6 +250,9 @@ TEST_CASE("一 before a building word is a building, not building 1, when what i
   CHECK(in("傍海小区一栋八楼超时装修") == loc("1"));
   CHECK(in("南繁公寓一栋801扰民") == loc("1", "", "801"));
   CHECK(in("一栋楼道灯坏了") == loc("1"));
+  CHECK(in("在河上修一座桥，旁边3栋") == loc("3"));  // 座 after 一 is a measure word
+  CHECK(in("紧邻西林路，一座老楼").empty());
+  CHECK(in("1座电梯坏了") == loc("1"));
   // A dashed building-room before the owner's word.
   CHECK(in("我是田禾卢浮公馆1-2304业主") == loc("1", "", "2304"));
   CHECK(in("沁林山庄42-2501的业主") == loc("42", "", "2501"));
