@@ -497,6 +497,14 @@ TEST_CASE("a call-taker's record: a lost cover and a sparking line are urgent, a
             .find("categories.power.keywords.来电反映") != std::string::npos);
 }
 
+TEST_CASE("northern and traditional building words name the building") {
+  CHECK(of("北方机械厂109号家属楼下排水管道老化，反水反脏污").location.building == "109");
+  CHECK(of("佳西21#居民楼失火，要求补偿").location.building == "21");
+  CHECK(of("觀海園7號樓的暖气不热，屋里只有13度").location.building == "7");
+  // A street number's house is no building of an estate.
+  CHECK(of("塘边头路38号居民楼违规建发射塔").location.building.empty());
+}
+
 TEST_CASE("tier: appeals made again and again, in any words, make a matter hard") {
   const std::string text = "小区门口的下水道堵了，污水漫到路上，我多次联系物业都没人来处理";
   CHECK(of(text).tier == "hard");
