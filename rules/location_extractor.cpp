@@ -61,6 +61,8 @@ constexpr std::size_t kNumeralBytes = 3;  // every numeral above is a 3-byte UTF
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return c >= 'a' && c <= 'z'; }
+// A building letter as it is written out: normalised text holds it lower-case (a栋 is building A).
+char upper(char c) { return static_cast<char>(c - 'a' + 'A'); }
 
 // Offset just past the UTF-8 character starting at `at`.
 std::size_t next_char(std::string_view text, std::size_t at) {
@@ -169,7 +171,7 @@ std::optional<LocationExtractor::Number> LocationExtractor::read_number(std::str
   }
   if (is_alpha(text[at])) {
     if (at + 1 < text.size() && is_alpha(text[at + 1])) return std::nullopt;
-    std::string value(1, static_cast<char>(text[at] - 'a' + 'A'));
+    std::string value(1, upper(text[at]));
     // A12栋: the letter and its digits name the building. A longer run is a plate or a code
     // (渝a12345), and its digits are read on their own.
     const std::size_t d = digit_run(text, at + 1);
@@ -269,7 +271,7 @@ std::size_t LocationExtractor::letter_room(std::string_view text, std::size_t at
   std::size_t s = suffix_at(text, j + d, vocab_.letter_room_ends);
   if (s == 0) s = suffix_at(text, j + d, vocab_.room_suffixes);
   if (s == 0) return 0;
-  if (loc.building.empty()) loc.building = std::string(1, static_cast<char>(text[at] - 'a' + 'A'));
+  if (loc.building.empty()) loc.building = std::string(1, upper(text[at]));
   if (loc.room.empty()) loc.room = std::string(text.substr(j, d));
   return j + d + s;
 }
@@ -278,9 +280,9 @@ bool LocationExtractor::letter_building(std::string_view text, const Number& num
   // 「A楼」, 「A1楼1606」: 楼 after a letter names a building; 「B1楼」 is a basement level.
   if (suffix_at(text, num.end, vocab_.letter_building_suffixes) == 0) return false;
   if (num.letter_digits == 0) return true;
-  const char lower = static_cast<char>(num.value[0] - 'A' + 'a');
-  return std::none_of(vocab_.basement_letters.begin(), vocab_.basement_letters.end(),
-                      [&](const std::string& b) { return b.size() == 1 && b[0] == lower; });
+  return std::none_of(
+      vocab_.basement_letters.begin(), vocab_.basement_letters.end(),
+      [&](const std::string& b) { return b.size() == 1 && upper(b[0]) == num.value[0]; });
 }
 
 bool LocationExtractor::a_building(std::string_view text, std::size_t at, std::size_t end,
