@@ -124,6 +124,10 @@ Registry& global() {
     reg->histogram("gridbot_store_sync_seconds",
                    "Time of one WAL fsync, shared by the commits made while the last one ran.",
                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1});
+    reg->histogram("gridbot_store_checkpoint_seconds",
+                   "Time of one WAL checkpoint, by the thread that ran it (checkpointer, or "
+                   "writer when the WAL outgrew the checkpointer and the writer bounded it).",
+                   {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1});
     reg->histogram("gridbot_store_commit_batch_size", "Work items in one group commit.",
                    {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
     reg->counter("gridbot_store_read_timeouts_total",

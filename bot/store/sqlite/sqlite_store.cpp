@@ -68,6 +68,9 @@ class SqliteStore final : public Store {
     sqlite3_wal_hook(writer_db_.getHandle(), &SqliteStore::on_wal, this);
     checkpoint_db_ =
         std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
+    // A connection opens the WAL only when it first reads the database; before that, a
+    // checkpoint through it finds no WAL and returns at once having copied nothing.
+    checkpoint_db_->execAndGet("SELECT count(*) FROM sqlite_master");
     readers_ = std::make_unique<sqlite::ReadPool>(path, opt.readers, opt.read_time_limit_ms);
     tx_ = std::make_unique<sqlite::WriterStatements>(writer_db_, opt.figures);
     savepoint_ = std::make_unique<SQLite::Statement>(writer_db_, "SAVEPOINT job");
@@ -367,21 +370,32 @@ class SqliteStore final : public Store {
     tx_->queued.clear();
   }
 
-  // After each commit, on the writer thread, with the WAL's length in frames.
+  // After each commit, on the writer thread, with the WAL's length in frames. SQLite starts the
+  // WAL over only at a write transaction that begins with every frame copied into the database,
+  // and the checkpointer, copying beside the writer, always finds a few more frames appended
+  // behind it: so once its pass has copied everything that was there when it began, the writer
+  // copies that short tail itself, and its next transaction starts the WAL from the beginning.
   static int on_wal(void* self, sqlite3* db, const char* name, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
     const int due = store->options_.checkpoint_frames;
-    if (frames >= due * 16) {
-      // The checkpointer has not kept up (a reader held the WAL): bound the file here. Its sync
-      // of the WAL before copying frames into the database is a real one.
+    if (frames < due) {
+      store->tail_due_ = false;  // the WAL started over since: a tail seen before is gone
+    } else if (frames >= due * 4 || store->tail_due_.exchange(false)) {
+      // (At 4 times: the checkpointer has not kept up — a reader held the WAL — and the file is
+      // bounded here.) The sync of the WAL before copying frames into the database is a real one.
+      const auto started = std::chrono::steady_clock::now();
       if (store->defer_ != nullptr) store->defer_->pause();
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       if (store->defer_ != nullptr) store->defer_->resume();
-      ++store->checkpoints_;
-    } else if (frames >= due) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      metrics::global().observe("gridbot_store_checkpoint_seconds", took.count(),
+                                {{"by", "writer"}});
+    } else {
       std::lock_guard lk(store->checkpoint_mu_);
-      store->checkpoint_due_ = true;
-      store->checkpoint_cv_.notify_one();
+      if (!store->checkpoint_running_) {
+        store->checkpoint_due_ = true;
+        store->checkpoint_cv_.notify_one();
+      }
     }
     return SQLITE_OK;
   }
@@ -392,15 +406,32 @@ class SqliteStore final : public Store {
       checkpoint_cv_.wait(lk, [&] { return checkpoint_due_ || checkpoint_stop_; });
       if (checkpoint_stop_) return;
       checkpoint_due_ = false;
+      checkpoint_running_ = true;
       lk.unlock();
-      // PASSIVE: copies what no reader still needs and never blocks the writer; the writer starts
-      // the WAL over at its next commit once everything was copied.
-      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
-                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-        log::warn("store: checkpoint failed: {}", sqlite3_errstr(rc));
-      ++checkpoints_;
+      // PASSIVE: copies what no reader still needs and never blocks the writer. Passes repeat
+      // while each finds the WAL caught up and the frames appended meanwhile are many, so the
+      // tail left to the writer is about one commit's.
+      for (int prev_log = -1, pass = 0; pass < 8; ++pass) {
+        const auto started = std::chrono::steady_clock::now();
+        int log_frames = -1, copied = -1;
+        const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
+                                                 SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+          log::warn("store: checkpoint failed: {}", sqlite3_errstr(rc));
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        metrics::global().observe("gridbot_store_checkpoint_seconds", took.count(),
+                                  {{"by", "checkpointer"}});
+        if (rc != SQLITE_OK || copied <= 0 || copied != log_frames) break;
+        ++checkpoints_;
+        if (prev_log >= 0 && log_frames < prev_log) break;  // the WAL started over meanwhile
+        if (prev_log >= 0 && log_frames - prev_log <= kTailFrames) {
+          tail_due_ = true;  // everything but a short tail is in the database: the writer's
+          break;
+        }
+        prev_log = log_frames;
+      }
       lk.lock();
+      checkpoint_running_ = false;
     }
   }
 
@@ -434,7 +465,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<SQLite::Database> checkpoint_db_;  // the checkpointer's alone
   std::mutex checkpoint_mu_;                         // guards checkpoint_due_, checkpoint_stop_
   std::condition_variable checkpoint_cv_;
-  bool checkpoint_due_ = false, checkpoint_stop_ = false;
+  bool checkpoint_due_ = false, checkpoint_stop_ = false, checkpoint_running_ = false;
+  std::atomic<bool> tail_due_{false};
+  static constexpr int kTailFrames = 64;  // the checkpointer caught up: the writer copies the rest
   std::atomic<int64_t> checkpoints_{0};
   std::thread checkpointer_;
 };
