@@ -429,10 +429,10 @@ struct SqliteOptions {
   int64_t read_time_limit_ms = 10'000;
   /// The writer connection's page cache.
   int64_t writer_cache_kib = 64 * 1024;
-  /// A checkpoint is started on its own thread once the WAL holds this many pages (16 MB of
-  /// 4 KiB pages); the writer copies the short tail it leaves, and at 4 times this the writer
-  /// checkpoints itself. Every checkpoint costs two fsyncs: fewer, larger ones cost less.
-  int checkpoint_frames = 4000;
+  /// A checkpoint is started on its own thread once the WAL holds this many pages (64 MB of
+  /// 4 KiB pages); the writer copies the short tail it leaves, and at twice this the writer
+  /// checkpoints itself. Each tail stalls the writer for two fsyncs: the fewer, the better.
+  int checkpoint_frames = 16000;
 };
 
 /// Opens (creating and migrating) a SQLite store at `path`. Returns nullptr and sets *error when

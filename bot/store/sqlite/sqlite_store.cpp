@@ -380,8 +380,8 @@ class SqliteStore final : public Store {
     const int due = store->options_.checkpoint_frames;
     if (frames < due) {
       store->tail_due_ = false;  // the WAL started over since: a tail seen before is gone
-    } else if (frames >= due * 4 || store->tail_due_.exchange(false)) {
-      // (At 4 times: the checkpointer has not kept up — a reader held the WAL — and the file is
+    } else if (frames >= due * 2 || store->tail_due_.exchange(false)) {
+      // (At twice that: the checkpointer has not kept up — a reader held the WAL — and the file is
       // bounded here.) The sync of the WAL before copying frames into the database is a real one.
       const auto started = std::chrono::steady_clock::now();
       if (store->defer_ != nullptr) store->defer_->pause();
