@@ -497,6 +497,21 @@ TEST_CASE("a call-taker's record: a lost cover and a sparking line are urgent, a
             .find("categories.power.keywords.来电反映") != std::string::npos);
 }
 
+TEST_CASE(
+    "a call-taker's record: someone trapped or missing, a cover lifted, a home flooding are "
+    "urgent") {
+  CHECK(of("关于幸福路小区电梯困人的问题 市民来电反映: 其母亲被困于3栋2单元电梯内，存在安全隐患")
+            .urgent);
+  CHECK(of("市民来电反映: 其女儿13岁，今天下午放学后离家出走，至今联系不上人").urgent);
+  CHECK(of("关于建设路与人民路路口井盖掀起的问题 市民来电反映: 路口的井盖被掀起，存在安全隐患")
+            .urgent);
+  CHECK(of("东风路那个马葫芦没有盖，晚上过路的人看不见").urgent);
+  CHECK(of("市民来电反映: 其是8栋302业主，楼上水管爆了，家中泡水，物业不处理").urgent);
+  // A standing hazard or a nuisance's smoke stays a report.
+  CHECK_FALSE(of("小区消防通道长期被车占用，存在安全隐患，希望整改").urgent);
+  CHECK_FALSE(of("小区旁边的烧烤摊每天晚上浓烟滚滚，油烟熏得窗户都不敢开").urgent);
+}
+
 TEST_CASE("northern and traditional building words name the building") {
   CHECK(of("北方机械厂109号家属楼下排水管道老化，反水反脏污").location.building == "109");
   CHECK(of("佳西21#居民楼失火，要求补偿").location.building == "21");
