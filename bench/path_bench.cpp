@@ -575,7 +575,9 @@ int main(int argc, char** argv) {
     const double other = metric(m, "gridbot_outbox_sends_total") -
                          metric(m, "gridbot_outbox_sends_total", "result=\"delivered\"");
     // The writer's side of the run: how many commits, how full, how long each took.
-    auto delta = [&](const char* name) { return metric(m, name) - metric(m0, name); };
+    auto delta = [&](const char* name, const std::string& labels = "") {
+      return metric(m, name, labels) - metric(m0, name, labels);
+    };
     const double commits = delta("gridbot_store_commit_seconds_count");
     const double syncs = delta("gridbot_store_sync_seconds_count");
     stop(pid);
@@ -599,21 +601,14 @@ int main(int argc, char** argv) {
           commits, delta("gridbot_store_commit_batch_size_sum") / commits,
           1000 * delta("gridbot_store_commit_seconds_sum") / commits, syncs,
           syncs > 0 ? 1000 * delta("gridbot_store_sync_seconds_sum") / syncs : 0.0);
-    {
-      auto ck = [&](const char* by) {
-        const std::string l = std::string("by=\"") + by + "\"";
-        return std::pair{metric(m, "gridbot_store_checkpoint_seconds_count", l) -
-                             metric(m0, "gridbot_store_checkpoint_seconds_count", l),
-                         metric(m, "gridbot_store_checkpoint_seconds_sum", l) -
-                             metric(m0, "gridbot_store_checkpoint_seconds_sum", l)};
-      };
-      const auto [bg, bg_s] = ck("checkpointer");
-      const auto [wr, wr_s] = ck("writer");
-      std::printf(
-          "    checkpoints: %.0f by the checkpointer (%.2f ms each), %.0f by the writer (%.2f ms "
-          "each)\n",
-          bg, bg > 0 ? 1000 * bg_s / bg : 0.0, wr, wr > 0 ? 1000 * wr_s / wr : 0.0);
-    }
+    const double bg = delta("gridbot_store_checkpoint_seconds_count", "by=\"checkpointer\"");
+    const double bg_s = delta("gridbot_store_checkpoint_seconds_sum", "by=\"checkpointer\"");
+    const double wr = delta("gridbot_store_checkpoint_seconds_count", "by=\"writer\"");
+    const double wr_s = delta("gridbot_store_checkpoint_seconds_sum", "by=\"writer\"");
+    std::printf(
+        "    checkpoints: %.0f by the checkpointer (%.2f ms each), %.0f by the writer (%.2f ms "
+        "each)\n",
+        bg, bg > 0 ? 1000 * bg_s / bg : 0.0, wr, wr > 0 ? 1000 * wr_s / wr : 0.0);
     print_line("inbox only (verify+parse+commit)", inbox, bare_run.rate, node_rate);
     std::fflush(stdout);
   }

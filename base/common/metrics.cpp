@@ -125,8 +125,8 @@ Registry& global() {
                    "Time of one WAL fsync, shared by the commits made while the last one ran.",
                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1});
     reg->histogram("gridbot_store_checkpoint_seconds",
-                   "Time of one WAL checkpoint, by the thread that ran it (checkpointer, or "
-                   "writer when the WAL outgrew the checkpointer and the writer bounded it).",
+                   "Time of one WAL checkpoint pass, by the thread that ran it (checkpointer; "
+                   "writer: the tail the checkpointer left, or a WAL a reader held too long).",
                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1});
     reg->histogram("gridbot_store_commit_batch_size", "Work items in one group commit.",
                    {1, 2, 4, 8, 16, 32, 64, 128, 256, 512});

@@ -383,13 +383,9 @@ class SqliteStore final : public Store {
     } else if (frames >= due * 2 || store->tail_due_.exchange(false)) {
       // (At twice that: the checkpointer has not kept up — a reader held the WAL — and the file is
       // bounded here.) The sync of the WAL before copying frames into the database is a real one.
-      const auto started = std::chrono::steady_clock::now();
       if (store->defer_ != nullptr) store->defer_->pause();
-      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      checkpoint(db, name, "writer");
       if (store->defer_ != nullptr) store->defer_->resume();
-      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-      metrics::global().observe("gridbot_store_checkpoint_seconds", took.count(),
-                                {{"by", "writer"}});
     } else {
       std::lock_guard lk(store->checkpoint_mu_);
       if (!store->checkpoint_running_) {
@@ -408,19 +404,13 @@ class SqliteStore final : public Store {
       checkpoint_due_ = false;
       checkpoint_running_ = true;
       lk.unlock();
-      // PASSIVE: copies what no reader still needs and never blocks the writer. Passes repeat
+      // Passes repeat
       // while each finds the WAL caught up and the frames appended meanwhile are many, so the
       // tail left to the writer is about one commit's.
       for (int prev_log = -1, pass = 0; pass < 8; ++pass) {
-        const auto started = std::chrono::steady_clock::now();
         int log_frames = -1, copied = -1;
-        const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
-                                                 SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-          log::warn("store: checkpoint failed: {}", sqlite3_errstr(rc));
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-        metrics::global().observe("gridbot_store_checkpoint_seconds", took.count(),
-                                  {{"by", "checkpointer"}});
+        const int rc =
+            checkpoint(checkpoint_db_->getHandle(), nullptr, "checkpointer", &log_frames, &copied);
         if (rc != SQLITE_OK || copied <= 0 || copied != log_frames) break;
         ++checkpoints_;
         if (prev_log >= 0 && log_frames < prev_log) break;  // the WAL started over meanwhile
@@ -433,6 +423,20 @@ class SqliteStore final : public Store {
       lk.lock();
       checkpoint_running_ = false;
     }
+  }
+
+  // One PASSIVE checkpoint pass (copies what no reader still needs, never waits), timed by the
+  // thread that ran it.
+  static int checkpoint(sqlite3* db, const char* name, const char* by, int* log_frames = nullptr,
+                        int* copied = nullptr) {
+    const auto started = std::chrono::steady_clock::now();
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, log_frames, copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      log::warn("store: checkpoint failed: {}", sqlite3_errstr(rc));
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics::global().observe("gridbot_store_checkpoint_seconds", took.count(), {{"by", by}});
+    return rc;
   }
 
   static void run(SQLite::Statement& s) {
@@ -466,8 +470,8 @@ class SqliteStore final : public Store {
   std::mutex checkpoint_mu_;                         // guards checkpoint_due_, checkpoint_stop_
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false, checkpoint_stop_ = false, checkpoint_running_ = false;
-  std::atomic<bool> tail_due_{false};
-  static constexpr int kTailFrames = 64;  // the checkpointer caught up: the writer copies the rest
+  std::atomic<bool> tail_due_{false};     // the checkpointer caught up: the writer copies the rest
+  static constexpr int kTailFrames = 64;  // a tail short enough for the writer
   std::atomic<int64_t> checkpoints_{0};
   std::thread checkpointer_;
 };
