@@ -7,6 +7,7 @@
 #include "base/common/metrics.hpp"
 #include "base/common/thread_name.hpp"
 #include "bot/store/sqlite/account_statements.hpp"
+#include "bot/store/sqlite/page_cache.hpp"
 #include "bot/store/sqlite/read_pool.hpp"
 #include "bot/store/sqlite/schema.hpp"
 #include "bot/store/sqlite/statements.hpp"
@@ -483,9 +484,14 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const SqliteOp
   // SQLite counts every allocation under one process-wide mutex (memory statistics nothing here
   // reads); the writer allocates for each row it binds and inserts, and the readers and the
   // checkpointer contended with it for that lock. Off before the library starts (the first open
-  // or VFS registration starts it; set later, the call fails and changes nothing).
+  // or VFS registration starts it; set later, the call fails and changes nothing). The page
+  // cache's shim goes in at the same moment (page_cache.hpp).
   static std::once_flag once;
-  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  std::call_once(once, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (!sqlite::install_page_cache())
+      log::warn("store: SQLite had started before the store: its page cache stays the default");
+  });
   try {
     return std::make_unique<SqliteStore>(path, options);
   } catch (const std::exception& e) {
