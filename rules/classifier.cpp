@@ -31,6 +31,11 @@ struct Scratch {
   std::vector<std::uint32_t> rows;   // model rows of the message, one per character: [0, nrows)
   std::vector<std::uint32_t> codes;  // automaton states with outputs, in text order
   std::vector<std::uint32_t> ends;   // the byte offset where each of them ends
+  // scan()'s first pass, per character: its key, the byte offset past it, and the hashes of the
+  // unigram, bigram and trigram ending at it.
+  std::vector<std::uint32_t> keys;
+  std::vector<std::uint32_t> key_ends;
+  std::vector<std::uint64_t> hashes;
   // Where a counted word of tiers.json "counts" ends: (cue index, byte offset past the word).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> count_hits;
   std::size_t first_word = 0;  // where the first location word starts, SIZE_MAX: none
@@ -137,7 +142,8 @@ std::uint8_t choose_tier(const Rules& rules, const Scores& sc, std::uint8_t cate
   return def;
 }
 
-// One pass over the characters of s.text: the keyword automaton (`cursor`; the terms it matches
+// Two passes over the characters of s.text: the first decodes them and hashes their n-grams,
+// prefetching the slots; the second runs the keyword automaton (`cursor`; the terms it matches
 // go to s.matched) and, when `m` is not null, the model's report logit (integer, x kWeightScale),
 // which is returned. Leaves in s.rows[0, s.nrows) the row of the longest known n-gram ending at
 // each character (cumulative rows: NgramModel) for the other heads. The model's probes at a
@@ -151,35 +157,60 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
     s.rows.resize(text.size());
     s.codes.resize(text.size());
     s.ends.resize(text.size());
+    s.keys.resize(text.size());
+    s.key_ends.resize(text.size());
+    s.hashes.resize(3 * text.size());
   }
   std::uint32_t* const rows = s.rows.data();
   std::uint32_t* const codes = s.codes.data();
   std::uint32_t* const ends = s.ends.data();
+  std::uint32_t* const keys = s.keys.data();
+  std::uint32_t* const key_ends = s.key_ends.data();
+  std::uint64_t* const hashes = s.hashes.data();
+  // First pass: each character's key and its n-grams' hashes, and a prefetch of the slots the
+  // second pass will probe first. On text the model has not seen, the slots (4 MB) miss the
+  // cache; prefetched here, their loads overlap instead of following one another.
+  std::size_t nkeys = 0;
+  {
+    std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
+    for (std::size_t i = 0; i < text.size(); ++nkeys) {
+      std::uint32_t len;
+      keys[nkeys] = utf8::char_key(utf8::load4(text, i), len);
+      i += len;
+      key_ends[nkeys] = static_cast<std::uint32_t>(i);
+      if (m == nullptr) continue;
+      const std::uint64_t u = ngram::unit_hash(ngram::unit(keys[nkeys]));
+      std::uint64_t* const h = hashes + 3 * nkeys;
+      h[0] = u ^ ngram::kSeed[1];
+      h[1] = r1 ^ u ^ ngram::kSeed[2];
+      h[2] = r2 ^ r1 ^ u ^ ngram::kSeed[3];
+      if (nkeys >= 2) m->prefetch(h[2]);
+      if (nkeys >= 1) m->prefetch(h[1]);
+      m->prefetch(h[0]);
+      r2 = ngram::rotl(r1, 21);
+      r1 = ngram::rotl(u, 21);
+    }
+  }
   std::size_t nrows = 0, ncodes = 0;
   std::int32_t logit = 0;
-  std::uint64_t r1 = 0, r2 = 0;  // rotl(U', 21), rotl(U'', 42): ngram::for_each's hashes
   std::uint32_t p1 = ngram::kNoUnit, p2 = ngram::kNoUnit;  // the two previous units
   int seen = 0;
   std::size_t kept = 0;  // units that are not a run's repeat
   std::uint16_t* const window_stamp = s.window_stamp.data();
   const std::uint16_t epoch16 = s.epoch16;
-  for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t len;
-    const std::uint32_t key = utf8::char_key(utf8::load4(text, i), len);
-    i += len;
+  for (std::size_t k = 0; k < nkeys; ++k) {
+    const std::uint32_t key = keys[k];
     const std::uint32_t code = cursor.advance(key);
     codes[ncodes] = code;
-    ends[ncodes] = static_cast<std::uint32_t>(i);
+    ends[ncodes] = key_ends[k];
     ncodes += Cursor::has_output(code) ? 1 : 0;
     if (m == nullptr) continue;
     // A unit that repeats a run (ngram::repeats) or ends a window the message showed before
     // (ngram::Windows) is looked up but adds nothing; the hashes and p1, p2 follow every unit
     // (ngram::for_each), so no state depends on `keep`.
     const std::uint32_t unit = ngram::unit(key);
-    const std::uint64_t u = ngram::unit_hash(unit);
-    const std::uint64_t h1 = u ^ ngram::kSeed[1], h2 = r1 ^ u ^ ngram::kSeed[2],
-                        h3 = r2 ^ r1 ^ u ^ ngram::kSeed[3];
-    std::uint16_t& stamp = window_stamp[ngram::window_slot(h3)];  // r1, r2: 0 at the start
+    const std::uint64_t h1 = hashes[3 * k], h2 = hashes[3 * k + 1], h3 = hashes[3 * k + 2];
+    std::uint16_t& stamp = window_stamp[ngram::window_slot(h3)];  // h3 of the first two: r1, r2 0
     const bool fresh = stamp != epoch16;
     stamp = epoch16;
     const bool keep = !ngram::repeats(unit, p1, p2) && fresh;
@@ -193,8 +224,6 @@ std::int32_t scan(const Rules& rules, const NgramModel* m, Scratch& s, Cursor& c
       nrows += keep ? 1 : 0;
       logit += keep ? hit->report : 0;
     }
-    r2 = ngram::rotl(r1, 21);
-    r1 = ngram::rotl(u, 21);
     ++seen;
     kept += keep ? 1 : 0;
   }

@@ -110,6 +110,8 @@ struct NgramModel {
   std::vector<std::int32_t> bias;  ///< `heads` integers
   ModelBlend blend;
 
+  /// Starts loading the home slot of the n-gram with hash `h` into the cache (lookup() reads it).
+  void prefetch(std::uint64_t h) const { __builtin_prefetch(slots.data() + (h & mask)); }
   /// The slot of the n-gram with hash `h`, or null when the model does not know it.
   /// `slots` holds kPad mirror slots past mask (copies of slots[0 .. kPad)), so the first
   /// kPad + 1 probes of a linear probe are read at once without wrapping.
