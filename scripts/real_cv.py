@@ -12,8 +12,8 @@ reports; a missed report counts as wrong). The blind splits are never read.
 Usage (from the repository root):
   scripts/real_cv.py [--errors FILE] [--min-count N] [--max-ngrams N] build-release/bot/gridbot rules
 
---errors FILE writes every false report and every wrong category or tier (gold, answer, text)
-for reading. --min-count N and --max-ngrams N are passed to `gridbot train` (the shipped model's
+--errors FILE writes every false report, every wrong category or tier and every wrong urgency
+(gold, answer, text) for reading. --min-count N and --max-ngrams N are passed to `gridbot train` (the shipped model's
 settings, docs/rules.md "Training").
 """
 import glob
@@ -115,6 +115,10 @@ def main():
                     s["false_urgent"] += said and a["urgent"] and row[5] != "1"
                     s["urgent"] += row[5] == "1"
                     s["urgent_found"] += row[5] == "1" and said and a["urgent"]
+                    said_urgent = bool(said and a["urgent"])
+                    if said_urgent != (row[5] == "1"):
+                        wrong.append(f"{row[0]}\turgent {row[5]}\turgent {int(said_urgent)}\t"
+                                     f"{row[1][:300]}")
                     if not gold:
                         if said:
                             wrong.append(f"{row[0]}\t-\t{a['category']}/{a['tier']}\t{row[1][:300]}")

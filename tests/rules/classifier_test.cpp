@@ -512,6 +512,16 @@ TEST_CASE(
   CHECK_FALSE(of("小区旁边的烧烤摊每天晚上浓烟滚滚，油烟熏得窗户都不敢开").urgent);
 }
 
+TEST_CASE("a person missing stays urgent in a letter's manners, a chimney's smoke does not alarm") {
+  CHECK(of("尊敬的领导：我姐姐昨天晚上出门后就失踪了，家里人都急坏了，求你们帮忙找人").urgent);
+  CHECK(of("市民来电反映: 其父亲患有老年痴呆，昨天早上出门，至今联系不上人").urgent);
+  CHECK(of("市民来电反映: 半夜有人撬门想非法入室，现在人还在楼道里").urgent);
+  CHECK_FALSE(of("工业园里几根烟筒每到晚上就冒黑烟，污染环境，请环保部门查处").urgent);
+  CHECK_FALSE(of("厂区的烟管一到半夜就冒黑烟，附近居民窗户都不敢开").urgent);
+  // The duct itself on fire is.
+  CHECK(of("烧烤店的排烟管着火了，火苗蹿上来了").urgent);
+}
+
 TEST_CASE("northern and traditional building words name the building") {
   CHECK(of("北方机械厂109号家属楼下排水管道老化，反水反脏污").location.building == "109");
   CHECK(of("佳西21#居民楼失火，要求补偿").location.building == "21");
