@@ -13,8 +13,8 @@ Usage (from the repository root):
   scripts/real_cv.py [--errors FILE] [--min-count N] [--max-ngrams N] build-release/bot/gridbot rules
 
 --errors FILE writes every false report, every wrong category or tier and every wrong urgency
-(gold, answer, text) for reading. --min-count N and --max-ngrams N are passed to `gridbot train` (the shipped model's
-settings, docs/rules.md "Training").
+(gold, answer, text) for reading. --min-count N and --max-ngrams N are passed to `gridbot train`
+(the shipped model's settings, docs/rules.md "Training").
 """
 import glob
 import json
@@ -112,10 +112,10 @@ def main():
                     s["tp"] += gold and said
                     s["fp"] += said and not gold
                     s["fn"] += gold and not said
-                    s["false_urgent"] += said and a["urgent"] and row[5] != "1"
-                    s["urgent"] += row[5] == "1"
-                    s["urgent_found"] += row[5] == "1" and said and a["urgent"]
                     said_urgent = bool(said and a["urgent"])
+                    s["false_urgent"] += said_urgent and row[5] != "1"
+                    s["urgent"] += row[5] == "1"
+                    s["urgent_found"] += said_urgent and row[5] == "1"
                     if said_urgent != (row[5] == "1"):
                         wrong.append(f"{row[0]}\turgent {row[5]}\turgent {int(said_urgent)}\t"
                                      f"{row[1][:300]}")

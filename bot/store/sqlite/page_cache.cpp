@@ -84,20 +84,10 @@ bool install_page_cache() {
   sqlite3_pcache_methods2 inner{};
   if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &inner) != SQLITE_OK || !inner.xCreate) return false;
   g_inner = inner;
-  static sqlite3_pcache_methods2 shim{};
-  shim.iVersion = 1;
-  shim.pArg = nullptr;
-  shim.xInit = x_init;
-  shim.xShutdown = x_shutdown;
-  shim.xCreate = x_create;
-  shim.xCachesize = x_cachesize;
-  shim.xPagecount = x_pagecount;
-  shim.xFetch = x_fetch;
-  shim.xUnpin = x_unpin;
-  shim.xRekey = x_rekey;
-  shim.xTruncate = x_truncate;
-  shim.xDestroy = x_destroy;
-  shim.xShrink = x_shrink;
+  // SQLite copies the methods it is given.
+  sqlite3_pcache_methods2 shim{1,           nullptr,     x_init,  x_shutdown, x_create,
+                               x_cachesize, x_pagecount, x_fetch, x_unpin,    x_rekey,
+                               x_truncate,  x_destroy,   x_shrink};
   if (sqlite3_config(SQLITE_CONFIG_PCACHE2, &shim) != SQLITE_OK) return false;
   installed.store(true);
   return true;

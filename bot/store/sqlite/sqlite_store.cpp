@@ -405,9 +405,8 @@ class SqliteStore final : public Store {
       checkpoint_due_ = false;
       checkpoint_running_ = true;
       lk.unlock();
-      // Passes repeat
-      // while each finds the WAL caught up and the frames appended meanwhile are many, so the
-      // tail left to the writer is about one commit's.
+      // Passes repeat while each finds the WAL caught up and the frames appended meanwhile are
+      // many, so the tail left to the writer is about one commit's.
       for (int prev_log = -1, pass = 0; pass < 8; ++pass) {
         int log_frames = -1, copied = -1;
         const int rc =
